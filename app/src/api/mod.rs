@@ -1,0 +1,24 @@
+//! Server functions: the public HTTP endpoints under `/api`.
+//!
+//! One function per file, `api/<area>/<verb_noun>.rs`. Each one gets the
+//! actor, checks access, calls a service, and returns only what that role
+//! may see. [`ENDPOINTS`] lists every one of them with who may call it; a
+//! test fails when a server function exists that is not listed.
+
+pub mod auth;
+
+/// Who may call an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (signing in itself).
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+}
+
+/// Every server function: its path and who may call it.
+pub const ENDPOINTS: &[(&str, Access)] = &[
+    ("/api/auth/login", Access::Public),
+    ("/api/auth/logout", Access::Public),
+    ("/api/auth/me", Access::Public),
+];

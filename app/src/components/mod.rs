@@ -1,0 +1,4 @@
+//! Reusable pieces of the user interface.
+
+pub mod demo_banner;
+pub mod hydration;

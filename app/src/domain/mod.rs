@@ -1,0 +1,13 @@
+//! The pure core: types and rules of counselling and planning.
+//!
+//! Nothing here does I/O or imports a framework (no leptos, sqlx, axum,
+//! tokio, web-sys, gloo), so the same rules run in the browser for instant
+//! feedback and on the server, which re-checks them.
+
+pub mod money;
+pub mod navigation;
+pub mod org;
+pub mod password;
+
+pub use money::{Currency, Money};
+pub use org::{OrgKind, Role};

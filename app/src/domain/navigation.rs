@@ -1,0 +1,60 @@
+//! Where a user may be sent after signing in.
+
+/// Returns `next` when it is a path on this site, and `/` otherwise.
+///
+/// The login page carries the page the user came from, so that a forced
+/// re-login returns them there. That value comes from the URL, so it must
+/// never send the user to another site (`//evil.example`, `https://…`,
+/// `/\evil.example`) or carry control characters.
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.len() <= 512
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && !next.starts_with("/api/");
+    if ok {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+    use proptest::prelude::*;
+
+    #[test]
+    fn local_paths_are_kept() {
+        assert_eq!(safe_next("/cases/K7Q2?step=risk"), "/cases/K7Q2?step=risk");
+        assert_eq!(safe_next("/"), "/");
+    }
+
+    #[test]
+    fn anything_else_goes_home() {
+        for bad in [
+            "",
+            "cases",
+            "//evil.example/x",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/ok\r\nSet-Cookie: x=y",
+            "/api/auth/logout",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn result_is_always_a_local_path(s in ".{0,600}") {
+            let out = safe_next(&s);
+            prop_assert!(out.starts_with('/'));
+            prop_assert!(!out.starts_with("//"));
+            prop_assert!(!out.contains('\\'));
+            prop_assert!(!out.chars().any(|c| c.is_control()));
+        }
+    }
+}

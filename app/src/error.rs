@@ -1,0 +1,156 @@
+//! The one error type every server function returns.
+//!
+//! It is serialised to the browser, so it never carries internal text: a
+//! database or I/O failure becomes [`AppError::Internal`] with a reference
+//! that is also written to the server log next to the real cause.
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// A problem with one input field, worded for the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No valid session: the user must sign in.
+    #[error("please sign in")]
+    Unauthenticated,
+    /// Wrong username or password. One message for every cause.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The thing does not exist, or the caller may not know that it exists.
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the same thing meanwhile.
+    #[error("changed by someone else meanwhile")]
+    Conflict,
+    /// Bad input; nothing was stored.
+    #[error("please correct the highlighted fields")]
+    Invalid(Vec<FieldError>),
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    /// The request was refused (for example a cross-site form post).
+    #[error("request refused")]
+    Forbidden,
+    /// Something failed on the server. The reference is in the server log.
+    #[error("something went wrong on our side (reference {reference})")]
+    Internal { reference: String },
+    /// The browser could not reach the server, or the answer was unreadable.
+    #[error("the server could not be reached; your work is kept on this device")]
+    Network,
+}
+
+impl AppError {
+    /// The message shown to the user.
+    pub fn user_message(&self) -> String {
+        self.to_string()
+    }
+
+    /// Builds an `Invalid` error for one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }])
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::NotFound => 404,
+            AppError::Conflict => 409,
+            AppError::Invalid(_) => 422,
+            AppError::RateLimited { .. } => 429,
+            AppError::Forbidden => 403,
+            AppError::Internal { .. } => 500,
+            AppError::Network => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Malformed or missing arguments: the caller's fault, and safe to say so.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::invalid("request", "the form was incomplete; please try again")
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Network,
+            // Anything else happened on the server: never forward its text.
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl AppError {
+    /// Logs the cause with a fresh reference and returns the opaque error.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let reference = new_reference();
+        tracing::error!(error.reference = %reference, error.cause = %cause, "internal error");
+        AppError::Internal { reference }
+    }
+}
+
+/// A short, random reference that a user can read out to support.
+fn new_reference() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use rand::Rng;
+        let n: u64 = rand::thread_rng().gen();
+        format!("E-{:08X}", n as u32)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let n = (js_now_millis() as u64) & 0xFFFF_FFFF;
+        format!("C-{n:08X}")
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn js_now_millis() -> f64 {
+    chrono::Utc::now().timestamp_millis() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_carry_their_cause() {
+        let e = AppError::internal("relation \"users\" does not exist at /srv/db");
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(!json.contains("relation"), "{json}");
+        assert!(!json.contains("/srv"), "{json}");
+        assert!(e.user_message().contains("reference E-"));
+    }
+
+    #[test]
+    fn server_fn_internals_become_opaque() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "sqlx: UNIQUE constraint failed: users.username".into(),
+        ));
+        assert!(matches!(e, AppError::Internal { .. }));
+        assert!(!e.user_message().contains("UNIQUE"));
+    }
+
+    #[test]
+    fn statuses_match_meaning() {
+        assert_eq!(AppError::InvalidCredentials.status(), 401);
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 3 }.status(), 429);
+        assert_eq!(AppError::invalid("x", "y").status(), 422);
+    }
+}

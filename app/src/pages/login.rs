@@ -1,0 +1,92 @@
+use crate::api::auth::Login;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The sign-in page. Works as a plain HTML form without WASM; with WASM it
+/// signs in without a page reload, offers "show password", and keeps the
+/// typed username across a reload of this tab.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let (show_password, set_show_password) = signal(false);
+    let username = RwSignal::new(String::new());
+
+    #[cfg(feature = "hydrate")]
+    {
+        // Restore the username typed earlier in this tab.
+        Effect::new(move |_| {
+            if let Some(saved) = crate::drafts::load_session::<String>(crate::drafts::LOGIN_USERNAME) {
+                username.set(saved);
+            }
+        });
+    }
+
+    let on_username = move |ev| {
+        let value = event_target_value(&ev);
+        #[cfg(feature = "hydrate")]
+        crate::drafts::save_session(crate::drafts::LOGIN_USERNAME, &value);
+        username.set(value);
+    };
+
+    let error = move || {
+        login.value().get().and_then(|r| r.err()).map(|e: AppError| {
+            view! { <p class="form-error" role="alert">{e.user_message()}</p> }
+        })
+    };
+
+    view! {
+        <Title text="Sign in"/>
+        <main class="auth">
+            <header class="auth-header">
+                <p class="brand">"Safeplan"</p>
+                <h1>"Sign in"</h1>
+                <p class="lede">"Voluntary-return counselling and safe return planning."</p>
+            </header>
+            <ActionForm action=login attr:class="stack" attr:id="login-form">
+                <input type="hidden" name="next" prop:value=next/>
+                <label for="username">"Username"</label>
+                <input
+                    id="username"
+                    name="username"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    prop:value=move || username.get()
+                    on:input=on_username
+                />
+                <label for="password">"Password"</label>
+                <div class="password-row">
+                    <input
+                        id="password"
+                        name="password"
+                        type=move || if show_password.get() { "text" } else { "password" }
+                        autocomplete="current-password"
+                        required
+                    />
+                    <button
+                        type="button"
+                        id="toggle-password"
+                        class="secondary needs-wasm"
+                        aria-controls="password"
+                        aria-pressed=move || show_password.get().to_string()
+                        on:click=move |_| set_show_password.update(|s| *s = !*s)
+                    >
+                        {move || if show_password.get() { "Hide" } else { "Show" }}
+                    </button>
+                </div>
+                {error}
+                <button type="submit" class="primary" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </ActionForm>
+            <p class="fine-print">
+                "Forgot your password? Ask the administrator of your organisation to reset it."
+            </p>
+        </main>
+    }
+}

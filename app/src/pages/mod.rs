@@ -1,0 +1,5 @@
+//! Screens, one module (later one folder) per area.
+
+pub mod home;
+pub mod login;
+pub mod not_found;

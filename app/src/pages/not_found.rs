@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found"/>
+        <main class="narrow">
+            <h1>"Page not found"</h1>
+            <p>"This page does not exist, or you may not see it."</p>
+            <p><a href="/">"Go to the start page"</a></p>
+        </main>
+    }
+}

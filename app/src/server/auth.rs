@@ -1,0 +1,205 @@
+//! Sessions and sign-in.
+//!
+//! The session cookie holds a random 256-bit token; the database holds only
+//! its SHA-256, so a copy of the sessions table cannot be replayed.
+
+use super::state::{app_state, AppState};
+use crate::domain::navigation::safe_next;
+use crate::error::AppError;
+use crate::store::{AuditOutcome, NewAuditEvent, SessionActor};
+use chrono::Utc;
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "safeplan_session";
+
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The session token from a request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The `Set-Cookie` value for a session token (or for clearing it).
+pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
+        None => format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
+        ),
+    }
+}
+
+async fn request_headers() -> Result<HeaderMap, AppError> {
+    leptos_axum::extract::<HeaderMap>()
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The signed-in actor of the current request, if any.
+pub async fn current_actor() -> Result<Option<SessionActor>, AppError> {
+    let state = app_state()?;
+    let headers = request_headers().await?;
+    let Some(token) = session_token(&headers) else {
+        return Ok(None);
+    };
+    state
+        .store
+        .session_actor(
+            &token_hash(&token),
+            Utc::now(),
+            state.sessions.idle,
+            state.sessions.absolute,
+        )
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The signed-in actor, or `Unauthenticated` (answered with 401).
+pub async fn require_actor() -> Result<SessionActor, AppError> {
+    match current_actor().await? {
+        Some(actor) => Ok(actor),
+        None => Err(respond_with(AppError::Unauthenticated)),
+    }
+}
+
+/// Sets the HTTP status of the current response to match the error.
+pub fn respond_with(e: AppError) -> AppError {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    e
+}
+
+fn set_cookie(value: String) -> Result<(), AppError> {
+    let res = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        .ok_or_else(|| AppError::internal("ResponseOptions missing"))?;
+    res.append_header(
+        SET_COOKIE,
+        HeaderValue::from_str(&value).map_err(AppError::internal)?,
+    );
+    Ok(())
+}
+
+/// Checks the credentials, starts a new session (a fresh id at every
+/// sign-in), sets the cookie and redirects to `next` (a local path).
+pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(), AppError> {
+    let state: AppState = app_state()?;
+    let creds = state
+        .store
+        .user_credentials(username)
+        .await
+        .map_err(AppError::internal)?;
+    let active = creds.as_ref().filter(|c| c.user.active);
+    let ok = state
+        .hasher
+        .verify(active.map(|c| c.password_hash.clone()), password)
+        .await
+        .map_err(AppError::internal)?;
+    let user = match (ok, active) {
+        (true, Some(c)) => &c.user,
+        _ => {
+            let mut event = NewAuditEvent::new("auth.login", AuditOutcome::Failed);
+            if let Some(c) = &creds {
+                event = event.by(&c.user.id, c.user.role, &c.user.organisation_id);
+            }
+            state.store.record_audit(event).await.map_err(AppError::internal)?;
+            tracing::info!(user.id = creds.as_ref().map(|c| c.user.id.as_str()), "sign-in refused");
+            return Err(respond_with(AppError::InvalidCredentials));
+        }
+    };
+    // A session presented with this request is replaced, never reused.
+    if let Some(old) = session_token(&request_headers().await?) {
+        state
+            .store
+            .delete_session(&token_hash(&old))
+            .await
+            .map_err(AppError::internal)?;
+    }
+    let token = new_token();
+    let audit = NewAuditEvent::new("auth.login", AuditOutcome::Allowed).by(
+        &user.id,
+        user.role,
+        &user.organisation_id,
+    );
+    state
+        .store
+        .create_session(&token_hash(&token), &user.id, Utc::now(), audit)
+        .await
+        .map_err(AppError::internal)?;
+    set_cookie(session_cookie(Some(&token), state.sessions.secure_cookies))?;
+    tracing::info!(user.id = %user.id, role = %user.role, "signed in");
+    leptos_axum::redirect(safe_next(next));
+    Ok(())
+}
+
+/// Ends the current session (if any), clears the cookie and redirects to
+/// the sign-in page.
+pub async fn sign_out() -> Result<(), AppError> {
+    let state = app_state()?;
+    if let Some(token) = session_token(&request_headers().await?) {
+        let hash = token_hash(&token);
+        let actor = state
+            .store
+            .session_actor(&hash, Utc::now(), state.sessions.idle, state.sessions.absolute)
+            .await
+            .map_err(AppError::internal)?;
+        let mut audit = NewAuditEvent::new("auth.logout", AuditOutcome::Allowed);
+        if let Some(a) = &actor {
+            audit = audit.by(&a.user_id, a.role, &a.organisation_id);
+            tracing::info!(user.id = %a.user_id, "signed out");
+        }
+        state
+            .store
+            .end_session(&hash, audit)
+            .await
+            .map_err(AppError::internal)?;
+    }
+    set_cookie(session_cookie(None, state.sessions.secure_cookies))?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_flags() {
+        let c = session_cookie(Some("ab"), false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
+        assert!(session_cookie(Some("ab"), true).ends_with("; Secure"));
+        assert!(session_cookie(None, false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn token_is_read_only_when_well_formed() {
+        let t = new_token();
+        let mut h = HeaderMap::new();
+        h.insert(COOKIE, HeaderValue::from_str(&format!("a=b; {SESSION_COOKIE}={t}")).unwrap());
+        assert_eq!(session_token(&h), Some(t.clone()));
+        h.insert(COOKIE, HeaderValue::from_static("safeplan_session=../../etc"));
+        assert_eq!(session_token(&h), None);
+        assert_ne!(token_hash(&t), t);
+        assert_eq!(token_hash(&t).len(), 64);
+    }
+}

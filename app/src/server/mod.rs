@@ -1,0 +1,9 @@
+//! Request-side services (feature `ssr`): application state, password
+//! hashing, sessions and sign-in.
+
+pub mod auth;
+pub mod password;
+pub mod state;
+
+pub use auth::{current_actor, require_actor};
+pub use state::{AppState, SessionSettings};

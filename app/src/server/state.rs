@@ -1,0 +1,45 @@
+use super::password::Hasher;
+use crate::store::Store;
+use leptos::config::LeptosOptions;
+
+/// Session policy, from configuration.
+#[derive(Clone, Debug)]
+pub struct SessionSettings {
+    /// A session unused for this long ends.
+    pub idle: chrono::Duration,
+    /// A session ends this long after sign-in, used or not.
+    pub absolute: chrono::Duration,
+    /// Add `Secure` to the session cookie (set when served over TLS).
+    pub secure_cookies: bool,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Everything a request handler or server function needs; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub hasher: Hasher,
+    pub sessions: SessionSettings,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, inside a server function or a component rendered on the server.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
+}

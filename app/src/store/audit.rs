@@ -1,0 +1,142 @@
+use super::{new_id, ts, Result, Store, StoreError};
+use crate::domain::Role;
+use chrono::{DateTime, Utc};
+use sqlx::{Any, Transaction};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditOutcome {
+    Allowed,
+    Denied,
+    Failed,
+}
+
+impl AuditOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditOutcome::Allowed => "allowed",
+            AuditOutcome::Denied => "denied",
+            AuditOutcome::Failed => "failed",
+        }
+    }
+}
+
+/// One audit row to append. Refers to people by id and to cases by code,
+/// never by name.
+#[derive(Clone, Debug)]
+pub struct NewAuditEvent {
+    pub actor_user_id: Option<String>,
+    pub actor_role: Option<Role>,
+    pub organisation_id: Option<String>,
+    pub action: &'static str,
+    pub case_code: Option<String>,
+    pub section: Option<String>,
+    pub outcome: AuditOutcome,
+    pub at: DateTime<Utc>,
+}
+
+impl NewAuditEvent {
+    pub fn new(action: &'static str, outcome: AuditOutcome) -> Self {
+        NewAuditEvent {
+            actor_user_id: None,
+            actor_role: None,
+            organisation_id: None,
+            action,
+            case_code: None,
+            section: None,
+            outcome,
+            at: Utc::now(),
+        }
+    }
+
+    pub fn by(mut self, user_id: &str, role: Role, organisation_id: &str) -> Self {
+        self.actor_user_id = Some(user_id.to_string());
+        self.actor_role = Some(role);
+        self.organisation_id = Some(organisation_id.to_string());
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<String>,
+    pub actor_role: Option<String>,
+    pub organisation_id: Option<String>,
+    pub action: String,
+    pub case_code: Option<String>,
+    pub section: Option<String>,
+    pub outcome: String,
+}
+
+type AuditRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+impl Store {
+    /// Appends an audit row inside the caller's transaction.
+    pub(super) async fn append_audit(
+        tx: &mut Transaction<'static, Any>,
+        e: &NewAuditEvent,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_events (id, occurred_at, actor_user_id, actor_role, organisation_id, action, case_code, section, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new_id())
+        .bind(ts::to_db(e.at))
+        .bind(e.actor_user_id.clone())
+        .bind(e.actor_role.map(|r| r.as_str().to_string()))
+        .bind(e.organisation_id.clone())
+        .bind(e.action)
+        .bind(e.case_code.clone())
+        .bind(e.section.clone())
+        .bind(e.outcome.as_str())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends an audit row on its own (for events with no other change,
+    /// such as a failed sign-in).
+    pub async fn record_audit(&self, e: NewAuditEvent) -> Result<()> {
+        let mut tx = self.write().await?;
+        Self::append_audit(&mut tx, &e).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The most recent audit rows, newest first.
+    pub async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditEvent>> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT id, occurred_at, actor_user_id, actor_role, organisation_id, action, case_code, section, outcome \
+             FROM audit_events ORDER BY occurred_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: r.0,
+                    at: ts::from_db(&r.1).map_err(|_| StoreError::Corrupt("audit_events.occurred_at"))?,
+                    actor_user_id: r.2,
+                    actor_role: r.3,
+                    organisation_id: r.4,
+                    action: r.5,
+                    case_code: r.6,
+                    section: r.7,
+                    outcome: r.8,
+                })
+            })
+            .collect()
+    }
+}

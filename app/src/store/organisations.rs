@@ -1,0 +1,97 @@
+use super::{new_id, taken, ts, Result, Store, StoreError};
+use crate::domain::OrgKind;
+use chrono::Utc;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub kind: OrgKind,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Demo data, clearly marked in the UI.
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: OrgKind,
+    pub country: String,
+    pub is_demo: bool,
+}
+
+type OrgRow = (String, String, String, String, i64);
+
+fn from_row((id, name, kind, country, is_demo): OrgRow) -> Result<Organisation> {
+    Ok(Organisation {
+        id,
+        name,
+        kind: kind.parse().map_err(|_| StoreError::Corrupt("organisations.kind"))?,
+        country,
+        is_demo: is_demo != 0,
+    })
+}
+
+impl Store {
+    pub async fn create_organisation(&self, new: &NewOrganisation) -> Result<Organisation> {
+        let id = new_id();
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO organisations (id, name, kind, country, is_demo, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(&new.country)
+        .bind(new.is_demo as i64)
+        .bind(ts::to_db(Utc::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| taken(e, "organisation name"))?;
+        tx.commit().await?;
+        Ok(Organisation {
+            id,
+            name: new.name.clone(),
+            kind: new.kind,
+            country: new.country.clone(),
+            is_demo: new.is_demo,
+        })
+    }
+
+    pub async fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>> {
+        let row: Option<OrgRow> = sqlx::query_as(
+            "SELECT id, name, kind, country, is_demo FROM organisations WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(from_row).transpose()
+    }
+
+    pub async fn organisation(&self, id: &str) -> Result<Option<Organisation>> {
+        let row: Option<OrgRow> = sqlx::query_as(
+            "SELECT id, name, kind, country, is_demo FROM organisations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(from_row).transpose()
+    }
+
+    /// Returns the organisation with this name, creating it when missing.
+    pub async fn ensure_organisation(&self, new: &NewOrganisation) -> Result<Organisation> {
+        if let Some(org) = self.organisation_by_name(&new.name).await? {
+            return Ok(org);
+        }
+        match self.create_organisation(new).await {
+            // Another instance created it meanwhile.
+            Err(StoreError::Taken(_)) => self
+                .organisation_by_name(&new.name)
+                .await?
+                .ok_or(StoreError::NotFound),
+            other => other,
+        }
+    }
+}

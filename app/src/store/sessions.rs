@@ -1,0 +1,134 @@
+use super::{ts, NewAuditEvent, Result, Store, StoreError};
+use crate::domain::{OrgKind, Role};
+use chrono::{DateTime, Duration, Utc};
+
+/// Who is behind a valid session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionActor {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub organisation_kind: OrgKind,
+    pub organisation_is_demo: bool,
+    pub session_started_at: DateTime<Utc>,
+}
+
+type ActorRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+);
+
+impl Store {
+    /// Stores a new session (by the hash of its token) with the audit row
+    /// of the sign-in, in one transaction.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let now = ts::to_db(now);
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The actor of a live session, or `None` when the session does not
+    /// exist, has been idle longer than `idle`, is older than `absolute`, or
+    /// its user is deactivated. An expired session is deleted; a live one
+    /// has its last-seen time moved on (at most once a minute, to spare writes).
+    pub async fn session_actor(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle: Duration,
+        absolute: Duration,
+    ) -> Result<Option<SessionActor>> {
+        let row: Option<ActorRow> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.role, o.id, o.name, o.kind, o.is_demo, \
+                    s.created_at, s.last_seen_at, u.active \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN organisations o ON o.id = u.organisation_id WHERE s.id = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (user_id, username, display_name, role, org_id, org_name, org_kind, is_demo, created, seen, active) = row;
+        let created = ts::from_db(&created)?;
+        let seen = ts::from_db(&seen)?;
+        if active == 0 || now - seen > idle || now - created > absolute {
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        if now - seen > Duration::seconds(60) {
+            let mut tx = self.write().await?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                .bind(ts::to_db(now))
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(Some(SessionActor {
+            user_id,
+            username,
+            display_name,
+            role: role.parse().map_err(|_| StoreError::Corrupt("users.role"))?,
+            organisation_id: org_id,
+            organisation_name: org_name,
+            organisation_kind: org_kind
+                .parse()
+                .map_err(|_| StoreError::Corrupt("organisations.kind"))?,
+            organisation_is_demo: is_demo != 0,
+            session_started_at: created,
+        }))
+    }
+
+    /// Ends a session. Returns whether it existed.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Ends a session and records the sign-out, in one transaction.
+    pub async fn end_session(&self, token_hash: &str, audit: NewAuditEvent) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() > 0 {
+            Self::append_audit(&mut tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

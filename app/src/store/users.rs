@@ -1,0 +1,109 @@
+use super::{new_id, taken, ts, NewAuditEvent, Result, Store, StoreError};
+use crate::domain::Role;
+use chrono::Utc;
+
+/// A user as the rest of the application sees it (no password hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub organisation_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// What signing in needs.
+#[derive(Clone, Debug)]
+pub struct UserCredentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub organisation_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// An Argon2id PHC string, never the password.
+    pub password_hash: String,
+}
+
+type UserRow = (String, String, String, String, String, i64, String);
+
+fn from_row(row: UserRow) -> Result<UserCredentials> {
+    let (id, organisation_id, username, display_name, role, active, password_hash) = row;
+    Ok(UserCredentials {
+        user: User {
+            id,
+            organisation_id,
+            username,
+            display_name,
+            role: role.parse().map_err(|_| StoreError::Corrupt("users.role"))?,
+            active: active != 0,
+        },
+        password_hash,
+    })
+}
+
+/// Usernames are compared case-insensitively: stored lower-case.
+pub fn normalise_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+impl Store {
+    /// Creates a user and records who did it, in one transaction.
+    pub async fn create_user(&self, new: &NewUser, audit: NewAuditEvent) -> Result<User> {
+        let id = new_id();
+        let now = ts::to_db(Utc::now());
+        let username = normalise_username(&new.username);
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO users (id, organisation_id, username, display_name, role, password_hash, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+        )
+        .bind(&id)
+        .bind(&new.organisation_id)
+        .bind(&username)
+        .bind(&new.display_name)
+        .bind(new.role.as_str())
+        .bind(&new.password_hash)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| taken(e, "username"))?;
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(User {
+            id,
+            organisation_id: new.organisation_id.clone(),
+            username,
+            display_name: new.display_name.clone(),
+            role: new.role,
+            active: true,
+        })
+    }
+
+    pub async fn user_credentials(&self, username: &str) -> Result<Option<UserCredentials>> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+             FROM users WHERE username = $1",
+        )
+        .bind(normalise_username(username))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(from_row).transpose()
+    }
+
+    pub async fn user(&self, id: &str) -> Result<Option<User>> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+             FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(from_row).transpose()?.map(|c| c.user))
+    }
+}

@@ -1,0 +1,227 @@
+//! Configuration from flags and environment, checked at start-up.
+
+use app::server::SessionSettings;
+use app::store::{Engine, Store, StoreOptions};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const ABOUT: &str = "Safeplan: plans voluntary return and reintegration with people who may \
+have been trafficked, from first contact to follow-up a year after return.";
+
+const AFTER_HELP: &str = "\
+Every option can also be set in the environment (names in brackets).
+The database is an SQLite file by default; give a postgres:// URL to run
+several instances against one PostgreSQL database.
+
+Examples:
+  safeplan                                  serve on 127.0.0.1:3000 with ./data/safeplan.db
+  safeplan demo                             add the demo organisations and users
+  safeplan user add --organisation 'Shelter A' --organisation-kind counselling \\
+      --country NL --role admin --username alice --display-name 'Alice'
+                                            (the password is asked for, or read from stdin)
+  DATABASE_URL=postgres://safeplan@db/safeplan safeplan migrate";
+
+#[derive(Debug, Parser)]
+#[command(name = "safeplan", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/safeplan.db", global = true)]
+    pub database_url: String,
+
+    /// Maximum database connections of this instance.
+    #[arg(long, env = "SAFEPLAN_DB_MAX_CONNECTIONS", default_value_t = 8, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=512))]
+    pub db_max_connections: u32,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "SAFEPLAN_BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+
+    /// Folder with the built site (WASM, JS, CSS and public files).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// Log filter: error, warn, info, debug, trace, or a tracing directive list.
+    #[arg(long, env = "SAFEPLAN_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// Log format.
+    #[arg(long, env = "SAFEPLAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+
+    /// Mark the session cookie Secure. Turn on whenever users reach Safeplan
+    /// over HTTPS (directly or through a proxy).
+    #[arg(long, env = "SAFEPLAN_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub secure_cookies: bool,
+
+    /// Minutes of inactivity after which a session ends (1-1440).
+    #[arg(long, env = "SAFEPLAN_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in after which a session ends, used or not (1-72).
+    #[arg(long, env = "SAFEPLAN_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    pub session_max_hours: i64,
+
+    /// How many password hashes may be computed at once (each takes 19 MiB).
+    #[arg(long, env = "SAFEPLAN_HASH_CONCURRENCY", default_value_t = 4, global = true,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub hash_concurrency: u16,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the application (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Add the demo organisations and one demo user per role (kept if present).
+    Demo,
+    /// Manage users.
+    #[command(subcommand)]
+    User(crate::users::UserCommand),
+}
+
+/// Checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub engine: Engine,
+    pub store: StoreOptions,
+    pub bind: SocketAddr,
+    pub site_root: PathBuf,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub sessions: SessionSettings,
+    pub hash_concurrency: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{setting} ({env}): {problem}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub env: &'static str,
+    pub problem: String,
+}
+
+fn bad(setting: &'static str, env: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { setting, env, problem: problem.into() }
+}
+
+impl Config {
+    pub fn from_cli(cli: &Cli) -> Result<Config, ConfigError> {
+        let engine = Engine::from_url(&cli.database_url).ok_or_else(|| {
+            bad("--database-url", "DATABASE_URL", "must start with sqlite:// or postgres://")
+        })?;
+        if engine == Engine::Sqlite && cli.database_url.contains(":memory:") {
+            return Err(bad(
+                "--database-url",
+                "DATABASE_URL",
+                "an in-memory SQLite database would lose everything at exit; give a file path",
+            ));
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&cli.log_level) {
+            return Err(bad("--log-level", "SAFEPLAN_LOG", format!("not a log filter: {e}")));
+        }
+        if !(1..=1440).contains(&cli.session_idle_minutes) {
+            return Err(bad(
+                "--session-idle-minutes",
+                "SAFEPLAN_SESSION_IDLE_MINUTES",
+                format!("{} is outside 1-1440", cli.session_idle_minutes),
+            ));
+        }
+        if !(1..=72).contains(&cli.session_max_hours) {
+            return Err(bad(
+                "--session-max-hours",
+                "SAFEPLAN_SESSION_MAX_HOURS",
+                format!("{} is outside 1-72", cli.session_max_hours),
+            ));
+        }
+        if cli.session_idle_minutes > cli.session_max_hours * 60 {
+            return Err(bad(
+                "--session-idle-minutes",
+                "SAFEPLAN_SESSION_IDLE_MINUTES",
+                "the idle timeout cannot be longer than the maximum session lifetime",
+            ));
+        }
+        Ok(Config {
+            database_url: cli.database_url.clone(),
+            engine,
+            store: StoreOptions {
+                max_connections: cli.db_max_connections,
+                acquire_timeout: Duration::from_secs(10),
+                busy_timeout: Duration::from_secs(5),
+            },
+            bind: cli.bind,
+            site_root: cli.site_root.clone(),
+            log_filter: cli.log_level.clone(),
+            log_format: cli.log_format,
+            sessions: SessionSettings {
+                idle: chrono::Duration::minutes(cli.session_idle_minutes),
+                absolute: chrono::Duration::hours(cli.session_max_hours),
+                secure_cookies: cli.secure_cookies,
+            },
+            hash_concurrency: cli.hash_concurrency as usize,
+        })
+    }
+
+    pub async fn open_store(&self) -> anyhow::Result<Store> {
+        Store::connect(&self.database_url, self.store.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database ({:?}): {e}", self.engine))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        let mut argv = vec!["safeplan"];
+        argv.extend_from_slice(args);
+        Config::from_cli(&Cli::try_parse_from(argv).expect("parses"))
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = parse(&[]).unwrap();
+        assert_eq!(c.engine, Engine::Sqlite);
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.sessions.idle, chrono::Duration::minutes(30));
+        assert_eq!(c.sessions.absolute, chrono::Duration::hours(12));
+        assert!(!c.sessions.secure_cookies);
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let e = parse(&["--database-url", "mysql://x"]).unwrap_err();
+        assert!(e.to_string().contains("DATABASE_URL"), "{e}");
+        let e = parse(&["--session-idle-minutes", "0"]).unwrap_err();
+        assert!(e.to_string().contains("--session-idle-minutes"), "{e}");
+        let e = parse(&["--session-idle-minutes", "800", "--session-max-hours", "2"]).unwrap_err();
+        assert!(e.to_string().contains("longer than"), "{e}");
+        let e = parse(&["--log-level", "info,[[["]).unwrap_err();
+        assert!(e.to_string().contains("SAFEPLAN_LOG"), "{e}");
+    }
+
+    #[test]
+    fn subcommands_take_global_options() {
+        let cli = Cli::try_parse_from(["safeplan", "migrate", "--database-url", "sqlite://x.db"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Migrate)));
+        assert_eq!(cli.database_url, "sqlite://x.db");
+        assert!(Cli::try_parse_from(["safeplan", "--bind", "not-an-address"]).is_err());
+    }
+}

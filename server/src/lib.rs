@@ -1,0 +1,65 @@
+//! The `safeplan` binary: configuration, command line, HTTP server,
+//! demo data and database migrations.
+
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod telemetry;
+pub mod users;
+
+use clap::Parser;
+use config::{Cli, Command, Config};
+use std::process::ExitCode;
+
+/// Parses the command line, sets up logging and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_cli(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("safeplan: invalid configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("safeplan: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "safeplan stopped with an error");
+            eprintln!("safeplan: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => http::serve(config).await,
+        Command::Migrate => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Demo => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            let logins = demo::seed(&store).await?;
+            demo::print_logins(&logins, None);
+            Ok(())
+        }
+        Command::User(users::UserCommand::Add(args)) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            users::add(&store, args).await
+        }
+    }
+}
