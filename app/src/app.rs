@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,9 +40,31 @@ pub fn App() -> impl IntoView {
         <HydrationMarker/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=HomePage/>
+                // Pages behind sign-in render in one piece (SsrMode::Async), so that
+                // a redirect to the sign-in page is a real HTTP redirect.
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
             </Routes>
         </Router>
+    }
+}
+
+/// Scripts run only from this site or with this response's nonce (the
+/// inline hydration scripts); WASM may be compiled; nothing may frame the page.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

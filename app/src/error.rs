@@ -88,7 +88,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 AppError::invalid("request", "the form was incomplete; please try again")
             }
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Network,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Network
+            }
             // Anything else happened on the server: never forward its text.
             other => AppError::internal(other),
         }
@@ -150,7 +152,13 @@ mod tests {
     fn statuses_match_meaning() {
         assert_eq!(AppError::InvalidCredentials.status(), 401);
         assert_eq!(AppError::NotFound.status(), 404);
-        assert_eq!(AppError::RateLimited { retry_after_secs: 3 }.status(), 429);
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after_secs: 3
+            }
+            .status(),
+            429
+        );
         assert_eq!(AppError::invalid("x", "y").status(), 422);
     }
 }

@@ -27,7 +27,12 @@ Examples:
 #[command(name = "safeplan", version, about = ABOUT, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/safeplan.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/safeplan.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Maximum database connections of this instance.
@@ -36,11 +41,21 @@ pub struct Cli {
     pub db_max_connections: u32,
 
     /// Address and port to listen on.
-    #[arg(long, env = "SAFEPLAN_BIND", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "SAFEPLAN_BIND",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub bind: SocketAddr,
 
     /// Folder with the built site (WASM, JS, CSS and public files).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// Log filter: error, warn, info, debug, trace, or a tracing directive list.
@@ -58,11 +73,21 @@ pub struct Cli {
     pub secure_cookies: bool,
 
     /// Minutes of inactivity after which a session ends (1-1440).
-    #[arg(long, env = "SAFEPLAN_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "SAFEPLAN_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
     pub session_idle_minutes: i64,
 
     /// Hours after sign-in after which a session ends, used or not (1-72).
-    #[arg(long, env = "SAFEPLAN_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    #[arg(
+        long,
+        env = "SAFEPLAN_SESSION_MAX_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
     pub session_max_hours: i64,
 
     /// How many password hashes may be computed at once (each takes 19 MiB).
@@ -118,13 +143,21 @@ pub struct ConfigError {
 }
 
 fn bad(setting: &'static str, env: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { setting, env, problem: problem.into() }
+    ConfigError {
+        setting,
+        env,
+        problem: problem.into(),
+    }
 }
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> Result<Config, ConfigError> {
         let engine = Engine::from_url(&cli.database_url).ok_or_else(|| {
-            bad("--database-url", "DATABASE_URL", "must start with sqlite:// or postgres://")
+            bad(
+                "--database-url",
+                "DATABASE_URL",
+                "must start with sqlite:// or postgres://",
+            )
         })?;
         if engine == Engine::Sqlite && cli.database_url.contains(":memory:") {
             return Err(bad(
@@ -134,7 +167,11 @@ impl Config {
             ));
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&cli.log_level) {
-            return Err(bad("--log-level", "SAFEPLAN_LOG", format!("not a log filter: {e}")));
+            return Err(bad(
+                "--log-level",
+                "SAFEPLAN_LOG",
+                format!("not a log filter: {e}"),
+            ));
         }
         if !(1..=1440).contains(&cli.session_idle_minutes) {
             return Err(bad(
@@ -219,7 +256,8 @@ mod tests {
 
     #[test]
     fn subcommands_take_global_options() {
-        let cli = Cli::try_parse_from(["safeplan", "migrate", "--database-url", "sqlite://x.db"]).unwrap();
+        let cli = Cli::try_parse_from(["safeplan", "migrate", "--database-url", "sqlite://x.db"])
+            .unwrap();
         assert!(matches!(cli.command, Some(Command::Migrate)));
         assert_eq!(cli.database_url, "sqlite://x.db");
         assert!(Cli::try_parse_from(["safeplan", "--bind", "not-an-address"]).is_err());

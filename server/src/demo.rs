@@ -76,7 +76,11 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
         if store.user_credentials(login.username).await?.is_some() {
             continue;
         }
-        let org = if login.organisation == IOM_ORG { &iom } else { &counselling };
+        let org = if login.organisation == IOM_ORG {
+            &iom
+        } else {
+            &counselling
+        };
         let password = login.password.to_string();
         let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password)).await?;
         let new = NewUser {
@@ -105,7 +109,7 @@ pub fn print_logins(logins: &[DemoLogin], url: Option<&str>) {
     println!("Demo organisations (sample data only; never enter real client data):");
     println!("  {COUNSELLING_ORG}  and  {IOM_ORG}");
     println!();
-    println!("  {:<18} {:<24} {}", "username", "password", "role");
+    println!("  {:<18} {:<24} role", "username", "password");
     for l in logins {
         println!("  {:<18} {:<24} {}", l.username, l.password, l.role.label());
     }

@@ -17,7 +17,9 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -46,7 +48,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let pkg_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
 
     let context_state = state.clone();
     let context = move || provide_context(context_state.clone());
@@ -72,9 +75,11 @@ pub fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(fallback_state.clone()),
-            shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
         ))
         .layer(middleware::from_fn(cache_control))
         .layer(CompressionLayer::new())
@@ -128,7 +133,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {} (--bind / SAFEPLAN_BIND): {e}", config.bind))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (--bind / SAFEPLAN_BIND): {e}",
+                config.bind
+            )
+        })?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, engine = ?config.engine, "safeplan listening");
     println!("Safeplan listening on http://{local}");
@@ -153,7 +163,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -189,7 +200,9 @@ async fn cache_control(req: Request, next: Next) -> Response {
                 .headers()
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|ct| !ct.starts_with("text/html") && !ct.starts_with("application/json"))
+                .is_some_and(|ct| {
+                    !ct.starts_with("text/html") && !ct.starts_with("application/json")
+                })
             && !path.starts_with("/api/")
             && path.contains('.');
         let value = if is_public_file { SHORT } else { NO_STORE };
@@ -232,20 +245,30 @@ fn same_origin(headers: &axum::http::HeaderMap) -> bool {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; img-src 'self' data:",
-        ),
-    );
+    // Pages set their own policy with the nonce of their inline scripts
+    // (app::shell); everything else gets one that allows no script at all.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; img-src 'self' data:",
+            ),
+        );
+    }
     res
 }
 
@@ -287,8 +310,14 @@ mod tests {
     fn origin_checks() {
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
         assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
-        assert!(!same_origin(&headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:3000")])));
+        assert!(same_origin(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
         assert!(same_origin(&headers(&[("host", "127.0.0.1:3000")])));
     }
 }

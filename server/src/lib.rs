@@ -22,7 +22,10 @@ pub fn main() -> ExitCode {
         }
     };
     telemetry::init(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("safeplan: cannot start the async runtime: {e}");
@@ -53,7 +56,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let store = config.open_store().await?;
             store.migrate().await?;
             let logins = demo::seed(&store).await?;
-            demo::print_logins(&logins, None);
+            let url = format!("http://{}", config.bind);
+            demo::print_logins(&logins, Some(url.as_str()));
             Ok(())
         }
         Command::User(users::UserCommand::Add(args)) => {

@@ -37,11 +37,13 @@ pub struct AddUser {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse().map_err(|e: app::domain::org::UnknownName| e.to_string())
+    s.parse()
+        .map_err(|e: app::domain::org::UnknownName| e.to_string())
 }
 
 fn parse_kind(s: &str) -> Result<OrgKind, String> {
-    s.parse().map_err(|e: app::domain::org::UnknownName| e.to_string())
+    s.parse()
+        .map_err(|e: app::domain::org::UnknownName| e.to_string())
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -61,7 +63,12 @@ fn read_password() -> anyhow::Result<String> {
 
 pub async fn add(store: &Store, args: AddUser) -> anyhow::Result<()> {
     let username = args.username.trim().to_string();
-    if username.is_empty() || username.len() > 64 || username.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if username.is_empty()
+        || username.len() > 64
+        || username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
         anyhow::bail!("--username must be 1-64 characters without spaces; nothing was stored");
     }
     if args.display_name.trim().is_empty() {
@@ -99,7 +106,8 @@ pub async fn add(store: &Store, args: AddUser) -> anyhow::Result<()> {
         anyhow::bail!("the username {username:?} is already taken; nothing was stored");
     }
     let password = read_password()?;
-    check_new_password(&password).map_err(|p| anyhow::anyhow!("password rejected: {p}; nothing was stored"))?;
+    check_new_password(&password)
+        .map_err(|p| anyhow::anyhow!("password rejected: {p}; nothing was stored"))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password)).await?;
     let audit = NewAuditEvent {
         organisation_id: Some(org.id.clone()),
@@ -118,7 +126,9 @@ pub async fn add(store: &Store, args: AddUser) -> anyhow::Result<()> {
         )
         .await
         .map_err(|e| match e {
-            StoreError::Taken(what) => anyhow::anyhow!("{what} is already taken; nothing was stored"),
+            StoreError::Taken(what) => {
+                anyhow::anyhow!("{what} is already taken; nothing was stored")
+            }
             other => other.into(),
         })?;
     tracing::info!(user.id = %user.id, role = %user.role, "user added");

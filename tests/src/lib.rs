@@ -1,0 +1,258 @@
+//! Test harness: databases on both engines, the real `safeplan` server on a
+//! random port, and headless Chromium through chromedriver.
+//!
+//! Environment:
+//! - `SAFEPLAN_TEST_POSTGRES_URL`: an administrative PostgreSQL URL; each
+//!   test gets a fresh database made from it. `.ci/test.sh` starts a local
+//!   PostgreSQL and sets it when it is not given.
+//! - `SAFEPLAN_BIN`: the server binary (default `target/release/safeplan`,
+//!   built with the site by `cargo leptos build --release`).
+
+use app::domain::{OrgKind, Role};
+use app::server::password::hash_blocking;
+use app::store::{AuditOutcome, NewAuditEvent, NewOrganisation, NewUser, Store, StoreOptions};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub mod browser;
+
+/// The workspace root (the folder holding `Cargo.lock`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub fn random_suffix() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+/// A fresh, empty database for one test; removed (SQLite) when dropped.
+pub struct TestDb {
+    pub url: String,
+    dir: Option<PathBuf>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join(format!("safeplan-test-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TestDb {
+            url: format!("sqlite://{}/safeplan.db", dir.display()),
+            dir: Some(dir),
+        }
+    }
+
+    /// A new database on the test PostgreSQL server.
+    pub async fn postgres() -> TestDb {
+        let admin = std::env::var("SAFEPLAN_TEST_POSTGRES_URL").expect(
+            "SAFEPLAN_TEST_POSTGRES_URL is not set: run the tests with `bash .ci/test.sh`, \
+             which starts PostgreSQL, or point it at a server where this user may create databases",
+        );
+        sqlx::any::install_default_drivers();
+        let name = format!("safeplan_t_{}", random_suffix());
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+            .await
+            .expect("connect to the test PostgreSQL");
+        sqlx::Executor::execute(
+            &mut conn,
+            sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+        )
+        .await
+        .expect("create test database");
+        let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
+        TestDb {
+            url: format!("{base}/{name}"),
+            dir: None,
+        }
+    }
+
+    pub async fn store(&self) -> Store {
+        let store = Store::connect(&self.url, StoreOptions::default())
+            .await
+            .expect("open store");
+        store.migrate().await.expect("migrate");
+        store
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Creates an organisation (if needed) and a user in it.
+pub async fn add_user(
+    store: &Store,
+    org: &str,
+    kind: OrgKind,
+    role: Role,
+    username: &str,
+    password: &str,
+) -> app::store::User {
+    let org = store
+        .ensure_organisation(&NewOrganisation {
+            name: org.into(),
+            kind,
+            country: "NL".into(),
+            is_demo: false,
+        })
+        .await
+        .unwrap();
+    let password = password.to_string();
+    let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .unwrap();
+    store
+        .create_user(
+            &NewUser {
+                organisation_id: org.id.clone(),
+                username: username.into(),
+                display_name: format!("Test {}", role.label()),
+                role,
+                password_hash,
+            },
+            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap()
+}
+
+/// The server binary under test.
+pub fn server_bin() -> PathBuf {
+    std::env::var_os("SAFEPLAN_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/release/safeplan"))
+}
+
+/// A running `safeplan` process on a random loopback port.
+pub struct Server {
+    pub base: String,
+    child: Child,
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub async fn start(db_url: &str) -> Server {
+        Self::start_with(db_url, &[]).await
+    }
+
+    /// Starts the server with extra arguments and waits until it listens.
+    pub async fn start_with(db_url: &str, extra: &[&str]) -> Server {
+        let bin = server_bin();
+        assert!(
+            bin.exists(),
+            "{} is missing: build it with `cargo leptos build --release` (bash .ci/test.sh does)",
+            bin.display()
+        );
+        let mut child = Command::new(&bin)
+            .current_dir(workspace_root())
+            .env("DATABASE_URL", db_url)
+            .env("LEPTOS_SITE_ROOT", workspace_root().join("target/site"))
+            .env("SAFEPLAN_LOG", "info")
+            .env("SAFEPLAN_LOG_FORMAT", "json")
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--db-max-connections",
+                "4",
+            ])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start safeplan");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stderr).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    log.lock().unwrap().push(line);
+                }
+            });
+        }
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(url) = line.strip_prefix("Safeplan listening on ") {
+                    return Some(url.trim().to_string());
+                }
+            }
+            None
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some(base) = base else {
+            let _ = child.kill().await;
+            panic!(
+                "safeplan did not start; its log:\n{}",
+                log.lock().unwrap().join("\n")
+            );
+        };
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Server { base, child, log }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn log_text(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// An HTTP client that keeps cookies and does not follow redirects.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// Signs in through the sign-in endpoint, as the browser's form would.
+pub async fn sign_in(
+    client: &reqwest::Client,
+    server: &Server,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(server.url("/api/auth/login"))
+        .header("Origin", &server.base)
+        .header("Accept", "application/json")
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Server-rendered HTML without Leptos' hydration markers (`<!>`), so that
+/// tests can look for text as a reader sees it.
+pub fn readable(html: &str) -> String {
+    html.replace("<!>", "")
+}

@@ -2,3 +2,4 @@
 
 pub mod demo_banner;
 pub mod hydration;
+pub mod sign_in_redirect;

@@ -155,8 +155,14 @@ mod tests {
     #[test]
     fn parses_what_people_type() {
         let eur = Currency::EUR;
-        assert_eq!(Money::parse("1250", eur).unwrap().to_string(), "EUR 1250.00");
-        assert_eq!(Money::parse("1 250,5", eur).unwrap().to_string(), "EUR 1250.50");
+        assert_eq!(
+            Money::parse("1250", eur).unwrap().to_string(),
+            "EUR 1250.00"
+        );
+        assert_eq!(
+            Money::parse("1 250,5", eur).unwrap().to_string(),
+            "EUR 1250.50"
+        );
         assert_eq!(Money::parse("0.1", eur).unwrap().to_string(), "EUR 0.10");
         assert_eq!(Money::parse("", eur), Err(MoneyError::Amount));
         assert_eq!(Money::parse("1.2.3", eur), Err(MoneyError::Amount));

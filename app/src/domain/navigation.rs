@@ -20,9 +20,34 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
+/// The sign-in page's address that returns to `next` afterwards.
+pub fn login_path(next: &str) -> String {
+    let next = safe_next(next);
+    let mut out = String::from("/login?next=");
+    for b in next.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{login_path, safe_next};
+
+    #[test]
+    fn login_path_encodes_the_return_address() {
+        assert_eq!(login_path("/"), "/login?next=/");
+        assert_eq!(
+            login_path("/cases/K7?step=risk&x=1"),
+            "/login?next=/cases/K7%3Fstep%3Drisk%26x%3D1"
+        );
+        assert_eq!(login_path("https://evil.example"), "/login?next=/");
+    }
     use proptest::prelude::*;
 
     #[test]

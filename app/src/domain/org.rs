@@ -171,7 +171,10 @@ mod tests {
         for k in OrgKind::ALL {
             assert_eq!(k.as_str().parse::<OrgKind>().unwrap(), k);
         }
-        assert_eq!("return-officer".parse::<Role>().unwrap(), Role::ReturnOfficer);
+        assert_eq!(
+            "return-officer".parse::<Role>().unwrap(),
+            Role::ReturnOfficer
+        );
         let err = "boss".parse::<Role>().unwrap_err();
         assert!(err.to_string().contains("counsellor, return_officer"));
     }

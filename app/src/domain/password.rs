@@ -18,7 +18,10 @@ impl fmt::Display for PasswordProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PasswordProblem::TooShort => {
-                write!(f, "use at least {MIN_CHARS} characters; a few words together work well")
+                write!(
+                    f,
+                    "use at least {MIN_CHARS} characters; a few words together work well"
+                )
             }
             PasswordProblem::TooLong => write!(f, "use at most {MAX_CHARS} characters"),
         }
@@ -47,7 +50,10 @@ mod tests {
     #[test]
     fn length_is_counted_in_characters() {
         assert_eq!(check_new_password("short"), Err(PasswordProblem::TooShort));
-        assert_eq!(check_new_password("elevenchars"), Err(PasswordProblem::TooShort));
+        assert_eq!(
+            check_new_password("elevenchars"),
+            Err(PasswordProblem::TooShort)
+        );
         assert_eq!(check_new_password("twelve chars"), Ok(()));
         // Twelve Arabic letters are 24 bytes but twelve characters.
         assert_eq!(check_new_password("كلمةالسرهنا!"), Ok(()));

@@ -1,8 +1,8 @@
 use crate::api::auth::{me, Logout, MeView};
 use crate::components::demo_banner::DemoBanner;
+use crate::components::sign_in_redirect::SignInRedirect;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 /// The start page of a signed-in user; anonymous visitors are sent to sign in.
 #[component]
@@ -14,7 +14,7 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(user)) => view! { <Start user/> }.into_any(),
-                    Ok(None) => view! { <Redirect path="/login?next=/"/> }.into_any(),
+                    Ok(None) => view! { <SignInRedirect next="/"/> }.into_any(),
                     Err(e) => view! {
                         <main class="narrow"><p class="form-error" role="alert">{e.user_message()}</p></main>
                     }.into_any(),

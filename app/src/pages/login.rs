@@ -19,7 +19,9 @@ pub fn LoginPage() -> impl IntoView {
     {
         // Restore the username typed earlier in this tab.
         Effect::new(move |_| {
-            if let Some(saved) = crate::drafts::load_session::<String>(crate::drafts::LOGIN_USERNAME) {
+            if let Some(saved) =
+                crate::drafts::load_session::<String>(crate::drafts::LOGIN_USERNAME)
+            {
                 username.set(saved);
             }
         });
@@ -33,9 +35,13 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     let error = move || {
-        login.value().get().and_then(|r| r.err()).map(|e: AppError| {
-            view! { <p class="form-error" role="alert">{e.user_message()}</p> }
-        })
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e: AppError| {
+                view! { <p class="form-error" role="alert">{e.user_message()}</p> }
+            })
     };
 
     view! {

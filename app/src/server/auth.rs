@@ -43,9 +43,7 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     match token {
         Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
-        None => format!(
-            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
-        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
     }
 }
 
@@ -85,7 +83,10 @@ pub async fn require_actor() -> Result<SessionActor, AppError> {
 /// Sets the HTTP status of the current response to match the error.
 pub fn respond_with(e: AppError) -> AppError {
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        res.set_status(
+            http::StatusCode::from_u16(e.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     e
 }
@@ -122,8 +123,15 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
             if let Some(c) = &creds {
                 event = event.by(&c.user.id, c.user.role, &c.user.organisation_id);
             }
-            state.store.record_audit(event).await.map_err(AppError::internal)?;
-            tracing::info!(user.id = creds.as_ref().map(|c| c.user.id.as_str()), "sign-in refused");
+            state
+                .store
+                .record_audit(event)
+                .await
+                .map_err(AppError::internal)?;
+            tracing::info!(
+                user.id = creds.as_ref().map(|c| c.user.id.as_str()),
+                "sign-in refused"
+            );
             return Err(respond_with(AppError::InvalidCredentials));
         }
     };
@@ -160,7 +168,12 @@ pub async fn sign_out() -> Result<(), AppError> {
         let hash = token_hash(&token);
         let actor = state
             .store
-            .session_actor(&hash, Utc::now(), state.sessions.idle, state.sessions.absolute)
+            .session_actor(
+                &hash,
+                Utc::now(),
+                state.sessions.idle,
+                state.sessions.absolute,
+            )
             .await
             .map_err(AppError::internal)?;
         let mut audit = NewAuditEvent::new("auth.logout", AuditOutcome::Allowed);
@@ -195,9 +208,15 @@ mod tests {
     fn token_is_read_only_when_well_formed() {
         let t = new_token();
         let mut h = HeaderMap::new();
-        h.insert(COOKIE, HeaderValue::from_str(&format!("a=b; {SESSION_COOKIE}={t}")).unwrap());
+        h.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("a=b; {SESSION_COOKIE}={t}")).unwrap(),
+        );
         assert_eq!(session_token(&h), Some(t.clone()));
-        h.insert(COOKIE, HeaderValue::from_static("safeplan_session=../../etc"));
+        h.insert(
+            COOKIE,
+            HeaderValue::from_static("safeplan_session=../../etc"),
+        );
         assert_eq!(session_token(&h), None);
         assert_ne!(token_hash(&t), t);
         assert_eq!(token_hash(&t).len(), 64);

@@ -31,7 +31,9 @@ pub fn hash_blocking(password: &str) -> String {
 /// Verifies a password against a stored PHC string (blocking).
 pub fn verify_blocking(hash: &str, password: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -66,7 +68,11 @@ impl Hasher {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, HashTaskError> {
-        let _permit = self.permits.acquire().await.map_err(|e| HashTaskError(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashTaskError(e.to_string()))?;
         tokio::task::spawn_blocking(move || hash_blocking(&password))
             .await
             .map_err(|e| HashTaskError(e.to_string()))
@@ -74,8 +80,16 @@ impl Hasher {
 
     /// Verifies `password` against `hash`, or against the dummy hash when
     /// there is no user (and then always answers false).
-    pub async fn verify(&self, hash: Option<String>, password: String) -> Result<bool, HashTaskError> {
-        let _permit = self.permits.acquire().await.map_err(|e| HashTaskError(e.to_string()))?;
+    pub async fn verify(
+        &self,
+        hash: Option<String>,
+        password: String,
+    ) -> Result<bool, HashTaskError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashTaskError(e.to_string()))?;
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
         let ok = tokio::task::spawn_blocking(move || verify_blocking(&hash, &password))

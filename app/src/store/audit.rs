@@ -127,7 +127,8 @@ impl Store {
             .map(|r| {
                 Ok(AuditEvent {
                     id: r.0,
-                    at: ts::from_db(&r.1).map_err(|_| StoreError::Corrupt("audit_events.occurred_at"))?,
+                    at: ts::from_db(&r.1)
+                        .map_err(|_| StoreError::Corrupt("audit_events.occurred_at"))?,
                     actor_user_id: r.2,
                     actor_role: r.3,
                     organisation_id: r.4,

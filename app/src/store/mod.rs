@@ -95,7 +95,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("engine", &self.engine).finish()
+        f.debug_struct("Store")
+            .field("engine", &self.engine)
+            .finish()
     }
 }
 
@@ -160,15 +162,19 @@ impl Store {
 
     /// Reads one pragma-like value (for tests and diagnostics).
     pub async fn sqlite_pragma(&self, name: &str) -> Result<Option<String>> {
-        if self.engine != Engine::Sqlite || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        if self.engine != Engine::Sqlite
+            || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        {
             return Ok(None);
         }
-        let row: (String,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT CAST({name} AS TEXT) FROM pragma_{name}"
-        )))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Some(row.0))
+        use sqlx::Row;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
+            .fetch_one(&self.pool)
+            .await?;
+        let value = row
+            .try_get::<String, _>(0)
+            .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))?;
+        Ok(Some(value))
     }
 
     /// The tables and their columns, sorted (for the schema-parity test).
@@ -218,11 +224,14 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         // An in-memory database exists once per connection: useless for a pool.
-        return Err(StoreError::Corrupt("database url (in-memory SQLite is not supported)"));
+        return Err(StoreError::Corrupt(
+            "database url (in-memory SQLite is not supported)",
+        ));
     }
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
         }
     }
     let query = if query.contains("mode=") {

@@ -27,7 +27,9 @@ fn from_row((id, name, kind, country, is_demo): OrgRow) -> Result<Organisation> 
     Ok(Organisation {
         id,
         name,
-        kind: kind.parse().map_err(|_| StoreError::Corrupt("organisations.kind"))?,
+        kind: kind
+            .parse()
+            .map_err(|_| StoreError::Corrupt("organisations.kind"))?,
         country,
         is_demo: is_demo != 0,
     })

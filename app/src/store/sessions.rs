@@ -76,7 +76,19 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let (user_id, username, display_name, role, org_id, org_name, org_kind, is_demo, created, seen, active) = row;
+        let (
+            user_id,
+            username,
+            display_name,
+            role,
+            org_id,
+            org_name,
+            org_kind,
+            is_demo,
+            created,
+            seen,
+            active,
+        ) = row;
         let created = ts::from_db(&created)?;
         let seen = ts::from_db(&seen)?;
         if active == 0 || now - seen > idle || now - created > absolute {
@@ -96,7 +108,9 @@ impl Store {
             user_id,
             username,
             display_name,
-            role: role.parse().map_err(|_| StoreError::Corrupt("users.role"))?,
+            role: role
+                .parse()
+                .map_err(|_| StoreError::Corrupt("users.role"))?,
             organisation_id: org_id,
             organisation_name: org_name,
             organisation_kind: org_kind

@@ -40,7 +40,9 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
             organisation_id,
             username,
             display_name,
-            role: role.parse().map_err(|_| StoreError::Corrupt("users.role"))?,
+            role: role
+                .parse()
+                .map_err(|_| StoreError::Corrupt("users.role"))?,
             active: active != 0,
         },
         password_hash,
@@ -105,5 +107,34 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(from_row).transpose()?.map(|c| c.user))
+    }
+
+    /// Activates or deactivates a user. Deactivation ends all their
+    /// sessions at once, in the same transaction.
+    pub async fn set_user_active(
+        &self,
+        user_id: &str,
+        active: bool,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+            .bind(active as i64)
+            .bind(ts::to_db(Utc::now()))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(username: String, password: String, next: String) -> Result<(), AppError> {
     if username.trim().is_empty() || password.is_empty() {
-        return Err(crate::server::auth::respond_with(AppError::InvalidCredentials));
+        return Err(crate::server::auth::respond_with(
+            AppError::InvalidCredentials,
+        ));
     }
     crate::server::auth::sign_in(&username, password, &next).await
 }

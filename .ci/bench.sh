@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Safeplan's benchmark command (separate from the tests). Builds the
+# release, starts the server on loopback with an SQLite database, drives it
+# with wrk (64 connections) and records in BENCHMARKS.md, with date,
+# machine and commit:
+#   - requests/s and p50/p99 latency of the server-rendered sign-in page
+#     and of a static asset of similar size from the same server, and their ratio;
+#   - the WASM size raw and as the server actually transfers it (br, gzip).
+# Budgets checked: release WASM <= 350 KB gzip; page throughput >= 50% of the asset's.
+# Usage: bash .ci/bench.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+CONNECTIONS=64
+
+bash .ci/setup.sh bench
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release --precompress
+
+WORK=$(mktemp -d)
+trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+export LEPTOS_SITE_ROOT="$PWD/target/site"
+export DATABASE_URL="sqlite://$WORK/bench.db"
+export SAFEPLAN_LOG=warn
+target/release/safeplan serve --bind 127.0.0.1:0 > "$WORK/out" 2> "$WORK/err" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$WORK/out" 2>/dev/null && break
+  sleep 0.1
+done
+BASE=$(sed -n 's/^Safeplan listening on //p' "$WORK/out")
+[ -n "$BASE" ] || { cat "$WORK/err"; echo "server did not start" >&2; exit 1; }
+
+PAGE=/login
+PAGE_BYTES=$(curl -s "$BASE$PAGE" | wc -c)
+# The static file from the same server whose size is closest to the page's.
+ASSET=""; ASSET_BYTES=0; BEST=-1
+for f in target/site/pkg/*.css target/site/pkg/*.js target/site/favicon.svg; do
+  size=$(stat -c %s "$f")
+  diff=$(( size > PAGE_BYTES ? size - PAGE_BYTES : PAGE_BYTES - size ))
+  if [ "$BEST" -lt 0 ] || [ "$diff" -lt "$BEST" ]; then
+    BEST=$diff; ASSET="/${f#target/site/}"; ASSET_BYTES=$size
+  fi
+done
+
+run_wrk() { # url -> "rps p50 p99"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" > "$WORK/wrk" 2>&1
+  local rps p50 p99 non2xx
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk")
+  p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk")
+  if [ -n "$non2xx" ]; then echo "wrk saw $non2xx non-2xx answers for $1" >&2; cat "$WORK/wrk" >&2; exit 1; fi
+  echo "$rps $p50 $p99"
+}
+
+curl -s -o /dev/null "$BASE$PAGE"  # warm up
+read -r PAGE_RPS PAGE_P50 PAGE_P99 < <(run_wrk "$BASE$PAGE")
+read -r ASSET_RPS ASSET_P50 ASSET_P99 < <(run_wrk "$BASE$ASSET")
+RATIO=$(awk -v a="$PAGE_RPS" -v b="$ASSET_RPS" 'BEGIN { printf "%.0f", 100 * a / b }')
+
+WASM=$(ls target/site/pkg/*.wasm | head -1)
+WASM_URL="/pkg/$(basename "$WASM")"
+WASM_RAW=$(stat -c %s "$WASM")
+WASM_BR=$(curl -s -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "$BASE$WASM_URL")
+WASM_GZ=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$BASE$WASM_URL")
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000 }'; }
+
+GZ_OK=$([ "$WASM_GZ" -le 350000 ] && echo "pass" || echo "FAIL")
+RATIO_OK=$([ "$RATIO" -ge 50 ] && echo "pass" || echo "FAIL")
+
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git diff --quiet 2>/dev/null || echo " (uncommitted changes)")
+
+ENTRY="$WORK/entry.md"
+cat > "$ENTRY" <<MD
+### $(date -u +%Y-%m-%d\ %H:%M) UTC — commit $COMMIT$DIRTY
+
+Machine: $(nproc) cores ($CPU), $MEM, $(uname -sr); load generator wrk on the same machine, loopback,
+$CONNECTIONS connections, 2 threads, ${DURATION} s per run; server log level warn; SQLite.
+
+| target | size | requests/s | p50 | p99 |
+|---|---|---|---|---|
+| server-rendered page \`$PAGE\` | $(kb "$PAGE_BYTES") KB | $PAGE_RPS | $PAGE_P50 | $PAGE_P99 |
+| static asset \`$ASSET\` | $(kb "$ASSET_BYTES") KB | $ASSET_RPS | $ASSET_P50 | $ASSET_P99 |
+
+Page throughput is **${RATIO}%** of the static asset's (budget ≥ 50%: $RATIO_OK).
+
+| WASM \`$(basename "$WASM")\` | bytes |
+|---|---|
+| raw | $WASM_RAW ($(kb "$WASM_RAW") KB) |
+| transferred, brotli | $WASM_BR ($(kb "$WASM_BR") KB) |
+| transferred, gzip | $WASM_GZ ($(kb "$WASM_GZ") KB) (budget ≤ 350 KB: $GZ_OK) |
+
+MD
+
+if [ ! -f BENCHMARKS.md ]; then
+  cat > BENCHMARKS.md <<'MD'
+# Benchmarks
+
+Written by `bash .ci/bench.sh` (see README). Newest run first. Machines are
+shared and noisy: compare figures as ratios within one run, not across runs.
+
+<!-- runs -->
+MD
+fi
+awk -v entry="$ENTRY" '{ print } /^<!-- runs -->$/ { print ""; while ((getline line < entry) > 0) print line }' BENCHMARKS.md > "$WORK/b.md"
+mv "$WORK/b.md" BENCHMARKS.md
+cat "$ENTRY"
+[ "$GZ_OK" = pass ] && [ "$RATIO_OK" = pass ]

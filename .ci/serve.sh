@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Safeplan's run command: installs what is missing, builds the release,
+# migrates, adds the demo data, prints the demo logins and serves on
+# http://127.0.0.1:3000 (SQLite file under ./data/). Existing data is kept.
+# Extra arguments go to `safeplan serve` (e.g. --bind 0.0.0.0:3000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/setup.sh build
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release --precompress
+export LEPTOS_SITE_ROOT="$PWD/target/site"
+BIN=target/release/safeplan
+"$BIN" migrate
+"$BIN" demo
+exec "$BIN" serve "$@"

@@ -1,0 +1,157 @@
+//! The `safeplan` command line: help, configuration errors, users, demo.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use tests::{server_bin, TestDb};
+
+fn safeplan(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(server_bin())
+        .env("DATABASE_URL", &db.url)
+        .env("SAFEPLAN_LOG", "warn")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run safeplan");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn help_documents_every_command_and_setting() {
+    let db = TestDb::sqlite();
+    let out = safeplan(&db, &["--help"], None);
+    assert!(out.status.success());
+    let help = text(&out);
+    for word in [
+        "serve",
+        "migrate",
+        "demo",
+        "user",
+        "--database-url",
+        "DATABASE_URL",
+        "--bind",
+        "--log-level",
+        "--log-format",
+        "--secure-cookies",
+        "--session-idle-minutes",
+        "--session-max-hours",
+    ] {
+        assert!(
+            help.contains(word),
+            "--help does not mention {word}:\n{help}"
+        );
+    }
+    let out = safeplan(&db, &["user", "add", "--help"], None);
+    assert!(text(&out).contains("--role"));
+}
+
+#[test]
+fn invalid_configuration_fails_at_start_naming_the_setting() {
+    let db = TestDb::sqlite();
+    let out = safeplan(&db, &["--session-idle-minutes", "0", "migrate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("--session-idle-minutes"),
+        "{}",
+        text(&out)
+    );
+    let out = Command::new(server_bin())
+        .env("DATABASE_URL", "mysql://localhost/x")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("DATABASE_URL"), "{}", text(&out));
+    let out = safeplan(&db, &["--bind", "localhost:port"], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--bind"), "{}", text(&out));
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_checks_it() {
+    let db = TestDb::sqlite();
+    let base = [
+        "user",
+        "add",
+        "--organisation",
+        "Shelter A",
+        "--organisation-kind",
+        "counselling",
+        "--role",
+        "admin",
+        "--username",
+        "ada",
+        "--display-name",
+        "Ada",
+    ];
+    let out = safeplan(&db, &base, Some("short\n"));
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("at least 12 characters"),
+        "{}",
+        text(&out)
+    );
+    let out = safeplan(&db, &base, Some("a perfectly long passphrase\n"));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("Added administrator \"ada\""),
+        "{}",
+        text(&out)
+    );
+    // Taken usernames are refused, and nothing else is stored.
+    let out = safeplan(&db, &base, Some("a perfectly long passphrase\n"));
+    assert!(!out.status.success());
+    assert!(text(&out).contains("already taken"));
+    // A return officer cannot belong to a counselling organisation.
+    let out = safeplan(
+        &db,
+        &[
+            "user",
+            "add",
+            "--organisation",
+            "Shelter A",
+            "--role",
+            "return_officer",
+            "--username",
+            "ro",
+            "--display-name",
+            "R",
+        ],
+        Some("a perfectly long passphrase\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cannot belong"), "{}", text(&out));
+}
+
+#[test]
+fn demo_is_idempotent_and_prints_logins() {
+    let db = TestDb::sqlite();
+    let first = safeplan(&db, &["demo"], None);
+    assert!(first.status.success(), "{}", text(&first));
+    let t = text(&first);
+    for who in [
+        "demo.counsellor",
+        "demo.officer",
+        "demo.supervisor",
+        "demo.admin",
+        "(DEMO)",
+    ] {
+        assert!(t.contains(who), "{t}");
+    }
+    let second = safeplan(&db, &["demo"], None);
+    assert!(second.status.success(), "{}", text(&second));
+}

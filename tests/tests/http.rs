@@ -1,0 +1,397 @@
+//! HTTP tests against the real `safeplan` binary on a random port.
+
+use app::domain::{OrgKind, Role};
+use tests::{add_user, http_client, readable, sign_in, Server, TestDb};
+
+const PASSWORD: &str = "a long enough passphrase";
+
+async fn server_with_user(db: &TestDb) -> Server {
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    Server::start(&db.url).await
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let c = http_client();
+    let r = c.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = c.get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), "ready");
+}
+
+#[tokio::test]
+async fn sign_in_page_is_server_rendered_and_never_cached() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let r = http_client()
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    assert!(r.headers().contains_key("x-request-id"));
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = r.text().await.unwrap();
+    // Inline scripts run only with this response's nonce.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in CSP: {csp}"));
+    assert!(
+        html.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)),
+        "{html}"
+    );
+    assert!(
+        csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    // Readable and submittable before any WASM runs.
+    assert!(html.contains("<h1>Sign in</h1>"), "{html}");
+    assert!(
+        html.contains(r#"action="/api/auth/login" method="post""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="username""#) && html.contains(r#"name="password""#));
+    // The hydration marker is set only in the browser.
+    assert!(!html.contains("data-hydrated"));
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let r = http_client()
+        .get(server.url("/"))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "status {}", r.status());
+    assert_eq!(r.headers()["location"], "/login?next=/");
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_strict_session_cookie_and_shows_who_is_signed_in() {
+    let db = TestDb::sqlite();
+    let server = server_with_user(&db).await;
+    let c = http_client();
+    let r = sign_in(&c, &server, "Carla", PASSWORD).await;
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "status {}",
+        r.status()
+    );
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("safeplan_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "Secure is off by default on plain HTTP: {cookie}"
+    );
+    let home = c.get(server.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let html = readable(&home.text().await.unwrap());
+    assert!(html.contains("Welcome, Test counsellor"), "{html}");
+    assert!(html.contains("Shelter A"));
+    // The token never reaches the log.
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("safeplan_session=");
+    assert!(!server.log_text().contains(token));
+
+    // Signing out ends the session on the server, not only in the browser.
+    let out = c
+        .post(server.url("/api/auth/logout"))
+        .header("Origin", &server.base)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success() || out.status().is_redirection());
+    let replay = http_client()
+        .get(server.url("/"))
+        .header("Cookie", format!("safeplan_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        replay.status().is_redirection(),
+        "a signed-out token must not work"
+    );
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    let server = Server::start_with(&db.url, &["--secure-cookies", "true"]).await;
+    let r = sign_in(&http_client(), &server, "carla", PASSWORD).await;
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn failed_sign_ins_say_the_same_for_unknown_users_and_wrong_passwords() {
+    let db = TestDb::sqlite();
+    let server = server_with_user(&db).await;
+    let c = http_client();
+    let wrong = sign_in(&c, &server, "carla", "not the password at all").await;
+    assert_eq!(wrong.status(), 401);
+    assert!(!wrong.headers().contains_key("set-cookie"));
+    let wrong = wrong.text().await.unwrap();
+    let unknown = sign_in(&c, &server, "nobody", "not the password at all").await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(wrong, unknown.text().await.unwrap());
+    assert!(wrong.contains("InvalidCredentials"), "{wrong}");
+    // Failed sign-ins are audited.
+    let store = db.store().await;
+    let audit = store.recent_audit(10).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "auth.login" && e.outcome == "failed")
+            .count(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let db = TestDb::sqlite();
+    let server = server_with_user(&db).await;
+    let r = http_client()
+        .post(server.url("/api/auth/login"))
+        .header("Origin", "https://evil.example")
+        .form(&[("username", "carla"), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!r.headers().contains_key("set-cookie"));
+    let r = http_client()
+        .post(server.url("/api/auth/login"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&[("username", "carla"), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let big = "x".repeat(300 * 1024);
+    let r = http_client()
+        .post(server.url("/api/auth/login"))
+        .form(&[("username", big.as_str()), ("password", "x"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_without_internals() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let r = http_client()
+        .get(server.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Page not found"));
+    let r = http_client()
+        .post(server.url("/api/no/such/function"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+}
+
+#[tokio::test]
+async fn assets_are_hashed_compressed_and_cached_for_long() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let c = http_client();
+    let html = c
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let find = |ext: &str| -> String {
+        let end = html.find(ext).unwrap_or_else(|| panic!("no {ext} in page"));
+        let start = html[..end].rfind("/pkg/").unwrap();
+        html[start..end + ext.len()].to_string()
+    };
+    let wasm = find(".wasm");
+    let css = find(".css");
+    // A content hash in the name: safeplan.<hash>.wasm
+    assert!(wasm.split('.').count() >= 3, "{wasm}");
+    for (path, ct) in [(&wasm, "application/wasm"), (&css, "text/css")] {
+        let raw = c.get(server.url(path)).send().await.unwrap();
+        assert_eq!(raw.status(), 200, "{path}");
+        assert_eq!(
+            raw.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(raw.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(ct));
+        let raw_len = raw.bytes().await.unwrap().len();
+        for enc in ["br", "gzip"] {
+            let r = c
+                .get(server.url(path))
+                .header("Accept-Encoding", enc)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.headers()["content-encoding"], enc, "{path}");
+            let len = r.bytes().await.unwrap().len();
+            assert!(len < raw_len, "{path} {enc}: {len} >= {raw_len}");
+        }
+    }
+    // Pages are compressed on the fly too.
+    let page = c
+        .get(server.url("/login"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn logs_are_structured_and_name_no_one() {
+    let db = TestDb::sqlite();
+    let server = server_with_user(&db).await;
+    let c = http_client();
+    sign_in(&c, &server, "carla", PASSWORD).await;
+    sign_in(&c, &server, "carla", "wrong password, surely").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = server.log_text();
+    assert!(log.lines().any(|l| l.contains("signed in")), "{log}");
+    for line in log.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(v.get("level").is_some(), "{line}");
+    }
+    assert!(
+        !log.contains("carla"),
+        "usernames must not be logged:\n{log}"
+    );
+    assert!(
+        !log.contains("Test counsellor"),
+        "names must not be logged:\n{log}"
+    );
+    assert!(!log.contains(PASSWORD));
+}
+
+/// Two instances on one PostgreSQL database are interchangeable: a session
+/// made through one is honoured by the other, and signing out through the
+/// second ends it for the first.
+#[tokio::test]
+async fn two_instances_share_one_postgres() {
+    let db = TestDb::postgres().await;
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let a = Server::start(&db.url).await;
+    let b = Server::start(&db.url).await;
+    assert_ne!(a.base, b.base);
+    for s in [&a, &b] {
+        assert_eq!(
+            http_client()
+                .get(s.url("/readyz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    let via_a = http_client();
+    let r = sign_in(&via_a, &a, "carla", PASSWORD).await;
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let on_b = http_client()
+        .get(b.url("/"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_b.status(), 200);
+    assert!(readable(&on_b.text().await.unwrap()).contains("Welcome, Test counsellor"));
+    let out = http_client()
+        .post(b.url("/api/auth/logout"))
+        .header("Cookie", &cookie)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success() || out.status().is_redirection());
+    let on_a = http_client()
+        .get(a.url("/"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        on_a.status().is_redirection(),
+        "signed out through B, still signed in on A"
+    );
+}

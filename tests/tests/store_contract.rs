@@ -1,0 +1,358 @@
+//! The store's contract: every test runs on SQLite and on PostgreSQL.
+
+use app::domain::{OrgKind, Role};
+use app::store::{AuditOutcome, Engine, NewAuditEvent, NewOrganisation, Store, StoreError};
+use chrono::{Duration, Utc};
+use tests::{add_user, TestDb};
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = tests::TestDb::sqlite();
+                    let store = db.store().await;
+                    super::$name(&store, &db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = tests::TestDb::postgres().await;
+                    let store = db.store().await;
+                    super::$name(&store, &db).await;
+                    store.close().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_engines!(
+    migrations_are_idempotent,
+    organisations_are_unique_by_name,
+    usernames_are_unique_and_case_insensitive,
+    sessions_expire_when_idle_or_old,
+    deactivated_users_lose_their_sessions,
+    audit_rows_are_append_only,
+    failed_writes_store_nothing,
+);
+
+async fn migrations_are_idempotent(store: &Store, _db: &TestDb) {
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    store.ping().await.unwrap();
+}
+
+async fn organisations_are_unique_by_name(store: &Store, _db: &TestDb) {
+    let new = NewOrganisation {
+        name: "Shelter A".into(),
+        kind: OrgKind::Counselling,
+        country: "NL".into(),
+        is_demo: false,
+    };
+    let a = store.create_organisation(&new).await.unwrap();
+    assert!(matches!(
+        store.create_organisation(&new).await,
+        Err(StoreError::Taken(_))
+    ));
+    let again = store.ensure_organisation(&new).await.unwrap();
+    assert_eq!(a, again);
+    assert_eq!(store.organisation(&a.id).await.unwrap(), Some(a));
+}
+
+async fn usernames_are_unique_and_case_insensitive(store: &Store, _db: &TestDb) {
+    let u = add_user(
+        store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "Alice",
+        "a long passphrase",
+    )
+    .await;
+    assert_eq!(u.username, "alice");
+    let creds = store.user_credentials("ALICE").await.unwrap().unwrap();
+    assert_eq!(creds.user, u);
+    assert!(creds.password_hash.starts_with("$argon2id$"));
+    let org = store
+        .organisation_by_name("Shelter A")
+        .await
+        .unwrap()
+        .unwrap();
+    let dup = store
+        .create_user(
+            &app::store::NewUser {
+                organisation_id: org.id,
+                username: "alice".into(),
+                display_name: "Other".into(),
+                role: Role::Supervisor,
+                password_hash: "x".into(),
+            },
+            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
+        )
+        .await;
+    assert!(matches!(dup, Err(StoreError::Taken("username"))), "{dup:?}");
+}
+
+async fn sessions_expire_when_idle_or_old(store: &Store, _db: &TestDb) {
+    let u = add_user(
+        store,
+        "IOM NL",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "olga",
+        "a long passphrase",
+    )
+    .await;
+    let idle = Duration::minutes(30);
+    let absolute = Duration::hours(12);
+    let t0 = Utc::now();
+    let audit = NewAuditEvent::new("auth.login", AuditOutcome::Allowed).by(
+        &u.id,
+        u.role,
+        &u.organisation_id,
+    );
+    store
+        .create_session("h1", &u.id, t0, audit.clone())
+        .await
+        .unwrap();
+    let actor = store
+        .session_actor("h1", t0 + Duration::minutes(29), idle, absolute)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(actor.user_id, u.id);
+    assert_eq!(actor.role, Role::ReturnOfficer);
+    assert_eq!(actor.organisation_kind, OrgKind::IomMission);
+    // Used at minute 29, so still alive at minute 58 (idle is measured from last use).
+    assert!(store
+        .session_actor("h1", t0 + Duration::minutes(58), idle, absolute)
+        .await
+        .unwrap()
+        .is_some());
+    // Idle for 31 minutes: gone, and stays gone.
+    assert!(store
+        .session_actor("h1", t0 + Duration::minutes(89), idle, absolute)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .session_actor("h1", t0 + Duration::minutes(59), idle, absolute)
+        .await
+        .unwrap()
+        .is_none());
+    // Absolute lifetime, however active.
+    store
+        .create_session("h2", &u.id, t0, audit.clone())
+        .await
+        .unwrap();
+    let mut t = t0;
+    while t + Duration::minutes(20) < t0 + absolute {
+        t += Duration::minutes(20);
+        let alive = store.session_actor("h2", t, idle, absolute).await.unwrap();
+        assert!(
+            alive.is_some(),
+            "active session ended early, at {:?}",
+            t - t0
+        );
+    }
+    let late = t0 + absolute + Duration::minutes(1);
+    assert!(
+        store
+            .session_actor("h2", late, idle, absolute)
+            .await
+            .unwrap()
+            .is_none(),
+        "a session must end at its absolute lifetime however active"
+    );
+    // Ending a session.
+    store.create_session("h3", &u.id, t0, audit).await.unwrap();
+    assert!(store.delete_session("h3").await.unwrap());
+    assert!(!store.delete_session("h3").await.unwrap());
+    assert!(store
+        .session_actor("h3", t0, idle, absolute)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn deactivated_users_lose_their_sessions(store: &Store, _db: &TestDb) {
+    let u = add_user(
+        store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        "a long passphrase",
+    )
+    .await;
+    let now = Utc::now();
+    store
+        .create_session(
+            "hs",
+            &u.id,
+            now,
+            NewAuditEvent::new("auth.login", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .session_actor("hs", now, Duration::minutes(30), Duration::hours(12))
+        .await
+        .unwrap()
+        .is_some());
+    store
+        .set_user_active(
+            &u.id,
+            false,
+            NewAuditEvent::new("user.deactivate", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .session_actor("hs", now, Duration::minutes(30), Duration::hours(12))
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn audit_rows_are_append_only(store: &Store, db: &TestDb) {
+    store
+        .record_audit(NewAuditEvent::new("auth.login", AuditOutcome::Failed))
+        .await
+        .unwrap();
+    let rows = store.recent_audit(10).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].action, "auth.login");
+    assert_eq!(rows[0].outcome, "failed");
+    let mut raw = <sqlx::AnyConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    let update = sqlx::query("UPDATE audit_events SET outcome = 'allowed'")
+        .execute(&mut raw)
+        .await;
+    assert!(update.is_err(), "audit rows must not be changeable");
+    let delete = sqlx::query("DELETE FROM audit_events")
+        .execute(&mut raw)
+        .await;
+    assert!(delete.is_err(), "audit rows must not be deletable");
+    assert_eq!(store.recent_audit(10).await.unwrap(), rows);
+}
+
+async fn failed_writes_store_nothing(store: &Store, _db: &TestDb) {
+    add_user(
+        store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        "a long passphrase",
+    )
+    .await;
+    let before = store.recent_audit(100).await.unwrap().len();
+    let org = store
+        .organisation_by_name("Shelter A")
+        .await
+        .unwrap()
+        .unwrap();
+    // The user insert fails (taken), so its audit row must not be written either.
+    let dup = store
+        .create_user(
+            &app::store::NewUser {
+                organisation_id: org.id,
+                username: "carla".into(),
+                display_name: "Dup".into(),
+                role: Role::Counsellor,
+                password_hash: "x".into(),
+            },
+            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
+        )
+        .await;
+    assert!(dup.is_err());
+    assert_eq!(store.recent_audit(100).await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn sqlite_uses_wal_full_sync_and_foreign_keys() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    assert_eq!(store.engine(), Engine::Sqlite);
+    assert_eq!(
+        store
+            .sqlite_pragma("journal_mode")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("wal")
+    );
+    // FULL = 2
+    assert_eq!(
+        store.sqlite_pragma("synchronous").await.unwrap().as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        store
+            .sqlite_pragma("foreign_keys")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        store
+            .sqlite_pragma("secure_delete")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        store
+            .sqlite_pragma("busy_timeout")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("5000")
+    );
+}
+
+#[tokio::test]
+async fn schemas_of_both_engines_match() {
+    let lite = TestDb::sqlite();
+    let pg = TestDb::postgres().await;
+    let a = lite.store().await.schema().await.unwrap();
+    let b = pg.store().await.schema().await.unwrap();
+    assert!(!a.is_empty());
+    assert_eq!(
+        a, b,
+        "SQLite and PostgreSQL migrations define different tables or columns"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_sqlite_writers_all_succeed() {
+    // BEGIN IMMEDIATE makes writers queue for the lock instead of failing
+    // with SQLITE_BUSY half-way through a transaction.
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .record_audit(NewAuditEvent::new(
+                    if i % 2 == 0 { "a" } else { "b" },
+                    AuditOutcome::Allowed,
+                ))
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(store.recent_audit(100).await.unwrap().len(), 32);
+}
