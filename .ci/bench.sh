@@ -14,7 +14,7 @@ DURATION="${1:-10}"
 CONNECTIONS=64
 
 bash .ci/setup.sh bench
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 cargo leptos build --release --precompress
 
 WORK=$(mktemp -d)

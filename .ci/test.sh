@@ -11,7 +11,7 @@ step() { printf '\n\033[1m==> %s\033[0m  (+%ss)\n' "$*" "$(( $(date +%s) - START
 
 step "setup"
 bash .ci/setup.sh test
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 # shellcheck source=postgres.sh
 source .ci/postgres.sh
 start_postgres
