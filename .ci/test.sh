@@ -28,6 +28,5 @@ cargo leptos build --release --precompress --cargo-locked
 
 step "tests: unit, store contract (SQLite + PostgreSQL), HTTP, CLI, browser"
 export SAFEPLAN_BIN="$PWD/target/release/safeplan"
+# Last, so that the output ends with the test runners' own summary lines.
 cargo test --workspace --all-targets --locked -- --color never
-
-step "done in $(( $(date +%s) - START ))s"
