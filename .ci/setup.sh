@@ -56,7 +56,7 @@ ensure_node_packages() {
     ensure_apt nodejs npm
   fi
   if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing node packages (binaryen wasm-opt, playwright-core)"
+    log "installing node packages (binaryen: wasm-opt)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }

@@ -37,7 +37,7 @@ pub enum AppError {
     #[error("please correct the highlighted fields")]
     Invalid(Vec<FieldError>),
     /// Too many attempts; try again after the given number of seconds.
-    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    #[error("too many attempts; please wait {} before trying again", wait_words(*.retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     /// The request was refused (for example a cross-site form post).
     #[error("request refused")]
@@ -50,10 +50,41 @@ pub enum AppError {
     Network,
 }
 
+/// "45 seconds", "1 minute", "15 minutes".
+fn wait_words(secs: u64) -> String {
+    if secs < 90 {
+        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
+    } else {
+        let mins = secs.div_ceil(60);
+        format!("{mins} minutes")
+    }
+}
+
 impl AppError {
     /// The message shown to the user.
     pub fn user_message(&self) -> String {
         self.to_string()
+    }
+
+    /// A short code for the sign-in errors, carried in the sign-in page's
+    /// address when a form was posted without WASM.
+    pub fn sign_in_code(&self) -> Option<String> {
+        match self {
+            AppError::InvalidCredentials => Some("invalid".into()),
+            AppError::RateLimited { retry_after_secs } => Some(format!("wait-{retry_after_secs}")),
+            _ => None,
+        }
+    }
+
+    /// The error a [`AppError::sign_in_code`] stands for.
+    pub fn from_sign_in_code(code: &str) -> Option<AppError> {
+        match code {
+            "invalid" => Some(AppError::InvalidCredentials),
+            _ => code
+                .strip_prefix("wait-")
+                .and_then(|n| n.parse().ok())
+                .map(|retry_after_secs| AppError::RateLimited { retry_after_secs }),
+        }
     }
 
     /// Builds an `Invalid` error for one field.
@@ -146,6 +177,44 @@ mod tests {
         ));
         assert!(matches!(e, AppError::Internal { .. }));
         assert!(!e.user_message().contains("UNIQUE"));
+    }
+
+    #[test]
+    fn sign_in_codes_round_trip() {
+        for e in [
+            AppError::InvalidCredentials,
+            AppError::RateLimited {
+                retry_after_secs: 42,
+            },
+        ] {
+            let code = e.sign_in_code().unwrap();
+            assert_eq!(AppError::from_sign_in_code(&code), Some(e));
+        }
+        assert_eq!(AppError::NotFound.sign_in_code(), None);
+        assert_eq!(AppError::from_sign_in_code("wait-x"), None);
+        assert_eq!(AppError::from_sign_in_code("<script>"), None);
+    }
+
+    #[test]
+    fn waits_are_worded_for_people() {
+        let e = |s| {
+            AppError::RateLimited {
+                retry_after_secs: s,
+            }
+            .user_message()
+        };
+        assert_eq!(
+            e(1),
+            "too many attempts; please wait 1 second before trying again"
+        );
+        assert_eq!(
+            e(30),
+            "too many attempts; please wait 30 seconds before trying again"
+        );
+        assert_eq!(
+            e(900),
+            "too many attempts; please wait 15 minutes before trying again"
+        );
     }
 
     #[test]

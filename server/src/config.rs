@@ -66,8 +66,8 @@ pub struct Cli {
     #[arg(long, env = "SAFEPLAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
 
-    /// Mark the session cookie Secure. Turn on whenever users reach Safeplan
-    /// over HTTPS (directly or through a proxy).
+    /// Users reach Safeplan over HTTPS (directly or through a proxy): mark
+    /// the session cookie Secure and send Strict-Transport-Security.
     #[arg(long, env = "SAFEPLAN_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set,
           value_parser = clap::builder::BoolishValueParser::new(), global = true)]
     pub secure_cookies: bool,
@@ -89,6 +89,12 @@ pub struct Cli {
         global = true
     )]
     pub session_max_hours: i64,
+
+    /// Behind a reverse proxy: the header that carries the client's address
+    /// (e.g. X-Forwarded-For; its last value is used). Unset: the TCP peer.
+    /// Only set this when every request passes through that proxy.
+    #[arg(long, env = "SAFEPLAN_CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<String>,
 
     /// How many password hashes may be computed at once (each takes 19 MiB).
     #[arg(long, env = "SAFEPLAN_HASH_CONCURRENCY", default_value_t = 4, global = true,
@@ -132,6 +138,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub sessions: SessionSettings,
     pub hash_concurrency: usize,
+    pub client_ip_header: Option<http::HeaderName>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,7 +201,20 @@ impl Config {
                 "the idle timeout cannot be longer than the maximum session lifetime",
             ));
         }
+        let client_ip_header = match &cli.client_ip_header {
+            None => None,
+            Some(name) => Some(
+                http::HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+                    bad(
+                        "--client-ip-header",
+                        "SAFEPLAN_CLIENT_IP_HEADER",
+                        format!("{name:?} is not a header name"),
+                    )
+                })?,
+            ),
+        };
         Ok(Config {
+            client_ip_header,
             database_url: cli.database_url.clone(),
             engine,
             store: StoreOptions {

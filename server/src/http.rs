@@ -22,10 +22,14 @@ use tower_http::request_id::{
 };
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (forms and server-function calls).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A request that takes longer is answered 408 and its work dropped.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Hashed build outputs never change under the same name.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -90,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app)
         .layer(middleware::from_fn(cross_origin_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -125,12 +130,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         store: store.clone(),
         hasher: Hasher::new(config.hash_concurrency),
         sessions: config.sessions.clone(),
+        client_ip_header: config.client_ip_header.clone(),
     };
     let site_index = config.site_root.join("pkg");
     if !site_index.is_dir() {
         tracing::warn!(site_root = %config.site_root.display(), "no built site found: pages will render but not hydrate (build with cargo leptos build --release)");
     }
-    let app = router(state);
+    let hsts = config.sessions.secure_cookies;
+    let app = router(state).layer(middleware::from_fn(move |req, next| {
+        strict_transport(hsts, req, next)
+    }));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| {
@@ -149,9 +158,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             tracing::warn!(error = %e, "cannot set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     store.close().await;
     tracing::info!("safeplan stopped");
     Ok(())
@@ -240,6 +252,18 @@ fn same_origin(headers: &axum::http::HeaderMap) -> bool {
             .unwrap_or(false),
         (Some(_), None) => false,
     }
+}
+
+/// Strict-Transport-Security when Safeplan is served over HTTPS.
+async fn strict_transport(enabled: bool, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if enabled {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {

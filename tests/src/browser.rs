@@ -120,6 +120,48 @@ impl Browser {
             .unwrap_or(false)
     }
 
+    /// Types into the input with this id.
+    pub async fn fill(&self, id: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("#{id}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks the element matching this CSS selector.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Waits (up to 15 s) for an element matching this CSS selector and returns its text.
+    pub async fn text_of(&self, css: &str) -> String {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} within 15 s: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Fills in and submits the sign-in form of the current page.
+    pub async fn submit_sign_in(&self, username: &str, password: &str) {
+        self.fill("username", username).await;
+        self.fill("password", password).await;
+        self.click("#login-form button[type=submit]").await;
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
         let _ = std::fs::remove_dir_all(&self.profile);

@@ -256,3 +256,48 @@ pub async fn sign_in(
 pub fn readable(html: &str) -> String {
     html.replace("<!>", "")
 }
+
+/// The password of the test users made by [`add_counsellor`].
+pub const PASSWORD: &str = "a long enough passphrase";
+
+/// Adds the counsellor "carla" (display name "Test counsellor") of
+/// "Shelter A", with [`PASSWORD`].
+pub async fn add_counsellor(store: &Store) -> app::store::User {
+    add_user(
+        store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await
+}
+
+/// A database holding [`add_counsellor`]'s user; the store is closed again.
+pub async fn seed_counsellor(db: &TestDb) {
+    let store = db.store().await;
+    add_counsellor(&store).await;
+    store.close().await;
+}
+
+/// Tries to add a second user with a taken username.
+pub async fn add_duplicate_user(
+    store: &Store,
+    org_name: &str,
+    username: &str,
+) -> Result<app::store::User, app::store::StoreError> {
+    let org = store.organisation_by_name(org_name).await.unwrap().unwrap();
+    store
+        .create_user(
+            &NewUser {
+                organisation_id: org.id,
+                username: username.into(),
+                display_name: "Duplicate".into(),
+                role: Role::Counsellor,
+                password_hash: "x".into(),
+            },
+            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
+        )
+        .await
+}

@@ -1,12 +1,9 @@
 //! Browser journeys in headless Chromium against the release build.
 
-use app::domain::{OrgKind, Role};
 use fantoccini::Locator;
 use std::time::Duration;
 use tests::browser::{Browser, BrowserOptions};
-use tests::{add_user, Server, TestDb};
-
-const PASSWORD: &str = "a long enough passphrase";
+use tests::{seed_counsellor, Server, TestDb, PASSWORD};
 
 /// The page hydrates, and an interaction that only WASM handles changes the DOM.
 #[tokio::test]
@@ -42,16 +39,7 @@ async fn sign_in_page_hydrates_and_reacts() {
 #[tokio::test]
 async fn page_content_is_there_before_any_wasm() {
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
+    seed_counsellor(&db).await;
     let server = Server::start(&db.url).await;
     let browser = Browser::start_with(BrowserOptions { javascript: false }).await;
     let c = &browser.client;
@@ -63,31 +51,12 @@ async fn page_content_is_there_before_any_wasm() {
         !browser.is_hydrated().await,
         "no script may run in this browser"
     );
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("carla")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let who = c
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Id("who"))
-        .await
-        .expect("signed in without WASM");
-    assert!(who.text().await.unwrap().contains("Shelter A"));
+    // A failed attempt comes back to the sign-in page with its message.
+    browser.submit_sign_in("carla", "not the password").await;
+    assert_eq!(browser.text_of("[role=alert]").await, "invalid credentials");
+    browser.submit_sign_in("carla", PASSWORD).await;
+    let who = browser.text_of("#who").await;
+    assert!(who.contains("Shelter A"), "{who}");
     browser.close().await;
 }
 
@@ -95,16 +64,7 @@ async fn page_content_is_there_before_any_wasm() {
 #[tokio::test]
 async fn sign_in_and_out_with_wasm() {
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
+    seed_counsellor(&db).await;
     let server = Server::start(&db.url).await;
     let browser = Browser::start().await;
     let c = &browser.client;
@@ -116,57 +76,15 @@ async fn sign_in_and_out_with_wasm() {
         .await
         .unwrap();
     browser.wait_hydrated().await;
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("wrong password here")
-        .await
-        .unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("carla")
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let alert = c
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("[role=alert]"))
-        .await
-        .unwrap();
-    assert_eq!(alert.text().await.unwrap(), "invalid credentials");
-    let password = c.find(Locator::Id("password")).await.unwrap();
-    password.clear().await.unwrap();
-    password.send_keys(PASSWORD).await.unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let who = c
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Id("who"))
-        .await
-        .unwrap();
-    assert!(who.text().await.unwrap().contains("Test counsellor"));
-    c.find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#login-form"))
-        .await
-        .unwrap();
+    browser.submit_sign_in("carla", "wrong password here").await;
+    assert_eq!(browser.text_of("[role=alert]").await, "invalid credentials");
+    browser.submit_sign_in("carla", PASSWORD).await;
+    let who = browser.text_of("#who").await;
+    assert!(who.contains("Test counsellor"), "{who}");
+    browser.click("header form button").await;
+    assert_eq!(browser.text_of("main.auth h1").await, "Sign in");
+    // The session is over on the server too.
+    c.goto(&server.url("/")).await.unwrap();
+    assert_eq!(browser.text_of("main.auth h1").await, "Sign in");
     browser.close().await;
 }

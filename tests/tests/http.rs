@@ -1,22 +1,13 @@
 //! HTTP tests against the real `safeplan` binary on a random port.
 
 use app::domain::{OrgKind, Role};
-use tests::{add_user, http_client, readable, sign_in, Server, TestDb};
-
-const PASSWORD: &str = "a long enough passphrase";
+use tests::{
+    add_counsellor, add_user, http_client, readable, seed_counsellor, sign_in, Server, TestDb,
+    PASSWORD,
+};
 
 async fn server_with_user(db: &TestDb) -> Server {
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    store.close().await;
+    seed_counsellor(db).await;
     Server::start(&db.url).await
 }
 
@@ -45,6 +36,8 @@ async fn sign_in_page_is_server_rendered_and_never_cached() {
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.headers()["x-frame-options"], "DENY");
+    // No HSTS on plain HTTP (it would lock browsers out of a local install).
+    assert!(!r.headers().contains_key("strict-transport-security"));
     assert!(r.headers().contains_key("x-request-id"));
     let csp = r.headers()["content-security-policy"]
         .to_str()
@@ -148,20 +141,15 @@ async fn sign_in_sets_a_strict_session_cookie_and_shows_who_is_signed_in() {
 #[tokio::test]
 async fn secure_cookies_when_configured() {
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
+    seed_counsellor(&db).await;
     let server = Server::start_with(&db.url, &["--secure-cookies", "true"]).await;
     let r = sign_in(&http_client(), &server, "carla", PASSWORD).await;
     let cookie = r.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
 }
 
 #[tokio::test]
@@ -334,17 +322,7 @@ async fn logs_are_structured_and_name_no_one() {
 #[tokio::test]
 async fn two_instances_share_one_postgres() {
     let db = TestDb::postgres().await;
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    store.close().await;
+    seed_counsellor(&db).await;
     let a = Server::start(&db.url).await;
     let b = Server::start(&db.url).await;
     assert_ne!(a.base, b.base);
@@ -394,4 +372,55 @@ async fn two_instances_share_one_postgres() {
         on_a.status().is_redirection(),
         "signed out through B, still signed in on A"
     );
+}
+
+/// After five wrong passwords an account must wait, even with the right
+/// password; the answer is 429 with Retry-After, and another account from
+/// the same address is not affected.
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_account() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_counsellor(&store).await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    let server = Server::start(&db.url).await;
+    let c = http_client();
+    for i in 0..6 {
+        let r = sign_in(&c, &server, "carla", "not the password at all").await;
+        assert_eq!(r.status(), 401, "attempt {i}");
+    }
+    let r = sign_in(&c, &server, "carla", PASSWORD).await;
+    assert_eq!(r.status(), 429);
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry), "Retry-After {retry}");
+    assert!(!r.headers().contains_key("set-cookie"));
+    let body = r.text().await.unwrap();
+    assert!(body.contains("RateLimited"), "{body}");
+    // Another account from the same address signs in.
+    let r = sign_in(&http_client(), &server, "sam", PASSWORD).await;
+    assert!(
+        r.headers().contains_key("set-cookie"),
+        "status {}",
+        r.status()
+    );
+    // The throttle is in the database: a second instance honours it.
+    let other = Server::start(&db.url).await;
+    let r = sign_in(&http_client(), &other, "carla", PASSWORD).await;
+    assert_eq!(r.status(), 429);
+    let audit = store.recent_audit(100).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "auth.throttled" && e.outcome == "denied"));
 }

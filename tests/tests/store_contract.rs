@@ -3,7 +3,7 @@
 use app::domain::{OrgKind, Role};
 use app::store::{AuditOutcome, Engine, NewAuditEvent, NewOrganisation, Store, StoreError};
 use chrono::{Duration, Utc};
-use tests::{add_user, TestDb};
+use tests::{add_counsellor, add_duplicate_user, add_user, TestDb};
 
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
@@ -39,6 +39,7 @@ on_both_engines!(
     deactivated_users_lose_their_sessions,
     audit_rows_are_append_only,
     failed_writes_store_nothing,
+    sign_in_throttle_is_kept_and_cleared,
 );
 
 async fn migrations_are_idempotent(store: &Store, _db: &TestDb) {
@@ -78,23 +79,7 @@ async fn usernames_are_unique_and_case_insensitive(store: &Store, _db: &TestDb) 
     let creds = store.user_credentials("ALICE").await.unwrap().unwrap();
     assert_eq!(creds.user, u);
     assert!(creds.password_hash.starts_with("$argon2id$"));
-    let org = store
-        .organisation_by_name("Shelter A")
-        .await
-        .unwrap()
-        .unwrap();
-    let dup = store
-        .create_user(
-            &app::store::NewUser {
-                organisation_id: org.id,
-                username: "alice".into(),
-                display_name: "Other".into(),
-                role: Role::Supervisor,
-                password_hash: "x".into(),
-            },
-            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
-        )
-        .await;
+    let dup = add_duplicate_user(store, "Shelter A", "alice").await;
     assert!(matches!(dup, Err(StoreError::Taken("username"))), "{dup:?}");
 }
 
@@ -200,11 +185,14 @@ async fn deactivated_users_lose_their_sessions(store: &Store, _db: &TestDb) {
         )
         .await
         .unwrap();
-    assert!(store
-        .session_actor("hs", now, Duration::minutes(30), Duration::hours(12))
-        .await
-        .unwrap()
-        .is_some());
+    let alive = || async {
+        store
+            .session_actor("hs", now, Duration::minutes(30), Duration::hours(12))
+            .await
+            .unwrap()
+            .is_some()
+    };
+    assert!(alive().await);
     store
         .set_user_active(
             &u.id,
@@ -213,11 +201,7 @@ async fn deactivated_users_lose_their_sessions(store: &Store, _db: &TestDb) {
         )
         .await
         .unwrap();
-    assert!(store
-        .session_actor("hs", now, Duration::minutes(30), Duration::hours(12))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(!alive().await);
 }
 
 async fn audit_rows_are_append_only(store: &Store, db: &TestDb) {
@@ -244,34 +228,10 @@ async fn audit_rows_are_append_only(store: &Store, db: &TestDb) {
 }
 
 async fn failed_writes_store_nothing(store: &Store, _db: &TestDb) {
-    add_user(
-        store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        "a long passphrase",
-    )
-    .await;
+    add_counsellor(store).await;
     let before = store.recent_audit(100).await.unwrap().len();
-    let org = store
-        .organisation_by_name("Shelter A")
-        .await
-        .unwrap()
-        .unwrap();
     // The user insert fails (taken), so its audit row must not be written either.
-    let dup = store
-        .create_user(
-            &app::store::NewUser {
-                organisation_id: org.id,
-                username: "carla".into(),
-                display_name: "Dup".into(),
-                role: Role::Counsellor,
-                password_hash: "x".into(),
-            },
-            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
-        )
-        .await;
+    let dup = add_duplicate_user(store, "Shelter A", "carla").await;
     assert!(dup.is_err());
     assert_eq!(store.recent_audit(100).await.unwrap().len(), before);
 }
@@ -281,43 +241,17 @@ async fn sqlite_uses_wal_full_sync_and_foreign_keys() {
     let db = TestDb::sqlite();
     let store = db.store().await;
     assert_eq!(store.engine(), Engine::Sqlite);
-    assert_eq!(
-        store
-            .sqlite_pragma("journal_mode")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("wal")
-    );
-    // FULL = 2
-    assert_eq!(
-        store.sqlite_pragma("synchronous").await.unwrap().as_deref(),
-        Some("2")
-    );
-    assert_eq!(
-        store
-            .sqlite_pragma("foreign_keys")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("1")
-    );
-    assert_eq!(
-        store
-            .sqlite_pragma("secure_delete")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("1")
-    );
-    assert_eq!(
-        store
-            .sqlite_pragma("busy_timeout")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("5000")
-    );
+    // synchronous FULL is 2.
+    for (pragma, expected) in [
+        ("journal_mode", "wal"),
+        ("synchronous", "2"),
+        ("foreign_keys", "1"),
+        ("secure_delete", "1"),
+        ("busy_timeout", "5000"),
+    ] {
+        let value = store.sqlite_pragma(pragma).await.unwrap();
+        assert_eq!(value.as_deref(), Some(expected), "PRAGMA {pragma}");
+    }
 }
 
 #[tokio::test]
@@ -355,4 +289,37 @@ async fn concurrent_sqlite_writers_all_succeed() {
         t.await.unwrap().unwrap();
     }
     assert_eq!(store.recent_audit(100).await.unwrap().len(), 32);
+}
+
+async fn sign_in_throttle_is_kept_and_cleared(store: &Store, _db: &TestDb) {
+    use app::domain::throttle::{ACCOUNT, ADDRESS};
+    let now = Utc::now();
+    assert_eq!(store.throttle_state("account:a").await.unwrap(), None);
+    let mut states = Vec::new();
+    for _ in 0..6 {
+        states = store
+            .record_sign_in_failure(
+                &[("account:a", &ACCOUNT), ("address:x", &ADDRESS)],
+                now,
+                NewAuditEvent::new("auth.login", AuditOutcome::Failed),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(states[0].failures, 6);
+    assert_eq!(states[1].failures, 6);
+    let kept = store.throttle_state("account:a").await.unwrap().unwrap();
+    assert_eq!(kept, states[0]);
+    let wait = ACCOUNT.wait(Some(&kept), now).unwrap();
+    assert!(
+        wait > Duration::seconds(29) && wait <= Duration::seconds(30),
+        "{wait:?}"
+    );
+    assert_eq!(ADDRESS.wait(Some(&states[1]), now), None);
+    // Each failure is audited in the same transaction.
+    let audit = store.recent_audit(100).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.outcome == "failed").count(), 6);
+    store.clear_throttle("account:a").await.unwrap();
+    assert_eq!(store.throttle_state("account:a").await.unwrap(), None);
+    assert!(store.throttle_state("address:x").await.unwrap().is_some());
 }

@@ -8,6 +8,7 @@ pub mod money;
 pub mod navigation;
 pub mod org;
 pub mod password;
+pub mod throttle;
 
 pub use money::{Currency, Money};
 pub use org::{OrgKind, Role};

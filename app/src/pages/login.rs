@@ -34,14 +34,17 @@ pub fn LoginPage() -> impl IntoView {
         username.set(value);
     };
 
+    // The error of the last attempt: from the action (with WASM) or from
+    // the address (a form posted without WASM comes back with ?error=).
     let error = move || {
-        login
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e: AppError| {
-                view! { <p class="form-error" role="alert">{e.user_message()}</p> }
-            })
+        let e = match login.value().get() {
+            Some(result) => result.err(),
+            None => query
+                .read()
+                .get("error")
+                .and_then(|code| AppError::from_sign_in_code(&code)),
+        };
+        e.map(|e| view! { <p class="form-error" role="alert">{e.user_message()}</p> })
     };
 
     view! {
@@ -53,7 +56,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="lede">"Voluntary-return counselling and safe return planning."</p>
             </header>
             <ActionForm action=login attr:class="stack" attr:id="login-form">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label for="username">"Username"</label>
                 <input
                     id="username"

@@ -5,6 +5,7 @@
 
 use super::state::{app_state, AppState};
 use crate::domain::navigation::safe_next;
+use crate::domain::throttle::{self, retry_after_secs};
 use crate::error::AppError;
 use crate::store::{AuditOutcome, NewAuditEvent, SessionActor};
 use chrono::Utc;
@@ -101,10 +102,95 @@ fn set_cookie(value: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The client's address: the socket peer, or the last value of the
+/// configured proxy header when Safeplan runs behind a reverse proxy.
+async fn client_address(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(name) = &state.client_ip_header {
+        if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
+            if let Some(last) = v.rsplit(',').map(str::trim).find(|s| !s.is_empty()) {
+                return last.to_string();
+            }
+        }
+    }
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Throttle keys: hashed, so a password typed into the username field is
+/// never stored.
+fn throttle_keys(username: &str, address: &str) -> (String, String) {
+    let account = crate::store::normalise_username(username);
+    (
+        format!(
+            "account:{}",
+            hex::encode(Sha256::digest(account.as_bytes()))
+        ),
+        format!(
+            "address:{}",
+            hex::encode(Sha256::digest(address.as_bytes()))
+        ),
+    )
+}
+
+/// Answers 429 with Retry-After.
+fn throttled(wait: chrono::Duration) -> AppError {
+    let secs = retry_after_secs(wait);
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            res.insert_header(http::header::RETRY_AFTER, v);
+        }
+    }
+    respond_with(AppError::RateLimited {
+        retry_after_secs: secs,
+    })
+}
+
 /// Checks the credentials, starts a new session (a fresh id at every
 /// sign-in), sets the cookie and redirects to `next` (a local path).
+///
+/// Failed attempts are throttled per account and per client address
+/// (state in the database, shared by all instances): a throttled attempt is
+/// refused with 429 before the password is even checked.
 pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(), AppError> {
     let state: AppState = app_state()?;
+    let headers = request_headers().await?;
+    let address = client_address(&state, &headers).await;
+    let (account_key, address_key) = throttle_keys(username, &address);
+    let now = Utc::now();
+    let waits = [
+        throttle::ACCOUNT.wait(
+            state
+                .store
+                .throttle_state(&account_key)
+                .await
+                .map_err(AppError::internal)?
+                .as_ref(),
+            now,
+        ),
+        throttle::ADDRESS.wait(
+            state
+                .store
+                .throttle_state(&address_key)
+                .await
+                .map_err(AppError::internal)?
+                .as_ref(),
+            now,
+        ),
+    ];
+    if let Some(wait) = waits.into_iter().flatten().max() {
+        state
+            .store
+            .record_audit(NewAuditEvent::new("auth.throttled", AuditOutcome::Denied))
+            .await
+            .map_err(AppError::internal)?;
+        tracing::warn!(
+            retry_after_secs = retry_after_secs(wait),
+            "sign-in throttled"
+        );
+        return Err(throttled(wait));
+    }
     let creds = state
         .store
         .user_credentials(username)
@@ -125,7 +211,14 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
             }
             state
                 .store
-                .record_audit(event)
+                .record_sign_in_failure(
+                    &[
+                        (&account_key, &throttle::ACCOUNT),
+                        (&address_key, &throttle::ADDRESS),
+                    ],
+                    now,
+                    event,
+                )
                 .await
                 .map_err(AppError::internal)?;
             tracing::info!(
@@ -135,8 +228,13 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
             return Err(respond_with(AppError::InvalidCredentials));
         }
     };
+    state
+        .store
+        .clear_throttle(&account_key)
+        .await
+        .map_err(AppError::internal)?;
     // A session presented with this request is replaced, never reused.
-    if let Some(old) = session_token(&request_headers().await?) {
+    if let Some(old) = session_token(&headers) {
         state
             .store
             .delete_session(&token_hash(&old))
@@ -157,6 +255,29 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
     set_cookie(session_cookie(Some(&token), state.sessions.secure_cookies))?;
     tracing::info!(user.id = %user.id, role = %user.role, "signed in");
     leptos_axum::redirect(safe_next(next));
+    Ok(())
+}
+
+/// A sign-in form posted without WASM (the browser asks for HTML) gets its
+/// error back on the sign-in page, in the address: the browser sends no
+/// Referer (by policy), so the server-function machinery could not.
+pub async fn sign_in_form_result(result: Result<(), AppError>, next: &str) -> Result<(), AppError> {
+    let Err(e) = &result else { return result };
+    let Some(code) = e.sign_in_code() else {
+        return result;
+    };
+    let accepts_html = request_headers()
+        .await?
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !accepts_html {
+        return result;
+    }
+    leptos_axum::redirect(&format!(
+        "{}&error={code}",
+        crate::domain::navigation::login_path(next)
+    ));
     Ok(())
 }
 

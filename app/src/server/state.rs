@@ -30,6 +30,9 @@ pub struct AppState {
     pub store: Store,
     pub hasher: Hasher,
     pub sessions: SessionSettings,
+    /// Behind a reverse proxy: the header holding the client's address
+    /// (its last value is used). `None`: the socket peer's address.
+    pub client_ip_header: Option<http::HeaderName>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -14,12 +14,13 @@
 mod audit;
 mod organisations;
 mod sessions;
+mod throttle;
 mod users;
 
 pub use audit::{AuditEvent, AuditOutcome, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::SessionActor;
-pub use users::{NewUser, User, UserCredentials};
+pub use users::{normalise_username, NewUser, User, UserCredentials};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
