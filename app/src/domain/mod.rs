@@ -8,6 +8,7 @@ pub mod money;
 pub mod navigation;
 pub mod org;
 pub mod password;
+pub mod policy;
 pub mod throttle;
 
 pub use money::{Currency, Money};
