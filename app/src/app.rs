@@ -1,5 +1,5 @@
 use crate::components::hydration::HydrationMarker;
-use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+use crate::pages::{account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -17,7 +17,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="referrer" content="no-referrer"/>
+                <meta name="referrer" content="same-origin"/>
                 <meta name="robots" content="noindex, nofollow"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
                 // Pages behind sign-in render in one piece (SsrMode::Async), so that
                 // a redirect to the sign-in page is a real HTTP redirect.
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
             </Routes>
         </Router>

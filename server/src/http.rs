@@ -85,6 +85,10 @@ pub fn router(state: AppState) -> Router {
         >(
             move || provide_context(fallback_state.clone()), shell
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api_access_guard,
+        ))
         .layer(middleware::from_fn(cache_control))
         .layer(CompressionLayer::new())
         .with_state(state);
@@ -202,6 +206,56 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The first gate of every server function: an endpoint that is not in
+/// `app::api::ENDPOINTS` does not exist (404), and one that needs a
+/// signed-in user refuses anonymous callers (401) before its arguments are
+/// even read. Each function checks its own rules again.
+async fn api_access_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let Some((_, access)) = app::api::ENDPOINTS.iter().find(|(p, _)| *p == path) else {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, NO_STORE)],
+            "Not found.",
+        )
+            .into_response();
+    };
+    if *access == app::api::Access::SignedIn {
+        let token = app::server::auth::session_token(req.headers());
+        let actor = match token {
+            None => None,
+            Some(t) => match state
+                .store
+                .session_actor(
+                    &app::server::auth::token_hash(&t),
+                    chrono::Utc::now(),
+                    state.sessions.idle,
+                    state.sessions.absolute,
+                )
+                .await
+            {
+                Ok(a) => a,
+                Err(e) => {
+                    let e = app::error::AppError::internal(e);
+                    return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(e)).into_response();
+                }
+            },
+        };
+        if actor.is_none() {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::CACHE_CONTROL, NO_STORE)],
+                axum::Json(app::error::AppError::Unauthenticated),
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Pages and API answers are never cached; hashed assets are set above.
 async fn cache_control(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
@@ -274,7 +328,9 @@ async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    // same-origin rather than no-referrer: addresses never leave the site,
+    // and forms posted without WASM can still come back to their page.
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

@@ -1,8 +1,8 @@
 //! `safeplan user add`: creates a user; the password is never an argument.
 
-use app::domain::password::check_new_password;
 use app::domain::{OrgKind, Role};
 use app::server::password::hash_blocking;
+use app::server::password::validate_new;
 use app::store::{AuditOutcome, NewAuditEvent, NewOrganisation, NewUser, Store, StoreError};
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal};
@@ -106,7 +106,7 @@ pub async fn add(store: &Store, args: AddUser) -> anyhow::Result<()> {
         anyhow::bail!("the username {username:?} is already taken; nothing was stored");
     }
     let password = read_password()?;
-    check_new_password(&password)
+    validate_new(&password, &username)
         .map_err(|p| anyhow::anyhow!("password rejected: {p}; nothing was stored"))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_blocking(&password)).await?;
     let audit = NewAuditEvent {

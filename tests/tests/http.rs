@@ -424,3 +424,119 @@ async fn repeated_failures_are_throttled_per_account() {
         .iter()
         .any(|e| e.action == "auth.throttled" && e.outcome == "denied"));
 }
+
+async fn change_password(
+    c: &reqwest::Client,
+    server: &Server,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> reqwest::Response {
+    c.post(server.url("/api/account/change_password"))
+        .header("Accept", "application/json")
+        .form(&[("current", current), ("new", new), ("repeat", repeat)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Users change their own password: the current one is required, the new
+/// one must pass the rules, and every other session ends.
+#[tokio::test]
+async fn users_change_their_own_password() {
+    let db = TestDb::sqlite();
+    let server = server_with_user(&db).await;
+    let here = http_client();
+    let elsewhere = http_client();
+    sign_in(&here, &server, "carla", PASSWORD).await;
+    sign_in(&elsewhere, &server, "carla", PASSWORD).await;
+
+    let r = change_password(&http_client(), &server, PASSWORD, "x", "x").await;
+    assert_eq!(r.status(), 401, "anonymous callers are refused");
+
+    let cases = [
+        (
+            "not my password",
+            "a brand new passphrase",
+            "a brand new passphrase",
+            "current",
+        ),
+        (PASSWORD, "short", "short", "new"),
+        (PASSWORD, "1qaz2wsx3edc", "1qaz2wsx3edc", "new"),
+        (
+            PASSWORD,
+            "a brand new passphrase",
+            "a brand new passphrase!",
+            "repeat",
+        ),
+    ];
+    for (current, new, repeat, field) in cases {
+        let r = change_password(&here, &server, current, new, repeat).await;
+        assert_eq!(r.status(), 422, "{field}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["Invalid"][0]["field"], field, "{body}");
+    }
+    let r = change_password(
+        &here,
+        &server,
+        PASSWORD,
+        "a brand new passphrase",
+        "a brand new passphrase",
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    // This session goes on; the other one has ended.
+    assert_eq!(
+        here.get(server.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(elsewhere
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_redirection());
+    // Only the new password works now.
+    assert_eq!(
+        sign_in(&http_client(), &server, "carla", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    let r = sign_in(&http_client(), &server, "carla", "a brand new passphrase").await;
+    assert!(r.headers().contains_key("set-cookie"));
+    let audit = db.store().await.recent_audit(100).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "user.password.change" && e.outcome == "allowed"));
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "user.password.change" && e.outcome == "failed"));
+}
+
+/// Every endpoint that needs a signed-in user refuses anonymous callers
+/// with 401, before doing anything.
+#[tokio::test]
+async fn signed_in_endpoints_refuse_anonymous_callers() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    for (path, access) in app::api::ENDPOINTS {
+        if *access != app::api::Access::SignedIn {
+            continue;
+        }
+        let r = http_client()
+            .post(server.url(path))
+            .header("Accept", "application/json")
+            .body("")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+    }
+}

@@ -5,6 +5,7 @@
 //! may see. [`ENDPOINTS`] lists every one of them with who may call it; a
 //! test fails when a server function exists that is not listed.
 
+pub mod account;
 pub mod auth;
 
 /// Who may call an endpoint.
@@ -21,4 +22,5 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/login", Access::Public),
     ("/api/auth/logout", Access::Public),
     ("/api/auth/me", Access::Public),
+    ("/api/account/change_password", Access::SignedIn),
 ];

@@ -3,3 +3,5 @@
 pub mod demo_banner;
 pub mod hydration;
 pub mod sign_in_redirect;
+pub mod signed_in;
+pub mod topbar;

@@ -1,5 +1,6 @@
 //! Screens, one module (later one folder) per area.
 
+pub mod account;
 pub mod home;
 pub mod login;
 pub mod not_found;

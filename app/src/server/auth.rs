@@ -73,6 +73,31 @@ pub async fn current_actor() -> Result<Option<SessionActor>, AppError> {
         .map_err(AppError::internal)
 }
 
+/// The signed-in actor and the hash of their session token, or
+/// `Unauthenticated` (answered with 401).
+pub async fn current_session() -> Result<(SessionActor, String), AppError> {
+    let state = app_state()?;
+    let headers = request_headers().await?;
+    let Some(token) = session_token(&headers) else {
+        return Err(respond_with(AppError::Unauthenticated));
+    };
+    let hash = token_hash(&token);
+    let actor = state
+        .store
+        .session_actor(
+            &hash,
+            Utc::now(),
+            state.sessions.idle,
+            state.sessions.absolute,
+        )
+        .await
+        .map_err(AppError::internal)?;
+    match actor {
+        Some(a) => Ok((a, hash)),
+        None => Err(respond_with(AppError::Unauthenticated)),
+    }
+}
+
 /// The signed-in actor, or `Unauthenticated` (answered with 401).
 pub async fn require_actor() -> Result<SessionActor, AppError> {
     match current_actor().await? {
@@ -118,15 +143,19 @@ async fn client_address(state: &AppState, headers: &HeaderMap) -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// Throttle keys: hashed, so a password typed into the username field is
-/// never stored.
-fn throttle_keys(username: &str, address: &str) -> (String, String) {
+/// Throttle keys are hashed, so that a password typed into the username
+/// field is never stored.
+pub fn throttle_key_for_account(username: &str) -> String {
     let account = crate::store::normalise_username(username);
+    format!(
+        "account:{}",
+        hex::encode(Sha256::digest(account.as_bytes()))
+    )
+}
+
+fn throttle_keys(username: &str, address: &str) -> (String, String) {
     (
-        format!(
-            "account:{}",
-            hex::encode(Sha256::digest(account.as_bytes()))
-        ),
+        throttle_key_for_account(username),
         format!(
             "address:{}",
             hex::encode(Sha256::digest(address.as_bytes()))
@@ -135,7 +164,7 @@ fn throttle_keys(username: &str, address: &str) -> (String, String) {
 }
 
 /// Answers 429 with Retry-After.
-fn throttled(wait: chrono::Duration) -> AppError {
+pub(crate) fn throttled(wait: chrono::Duration) -> AppError {
     let secs = retry_after_secs(wait);
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {

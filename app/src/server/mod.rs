@@ -1,6 +1,7 @@
 //! Request-side services (feature `ssr`): application state, password
 //! hashing, sessions and sign-in.
 
+pub mod account;
 pub mod auth;
 pub mod password;
 pub mod state;

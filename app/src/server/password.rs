@@ -121,3 +121,46 @@ mod tests {
             .unwrap());
     }
 }
+
+/// The bundled list of common and breached passwords (12+ characters,
+/// lower-cased; see app/data/README.md).
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../../data/common-passwords.txt")
+            .lines()
+            .collect()
+    });
+
+/// Whether a lower-cased password is on the bundled list.
+pub fn is_common(lowercase_password: &str) -> bool {
+    COMMON.contains(lowercase_password)
+}
+
+/// Checks a new password for `username` against every rule.
+pub fn validate_new(
+    password: &str,
+    username: &str,
+) -> Result<(), crate::domain::password::PasswordProblem> {
+    crate::domain::password::check_new_password(password, is_common, &[username])
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use crate::domain::password::PasswordProblem;
+
+    #[test]
+    fn the_bundled_list_is_loaded_and_used() {
+        assert!(COMMON.len() > 40_000);
+        assert!(is_common("1qaz2wsx3edc"));
+        assert_eq!(
+            validate_new("1QAZ2wsx3EDC", "bob"),
+            Err(PasswordProblem::Common)
+        );
+        assert_eq!(
+            validate_new("qwertyqwerty", "bob"),
+            Err(PasswordProblem::Common)
+        );
+        assert_eq!(validate_new("a walk by the river", "bob"), Ok(()));
+    }
+}

@@ -137,4 +137,54 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    pub async fn user_credentials_by_id(&self, id: &str) -> Result<Option<UserCredentials>> {
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+             FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(from_row).transpose()
+    }
+
+    /// Replaces a user's password hash and ends all their sessions except
+    /// `keep_session` (the one making the change), in one transaction.
+    pub async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep_session: Option<&str>,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done =
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(password_hash)
+                .bind(ts::to_db(Utc::now()))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many live sessions a user has (for tests and the account page).
+    pub async fn session_count(&self, user_id: &str) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
 }

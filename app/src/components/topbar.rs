@@ -1,0 +1,27 @@
+use crate::api::auth::{Logout, MeView};
+use crate::components::demo_banner::DemoBanner;
+use leptos::prelude::*;
+
+/// The band at the top of every signed-in page: who is signed in, where to
+/// go, and signing out. Demo organisations get the demo banner above it.
+#[component]
+pub fn TopBar(user: MeView) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        {user.organisation_is_demo.then(|| view! { <DemoBanner/> })}
+        <header class="topbar">
+            <a class="brand" href="/">"Safeplan"</a>
+            <nav aria-label="Main">
+                <a href="/">"Start"</a>
+                <a href="/account">"Account"</a>
+            </nav>
+            <span class="who" id="who">
+                {user.display_name.clone()} " · " {user.role.label()} " · "
+                {user.organisation_name.clone()}
+            </span>
+            <ActionForm action=logout attr:class="inline">
+                <button type="submit" class="secondary">"Sign out"</button>
+            </ActionForm>
+        </header>
+    }
+}

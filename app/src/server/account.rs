@@ -1,0 +1,87 @@
+//! The signed-in user's own account.
+
+use super::auth::{current_session, respond_with, throttle_key_for_account};
+use super::password::validate_new;
+use super::state::app_state;
+use crate::domain::throttle;
+use crate::error::{AppError, FieldError};
+use crate::store::{AuditOutcome, NewAuditEvent};
+use chrono::Utc;
+
+/// Changes the signed-in user's password. The current password is required
+/// (and wrong guesses count towards the account's sign-in throttle); every
+/// other session of the user ends.
+pub async fn change_own_password(
+    current: String,
+    new: String,
+    repeat: String,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (actor, session_hash) = current_session().await?;
+    let key = throttle_key_for_account(&actor.username);
+    let now = Utc::now();
+    let throttle_state = state
+        .store
+        .throttle_state(&key)
+        .await
+        .map_err(AppError::internal)?;
+    if let Some(wait) = throttle::ACCOUNT.wait(throttle_state.as_ref(), now) {
+        return Err(super::auth::throttled(wait));
+    }
+    let creds = state
+        .store
+        .user_credentials_by_id(&actor.user_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| respond_with(AppError::Unauthenticated))?;
+    let ok = state
+        .hasher
+        .verify(Some(creds.password_hash), current)
+        .await
+        .map_err(AppError::internal)?;
+    if !ok {
+        let audit = NewAuditEvent::new("user.password.change", AuditOutcome::Failed).by(
+            &actor.user_id,
+            actor.role,
+            &actor.organisation_id,
+        );
+        state
+            .store
+            .record_sign_in_failure(&[(&key, &throttle::ACCOUNT)], now, audit)
+            .await
+            .map_err(AppError::internal)?;
+        return Err(respond_with(field_error(
+            "current",
+            "this is not your current password",
+        )));
+    }
+    if new != repeat {
+        return Err(respond_with(field_error(
+            "repeat",
+            "the two new passwords differ",
+        )));
+    }
+    if let Err(problem) = validate_new(&new, &actor.username) {
+        return Err(respond_with(field_error("new", problem.to_string())));
+    }
+    let hash = state.hasher.hash(new).await.map_err(AppError::internal)?;
+    let audit = NewAuditEvent::new("user.password.change", AuditOutcome::Allowed).by(
+        &actor.user_id,
+        actor.role,
+        &actor.organisation_id,
+    );
+    state
+        .store
+        .set_password_hash(&actor.user_id, &hash, Some(&session_hash), audit)
+        .await
+        .map_err(AppError::internal)?;
+    tracing::info!(user.id = %actor.user_id, "password changed");
+    Ok(())
+}
+
+fn field_error(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
