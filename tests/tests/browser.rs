@@ -88,3 +88,26 @@ async fn sign_in_and_out_with_wasm() {
     assert_eq!(browser.text_of("main.auth h1").await, "Sign in");
     browser.close().await;
 }
+
+/// A few minutes before the idle timeout the page warns and offers to stay
+/// signed in; staying signed in restarts the countdown.
+#[tokio::test]
+async fn session_expiry_is_announced_with_a_way_to_stay() {
+    let db = TestDb::sqlite();
+    seed_counsellor(&db).await;
+    // A one-minute idle timeout is inside the five-minute warning window.
+    let server = Server::start_with(&db.url, &["--session-idle-minutes", "1"]).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/login")).await.unwrap();
+    browser.wait_hydrated().await;
+    browser.submit_sign_in("carla", PASSWORD).await;
+    let warning = browser.text_of("#session-warning").await;
+    assert!(warning.contains("You will be signed out in"), "{warning}");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let before = browser.text_of("#session-warning strong").await;
+    browser.click("#session-warning button").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = browser.text_of("#session-warning strong").await;
+    assert!(after > before, "countdown restarted: {before} -> {after}");
+    browser.close().await;
+}

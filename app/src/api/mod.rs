@@ -22,5 +22,6 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/login", Access::Public),
     ("/api/auth/logout", Access::Public),
     ("/api/auth/me", Access::Public),
+    ("/api/auth/keep_alive", Access::SignedIn),
     ("/api/account/change_password", Access::SignedIn),
 ];

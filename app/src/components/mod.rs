@@ -2,6 +2,7 @@
 
 pub mod demo_banner;
 pub mod hydration;
+pub mod session_timer;
 pub mod sign_in_redirect;
 pub mod signed_in;
 pub mod topbar;

@@ -25,7 +25,7 @@ where
                         match user.await {
                             Ok(Some(u)) => {
                                 view! {
-                                    <TopBar user=u.clone()/>
+                                    <TopBar user=u.clone() here=path.clone()/>
                                     {page(u)}
                                 }
                                     .into_any()

@@ -1,11 +1,12 @@
 use crate::api::auth::{Logout, MeView};
 use crate::components::demo_banner::DemoBanner;
+use crate::components::session_timer::SessionTimer;
 use leptos::prelude::*;
 
 /// The band at the top of every signed-in page: who is signed in, where to
 /// go, and signing out. Demo organisations get the demo banner above it.
 #[component]
-pub fn TopBar(user: MeView) -> impl IntoView {
+pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         {user.organisation_is_demo.then(|| view! { <DemoBanner/> })}
@@ -23,5 +24,6 @@ pub fn TopBar(user: MeView) -> impl IntoView {
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
         </header>
+        <SessionTimer idle_timeout_secs=user.idle_timeout_secs ends_at=user.session_ends_at here/>
     }
 }

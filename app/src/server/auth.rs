@@ -342,6 +342,18 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Marks the current session as used now.
+pub async fn keep_alive() -> Result<(), AppError> {
+    let state = app_state()?;
+    let (_actor, hash) = current_session().await?;
+    state
+        .store
+        .touch_session(&hash, Utc::now())
+        .await
+        .map_err(AppError::internal)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

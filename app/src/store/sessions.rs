@@ -145,4 +145,17 @@ impl Store {
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
+
+    /// Marks a session as used now (the user asked to stay signed in).
+    /// Returns whether it exists.
+    pub async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(ts::to_db(now))
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
 }

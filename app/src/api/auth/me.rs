@@ -1,5 +1,6 @@
 use crate::domain::{OrgKind, Role};
 use crate::error::AppError;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,13 +13,20 @@ pub struct MeView {
     pub organisation_name: String,
     pub organisation_kind: OrgKind,
     pub organisation_is_demo: bool,
+    /// Minutes of inactivity after which the session ends.
+    pub idle_timeout_secs: i64,
+    /// When the session ends however active the user is.
+    pub session_ends_at: DateTime<Utc>,
 }
 
 /// The signed-in user, or `None` when nobody is signed in.
 #[server(prefix = "/api", endpoint = "auth/me")]
 pub async fn me() -> Result<Option<MeView>, AppError> {
     let actor = crate::server::current_actor().await?;
+    let sessions = crate::server::state::app_state()?.sessions;
     Ok(actor.map(|a| MeView {
+        idle_timeout_secs: sessions.idle.num_seconds(),
+        session_ends_at: a.session_started_at + sessions.absolute,
         display_name: a.display_name,
         username: a.username,
         role: a.role,
