@@ -1,5 +1,8 @@
 use crate::components::hydration::HydrationMarker;
-use crate::pages::{account::AccountPage, home::HomePage, login::LoginPage, not_found::NotFound};
+use crate::pages::{
+    account::AccountPage, admin_users::AdminUsersPage, home::HomePage, login::LoginPage,
+    not_found::NotFound,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -44,6 +47,7 @@ pub fn App() -> impl IntoView {
                 // a redirect to the sign-in page is a real HTTP redirect.
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
             </Routes>
         </Router>

@@ -111,3 +111,74 @@ async fn session_expiry_is_announced_with_a_way_to_stay() {
     assert!(after > before, "countdown restarted: {before} -> {after}");
     browser.close().await;
 }
+
+/// Each demo role signs in and sees only what that role may: the user
+/// administration exists for the admin alone.
+#[tokio::test]
+async fn each_demo_role_sees_only_its_own_pages() {
+    let db = TestDb::sqlite();
+    let seeded = std::process::Command::new(tests::server_bin())
+        .env("DATABASE_URL", &db.url)
+        .env("SAFEPLAN_LOG", "warn")
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(seeded.status.success());
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    for (username, password, role_label, admin) in [
+        (
+            "demo.counsellor",
+            "demo-counsellor-pass",
+            "counsellor",
+            false,
+        ),
+        (
+            "demo.supervisor",
+            "demo-supervisor-pass",
+            "supervisor",
+            false,
+        ),
+        (
+            "demo.officer",
+            "demo-officer-password",
+            "return officer",
+            false,
+        ),
+        ("demo.admin", "demo-admin-password", "administrator", true),
+    ] {
+        c.goto(&server.url("/login")).await.unwrap();
+        browser.wait_hydrated().await;
+        browser.submit_sign_in(username, password).await;
+        let who = browser.text_of("#who").await;
+        assert!(who.contains(role_label), "{username}: {who}");
+        assert!(browser
+            .text_of(".demo-banner")
+            .await
+            .contains("Demo organisation"));
+        let nav = browser.text_of("header nav").await;
+        assert_eq!(nav.contains("Users"), admin, "{username} nav: {nav}");
+        c.goto(&server.url("/admin/users")).await.unwrap();
+        let heading = browser.text_of("main h1").await;
+        if admin {
+            assert!(heading.starts_with("Users of"), "{heading}");
+            let table = browser.text_of("#users").await;
+            assert!(
+                table.contains("demo.counsellor") && table.contains("demo.supervisor"),
+                "{table}"
+            );
+            // Only its own organisation's users.
+            assert!(!table.contains("demo.officer"), "{table}");
+        } else {
+            assert_eq!(heading, "Page not found", "{username}");
+            assert!(c
+                .find(fantoccini::Locator::Id("create-user"))
+                .await
+                .is_err());
+        }
+        browser.click("header form button").await;
+        browser.text_of("main.auth h1").await;
+    }
+    browser.close().await;
+}

@@ -6,6 +6,7 @@
 //! test fails when a server function exists that is not listed.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 
 /// Who may call an endpoint.
@@ -24,4 +25,9 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/auth/me", Access::Public),
     ("/api/auth/keep_alive", Access::SignedIn),
     ("/api/account/change_password", Access::SignedIn),
+    ("/api/admin/list_users", Access::SignedIn),
+    ("/api/admin/create_user", Access::SignedIn),
+    ("/api/admin/set_user_active", Access::SignedIn),
+    ("/api/admin/set_role", Access::SignedIn),
+    ("/api/admin/reset_password", Access::SignedIn),
 ];

@@ -15,6 +15,7 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/">"Start"</a>
                 <a href="/account">"Account"</a>
+                {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">"Users"</a> })}
             </nav>
             <span class="who" id="who">
                 {user.display_name.clone()} " · " {user.role.label()} " · "

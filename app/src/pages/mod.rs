@@ -1,6 +1,7 @@
 //! Screens, one module (later one folder) per area.
 
 pub mod account;
+pub mod admin_users;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -2,6 +2,7 @@
 //! hashing, sessions and sign-in.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod password;
 pub mod state;

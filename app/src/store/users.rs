@@ -187,4 +187,40 @@ impl Store {
             .await?;
         Ok(n)
     }
+
+    /// The users of an organisation, by display name.
+    pub async fn users_of(&self, organisation_id: &str) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = sqlx::query_as(
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+             FROM users WHERE organisation_id = $1 ORDER BY display_name, username",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| from_row(r).map(|c| c.user))
+            .collect()
+    }
+
+    /// Changes a user's role, with its audit row, in one transaction.
+    pub async fn set_user_role(
+        &self,
+        user_id: &str,
+        role: Role,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+            .bind(role.as_str())
+            .bind(ts::to_db(Utc::now()))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -1,0 +1,30 @@
+use crate::domain::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A user as the admin page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// The users of the admin's organisation (admins only).
+#[server(prefix = "/api", endpoint = "admin/list_users")]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    let users = crate::server::admin::list_users().await?;
+    Ok(users
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            active: u.active,
+        })
+        .collect())
+}

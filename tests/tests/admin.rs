@@ -1,0 +1,266 @@
+//! User administration over HTTP, and who may use it, on both engines.
+
+use app::domain::{OrgKind, Role};
+use tests::{add_user, http_client, sign_in, Server, TestDb, PASSWORD};
+
+struct World {
+    server: Server,
+    db: TestDb,
+    carla_id: String,
+}
+
+/// Shelter A: admin "ada", supervisor "sam", counsellor "carla".
+/// Shelter B: admin "bob".
+async fn world(db: TestDb) -> World {
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Admin,
+        "ada",
+        PASSWORD,
+    )
+    .await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    let carla = add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    add_user(
+        &store,
+        "Shelter B",
+        OrgKind::Counselling,
+        Role::Admin,
+        "bob",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    World {
+        server,
+        db,
+        carla_id: carla.id,
+    }
+}
+
+async fn client_for(w: &World, username: Option<&str>) -> reqwest::Client {
+    let c = http_client();
+    if let Some(u) = username {
+        let r = sign_in(&c, &w.server, u, PASSWORD).await;
+        assert!(r.headers().contains_key("set-cookie"), "{u} signs in");
+    }
+    c
+}
+
+async fn call(c: &reqwest::Client, w: &World, endpoint: &str, form: &[(&str, &str)]) -> u16 {
+    c.post(w.server.url(endpoint))
+        .header("Accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Every admin endpoint for: anonymous, each role, an admin of another
+/// organisation. Refusals look like "not found" and are audited.
+async fn admin_endpoints_matrix(w: World) {
+    let carla = w.carla_id.as_str();
+    let who: [(Option<&str>, &[u16]); 5] = [
+        (None, &[401]),
+        (Some("carla"), &[404]),
+        (Some("sam"), &[404]),
+        // Bob is an admin, but of another organisation: carla does not exist for him.
+        (Some("bob"), &[404, 200]),
+        (Some("ada"), &[200]),
+    ];
+    for (user, expected) in who {
+        let c = client_for(&w, user).await;
+        let newbie = format!("newbie-{}", user.unwrap_or("anonymous"));
+        let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+            ("/api/admin/list_users", vec![]),
+            (
+                "/api/admin/set_role",
+                vec![("user_id", carla), ("role", "counsellor")],
+            ),
+            (
+                "/api/admin/reset_password",
+                vec![("user_id", carla), ("password", PASSWORD)],
+            ),
+            (
+                "/api/admin/set_user_active",
+                vec![("user_id", carla), ("active", "true")],
+            ),
+            (
+                "/api/admin/create_user",
+                vec![
+                    ("username", newbie.as_str()),
+                    ("display_name", "New"),
+                    ("role", "counsellor"),
+                    ("password", "a fresh passphrase"),
+                ],
+            ),
+        ];
+        for (endpoint, form) in &calls {
+            let status = call(&c, &w, endpoint, form).await;
+            let ok = match (user, *endpoint) {
+                // Bob may list and create users in his own organisation.
+                (Some("bob"), "/api/admin/list_users" | "/api/admin/create_user") => status == 200,
+                (Some("bob"), _) => status == 404,
+                _ => expected.contains(&status),
+            };
+            assert!(ok, "{user:?} {endpoint}: {status}");
+        }
+    }
+    let audit = w.db.store().await.recent_audit(500).await.unwrap();
+    let denied = audit
+        .iter()
+        .filter(|e| e.outcome == "denied" && e.action.starts_with("user."))
+        .count();
+    // carla 5, sam 5, bob 3 (the three calls on carla).
+    assert_eq!(denied, 13, "every refusal is audited");
+}
+
+/// Deactivating a user throws them out on their next request.
+async fn deactivated_users_are_thrown_out(w: World) {
+    let carla = client_for(&w, Some("carla")).await;
+    assert_eq!(
+        carla
+            .get(w.server.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let ada = client_for(&w, Some("ada")).await;
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/set_user_active",
+        &[("user_id", &w.carla_id), ("active", "false")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let r = carla.get(w.server.url("/account")).send().await.unwrap();
+    assert!(
+        r.status().is_redirection(),
+        "still signed in after deactivation: {}",
+        r.status()
+    );
+    assert_eq!(
+        sign_in(&http_client(), &w.server, "carla", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    // Admins cannot lock themselves out.
+    let ada_id =
+        w.db.store()
+            .await
+            .user_credentials("ada")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/set_user_active",
+        &[("user_id", &ada_id), ("active", "false")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    // Reactivated, carla signs in again.
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/set_user_active",
+        &[("user_id", &w.carla_id), ("active", "true")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(sign_in(&http_client(), &w.server, "carla", PASSWORD)
+        .await
+        .headers()
+        .contains_key("set-cookie"));
+}
+
+/// Roles must fit the organisation; passwords must pass the rules.
+async fn admin_input_is_checked(w: World) {
+    let ada = client_for(&w, Some("ada")).await;
+    let r = ada
+        .post(w.server.url("/api/admin/create_user"))
+        .header("Accept", "application/json")
+        .form(&[
+            ("username", "olga"),
+            ("display_name", "Olga"),
+            ("role", "return_officer"),
+            ("password", "qwertyqwerty"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = body["Invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["role", "password"], "{body}");
+    assert!(
+        w.db.store()
+            .await
+            .user_credentials("olga")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing stored"
+    );
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/set_role",
+        &[("user_id", &w.carla_id), ("role", "supervisor")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let carla = w.db.store().await.user(&w.carla_id).await.unwrap().unwrap();
+    assert_eq!(carla.role, Role::Supervisor);
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::sqlite()).await).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::postgres().await).await).await; })*
+        }
+    };
+}
+
+on_both_engines!(
+    admin_endpoints_matrix,
+    deactivated_users_are_thrown_out,
+    admin_input_is_checked
+);
