@@ -35,6 +35,11 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// A file holding the database URL (for secrets mounted as files);
+    /// takes precedence over --database-url.
+    #[arg(long, env = "DATABASE_URL_FILE", global = true)]
+    pub database_url_file: Option<PathBuf>,
+
     /// Maximum database connections of this instance.
     #[arg(long, env = "SAFEPLAN_DB_MAX_CONNECTIONS", default_value_t = 8, global = true,
           value_parser = clap::value_parser!(u32).range(1..=512))]
@@ -159,14 +164,26 @@ fn bad(setting: &'static str, env: &'static str, problem: impl Into<String>) -> 
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> Result<Config, ConfigError> {
-        let engine = Engine::from_url(&cli.database_url).ok_or_else(|| {
+        let database_url = match &cli.database_url_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map(|s| s.trim().to_string())
+                .map_err(|e| {
+                    bad(
+                        "--database-url-file",
+                        "DATABASE_URL_FILE",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?,
+            None => cli.database_url.clone(),
+        };
+        let engine = Engine::from_url(&database_url).ok_or_else(|| {
             bad(
                 "--database-url",
                 "DATABASE_URL",
                 "must start with sqlite:// or postgres://",
             )
         })?;
-        if engine == Engine::Sqlite && cli.database_url.contains(":memory:") {
+        if engine == Engine::Sqlite && database_url.contains(":memory:") {
             return Err(bad(
                 "--database-url",
                 "DATABASE_URL",
@@ -215,7 +232,7 @@ impl Config {
         };
         Ok(Config {
             client_ip_header,
-            database_url: cli.database_url.clone(),
+            database_url,
             engine,
             store: StoreOptions {
                 max_connections: cli.db_max_connections,
@@ -272,6 +289,18 @@ mod tests {
         assert!(e.to_string().contains("longer than"), "{e}");
         let e = parse(&["--log-level", "info,[[["]).unwrap_err();
         assert!(e.to_string().contains("SAFEPLAN_LOG"), "{e}");
+    }
+
+    #[test]
+    fn the_database_url_can_come_from_a_file() {
+        let path = std::env::temp_dir().join(format!("safeplan-url-{}", std::process::id()));
+        std::fs::write(&path, "postgres://u:secret@db/safeplan\n").unwrap();
+        let c = parse(&["--database-url-file", path.to_str().unwrap()]).unwrap();
+        assert_eq!(c.database_url, "postgres://u:secret@db/safeplan");
+        assert_eq!(c.engine, Engine::Postgres);
+        std::fs::remove_file(&path).unwrap();
+        let e = parse(&["--database-url-file", "/nonexistent/safeplan-url"]).unwrap_err();
+        assert!(e.to_string().contains("DATABASE_URL_FILE"), "{e}");
     }
 
     #[test]

@@ -540,3 +540,51 @@ async fn signed_in_endpoints_refuse_anonymous_callers() {
         assert_eq!(r.status(), 401, "{path}");
     }
 }
+
+/// A database failure inside a server function reaches the browser only as
+/// a reference; the cause (SQL, table names, paths) goes to the log, under
+/// the same reference.
+#[tokio::test]
+async fn database_errors_reach_the_browser_only_as_a_reference() {
+    let db = TestDb::sqlite();
+    let server = server_with_user(&db).await;
+    // Break the database under the running server.
+    let mut raw = <sqlx::AnyConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE sign_in_throttle")
+        .execute(&mut raw)
+        .await
+        .unwrap();
+    let r = sign_in(&http_client(), &server, "carla", PASSWORD).await;
+    assert_eq!(r.status(), 500);
+    let body = r.text().await.unwrap();
+    for leak in [
+        "sign_in_throttle",
+        "no such table",
+        "SELECT",
+        "sqlite",
+        "/tmp",
+        "safeplan.db",
+    ] {
+        assert!(
+            !body.to_lowercase().contains(&leak.to_lowercase()),
+            "{leak} in {body}"
+        );
+    }
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let reference = v["Internal"]["reference"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!(reference.starts_with("E-"), "{reference}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = server.log_text();
+    let line = log
+        .lines()
+        .find(|l| l.contains(reference))
+        .unwrap_or_else(|| panic!("reference {reference} not in the log:\n{log}"));
+    assert!(
+        line.contains("sign_in_throttle"),
+        "the cause is logged: {line}"
+    );
+}
