@@ -15,7 +15,7 @@ CONNECTIONS=64
 
 bash .ci/setup.sh bench
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release --precompress
+bash .ci/build.sh
 
 WORK=$(mktemp -d)
 trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT

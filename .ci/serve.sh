@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh build
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release --precompress
+bash .ci/build.sh
 export LEPTOS_SITE_ROOT="$PWD/target/site"
 BIN=target/release/safeplan
 "$BIN" migrate

@@ -24,7 +24,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --locked -- -D warnings
 
 step "release build (server + WASM, precompressed)"
-cargo leptos build --release --precompress --cargo-locked
+bash .ci/build.sh --cargo-locked
 
 step "tests: unit, store contract (SQLite + PostgreSQL), HTTP, CLI, browser"
 export SAFEPLAN_BIN="$PWD/target/release/safeplan"
