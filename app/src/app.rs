@@ -1,7 +1,7 @@
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
-    account::AccountPage, admin_users::AdminUsersPage, home::HomePage, login::LoginPage,
-    not_found::NotFound,
+    account::AccountPage, admin_users::AdminUsersPage, audit_log::AuditLogPage, home::HomePage,
+    login::LoginPage, not_found::NotFound,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
             </Routes>
         </Router>

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 
 /// Who may call an endpoint.
@@ -30,4 +31,5 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/admin/set_user_active", Access::SignedIn),
     ("/api/admin/set_role", Access::SignedIn),
     ("/api/admin/reset_password", Access::SignedIn),
+    ("/api/audit/list_events", Access::SignedIn),
 ];

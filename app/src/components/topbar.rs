@@ -16,6 +16,8 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
                 <a href="/">"Start"</a>
                 <a href="/account">"Account"</a>
                 {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">"Users"</a> })}
+                {(user.role == crate::domain::Role::Supervisor)
+                    .then(|| view! { <a href="/audit">"Audit log"</a> })}
             </nav>
             <span class="who" id="who">
                 {user.display_name.clone()} " · " {user.role.label()} " · "
@@ -25,6 +27,6 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
         </header>
-        <SessionTimer idle_timeout_secs=user.idle_timeout_secs ends_at=user.session_ends_at here/>
+        <SessionTimer idle_timeout_secs=user.idle_timeout_secs ends_at=chrono::DateTime::from_timestamp(user.session_ends_at, 0).unwrap_or_default() here/>
     }
 }

@@ -17,7 +17,7 @@ mod sessions;
 mod throttle;
 mod users;
 
-pub use audit::{AuditEvent, AuditOutcome, NewAuditEvent};
+pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::SessionActor;
 pub use users::{normalise_username, NewUser, User, UserCredentials};

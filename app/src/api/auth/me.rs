@@ -1,6 +1,5 @@
 use crate::domain::{OrgKind, Role};
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +14,9 @@ pub struct MeView {
     pub organisation_is_demo: bool,
     /// Minutes of inactivity after which the session ends.
     pub idle_timeout_secs: i64,
-    /// When the session ends however active the user is.
-    pub session_ends_at: DateTime<Utc>,
+    /// When the session ends however active the user is (Unix seconds:
+    /// cheaper to read in the browser than a formatted time).
+    pub session_ends_at: i64,
 }
 
 /// The signed-in user, or `None` when nobody is signed in.
@@ -26,7 +26,7 @@ pub async fn me() -> Result<Option<MeView>, AppError> {
     let sessions = crate::server::state::app_state()?.sessions;
     Ok(actor.map(|a| MeView {
         idle_timeout_secs: sessions.idle.num_seconds(),
-        session_ends_at: a.session_started_at + sessions.absolute,
+        session_ends_at: (a.session_started_at + sessions.absolute).timestamp(),
         display_name: a.display_name,
         username: a.username,
         role: a.role,
