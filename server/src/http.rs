@@ -228,13 +228,7 @@ async fn api_access_guard(State(state): State<AppState>, req: Request, next: Nex
         let actor = match token {
             None => None,
             Some(t) => match state
-                .store
-                .session_actor(
-                    &app::server::auth::token_hash(&t),
-                    chrono::Utc::now(),
-                    state.sessions.idle,
-                    state.sessions.absolute,
-                )
+                .session_actor(&app::server::auth::token_hash(&t))
                 .await
             {
                 Ok(a) => a,

@@ -142,14 +142,15 @@ impl Browser {
             .unwrap();
     }
 
-    /// Waits (up to 15 s) for an element matching this CSS selector and returns its text.
+    /// Waits (up to 30 s: the machine may be busy with parallel tests) for
+    /// an element matching this CSS selector and returns its text.
     pub async fn text_of(&self, css: &str) -> String {
         self.client
             .wait()
-            .at_most(Duration::from_secs(15))
+            .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no {css} within 15 s: {e}"))
+            .unwrap_or_else(|e| panic!("no {css} within 30 s: {e}"))
             .text()
             .await
             .unwrap()

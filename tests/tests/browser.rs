@@ -160,6 +160,7 @@ async fn each_demo_role_sees_only_its_own_pages() {
         let nav = browser.text_of("header nav").await;
         assert_eq!(nav.contains("Users"), admin, "{username} nav: {nav}");
         c.goto(&server.url("/admin/users")).await.unwrap();
+        browser.wait_hydrated().await;
         let heading = browser.text_of("main h1").await;
         if admin {
             assert!(heading.starts_with("Users of"), "{heading}");

@@ -62,13 +62,7 @@ pub async fn current_actor() -> Result<Option<SessionActor>, AppError> {
         return Ok(None);
     };
     state
-        .store
-        .session_actor(
-            &token_hash(&token),
-            Utc::now(),
-            state.sessions.idle,
-            state.sessions.absolute,
-        )
+        .session_actor(&token_hash(&token))
         .await
         .map_err(AppError::internal)
 }
@@ -83,13 +77,7 @@ pub async fn current_session() -> Result<(SessionActor, String), AppError> {
     };
     let hash = token_hash(&token);
     let actor = state
-        .store
-        .session_actor(
-            &hash,
-            Utc::now(),
-            state.sessions.idle,
-            state.sessions.absolute,
-        )
+        .session_actor(&hash)
         .await
         .map_err(AppError::internal)?;
     match actor {
@@ -317,13 +305,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(token) = session_token(&request_headers().await?) {
         let hash = token_hash(&token);
         let actor = state
-            .store
-            .session_actor(
-                &hash,
-                Utc::now(),
-                state.sessions.idle,
-                state.sessions.absolute,
-            )
+            .session_actor(&hash)
             .await
             .map_err(AppError::internal)?;
         let mut audit = NewAuditEvent::new("auth.logout", AuditOutcome::Allowed);

@@ -41,6 +41,24 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl AppState {
+    /// The actor of a live session, by the hash of its token, under the
+    /// configured timeouts (an expired session is removed).
+    pub async fn session_actor(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<crate::store::SessionActor>, crate::store::StoreError> {
+        self.store
+            .session_actor(
+                token_hash,
+                chrono::Utc::now(),
+                self.sessions.idle,
+                self.sessions.absolute,
+            )
+            .await
+    }
+}
+
 /// The state, inside a server function or a component rendered on the server.
 pub fn app_state() -> Result<AppState, crate::error::AppError> {
     leptos::prelude::use_context::<AppState>()

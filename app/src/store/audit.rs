@@ -123,22 +123,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    id: r.0,
-                    at: ts::from_db(&r.1)
-                        .map_err(|_| StoreError::Corrupt("audit_events.occurred_at"))?,
-                    actor_user_id: r.2,
-                    actor_role: r.3,
-                    organisation_id: r.4,
-                    action: r.5,
-                    case_code: r.6,
-                    section: r.7,
-                    outcome: r.8,
-                })
-            })
-            .collect()
+        rows.into_iter().map(event_from_row).collect()
     }
 
     /// One page of an organisation's audit log, newest first, with the
@@ -171,25 +156,27 @@ impl Store {
             .into_iter()
             .take(q.page_size as usize)
             .map(|r| {
-                Ok(AuditEntry {
-                    event: AuditEvent {
-                        id: r.0,
-                        at: ts::from_db(&r.1)
-                            .map_err(|_| StoreError::Corrupt("audit_events.occurred_at"))?,
-                        actor_user_id: r.2,
-                        actor_role: r.3,
-                        organisation_id: r.4,
-                        action: r.5,
-                        case_code: r.6,
-                        section: r.7,
-                        outcome: r.8,
-                    },
-                    actor_name: r.9,
-                })
+                let actor_name = r.9.clone();
+                let event = event_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8))?;
+                Ok(AuditEntry { event, actor_name })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(AuditPage { entries, has_more })
     }
+}
+
+fn event_from_row(r: AuditRow) -> Result<AuditEvent> {
+    Ok(AuditEvent {
+        id: r.0,
+        at: ts::from_db(&r.1).map_err(|_| StoreError::Corrupt("audit_events.occurred_at"))?,
+        actor_user_id: r.2,
+        actor_role: r.3,
+        organisation_id: r.4,
+        action: r.5,
+        case_code: r.6,
+        section: r.7,
+        outcome: r.8,
+    })
 }
 
 /// An audit row and the actor's display name.

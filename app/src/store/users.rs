@@ -99,14 +99,7 @@ impl Store {
     }
 
     pub async fn user(&self, id: &str) -> Result<Option<User>> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
-             FROM users WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(from_row).transpose()?.map(|c| c.user))
+        Ok(self.user_credentials_by_id(id).await?.map(|c| c.user))
     }
 
     /// Activates or deactivates a user. Deactivation ends all their
