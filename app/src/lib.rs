@@ -32,5 +32,14 @@ pub fn hydrate() {
     let mut log = tracing_wasm::WASMLayerConfigBuilder::new();
     log.set_max_level(tracing::Level::INFO);
     tracing_wasm::set_as_global_default_with_config(log.build());
+    // A server function that redirects (signing in, signing out) loads the
+    // new page in full instead of a client-side route change: nothing of
+    // the previous session stays in memory. Set before the router sets its
+    // own hook, which then keeps this one.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|path: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(path);
+        }
+    });
     leptos::mount::hydrate_body(App);
 }

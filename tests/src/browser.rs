@@ -145,15 +145,34 @@ impl Browser {
     /// Waits (up to 30 s: the machine may be busy with parallel tests) for
     /// an element matching this CSS selector and returns its text.
     pub async fn text_of(&self, css: &str) -> String {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} within 30 s: {e}"))
-            .text()
-            .await
-            .unwrap()
+            .await;
+        match found {
+            Ok(element) => element.text().await.unwrap(),
+            Err(e) => {
+                // Leave evidence: the address, the page and a screenshot.
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                let html = self.client.source().await.unwrap_or_default();
+                let shot = std::env::temp_dir()
+                    .join(format!("safeplan-failure-{}.png", crate::random_suffix()));
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(&shot, png);
+                }
+                panic!(
+                    "no {css} within 30 s ({e}) at {url}; screenshot {}\n{html}",
+                    shot.display()
+                )
+            }
+        }
     }
 
     /// Fills in and submits the sign-in form of the current page.

@@ -2,12 +2,12 @@ use crate::api::auth::{Logout, MeView};
 use crate::components::demo_banner::DemoBanner;
 use crate::components::session_timer::SessionTimer;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The band at the top of every signed-in page: who is signed in, where to
 /// go, and signing out. Demo organisations get the demo banner above it.
 #[component]
 pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
     view! {
         {user.organisation_is_demo.then(|| view! { <DemoBanner/> })}
         <header class="topbar">
@@ -23,9 +23,11 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
                 {user.display_name.clone()} " · " {user.role.label()} " · "
                 {user.organisation_name.clone()}
             </span>
-            <ActionForm action=logout attr:class="inline">
+            // A plain form, also with WASM: signing out loads a fresh page,
+            // so nothing of the session stays in the browser's memory.
+            <form method="post" action=Logout::url() class="inline">
                 <button type="submit" class="secondary">"Sign out"</button>
-            </ActionForm>
+            </form>
         </header>
         <SessionTimer idle_timeout_secs=user.idle_timeout_secs ends_at=chrono::DateTime::from_timestamp(user.session_ends_at, 0).unwrap_or_default() here/>
     }
