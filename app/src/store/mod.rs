@@ -61,6 +61,9 @@ pub enum StoreError {
     NotFound,
     #[error("invalid stored value in {0}")]
     Corrupt(&'static str),
+    /// The database URL names no supported engine or an unusable database.
+    #[error("unsupported database URL: {0}")]
+    BadUrl(&'static str),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -107,7 +110,8 @@ impl Store {
     /// missing, and every connection gets the durability pragmas.
     pub async fn connect(url: &str, options: StoreOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        let engine = Engine::from_url(url).ok_or(StoreError::Corrupt("database url"))?;
+        let engine =
+            Engine::from_url(url).ok_or(StoreError::BadUrl("use sqlite:// or postgres://"))?;
         let url = match engine {
             Engine::Sqlite => prepare_sqlite_url(url)?,
             Engine::Postgres => url.to_string(),
@@ -225,8 +229,8 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         // An in-memory database exists once per connection: useless for a pool.
-        return Err(StoreError::Corrupt(
-            "database url (in-memory SQLite is not supported)",
+        return Err(StoreError::BadUrl(
+            "in-memory SQLite loses everything at exit; give a file path",
         ));
     }
     if let Some(parent) = std::path::Path::new(path).parent() {
