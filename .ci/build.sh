@@ -10,5 +10,8 @@ cd "$(dirname "$0")/.."
 cargo leptos build --release --precompress "$@"
 find target/site -type f -name '*.gz' | while read -r gz; do
   src="${gz%.gz}"
-  [ -f "$src" ] && gzip -9 -n -c "$src" > "$gz.tmp" && mv "$gz.tmp" "$gz"
+  if [ -f "$src" ]; then
+    gzip -9 -n -c "$src" > "$gz.tmp"
+    mv "$gz.tmp" "$gz"
+  fi
 done

@@ -12,7 +12,11 @@ start_postgres() {
     return
   fi
   local ver port status
-  ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
+  if [ -z "$ver" ]; then
+    echo "[postgres] no PostgreSQL server installed (bash .ci/setup.sh test installs it)" >&2
+    exit 1
+  fi
   if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$ver main"; then
     echo "[postgres] creating cluster $ver/main" >&2
     pg_createcluster "$ver" main >/dev/null
@@ -27,6 +31,10 @@ start_postgres() {
     pg_isready -q -h 127.0.0.1 -p "$port" && break
     sleep 0.5
   done
+  if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
+    echo "[postgres] the server on 127.0.0.1:$port did not become ready" >&2
+    exit 1
+  fi
   as_postgres psql -p "$port" -qtAX -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 DO $$
 BEGIN
