@@ -1,5 +1,6 @@
 //! Configuration from flags and environment, checked at start-up.
 
+use app::server::client_address::ClientAddressPolicy;
 use app::server::SessionSettings;
 use app::store::{Engine, Store, StoreOptions};
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
@@ -96,10 +97,20 @@ pub struct Cli {
     pub session_max_hours: i64,
 
     /// Behind a reverse proxy: the header that carries the client's address
-    /// (e.g. X-Forwarded-For; its last value is used). Unset: the TCP peer.
-    /// Only set this when every request passes through that proxy.
+    /// (e.g. X-Forwarded-For). Unset: the TCP peer. The header is only
+    /// believed on requests that come from a trusted proxy.
     #[arg(long, env = "SAFEPLAN_CLIENT_IP_HEADER", global = true)]
     pub client_ip_header: Option<String>,
+
+    /// The reverse proxies whose client-address header is believed: comma-
+    /// separated addresses or networks (e.g. 10.0.0.5,10.1.0.0/16).
+    #[arg(
+        long,
+        env = "SAFEPLAN_TRUSTED_PROXIES",
+        default_value = "127.0.0.1/8,::1/128",
+        global = true
+    )]
+    pub trusted_proxies: String,
 
     /// How many password hashes may be computed at once (each takes 19 MiB).
     #[arg(long, env = "SAFEPLAN_HASH_CONCURRENCY", default_value_t = 4, global = true,
@@ -143,7 +154,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub sessions: SessionSettings,
     pub hash_concurrency: usize,
-    pub client_ip_header: Option<http::HeaderName>,
+    pub client_address: ClientAddressPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -160,6 +171,21 @@ fn bad(setting: &'static str, env: &'static str, problem: impl Into<String>) -> 
         env,
         problem: problem.into(),
     }
+}
+
+/// "10.0.0.5, 10.1.0.0/16" → networks (a bare address is a /32 or /128);
+/// the bad entry on error.
+fn parse_networks(list: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .map(|n| n.trunc())
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| s.to_string())
+        })
+        .collect()
 }
 
 impl Config {
@@ -230,8 +256,18 @@ impl Config {
                 })?,
             ),
         };
+        let trusted_proxies = parse_networks(&cli.trusted_proxies).map_err(|entry| {
+            bad(
+                "--trusted-proxies",
+                "SAFEPLAN_TRUSTED_PROXIES",
+                format!("{entry:?} is not an address or network"),
+            )
+        })?;
         Ok(Config {
-            client_ip_header,
+            client_address: ClientAddressPolicy {
+                header: client_ip_header,
+                trusted_proxies,
+            },
             database_url,
             engine,
             store: StoreOptions {
@@ -289,6 +325,24 @@ mod tests {
         assert!(e.to_string().contains("longer than"), "{e}");
         let e = parse(&["--log-level", "info,[[["]).unwrap_err();
         assert!(e.to_string().contains("SAFEPLAN_LOG"), "{e}");
+        let e = parse(&["--trusted-proxies", "10.0.0.1,not-an-ip"]).unwrap_err();
+        assert!(e.to_string().contains("SAFEPLAN_TRUSTED_PROXIES"), "{e}");
+        assert!(e.to_string().contains("not-an-ip"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let c = parse(&["--trusted-proxies", "10.0.0.5, 10.1.2.3/16,::1"]).unwrap();
+        let nets: Vec<String> = c
+            .client_address
+            .trusted_proxies
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(nets, ["10.0.0.5/32", "10.1.0.0/16", "::1/128"]);
+        let c = parse(&[]).unwrap();
+        assert_eq!(c.client_address.header, None);
+        assert_eq!(c.client_address.trusted_proxies.len(), 2, "loopback");
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(IMMUTABLE),
+            immutable_if_found,
         ));
 
     let fallback_state = state.clone();
@@ -89,13 +89,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             api_access_guard,
         ))
-        .layer(middleware::from_fn(cache_control))
         .layer(CompressionLayer::new())
         .with_state(state);
 
     Router::new()
         .merge(assets)
         .merge(app)
+        .layer(middleware::from_fn(cache_control))
         .layer(middleware::from_fn(cross_origin_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
@@ -134,7 +134,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         store: store.clone(),
         hasher: Hasher::new(config.hash_concurrency),
         sessions: config.sessions.clone(),
-        client_ip_header: config.client_ip_header.clone(),
+        client_address: config.client_address.clone(),
     };
     let site_index = config.site_root.join("pkg");
     if !site_index.is_dir() {
@@ -248,6 +248,14 @@ async fn api_access_guard(State(state): State<AppState>, req: Request, next: Nex
         }
     }
     next.run(req).await
+}
+
+/// Hashed assets never change: cached for a year. A missing one (a 404)
+/// must not be, or a later deployment could not fill the gap.
+fn immutable_if_found<B>(res: &Response<B>) -> Option<HeaderValue> {
+    res.status()
+        .is_success()
+        .then(|| HeaderValue::from_static(IMMUTABLE))
 }
 
 /// Pages and API answers are never cached; hashed assets are set above.

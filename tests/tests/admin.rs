@@ -264,7 +264,92 @@ on_both_engines!(
     deactivated_users_are_thrown_out,
     admin_input_is_checked,
     audit_log_for_supervisors,
+    password_resets,
 );
+
+/// An admin's reset lets a locked-out user back in at once and ends their
+/// sessions; admins change their own password on the account page only;
+/// refusals are audited with their subject.
+async fn password_resets(w: World) {
+    let carla = client_for(&w, Some("carla")).await;
+    for _ in 0..8 {
+        sign_in(&http_client(), &w.server, "carla", "forgot it, again").await;
+    }
+    assert_eq!(
+        sign_in(&http_client(), &w.server, "carla", PASSWORD)
+            .await
+            .status(),
+        429
+    );
+    let ada = client_for(&w, Some("ada")).await;
+    let fresh = "a fresh passphrase for carla";
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/reset_password",
+        &[("user_id", &w.carla_id), ("password", fresh)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let r = carla.get(w.server.url("/account")).send().await.unwrap();
+    assert!(r.status().is_redirection(), "old session still alive");
+    assert!(
+        sign_in(&http_client(), &w.server, "carla", fresh)
+            .await
+            .headers()
+            .contains_key("set-cookie"),
+        "the reset lifts the throttle"
+    );
+    // Not on oneself: that needs the current password.
+    let store = w.db.store().await;
+    let ada_id = store
+        .user_credentials("ada")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/reset_password",
+        &[
+            ("user_id", &ada_id),
+            ("password", "an admin's own new pass"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        sign_in(&http_client(), &w.server, "ada", PASSWORD)
+            .await
+            .headers()
+            .contains_key("set-cookie"),
+        "password unchanged"
+    );
+    // A refused role change is audited too, naming whom it was about.
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/set_role",
+        &[("user_id", &w.carla_id), ("role", "return_officer")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let audit = store.recent_audit(100).await.unwrap();
+    let refused = |action: &str, subject: &str| {
+        audit.iter().any(|e| {
+            e.action == action
+                && e.outcome == "denied"
+                && e.subject_user_id.as_deref() == Some(subject)
+        })
+    };
+    assert!(refused("user.reset_password", &ada_id));
+    assert!(refused("user.set_role", &w.carla_id));
+    assert!(audit.iter().any(|e| e.action == "user.reset_password"
+        && e.outcome == "allowed"
+        && e.subject_user_id.as_deref() == Some(w.carla_id.as_str())));
+}
 
 async fn audit_page(
     c: &reqwest::Client,
@@ -311,9 +396,10 @@ async fn audit_log_for_supervisors(w: World) {
     assert_eq!(status, 200, "{all}");
     let rows = all["rows"].as_array().unwrap();
     assert!(
-        rows.iter()
-            .any(|r| r["action"] == "user.set_role" && r["actor"] == "Test administrator"),
-        "{all}"
+        rows.iter().any(|r| r["action"] == "user.set_role"
+            && r["actor"] == "Test administrator"
+            && r["subject"] == "Test counsellor"),
+        "who did what to whom: {all}"
     );
     // Bob's sign-in belongs to Shelter B.
     let logins = rows.iter().filter(|r| r["action"] == "auth.login").count();
@@ -334,12 +420,16 @@ async fn audit_log_for_supervisors(w: World) {
         .as_str()
         .unwrap()
         .to_string();
+    // A person's filter shows what they did and what was done to them.
     let (_, by_ada) = audit_page(&sam, &w, &[("user_id", &ada_id)]).await;
-    assert!(by_ada["rows"]
-        .as_array()
-        .unwrap()
+    let by_ada = by_ada["rows"].as_array().unwrap();
+    assert!(by_ada.iter().any(|r| r["actor"] == "Test administrator"));
+    assert!(by_ada
         .iter()
-        .all(|r| r["actor"] == "Test administrator"));
+        .all(|r| r["actor"] == "Test administrator" || r["subject"] == "Test administrator"));
+    // The action filter is a plain prefix: LIKE wildcards match nothing.
+    let (_, wild) = audit_page(&sam, &w, &[("action", "%")]).await;
+    assert_eq!(wild["rows"].as_array().unwrap().len(), 0, "{wild}");
     // A period in the past holds nothing; a bad date is a clear error.
     let (_, old) = audit_page(&sam, &w, &[("until", "2001-01-01")]).await;
     assert_eq!(old["rows"].as_array().unwrap().len(), 0);

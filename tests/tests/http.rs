@@ -280,6 +280,14 @@ async fn assets_are_hashed_compressed_and_cached_for_long() {
             assert!(len < raw_len, "{path} {enc}: {len} >= {raw_len}");
         }
     }
+    // A missing asset is a plain 404 that no cache may keep.
+    let missing = c
+        .get(server.url("/pkg/safeplan.0123456789abcdef.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["cache-control"], "no-store");
     // Pages are compressed on the fly too.
     let page = c
         .get(server.url("/login"))
@@ -423,6 +431,84 @@ async fn repeated_failures_are_throttled_per_account() {
     assert!(audit
         .iter()
         .any(|e| e.action == "auth.throttled" && e.outcome == "denied"));
+}
+
+async fn sign_in_via(server: &Server, forwarded_for: &str, username: &str, password: &str) -> u16 {
+    http_client()
+        .post(server.url("/api/auth/login"))
+        .header("Origin", &server.base)
+        .header("Accept", "application/json")
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Behind a proxy the client's address comes from the proxy's header, but
+/// only on requests from a trusted proxy: a client cannot escape the
+/// per-address limit by writing addresses of its own.
+#[tokio::test]
+async fn the_address_throttle_believes_only_trusted_proxies() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_counsellor(&store).await;
+    let free = app::domain::throttle::ADDRESS.free_failures as usize;
+    // The proxy is on this machine (loopback, trusted by default).
+    let proxied = Server::start_with(&db.url, &["--client-ip-header", "x-forwarded-for"]).await;
+    for i in 0..=free {
+        let status = sign_in_via(
+            &proxied,
+            "203.0.113.7",
+            &format!("nobody{i}"),
+            "wrong guess 123",
+        )
+        .await;
+        assert_eq!(status, 401, "guess {i}");
+    }
+    assert_eq!(
+        sign_in_via(&proxied, "203.0.113.7", "nobody", "wrong guess 123").await,
+        429,
+        "the guessing address must wait"
+    );
+    assert_eq!(
+        sign_in_via(&proxied, "203.0.113.8", "carla", PASSWORD).await,
+        200,
+        "another client behind the same proxy is not affected"
+    );
+    // Here the proxies are elsewhere: the header is the client's own claim
+    // and is ignored, so changing it does not help.
+    let direct = Server::start_with(
+        &db.url,
+        &[
+            "--client-ip-header",
+            "x-forwarded-for",
+            "--trusted-proxies",
+            "10.0.0.0/8",
+        ],
+    )
+    .await;
+    for i in 0..=free {
+        let status = sign_in_via(
+            &direct,
+            &format!("198.51.100.{i}"),
+            &format!("nobody{i}"),
+            "wrong guess 123",
+        )
+        .await;
+        assert_eq!(status, 401, "guess {i}");
+    }
+    assert_eq!(
+        sign_in_via(&direct, "198.51.100.200", "nobody", "wrong guess 123").await,
+        429,
+        "a made-up forwarding header must not reset the limit"
+    );
 }
 
 async fn change_password(

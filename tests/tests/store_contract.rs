@@ -1,7 +1,9 @@
 //! The store's contract: every test runs on SQLite and on PostgreSQL.
 
 use app::domain::{OrgKind, Role};
-use app::store::{AuditOutcome, Engine, NewAuditEvent, NewOrganisation, Store, StoreError};
+use app::store::{
+    AuditOutcome, Engine, NewAuditEvent, NewOrganisation, Store, StoreError, UserChange,
+};
 use chrono::{Duration, Utc};
 use tests::{add_counsellor, add_duplicate_user, add_user, TestDb};
 
@@ -40,6 +42,7 @@ on_both_engines!(
     audit_rows_are_append_only,
     failed_writes_store_nothing,
     sign_in_throttle_is_kept_and_cleared,
+    parallel_guesses_cannot_pass_the_limit,
 );
 
 async fn migrations_are_idempotent(store: &Store, _db: &TestDb) {
@@ -194,9 +197,9 @@ async fn deactivated_users_lose_their_sessions(store: &Store, _db: &TestDb) {
     };
     assert!(alive().await);
     store
-        .set_user_active(
+        .change_user(
             &u.id,
-            false,
+            UserChange::Active(false),
             NewAuditEvent::new("user.deactivate", AuditOutcome::Allowed),
         )
         .await
@@ -224,6 +227,10 @@ async fn audit_rows_are_append_only(store: &Store, db: &TestDb) {
         .execute(&mut raw)
         .await;
     assert!(delete.is_err(), "audit rows must not be deletable");
+    if db.url.starts_with("postgres") {
+        let truncate = sqlx::query("TRUNCATE audit_events").execute(&mut raw).await;
+        assert!(truncate.is_err(), "audit rows must not be truncated");
+    }
     assert_eq!(store.recent_audit(10).await.unwrap(), rows);
 }
 
@@ -294,32 +301,78 @@ async fn concurrent_sqlite_writers_all_succeed() {
 async fn sign_in_throttle_is_kept_and_cleared(store: &Store, _db: &TestDb) {
     use app::domain::throttle::{ACCOUNT, ADDRESS};
     let now = Utc::now();
+    let keys = [("account:a", &ACCOUNT), ("address:x", &ADDRESS)];
+    let refused = || NewAuditEvent::new("auth.throttled", AuditOutcome::Denied);
     assert_eq!(store.throttle_state("account:a").await.unwrap(), None);
-    let mut states = Vec::new();
-    for _ in 0..6 {
-        states = store
-            .record_sign_in_failure(
-                &[("account:a", &ACCOUNT), ("address:x", &ADDRESS)],
-                now,
-                NewAuditEvent::new("auth.login", AuditOutcome::Failed),
-            )
+    // Five free attempts, and the sixth is still let through (it sets the wait).
+    for attempt in 1..=6 {
+        let wait = store
+            .claim_sign_in_attempt(&keys, now, refused())
             .await
             .unwrap();
+        assert_eq!(wait, None, "attempt {attempt}");
     }
-    assert_eq!(states[0].failures, 6);
-    assert_eq!(states[1].failures, 6);
     let kept = store.throttle_state("account:a").await.unwrap().unwrap();
-    assert_eq!(kept, states[0]);
-    let wait = ACCOUNT.wait(Some(&kept), now).unwrap();
+    assert_eq!(kept.failures, 6);
+    // The seventh must wait 30 s, is not charged, and is audited.
+    let wait = store
+        .claim_sign_in_attempt(&keys, now, refused())
+        .await
+        .unwrap()
+        .expect("the seventh attempt waits");
     assert!(
         wait > Duration::seconds(29) && wait <= Duration::seconds(30),
         "{wait:?}"
     );
-    assert_eq!(ADDRESS.wait(Some(&states[1]), now), None);
-    // Each failure is audited in the same transaction.
+    assert_eq!(store.throttle_state("account:a").await.unwrap(), Some(kept));
     let audit = store.recent_audit(100).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.outcome == "failed").count(), 6);
-    store.clear_throttle("account:a").await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "auth.throttled")
+            .count(),
+        1
+    );
+    // A success forgets the account's failures and takes back its charge
+    // on the address.
+    store
+        .settle_successful_sign_in("account:a", &keys[1..], now)
+        .await
+        .unwrap();
     assert_eq!(store.throttle_state("account:a").await.unwrap(), None);
-    assert!(store.throttle_state("address:x").await.unwrap().is_some());
+    let address = store.throttle_state("address:x").await.unwrap().unwrap();
+    assert_eq!(address.failures, 5);
+    assert_eq!(ADDRESS.wait(Some(&address), now), None);
+}
+
+async fn parallel_guesses_cannot_pass_the_limit(store: &Store, _db: &TestDb) {
+    use app::domain::throttle::ACCOUNT;
+    let now = Utc::now();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .claim_sign_in_attempt(
+                    &[("account:p", &ACCOUNT)],
+                    now,
+                    NewAuditEvent::new("auth.throttled", AuditOutcome::Denied),
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    let mut granted = 0;
+    for t in tasks {
+        if t.await.unwrap().is_none() {
+            granted += 1;
+        }
+    }
+    assert_eq!(
+        granted,
+        ACCOUNT.free_failures + 1,
+        "20 simultaneous guesses: only the free ones and the one that sets the wait get through"
+    );
+    let state = store.throttle_state("account:p").await.unwrap().unwrap();
+    assert_eq!(state.failures, ACCOUNT.free_failures + 1);
 }

@@ -81,6 +81,23 @@ impl ThrottlePolicy {
             locked_until,
         }
     }
+
+    /// The state after an attempt that was charged in advance (see
+    /// `after_failure`) turned out to succeed: that one failure is taken
+    /// back. A wait only ends when the count falls back to the free ones;
+    /// otherwise it stays (fail-safe: others may have failed meanwhile).
+    pub fn after_refund(&self, state: &ThrottleState) -> ThrottleState {
+        let failures = state.failures.saturating_sub(1);
+        ThrottleState {
+            failures,
+            window_start: state.window_start,
+            locked_until: if failures > self.free_failures {
+                state.locked_until
+            } else {
+                None
+            },
+        }
+    }
 }
 
 /// Whole seconds to tell the client (rounded up, at least one).
@@ -156,7 +173,37 @@ mod tests {
         assert_eq!(retry_after_secs(Duration::zero()), 1);
     }
 
+    #[test]
+    fn a_refund_takes_back_one_charged_attempt() {
+        let charged = fail_n(&ADDRESS, 31, t(0));
+        assert!(charged.locked_until.is_some());
+        let refunded = ADDRESS.after_refund(&charged);
+        assert_eq!(refunded.failures, 30);
+        assert_eq!(refunded.locked_until, None, "back within the free failures");
+        let deep = fail_n(&ADDRESS, 40, t(0));
+        let refunded = ADDRESS.after_refund(&deep);
+        assert_eq!(refunded.failures, 39);
+        assert_eq!(refunded.locked_until, deep.locked_until);
+        let none = ADDRESS.after_refund(&ThrottleState {
+            failures: 0,
+            window_start: t(0),
+            locked_until: None,
+        });
+        assert_eq!(none.failures, 0);
+    }
+
     proptest! {
+        #[test]
+        fn charge_then_refund_never_locks_where_the_charge_alone_would_not(n in 0u32..100) {
+            let before = (n > 0).then(|| fail_n(&ADDRESS, n, t(0)));
+            let charged = ADDRESS.after_failure(before.as_ref(), t(0));
+            let refunded = ADDRESS.after_refund(&charged);
+            prop_assert_eq!(refunded.failures, n);
+            if n <= ADDRESS.free_failures {
+                prop_assert_eq!(ADDRESS.wait(Some(&refunded), t(0)), None);
+            }
+        }
+
         #[test]
         fn waits_never_exceed_the_ceiling_and_never_shrink_within_a_window(n in 1u32..200) {
             let mut s: Option<ThrottleState> = None;

@@ -137,7 +137,7 @@ fn Events(view: AuditView) -> impl IntoView {
                     <th scope="col">"When (UTC)"</th>
                     <th scope="col">"Who"</th>
                     <th scope="col">"Action"</th>
-                    <th scope="col">"Case"</th>
+                    <th scope="col">"About"</th>
                     <th scope="col">"Outcome"</th>
                 </tr>
             </thead>
@@ -151,9 +151,10 @@ fn Events(view: AuditView) -> impl IntoView {
                             (Some(a), None) => a,
                             _ => "—".into(),
                         };
-                        let case = match (r.case_code, r.section) {
-                            (Some(c), Some(s)) => format!("{c} · {s}"),
-                            (Some(c), None) => c,
+                        let case = match (r.case_code, r.section, r.subject) {
+                            (Some(c), Some(s), _) => format!("{c} · {s}"),
+                            (Some(c), None, _) => c,
+                            (None, _, Some(user)) => user,
                             _ => "—".into(),
                         };
                         let class = format!("outcome-{}", r.outcome);

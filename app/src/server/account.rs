@@ -5,7 +5,7 @@ use super::password::validate_new;
 use super::state::app_state;
 use crate::domain::throttle;
 use crate::error::{AppError, FieldError};
-use crate::store::{AuditOutcome, NewAuditEvent};
+use crate::store::{AuditOutcome, NewAuditEvent, UserChange};
 use chrono::Utc;
 
 /// Changes the signed-in user's password. The current password is required
@@ -20,12 +20,18 @@ pub async fn change_own_password(
     let (actor, session_hash) = current_session().await?;
     let key = throttle_key_for_account(&actor.username);
     let now = Utc::now();
-    let throttle_state = state
+    let refused = NewAuditEvent::new("auth.throttled", AuditOutcome::Denied).by(
+        &actor.user_id,
+        actor.role,
+        &actor.organisation_id,
+    );
+    let keys = [(key.as_str(), &throttle::ACCOUNT)];
+    if let Some(wait) = state
         .store
-        .throttle_state(&key)
+        .claim_sign_in_attempt(&keys, now, refused)
         .await
-        .map_err(AppError::internal)?;
-    if let Some(wait) = throttle::ACCOUNT.wait(throttle_state.as_ref(), now) {
+        .map_err(AppError::internal)?
+    {
         return Err(super::auth::throttled(wait));
     }
     let creds = state
@@ -40,6 +46,7 @@ pub async fn change_own_password(
         .await
         .map_err(AppError::internal)?;
     if !ok {
+        // The failure was charged by the claim above.
         let audit = NewAuditEvent::new("user.password.change", AuditOutcome::Failed).by(
             &actor.user_id,
             actor.role,
@@ -47,7 +54,7 @@ pub async fn change_own_password(
         );
         state
             .store
-            .record_sign_in_failure(&[(&key, &throttle::ACCOUNT)], now, audit)
+            .record_audit(audit)
             .await
             .map_err(AppError::internal)?;
         return Err(respond_with(field_error(
@@ -55,6 +62,11 @@ pub async fn change_own_password(
             "this is not your current password",
         )));
     }
+    state
+        .store
+        .settle_successful_sign_in(&key, &[], now)
+        .await
+        .map_err(AppError::internal)?;
     if new != repeat {
         return Err(respond_with(field_error(
             "repeat",
@@ -72,7 +84,15 @@ pub async fn change_own_password(
     );
     state
         .store
-        .set_password_hash(&actor.user_id, &hash, Some(&session_hash), audit)
+        .change_user(
+            &actor.user_id,
+            UserChange::Password {
+                hash: &hash,
+                keep_session: Some(&session_hash),
+                clear_throttle: None,
+            },
+            audit,
+        )
         .await
         .map_err(AppError::internal)?;
     tracing::info!(user.id = %actor.user_id, "password changed");

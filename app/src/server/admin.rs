@@ -6,7 +6,7 @@ use super::state::app_state;
 use crate::domain::policy::{org_access, Actor, OrgAction};
 use crate::domain::Role;
 use crate::error::{AppError, FieldError};
-use crate::store::{AuditOutcome, NewAuditEvent, SessionActor, StoreError, User};
+use crate::store::{AuditOutcome, NewAuditEvent, SessionActor, StoreError, User, UserChange};
 
 fn policy_actor(a: &SessionActor) -> Actor {
     Actor {
@@ -169,59 +169,89 @@ pub async fn create_user(
     }
 }
 
+/// Records a refused administrative action on `user`, and returns the
+/// refusal.
+async fn refuse(
+    actor: &SessionActor,
+    action: &'static str,
+    user: &User,
+    err: AppError,
+) -> Result<(), AppError> {
+    app_state()?
+        .store
+        .record_audit(audit(actor, action, AuditOutcome::Denied).about_user(&user.id))
+        .await
+        .map_err(AppError::internal)?;
+    tracing::info!(user.id = %user.id, by = %actor.user_id, action, "user administration refused");
+    Err(err)
+}
+
+/// Applies a change to a user of the admin's organisation, audited with
+/// the user as subject.
+async fn apply(
+    actor: &SessionActor,
+    action: &'static str,
+    user: &User,
+    change: UserChange<'_>,
+) -> Result<(), AppError> {
+    app_state()?
+        .store
+        .change_user(
+            &user.id,
+            change,
+            audit(actor, action, AuditOutcome::Allowed).about_user(&user.id),
+        )
+        .await
+        .map_err(AppError::internal)?;
+    tracing::info!(user.id = %user.id, by = %actor.user_id, action, "user changed");
+    Ok(())
+}
+
+/// Activates or deactivates a user; deactivation ends their sessions.
 pub async fn set_active(user_id: String, active: bool) -> Result<(), AppError> {
-    let actor = admin("user.set_active").await?;
-    let user = own_user(&actor, &user_id, "user.set_active").await?;
-    if user.id == actor.user_id && !active {
-        return Err(invalid(
-            "user",
-            "you cannot deactivate yourself; ask another admin",
-        ));
-    }
     let action = if active {
         "user.activate"
     } else {
         "user.deactivate"
     };
-    app_state()?
-        .store
-        .set_user_active(
-            &user.id,
-            active,
-            audit(&actor, action, AuditOutcome::Allowed),
-        )
-        .await
-        .map_err(AppError::internal)?;
-    tracing::info!(user.id = %user.id, by = %actor.user_id, active, "user activity changed");
-    Ok(())
+    let actor = admin(action).await?;
+    let user = own_user(&actor, &user_id, action).await?;
+    if user.id == actor.user_id && !active {
+        let err = invalid("user", "you cannot deactivate yourself; ask another admin");
+        return refuse(&actor, action, &user, err).await;
+    }
+    apply(&actor, action, &user, UserChange::Active(active)).await
 }
 
 pub async fn set_role(user_id: String, role: String) -> Result<(), AppError> {
-    let actor = admin("user.set_role").await?;
-    let user = own_user(&actor, &user_id, "user.set_role").await?;
-    let role = parse_role(&actor, &role)?;
+    let action = "user.set_role";
+    let actor = admin(action).await?;
+    let user = own_user(&actor, &user_id, action).await?;
+    let role = match parse_role(&actor, &role) {
+        Ok(role) => role,
+        Err(err) => return refuse(&actor, action, &user, err).await,
+    };
     if user.id == actor.user_id && role != Role::Admin {
-        return Err(invalid(
+        let err = invalid(
             "role",
             "you cannot remove your own admin role; ask another admin",
-        ));
+        );
+        return refuse(&actor, action, &user, err).await;
     }
-    app_state()?
-        .store
-        .set_user_role(
-            &user.id,
-            role,
-            audit(&actor, "user.set_role", AuditOutcome::Allowed),
-        )
-        .await
-        .map_err(AppError::internal)?;
-    Ok(())
+    apply(&actor, action, &user, UserChange::Role(role)).await
 }
 
-/// Sets a new password for a user (who forgot theirs); all their sessions end.
+/// Sets a new password for a user who forgot theirs: all their sessions
+/// end and their sign-in throttle is lifted. Not for the admin's own
+/// password: that is changed on the account page, with the current one.
 pub async fn reset_password(user_id: String, password: String) -> Result<(), AppError> {
-    let actor = admin("user.reset_password").await?;
-    let user = own_user(&actor, &user_id, "user.reset_password").await?;
+    let action = "user.reset_password";
+    let actor = admin(action).await?;
+    let user = own_user(&actor, &user_id, action).await?;
+    if user.id == actor.user_id {
+        let err = invalid("password", "change your own password on your account page");
+        return refuse(&actor, action, &user, err).await;
+    }
     if let Err(p) = validate_new(&password, &user.username) {
         return Err(invalid("password", p.to_string()));
     }
@@ -231,15 +261,16 @@ pub async fn reset_password(user_id: String, password: String) -> Result<(), App
         .hash(password)
         .await
         .map_err(AppError::internal)?;
-    state
-        .store
-        .set_password_hash(
-            &user.id,
-            &hash,
-            None,
-            audit(&actor, "user.reset_password", AuditOutcome::Allowed),
-        )
-        .await
-        .map_err(AppError::internal)?;
-    Ok(())
+    let throttle_key = super::auth::throttle_key_for_account(&user.username);
+    apply(
+        &actor,
+        action,
+        &user,
+        UserChange::Password {
+            hash: &hash,
+            keep_session: None,
+            clear_throttle: Some(&throttle_key),
+        },
+    )
+    .await
 }

@@ -118,17 +118,10 @@ fn set_cookie(value: String) -> Result<(), AppError> {
 /// The client's address: the socket peer, or the last value of the
 /// configured proxy header when Safeplan runs behind a reverse proxy.
 async fn client_address(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(name) = &state.client_ip_header {
-        if let Some(v) = headers.get(name).and_then(|v| v.to_str().ok()) {
-            if let Some(last) = v.rsplit(',').map(str::trim).find(|s| !s.is_empty()) {
-                return last.to_string();
-            }
-        }
+    match leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await {
+        Ok(ci) => state.client_address.resolve(ci.0.ip(), headers).to_string(),
+        Err(_) => "unknown".into(),
     }
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Throttle keys are hashed, so that a password typed into the username
@@ -176,43 +169,36 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
     let address = client_address(&state, &headers).await;
     let (account_key, address_key) = throttle_keys(username, &address);
     let now = Utc::now();
-    let waits = [
-        throttle::ACCOUNT.wait(
-            state
-                .store
-                .throttle_state(&account_key)
-                .await
-                .map_err(AppError::internal)?
-                .as_ref(),
-            now,
-        ),
-        throttle::ADDRESS.wait(
-            state
-                .store
-                .throttle_state(&address_key)
-                .await
-                .map_err(AppError::internal)?
-                .as_ref(),
-            now,
-        ),
+    let creds = state
+        .store
+        .user_credentials(username)
+        .await
+        .map_err(AppError::internal)?;
+    // Events about a known account carry its organisation, so that its
+    // supervisors see them; an unknown name has none.
+    let about = |action: &'static str, outcome: AuditOutcome| {
+        let event = NewAuditEvent::new(action, outcome);
+        match &creds {
+            Some(c) => event.by(&c.user.id, c.user.role, &c.user.organisation_id),
+            None => event,
+        }
+    };
+    let keys = [
+        (account_key.as_str(), &throttle::ACCOUNT),
+        (address_key.as_str(), &throttle::ADDRESS),
     ];
-    if let Some(wait) = waits.into_iter().flatten().max() {
-        state
-            .store
-            .record_audit(NewAuditEvent::new("auth.throttled", AuditOutcome::Denied))
-            .await
-            .map_err(AppError::internal)?;
+    if let Some(wait) = state
+        .store
+        .claim_sign_in_attempt(&keys, now, about("auth.throttled", AuditOutcome::Denied))
+        .await
+        .map_err(AppError::internal)?
+    {
         tracing::warn!(
             retry_after_secs = retry_after_secs(wait),
             "sign-in throttled"
         );
         return Err(throttled(wait));
     }
-    let creds = state
-        .store
-        .user_credentials(username)
-        .await
-        .map_err(AppError::internal)?;
     let active = creds.as_ref().filter(|c| c.user.active);
     let ok = state
         .hasher
@@ -222,20 +208,10 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
     let user = match (ok, active) {
         (true, Some(c)) => &c.user,
         _ => {
-            let mut event = NewAuditEvent::new("auth.login", AuditOutcome::Failed);
-            if let Some(c) = &creds {
-                event = event.by(&c.user.id, c.user.role, &c.user.organisation_id);
-            }
+            // The failure was charged by the claim above.
             state
                 .store
-                .record_sign_in_failure(
-                    &[
-                        (&account_key, &throttle::ACCOUNT),
-                        (&address_key, &throttle::ADDRESS),
-                    ],
-                    now,
-                    event,
-                )
+                .record_audit(about("auth.login", AuditOutcome::Failed))
                 .await
                 .map_err(AppError::internal)?;
             tracing::info!(
@@ -247,7 +223,7 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
     };
     state
         .store
-        .clear_throttle(&account_key)
+        .settle_successful_sign_in(&account_key, &keys[1..], now)
         .await
         .map_err(AppError::internal)?;
     // A session presented with this request is replaced, never reused.

@@ -30,9 +30,8 @@ pub struct AppState {
     pub store: Store,
     pub hasher: Hasher,
     pub sessions: SessionSettings,
-    /// Behind a reverse proxy: the header holding the client's address
-    /// (its last value is used). `None`: the socket peer's address.
-    pub client_ip_header: Option<http::HeaderName>,
+    /// Where a request's client address comes from (peer or proxy header).
+    pub client_address: super::client_address::ClientAddressPolicy,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

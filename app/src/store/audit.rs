@@ -30,6 +30,8 @@ pub struct NewAuditEvent {
     pub action: &'static str,
     pub case_code: Option<String>,
     pub section: Option<String>,
+    /// The user an administrative action was about.
+    pub subject_user_id: Option<String>,
     pub outcome: AuditOutcome,
     pub at: DateTime<Utc>,
 }
@@ -43,9 +45,16 @@ impl NewAuditEvent {
             action,
             case_code: None,
             section: None,
+            subject_user_id: None,
             outcome,
             at: Utc::now(),
         }
+    }
+
+    /// The user the action was about.
+    pub fn about_user(mut self, user_id: &str) -> Self {
+        self.subject_user_id = Some(user_id.to_string());
+        self
     }
 
     pub fn by(mut self, user_id: &str, role: Role, organisation_id: &str) -> Self {
@@ -66,6 +75,7 @@ pub struct AuditEvent {
     pub action: String,
     pub case_code: Option<String>,
     pub section: Option<String>,
+    pub subject_user_id: Option<String>,
     pub outcome: String,
 }
 
@@ -78,8 +88,17 @@ type AuditRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
     String,
 );
+
+/// The columns of an [`AuditRow`] (a macro, so that queries stay static strings).
+macro_rules! audit_columns {
+    () => {
+        "a.id, a.occurred_at, a.actor_user_id, a.actor_role, a.organisation_id, \
+         a.action, a.case_code, a.section, a.subject_user_id, a.outcome"
+    };
+}
 
 impl Store {
     /// Appends an audit row inside the caller's transaction.
@@ -88,8 +107,8 @@ impl Store {
         e: &NewAuditEvent,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO audit_events (id, occurred_at, actor_user_id, actor_role, organisation_id, action, case_code, section, outcome) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO audit_events (id, occurred_at, actor_user_id, actor_role, organisation_id, action, case_code, section, subject_user_id, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(new_id())
         .bind(ts::to_db(e.at))
@@ -99,6 +118,7 @@ impl Store {
         .bind(e.action)
         .bind(e.case_code.clone())
         .bind(e.section.clone())
+        .bind(e.subject_user_id.clone())
         .bind(e.outcome.as_str())
         .execute(&mut **tx)
         .await?;
@@ -116,10 +136,11 @@ impl Store {
 
     /// The most recent audit rows, newest first.
     pub async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditEvent>> {
-        let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT id, occurred_at, actor_user_id, actor_role, organisation_id, action, case_code, section, outcome \
-             FROM audit_events ORDER BY occurred_at DESC, id DESC LIMIT $1",
-        )
+        let rows: Vec<AuditRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            audit_columns!(),
+            " FROM audit_events a ORDER BY a.occurred_at DESC, a.id DESC LIMIT $1"
+        ))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
@@ -127,19 +148,25 @@ impl Store {
     }
 
     /// One page of an organisation's audit log, newest first, with the
-    /// actor's display name where the actor is a user of the organisation.
+    /// display names of the actor and the subject (users of the organisation).
     pub async fn audit_page(&self, q: &AuditQuery) -> Result<AuditPage> {
-        // Filters are bound as values; absent ones match everything.
-        let sql = "SELECT a.id, a.occurred_at, a.actor_user_id, a.actor_role, a.organisation_id, a.action, \
-                    a.case_code, a.section, a.outcome, u.display_name \
+        // Filters are bound as values; absent ones match everything. The
+        // action filter is an exact prefix (no LIKE wildcards, same case
+        // rules on both engines).
+        let sql = concat!(
+            "SELECT ",
+            audit_columns!(),
+            ", u.display_name, s.display_name \
              FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
+             LEFT JOIN users s ON s.id = a.subject_user_id \
              WHERE a.organisation_id = $1 \
-               AND ($2 = '' OR a.actor_user_id = $2) \
-               AND ($3 = '' OR a.action LIKE $3 || '%') \
+               AND ($2 = '' OR a.actor_user_id = $2 OR a.subject_user_id = $2) \
+               AND ($3 = '' OR substr(a.action, 1, length($3)) = $3) \
                AND ($4 = '' OR a.case_code = $4) \
                AND ($5 = '' OR a.occurred_at >= $5) \
                AND ($6 = '' OR a.occurred_at < $6) \
-             ORDER BY a.occurred_at DESC, a.id DESC LIMIT $7 OFFSET $8";
+             ORDER BY a.occurred_at DESC, a.id DESC LIMIT $7 OFFSET $8"
+        );
         let rows: Vec<AuditJoinRow> = sqlx::query_as(sql)
             .bind(&q.organisation_id)
             .bind(q.user_id.clone().unwrap_or_default())
@@ -156,9 +183,11 @@ impl Store {
             .into_iter()
             .take(q.page_size as usize)
             .map(|r| {
-                let actor_name = r.9.clone();
-                let event = event_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8))?;
-                Ok(AuditEntry { event, actor_name })
+                Ok(AuditEntry {
+                    event: event_from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9))?,
+                    actor_name: r.10,
+                    subject_name: r.11,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(AuditPage { entries, has_more })
@@ -175,11 +204,12 @@ fn event_from_row(r: AuditRow) -> Result<AuditEvent> {
         action: r.5,
         case_code: r.6,
         section: r.7,
-        outcome: r.8,
+        subject_user_id: r.8,
+        outcome: r.9,
     })
 }
 
-/// An audit row and the actor's display name.
+/// An audit row and the display names of its actor and subject.
 type AuditJoinRow = (
     String,
     String,
@@ -189,7 +219,9 @@ type AuditJoinRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
     String,
+    Option<String>,
     Option<String>,
 );
 
@@ -212,6 +244,7 @@ pub struct AuditQuery {
 pub struct AuditEntry {
     pub event: AuditEvent,
     pub actor_name: Option<String>,
+    pub subject_name: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

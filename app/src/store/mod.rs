@@ -20,7 +20,7 @@ mod users;
 pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::SessionActor;
-pub use users::{normalise_username, NewUser, User, UserCredentials};
+pub use users::{normalise_username, NewUser, User, UserChange, UserCredentials};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1,6 +1,6 @@
 use super::{ts, NewAuditEvent, Result, Store};
 use crate::domain::throttle::{ThrottlePolicy, ThrottleState};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::{Any, Transaction};
 
 type Row = (i64, String, Option<String>);
@@ -25,69 +25,115 @@ impl Store {
         row.map(from_row).transpose()
     }
 
-    /// Records one failed sign-in against each key (with its policy) and
-    /// the audit row, in one transaction. Returns the new states.
-    pub async fn record_sign_in_failure(
+    /// Claims one sign-in attempt before the password is checked, in one
+    /// transaction: when any key must still wait, nothing is charged, the
+    /// refusal is audited and the longest wait is returned; otherwise every
+    /// key is charged one failure in advance (taken back by
+    /// [`Store::settle_successful_sign_in`]). Charging before the slow
+    /// password check means parallel guesses cannot slip past the limit.
+    pub async fn claim_sign_in_attempt(
         &self,
         keys: &[(&str, &ThrottlePolicy)],
         now: DateTime<Utc>,
-        audit: NewAuditEvent,
-    ) -> Result<Vec<ThrottleState>> {
+        refused: NewAuditEvent,
+    ) -> Result<Option<Duration>> {
         // Stored times have microsecond precision: compute with the same.
         let now = chrono::SubsecRound::trunc_subsecs(now, 6);
         let mut tx = self.write().await?;
-        let mut states = Vec::with_capacity(keys.len());
-        for (key, policy) in keys {
-            let state = Self::bump(&mut tx, key, policy, now).await?;
-            states.push(state);
+        let mut current = Vec::with_capacity(keys.len());
+        for (key, _) in keys {
+            current.push(Self::lock_key(&mut tx, key, now).await?);
         }
-        // Forget series that are over, so the table stays small.
-        let cutoff = keys
+        let wait = keys
             .iter()
-            .map(|(_, p)| p.window)
-            .max()
-            .map(|w| ts::to_db(now - w));
-        if let Some(cutoff) = cutoff {
-            sqlx::query(
-                "DELETE FROM sign_in_throttle WHERE window_start < $1 \
-                 AND (locked_until IS NULL OR locked_until < $2)",
-            )
-            .bind(cutoff)
-            .bind(ts::to_db(now))
-            .execute(&mut *tx)
-            .await?;
+            .zip(&current)
+            .filter_map(|((_, policy), state)| policy.wait(Some(state), now))
+            .max();
+        if wait.is_some() {
+            Self::append_audit(&mut tx, &refused).await?;
+        } else {
+            for ((key, policy), state) in keys.iter().zip(&current) {
+                Self::put_key(&mut tx, key, &policy.after_failure(Some(state), now)).await?;
+            }
+            // Forget series that are over, so the table stays small.
+            if let Some(window) = keys.iter().map(|(_, p)| p.window).max() {
+                sqlx::query(
+                    "DELETE FROM sign_in_throttle WHERE window_start < $1 \
+                     AND (locked_until IS NULL OR locked_until < $2)",
+                )
+                .bind(ts::to_db(now - window))
+                .bind(ts::to_db(now))
+                .execute(&mut *tx)
+                .await?;
+            }
         }
-        Self::append_audit(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(states)
+        Ok(wait)
     }
 
-    async fn bump(
+    /// After a successful sign-in: the account's failures are forgotten,
+    /// and the advance charge on each other key is taken back.
+    pub async fn settle_successful_sign_in(
+        &self,
+        account_key: &str,
+        others: &[(&str, &ThrottlePolicy)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+            .bind(account_key)
+            .execute(&mut *tx)
+            .await?;
+        for (key, policy) in others {
+            let state = Self::lock_key(&mut tx, key, now).await?;
+            Self::put_key(&mut tx, key, &policy.after_refund(&state)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reads a key's state with its row locked until the transaction ends
+    /// (a no-op upsert takes the row lock on PostgreSQL; SQLite's write
+    /// transaction already excludes other writers). A key without a row
+    /// reads as zero failures.
+    async fn lock_key(
         tx: &mut Transaction<'static, Any>,
         key: &str,
-        policy: &ThrottlePolicy,
         now: DateTime<Utc>,
     ) -> Result<ThrottleState> {
-        let row: Option<Row> = sqlx::query_as(
+        sqlx::query(
+            "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, 0, $2, NULL) \
+             ON CONFLICT (key) DO UPDATE SET failures = sign_in_throttle.failures",
+        )
+        .bind(key)
+        .bind(ts::to_db(now))
+        .execute(&mut **tx)
+        .await?;
+        let row: Row = sqlx::query_as(
             "SELECT failures, window_start, locked_until FROM sign_in_throttle WHERE key = $1",
         )
         .bind(key)
-        .fetch_optional(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-        let current = row.map(from_row).transpose()?;
-        let next = policy.after_failure(current.as_ref(), now);
+        from_row(row)
+    }
+
+    async fn put_key(
+        tx: &mut Transaction<'static, Any>,
+        key: &str,
+        state: &ThrottleState,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sign_in_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, \
-             window_start = excluded.window_start, locked_until = excluded.locked_until",
+            "UPDATE sign_in_throttle SET failures = $2, window_start = $3, locked_until = $4 WHERE key = $1",
         )
         .bind(key)
-        .bind(i64::from(next.failures))
-        .bind(ts::to_db(next.window_start))
-        .bind(next.locked_until.map(ts::to_db))
+        .bind(i64::from(state.failures))
+        .bind(ts::to_db(state.window_start))
+        .bind(state.locked_until.map(ts::to_db))
         .execute(&mut **tx)
         .await?;
-        Ok(next)
+        Ok(())
     }
 
     /// Forgets the failures of a key (after a successful sign-in).

@@ -75,7 +75,8 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| taken(e, "username"))?;
-        Self::append_audit(&mut tx, &audit).await?;
+        // The new user is the subject of the creation event.
+        Self::append_audit(&mut tx, &audit.about_user(&id)).await?;
         tx.commit().await?;
         Ok(User {
             id,
@@ -102,35 +103,6 @@ impl Store {
         Ok(self.user_credentials_by_id(id).await?.map(|c| c.user))
     }
 
-    /// Activates or deactivates a user. Deactivation ends all their
-    /// sessions at once, in the same transaction.
-    pub async fn set_user_active(
-        &self,
-        user_id: &str,
-        active: bool,
-        audit: NewAuditEvent,
-    ) -> Result<()> {
-        let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
-            .bind(active as i64)
-            .bind(ts::to_db(Utc::now()))
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        if !active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Self::append_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn user_credentials_by_id(&self, id: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash \
@@ -140,36 +112,6 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(from_row).transpose()
-    }
-
-    /// Replaces a user's password hash and ends all their sessions except
-    /// `keep_session` (the one making the change), in one transaction.
-    pub async fn set_password_hash(
-        &self,
-        user_id: &str,
-        password_hash: &str,
-        keep_session: Option<&str>,
-        audit: NewAuditEvent,
-    ) -> Result<()> {
-        let mut tx = self.write().await?;
-        let done =
-            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-                .bind(password_hash)
-                .bind(ts::to_db(Utc::now()))
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-            .bind(user_id)
-            .bind(keep_session.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?;
-        Self::append_audit(&mut tx, &audit).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// How many live sessions a user has (for tests and the account page).
@@ -195,25 +137,76 @@ impl Store {
             .collect()
     }
 
-    /// Changes a user's role, with its audit row, in one transaction.
-    pub async fn set_user_role(
+    /// Changes a user, with its audit row, in one transaction: all or
+    /// nothing. Deactivation ends all the user's sessions at once; a new
+    /// password ends all but the session making the change, and may clear
+    /// the account's sign-in throttle.
+    pub async fn change_user(
         &self,
         user_id: &str,
-        role: Role,
+        change: UserChange<'_>,
         audit: NewAuditEvent,
     ) -> Result<()> {
+        let now = ts::to_db(Utc::now());
         let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-            .bind(role.as_str())
-            .bind(ts::to_db(Utc::now()))
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        let update = match &change {
+            UserChange::Active(active) => {
+                sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+                    .bind(*active as i64)
+            }
+            UserChange::Role(role) => {
+                sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+                    .bind(role.as_str())
+            }
+            UserChange::Password { hash, .. } => {
+                sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                    .bind(*hash)
+            }
+        };
+        let done = update.bind(now).bind(user_id).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
+        }
+        let end_sessions_but = match &change {
+            UserChange::Active(false) => Some(""),
+            UserChange::Password { keep_session, .. } => Some(keep_session.unwrap_or("")),
+            _ => None,
+        };
+        if let Some(keep) = end_sessions_but {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(user_id)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let UserChange::Password {
+            clear_throttle: Some(key),
+            ..
+        } = &change
+        {
+            sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
         }
         Self::append_audit(&mut tx, &audit).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// One change to a user, for [`Store::change_user`].
+#[derive(Clone, Copy, Debug)]
+pub enum UserChange<'a> {
+    Active(bool),
+    Role(Role),
+    Password {
+        hash: &'a str,
+        /// The session (by token hash) that stays: the user's own, when they
+        /// change their password themselves.
+        keep_session: Option<&'a str>,
+        /// The account's throttle key, cleared when an admin sets a new
+        /// password (so the user can sign in with it at once).
+        clear_throttle: Option<&'a str>,
+    },
 }

@@ -11,6 +11,8 @@ pub struct AuditRow {
     pub action: String,
     pub case_code: Option<String>,
     pub section: Option<String>,
+    /// The user an administrative action was about.
+    pub subject: Option<String>,
     pub outcome: String,
 }
 
@@ -57,6 +59,9 @@ pub async fn list_events(
                 action: e.event.action,
                 case_code: e.event.case_code,
                 section: e.event.section,
+                subject: e
+                    .subject_name
+                    .or(e.event.subject_user_id.map(|_| "(former user)".into())),
                 outcome: e.event.outcome,
             })
             .collect(),
