@@ -22,7 +22,7 @@ trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export LEPTOS_SITE_ROOT="$PWD/target/site"
 export DATABASE_URL="sqlite://$WORK/bench.db"
 export SAFEPLAN_LOG=warn
-target/release/safeplan serve --bind 127.0.0.1:0 > "$WORK/out" 2> "$WORK/err" &
+SAFEPLAN_SECRET_KEY="$(target/release/safeplan secret-key)" target/release/safeplan serve --bind 127.0.0.1:0 > "$WORK/out" 2> "$WORK/err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   grep -q "listening on" "$WORK/out" 2>/dev/null && break

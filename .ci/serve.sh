@@ -10,6 +10,13 @@ export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo
 bash .ci/build.sh
 export LEPTOS_SITE_ROOT="$PWD/target/site"
 BIN=target/release/safeplan
+# The secret key that seals stored second-factor secrets: made once, kept
+# beside the database, readable by this user only.
+mkdir -p data
+if [ ! -s data/secret.key ]; then
+  (umask 077 && "$BIN" secret-key > data/secret.key)
+fi
+export SAFEPLAN_SECRET_KEY_FILE="${SAFEPLAN_SECRET_KEY_FILE:-$PWD/data/secret.key}"
 "$BIN" migrate
 "$BIN" demo
 exec "$BIN" serve "$@"

@@ -1,7 +1,8 @@
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
     account::AccountPage, admin_users::AdminUsersPage, audit_log::AuditLogPage, home::HomePage,
-    login::LoginPage, not_found::NotFound,
+    login::LoginPage, not_found::NotFound, second_factor::SecondFactorPage,
+    second_factor_setup::SecondFactorSetupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -50,6 +51,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login/code") view=SecondFactorPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/two-step") view=SecondFactorSetupPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -71,6 +71,7 @@ impl AppError {
     pub fn sign_in_code(&self) -> Option<String> {
         match self {
             AppError::InvalidCredentials => Some("invalid".into()),
+            AppError::Unauthenticated => Some("expired".into()),
             AppError::RateLimited { retry_after_secs } => Some(format!("wait-{retry_after_secs}")),
             _ => None,
         }
@@ -80,6 +81,7 @@ impl AppError {
     pub fn from_sign_in_code(code: &str) -> Option<AppError> {
         match code {
             "invalid" => Some(AppError::InvalidCredentials),
+            "expired" => Some(AppError::Unauthenticated),
             _ => code
                 .strip_prefix("wait-")
                 .and_then(|n| n.parse().ok())
@@ -183,6 +185,7 @@ mod tests {
     fn sign_in_codes_round_trip() {
         for e in [
             AppError::InvalidCredentials,
+            AppError::Unauthenticated,
             AppError::RateLimited {
                 retry_after_secs: 42,
             },

@@ -1,6 +1,7 @@
 //! Configuration from flags and environment, checked at start-up.
 
 use app::server::client_address::ClientAddressPolicy;
+use app::server::secrets::SecretKey;
 use app::server::SessionSettings;
 use app::store::{Engine, Store, StoreOptions};
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
@@ -112,6 +113,32 @@ pub struct Cli {
     )]
     pub trusted_proxies: String,
 
+    /// The server's secret key (64 hex characters), which seals stored
+    /// second-factor secrets. Required to serve. Create one with
+    /// `safeplan secret-key`. Prefer --secret-key-file.
+    #[arg(
+        long,
+        env = "SAFEPLAN_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
+
+    /// A file holding the secret key (instead of --secret-key).
+    #[arg(
+        long,
+        env = "SAFEPLAN_SECRET_KEY_FILE",
+        global = true,
+        conflicts_with = "secret_key"
+    )]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// Admins and supervisors must sign in with a one-time code from an
+    /// authenticator app (set up at their next sign-in).
+    #[arg(long, env = "SAFEPLAN_REQUIRE_SECOND_FACTOR", default_value_t = false, action = ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub require_second_factor: bool,
+
     /// How many password hashes may be computed at once (each takes 19 MiB).
     #[arg(long, env = "SAFEPLAN_HASH_CONCURRENCY", default_value_t = 4, global = true,
           value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -137,6 +164,8 @@ pub enum Command {
     Migrate,
     /// Add the demo organisations and one demo user per role (kept if present).
     Demo,
+    /// Print a new random secret key (for SAFEPLAN_SECRET_KEY_FILE).
+    SecretKey,
     /// Manage users.
     #[command(subcommand)]
     User(crate::users::UserCommand),
@@ -155,6 +184,9 @@ pub struct Config {
     pub sessions: SessionSettings,
     pub hash_concurrency: usize,
     pub client_address: ClientAddressPolicy,
+    /// Required by `serve` (checked there: other commands do without).
+    pub secret_key: Option<SecretKey>,
+    pub require_second_factor: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -263,7 +295,32 @@ impl Config {
                 format!("{entry:?} is not an address or network"),
             )
         })?;
+        let secret_key = match (&cli.secret_key, &cli.secret_key_file) {
+            (Some(text), _) => Some(
+                SecretKey::from_hex(text)
+                    .map_err(|e| bad("--secret-key", "SAFEPLAN_SECRET_KEY", e.to_string()))?,
+            ),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    bad(
+                        "--secret-key-file",
+                        "SAFEPLAN_SECRET_KEY_FILE",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?;
+                Some(SecretKey::from_hex(&text).map_err(|e| {
+                    bad(
+                        "--secret-key-file",
+                        "SAFEPLAN_SECRET_KEY_FILE",
+                        e.to_string(),
+                    )
+                })?)
+            }
+            (None, None) => None,
+        };
         Ok(Config {
+            secret_key,
+            require_second_factor: cli.require_second_factor,
             client_address: ClientAddressPolicy {
                 header: client_ip_header,
                 trusted_proxies,
@@ -325,6 +382,12 @@ mod tests {
         assert!(e.to_string().contains("longer than"), "{e}");
         let e = parse(&["--log-level", "info,[[["]).unwrap_err();
         assert!(e.to_string().contains("SAFEPLAN_LOG"), "{e}");
+        let e = parse(&["--secret-key", "0123"]).unwrap_err();
+        assert!(e.to_string().contains("SAFEPLAN_SECRET_KEY"), "{e}");
+        assert!(
+            !e.to_string().contains("0123"),
+            "the key is never echoed: {e}"
+        );
         let e = parse(&["--trusted-proxies", "10.0.0.1,not-an-ip"]).unwrap_err();
         assert!(e.to_string().contains("SAFEPLAN_TRUSTED_PROXIES"), "{e}");
         assert!(e.to_string().contains("not-an-ip"), "{e}");

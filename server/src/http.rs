@@ -135,6 +135,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         hasher: Hasher::new(config.hash_concurrency),
         sessions: config.sessions.clone(),
         client_address: config.client_address.clone(),
+        secret_key: config
+            .secret_key
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("no secret key configured"))?,
+        require_second_factor: config.require_second_factor,
     };
     let site_index = config.site_root.join("pkg");
     if !site_index.is_dir() {

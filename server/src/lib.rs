@@ -21,6 +21,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Serve) && config.secret_key.is_none() {
+        eprintln!(
+            "safeplan: invalid configuration: serving needs a secret key: set --secret-key-file \
+             (SAFEPLAN_SECRET_KEY_FILE) to a file made with `safeplan secret-key`"
+        );
+        return ExitCode::from(2);
+    }
     telemetry::init(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -32,7 +40,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config));
+    let result = runtime.block_on(run(command, config));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -46,6 +54,10 @@ pub fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => http::serve(config).await,
+        Command::SecretKey => {
+            println!("{}", app::server::secrets::SecretKey::generate_hex());
+            Ok(())
+        }
         Command::Migrate => {
             let store = config.open_store().await?;
             store.migrate().await?;

@@ -139,6 +139,10 @@ pub struct Server {
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+/// The secret key test servers run with (tests may open sealed values).
+pub const TEST_SECRET_KEY: &str =
+    "5afe91a45afe91a45afe91a45afe91a45afe91a45afe91a45afe91a45afe91a4";
+
 impl Server {
     pub async fn start(db_url: &str) -> Server {
         Self::start_with(db_url, &[]).await
@@ -158,6 +162,7 @@ impl Server {
             .env("LEPTOS_SITE_ROOT", workspace_root().join("target/site"))
             .env("SAFEPLAN_LOG", "info")
             .env("SAFEPLAN_LOG_FORMAT", "json")
+            .env("SAFEPLAN_SECRET_KEY", TEST_SECRET_KEY)
             .args([
                 "serve",
                 "--bind",

@@ -183,3 +183,87 @@ async fn each_demo_role_sees_only_its_own_pages() {
     }
     browser.close().await;
 }
+
+/// Where the installation requires it, a supervisor sets up two-step
+/// sign-in at sign-in: the code page shows the QR code and the key, and
+/// the code from the app completes the sign-in.
+#[tokio::test]
+async fn a_supervisor_sets_up_two_step_sign_in() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    tests::add_user(
+        &store,
+        "Shelter A",
+        app::domain::OrgKind::Counselling,
+        app::domain::Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    let server = Server::start_with(&db.url, &["--require-second-factor", "true"]).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&server.url("/login?next=/account"))
+        .await
+        .unwrap();
+    browser.wait_hydrated().await;
+    browser.submit_sign_in("sam", PASSWORD).await;
+    let key = browser.text_of("#enrolment-key").await;
+    assert_eq!(key.replace(' ', "").len(), 32, "{key}");
+    assert!(browser.client.find(Locator::Css(".qr svg")).await.is_ok());
+    browser.wait_hydrated().await;
+    browser.fill("code", "000000").await;
+    browser.click("#code-form button[type=submit]").await;
+    let alert = browser.text_of("#code-form [role=alert]").await;
+    assert!(alert.contains("not right"), "{alert}");
+    let creds = store.user_credentials("sam").await.unwrap().unwrap();
+    let secret = app::server::secrets::SecretKey::from_hex(tests::TEST_SECRET_KEY)
+        .unwrap()
+        .open(
+            creds.second_factor.pending.as_deref().unwrap(),
+            &creds.user.id,
+        )
+        .unwrap();
+    let code = app::server::totp::code_at(&secret, chrono::Utc::now().timestamp() as u64);
+    browser.fill("code", &code).await;
+    browser.click("#code-form button[type=submit]").await;
+    // Signed in, and back where the sign-in was heading.
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_url(&url::Url::parse(&server.url("/account")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(browser.text_of("main h1").await, "Your account");
+    let state = browser.text_of("#two-step-state").await;
+    assert!(state.starts_with("On"), "{state}");
+    browser.close().await;
+}
+
+/// A user deactivated by their admin is thrown out on their next request.
+#[tokio::test]
+async fn a_deactivated_user_is_thrown_out() {
+    let db = TestDb::sqlite();
+    seed_counsellor(&db).await;
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/login")).await.unwrap();
+    browser.wait_hydrated().await;
+    browser.submit_sign_in("carla", PASSWORD).await;
+    assert!(browser.text_of("#who").await.contains("Test counsellor"));
+    let store = db.store().await;
+    let carla = store.user_credentials("carla").await.unwrap().unwrap().user;
+    store
+        .change_user(
+            &carla.id,
+            app::store::UserChange::Active(false),
+            app::store::NewAuditEvent::new("user.deactivate", app::store::AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    browser.client.goto(&server.url("/account")).await.unwrap();
+    assert_eq!(browser.text_of("main.auth h1").await, "Sign in");
+    browser.close().await;
+}

@@ -49,6 +49,11 @@ fn help_documents_every_command_and_setting() {
         "--secure-cookies",
         "--session-idle-minutes",
         "--session-max-hours",
+        "--secret-key-file",
+        "SAFEPLAN_SECRET_KEY_FILE",
+        "--require-second-factor",
+        "--trusted-proxies",
+        "secret-key",
     ] {
         assert!(
             help.contains(word),
@@ -79,6 +84,46 @@ fn invalid_configuration_fails_at_start_naming_the_setting() {
     let out = safeplan(&db, &["--bind", "localhost:port"], None);
     assert!(!out.status.success());
     assert!(text(&out).contains("--bind"), "{}", text(&out));
+}
+
+/// Serving needs the secret key that seals second-factor secrets; the
+/// binary makes one, and a key file is read and checked.
+#[test]
+fn serving_needs_a_secret_key() {
+    let db = TestDb::sqlite();
+    let out = safeplan(&db, &["serve", "--bind", "127.0.0.1:0"], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("SAFEPLAN_SECRET_KEY_FILE"),
+        "{}",
+        text(&out)
+    );
+    let out = safeplan(&db, &["secret-key"], None);
+    assert!(out.status.success());
+    let key = String::from_utf8(out.stdout).unwrap();
+    let key = key.trim();
+    assert_eq!(key.len(), 64);
+    assert!(key.bytes().all(|b| b.is_ascii_hexdigit()));
+    let again = safeplan(&db, &["secret-key"], None);
+    assert_ne!(
+        String::from_utf8(again.stdout).unwrap().trim(),
+        key,
+        "random"
+    );
+    let file = std::env::temp_dir().join(format!("safeplan-key-{}", tests::random_suffix()));
+    std::fs::write(&file, "not a key\n").unwrap();
+    let out = safeplan(
+        &db,
+        &["--secret-key-file", file.to_str().unwrap(), "serve"],
+        None,
+    );
+    std::fs::remove_file(&file).ok();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("--secret-key-file"), "{}", text(&out));
+    assert!(
+        !text(&out).contains("not a key"),
+        "the file's content is not echoed"
+    );
 }
 
 #[test]

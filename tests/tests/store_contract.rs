@@ -336,7 +336,7 @@ async fn sign_in_throttle_is_kept_and_cleared(store: &Store, _db: &TestDb) {
     // A success forgets the account's failures and takes back its charge
     // on the address.
     store
-        .settle_successful_sign_in("account:a", &keys[1..], now)
+        .settle_sign_in_attempt(Some("account:a"), &keys[1..], now)
         .await
         .unwrap();
     assert_eq!(store.throttle_state("account:a").await.unwrap(), None);

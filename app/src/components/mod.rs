@@ -1,6 +1,7 @@
 //! Reusable pieces of the user interface.
 
 pub mod demo_banner;
+pub mod enrolment;
 pub mod hydration;
 pub mod session_timer;
 pub mod sign_in_redirect;

@@ -22,8 +22,18 @@ pub fn safe_next(next: &str) -> &str {
 
 /// The sign-in page's address that returns to `next` afterwards.
 pub fn login_path(next: &str) -> String {
+    with_next("/login", next)
+}
+
+/// The second sign-in step's address (the one-time code), returning to
+/// `next` afterwards.
+pub fn second_factor_path(next: &str) -> String {
+    with_next("/login/code", next)
+}
+
+fn with_next(page: &str, next: &str) -> String {
     let next = safe_next(next);
-    let mut out = String::from("/login?next=");
+    let mut out = format!("{page}?next=");
     for b in next.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
@@ -47,6 +57,10 @@ mod tests {
             "/login?next=/cases/K7%3Fstep%3Drisk%26x%3D1"
         );
         assert_eq!(login_path("https://evil.example"), "/login?next=/");
+        assert_eq!(
+            super::second_factor_path("/audit?page=2"),
+            "/login/code?next=/audit%3Fpage%3D2"
+        );
     }
     use proptest::prelude::*;
 

@@ -159,6 +159,14 @@ pub fn org_access(actor: &Actor, organisation_id: &str, action: OrgAction) -> bo
     }
 }
 
+/// Whether a role must sign in with a second factor. When the
+/// installation requires it, it is the roles that see every case of an
+/// organisation (supervisors) or manage its people (admins); others may
+/// choose it.
+pub fn second_factor_mandatory(role: Role, required_by_installation: bool) -> bool {
+    required_by_installation && matches!(role, Role::Admin | Role::Supervisor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,6 +332,25 @@ mod tests {
                 }
                 assert_eq!(case_access(&a, &c, ApproveHighRisk), Access::NotFound);
             }
+        }
+    }
+
+    #[test]
+    fn second_factor_is_mandatory_for_admins_and_supervisors_when_required() {
+        let table = [
+            (Role::Admin, true, true),
+            (Role::Supervisor, true, true),
+            (Role::Counsellor, true, false),
+            (Role::ReturnOfficer, true, false),
+            (Role::Admin, false, false),
+            (Role::Supervisor, false, false),
+        ];
+        for (role, required, mandatory) in table {
+            assert_eq!(
+                second_factor_mandatory(role, required),
+                mandatory,
+                "{role:?} {required}"
+            );
         }
     }
 }

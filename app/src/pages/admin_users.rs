@@ -1,4 +1,6 @@
-use crate::api::admin::{list_users, CreateUser, ResetPassword, SetRole, SetUserActive, UserRow};
+use crate::api::admin::{
+    list_users, CreateUser, ResetPassword, ResetSecondFactor, SetRole, SetUserActive, UserRow,
+};
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
 use crate::domain::{OrgKind, Role};
@@ -54,6 +56,7 @@ fn Users(user: MeView) -> impl IntoView {
     let set_active = ServerAction::<SetUserActive>::new();
     let set_role = ServerAction::<SetRole>::new();
     let reset = ServerAction::<ResetPassword>::new();
+    let reset_two_step = ServerAction::<ResetSecondFactor>::new();
     let users = Resource::new(
         move || {
             (
@@ -61,6 +64,7 @@ fn Users(user: MeView) -> impl IntoView {
                 set_active.version().get(),
                 set_role.version().get(),
                 reset.version().get(),
+                reset_two_step.version().get(),
             )
         },
         |_| list_users(),
@@ -72,6 +76,7 @@ fn Users(user: MeView) -> impl IntoView {
             set_active.value().get(),
             set_role.value().get(),
             reset.value().get(),
+            reset_two_step.value().get(),
         ]
         .into_iter()
         .find_map(problem)
@@ -84,7 +89,7 @@ fn Users(user: MeView) -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => view! { <UserTable rows kind set_active set_role reset/> }.into_any(),
+                        Ok(rows) => view! { <UserTable rows kind set_active set_role reset reset_two_step/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.user_message()}</p> }.into_any(),
                     }
                 })}
@@ -118,6 +123,7 @@ fn UserTable(
     set_active: ServerAction<SetUserActive>,
     set_role: ServerAction<SetRole>,
     reset: ServerAction<ResetPassword>,
+    reset_two_step: ServerAction<ResetSecondFactor>,
 ) -> impl IntoView {
     view! {
         <table class="users" id="users">
@@ -128,6 +134,7 @@ fn UserTable(
                     <th scope="col">"Role"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Password"</th>
+                    <th scope="col">"Two-step sign-in"</th>
                 </tr>
             </thead>
             <tbody>
@@ -136,7 +143,8 @@ fn UserTable(
                     .map(|u| {
                         let row_id = format!("user-{}", u.username);
                         let current = u.role;
-                        let (id_role, id_active, id_reset) = (u.id.clone(), u.id.clone(), u.id.clone());
+                        let (id_role, id_active, id_reset, id_two_step) =
+                            (u.id.clone(), u.id.clone(), u.id.clone(), u.id.clone());
                         view! {
                             <tr id=row_id class:inactive=!u.active>
                                 <td>{u.display_name.clone()}</td>
@@ -169,6 +177,19 @@ fn UserTable(
                                         <input name="password" type="password" autocomplete="new-password" aria-label="New password" placeholder="new password" required/>
                                         <button type="submit" class="secondary small">"Reset"</button>
                                     </ActionForm>
+                                </td>
+                                <td>
+                                    {if u.totp_enabled {
+                                        view! {
+                                            <ActionForm action=reset_two_step attr:class="inline">
+                                                <input type="hidden" name="user_id" value=id_two_step/>
+                                                <span class="status">"on"</span>
+                                                <button type="submit" class="secondary small" title="For a lost phone: the user sets it up again">"Turn off"</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    } else {
+                                        view! { <span class="status">"off"</span> }.into_any()
+                                    }}
                                 </td>
                             </tr>
                         }

@@ -44,7 +44,15 @@ pub fn LoginPage() -> impl IntoView {
                 .get("error")
                 .and_then(|code| AppError::from_sign_in_code(&code)),
         };
-        e.map(|e| view! { <p class="form-error" role="alert">{e.user_message()}</p> })
+        e.map(|e| {
+            let text = match e {
+                AppError::Unauthenticated => {
+                    "The sign-in took too long and has expired. Please sign in again.".to_string()
+                }
+                e => e.user_message(),
+            };
+            view! { <p class="form-error" role="alert">{text}</p> }
+        })
     };
 
     view! {

@@ -6,3 +6,5 @@ pub mod audit_log;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod second_factor;
+pub mod second_factor_setup;

@@ -2,10 +2,10 @@
 
 use super::auth::{current_session, respond_with, throttle_key_for_account};
 use super::password::validate_new;
-use super::state::app_state;
+use super::state::{app_state, AppState};
 use crate::domain::throttle;
 use crate::error::{AppError, FieldError};
-use crate::store::{AuditOutcome, NewAuditEvent, UserChange};
+use crate::store::{AuditOutcome, NewAuditEvent, SessionActor, UserChange};
 use chrono::Utc;
 
 /// Changes the signed-in user's password. The current password is required
@@ -18,55 +18,7 @@ pub async fn change_own_password(
 ) -> Result<(), AppError> {
     let state = app_state()?;
     let (actor, session_hash) = current_session().await?;
-    let key = throttle_key_for_account(&actor.username);
-    let now = Utc::now();
-    let refused = NewAuditEvent::new("auth.throttled", AuditOutcome::Denied).by(
-        &actor.user_id,
-        actor.role,
-        &actor.organisation_id,
-    );
-    let keys = [(key.as_str(), &throttle::ACCOUNT)];
-    if let Some(wait) = state
-        .store
-        .claim_sign_in_attempt(&keys, now, refused)
-        .await
-        .map_err(AppError::internal)?
-    {
-        return Err(super::auth::throttled(wait));
-    }
-    let creds = state
-        .store
-        .user_credentials_by_id(&actor.user_id)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| respond_with(AppError::Unauthenticated))?;
-    let ok = state
-        .hasher
-        .verify(Some(creds.password_hash), current)
-        .await
-        .map_err(AppError::internal)?;
-    if !ok {
-        // The failure was charged by the claim above.
-        let audit = NewAuditEvent::new("user.password.change", AuditOutcome::Failed).by(
-            &actor.user_id,
-            actor.role,
-            &actor.organisation_id,
-        );
-        state
-            .store
-            .record_audit(audit)
-            .await
-            .map_err(AppError::internal)?;
-        return Err(respond_with(field_error(
-            "current",
-            "this is not your current password",
-        )));
-    }
-    state
-        .store
-        .settle_successful_sign_in(&key, &[], now)
-        .await
-        .map_err(AppError::internal)?;
+    verify_own_password(&state, &actor, current, "user.password.change").await?;
     if new != repeat {
         return Err(respond_with(field_error(
             "repeat",
@@ -97,6 +49,60 @@ pub async fn change_own_password(
         .map_err(AppError::internal)?;
     tracing::info!(user.id = %actor.user_id, "password changed");
     Ok(())
+}
+
+/// Checks the signed-in user's password before a change to their account.
+/// Wrong guesses count towards the account's sign-in throttle and are
+/// audited as failed `action`s; a field error on "current" or "password"
+/// is returned.
+pub(crate) async fn verify_own_password(
+    state: &AppState,
+    actor: &SessionActor,
+    password: String,
+    action: &'static str,
+) -> Result<(), AppError> {
+    let key = throttle_key_for_account(&actor.username);
+    let now = Utc::now();
+    let event = |action, outcome| {
+        NewAuditEvent::new(action, outcome).by(&actor.user_id, actor.role, &actor.organisation_id)
+    };
+    let keys = [(key.as_str(), &throttle::ACCOUNT)];
+    if let Some(wait) = state
+        .store
+        .claim_sign_in_attempt(&keys, now, event("auth.throttled", AuditOutcome::Denied))
+        .await
+        .map_err(AppError::internal)?
+    {
+        return Err(super::auth::throttled(wait));
+    }
+    let creds = state
+        .store
+        .user_credentials_by_id(&actor.user_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| respond_with(AppError::Unauthenticated))?;
+    let ok = state
+        .hasher
+        .verify(Some(creds.password_hash), password)
+        .await
+        .map_err(AppError::internal)?;
+    if !ok {
+        // The failure was charged by the claim above.
+        state
+            .store
+            .record_audit(event(action, AuditOutcome::Failed))
+            .await
+            .map_err(AppError::internal)?;
+        return Err(respond_with(field_error(
+            "current",
+            "this is not your current password",
+        )));
+    }
+    state
+        .store
+        .settle_sign_in_attempt(Some(&key), &[], now)
+        .await
+        .map_err(AppError::internal)
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> AppError {

@@ -274,3 +274,24 @@ pub async fn reset_password(user_id: String, password: String) -> Result<(), App
     )
     .await
 }
+
+/// Turns a user's second factor off (a lost phone): all their sessions end.
+pub async fn reset_second_factor(user_id: String) -> Result<(), AppError> {
+    let action = "user.second_factor.reset";
+    let actor = admin(action).await?;
+    let user = own_user(&actor, &user_id, action).await?;
+    if user.id == actor.user_id {
+        let err = invalid(
+            "user",
+            "turn your own two-step sign-in off on your account page",
+        );
+        return refuse(&actor, action, &user, err).await;
+    }
+    apply(
+        &actor,
+        action,
+        &user,
+        UserChange::ClearSecondFactor { keep_session: None },
+    )
+    .await
+}

@@ -5,6 +5,7 @@
 
 use super::state::{app_state, AppState};
 use crate::domain::navigation::safe_next;
+use crate::domain::policy::second_factor_mandatory;
 use crate::domain::throttle::{self, retry_after_secs};
 use crate::error::AppError;
 use crate::store::{AuditOutcome, NewAuditEvent, SessionActor};
@@ -48,7 +49,7 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
     }
 }
 
-async fn request_headers() -> Result<HeaderMap, AppError> {
+pub(crate) async fn request_headers() -> Result<HeaderMap, AppError> {
     leptos_axum::extract::<HeaderMap>()
         .await
         .map_err(AppError::internal)
@@ -105,7 +106,7 @@ pub fn respond_with(e: AppError) -> AppError {
     e
 }
 
-fn set_cookie(value: String) -> Result<(), AppError> {
+pub(crate) fn set_cookie(value: String) -> Result<(), AppError> {
     let res = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         .ok_or_else(|| AppError::internal("ResponseOptions missing"))?;
     res.append_header(
@@ -117,7 +118,7 @@ fn set_cookie(value: String) -> Result<(), AppError> {
 
 /// The client's address: the socket peer, or the last value of the
 /// configured proxy header when Safeplan runs behind a reverse proxy.
-async fn client_address(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) async fn client_address(state: &AppState, headers: &HeaderMap) -> String {
     match leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await {
         Ok(ci) => state.client_address.resolve(ci.0.ip(), headers).to_string(),
         Err(_) => "unknown".into(),
@@ -134,7 +135,7 @@ pub fn throttle_key_for_account(username: &str) -> String {
     )
 }
 
-fn throttle_keys(username: &str, address: &str) -> (String, String) {
+pub(crate) fn throttle_keys(username: &str, address: &str) -> (String, String) {
     (
         throttle_key_for_account(username),
         format!(
@@ -221,13 +222,36 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
             return Err(respond_with(AppError::InvalidCredentials));
         }
     };
+    if user.totp_enabled || second_factor_mandatory(user.role, state.require_second_factor) {
+        // The password was right, so its advance charge is taken back; the
+        // account's earlier failures stay until the second factor is
+        // passed too (or a right password would reset the code guesses).
+        state
+            .store
+            .settle_sign_in_attempt(None, &keys, now)
+            .await
+            .map_err(AppError::internal)?;
+        return super::second_factor::ask_for_code(&state, user, next).await;
+    }
     state
         .store
-        .settle_successful_sign_in(&account_key, &keys[1..], now)
+        .settle_sign_in_attempt(Some(&account_key), &keys[1..], now)
         .await
         .map_err(AppError::internal)?;
-    // A session presented with this request is replaced, never reused.
-    if let Some(old) = session_token(&headers) {
+    start_session(&state, &headers, user, None, next).await
+}
+
+/// Starts a new session for `user` (a fresh id, replacing any session the
+/// request presented), consuming a passed sign-in challenge; sets the
+/// cookie and redirects to `next` (a local path).
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &crate::store::User,
+    challenge_hash: Option<&str>,
+    next: &str,
+) -> Result<(), AppError> {
+    if let Some(old) = session_token(headers) {
         state
             .store
             .delete_session(&token_hash(&old))
@@ -242,7 +266,13 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
     );
     state
         .store
-        .create_session(&token_hash(&token), &user.id, Utc::now(), audit)
+        .create_session_after(
+            challenge_hash,
+            &token_hash(&token),
+            &user.id,
+            Utc::now(),
+            audit,
+        )
         .await
         .map_err(AppError::internal)?;
     set_cookie(session_cookie(Some(&token), state.sessions.secure_cookies))?;

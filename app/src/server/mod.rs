@@ -7,7 +7,10 @@ pub mod audit;
 pub mod auth;
 pub mod client_address;
 pub mod password;
+pub mod second_factor;
+pub mod secrets;
 pub mod state;
+pub mod totp;
 
 pub use auth::{current_actor, require_actor};
 pub use state::{AppState, SessionSettings};

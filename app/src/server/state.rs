@@ -32,6 +32,10 @@ pub struct AppState {
     pub sessions: SessionSettings,
     /// Where a request's client address comes from (peer or proxy header).
     pub client_address: super::client_address::ClientAddressPolicy,
+    /// Seals stored second-factor secrets.
+    pub secret_key: super::secrets::SecretKey,
+    /// Admins and supervisors must use a second factor.
+    pub require_second_factor: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -19,8 +19,8 @@ mod users;
 
 pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
-pub use sessions::SessionActor;
-pub use users::{normalise_username, NewUser, User, UserChange, UserCredentials};
+pub use sessions::{Challenge, SessionActor};
+pub use users::{normalise_username, NewUser, SecondFactor, User, UserChange, UserCredentials};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -30,7 +30,60 @@ type ActorRow = (
     i64,
 );
 
+/// A sign-in waiting for its second factor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    pub user_id: String,
+    pub next_path: String,
+}
+
 impl Store {
+    /// Stores a sign-in challenge (by the hash of its token), and forgets
+    /// expired ones.
+    pub async fn create_challenge(
+        &self,
+        token_hash: &str,
+        challenge: &Challenge,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at < $1 OR user_id = $2")
+            .bind(ts::to_db(now))
+            .bind(&challenge.user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sign_in_challenges (id, user_id, next_path, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(&challenge.user_id)
+        .bind(&challenge.next_path)
+        .bind(ts::to_db(now))
+        .bind(ts::to_db(now + lifetime))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A live challenge, or `None` (unknown or expired).
+    pub async fn challenge(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Challenge>> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT user_id, next_path FROM sign_in_challenges WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(ts::to_db(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(user_id, next_path)| Challenge { user_id, next_path }))
+    }
+
     /// Stores a new session (by the hash of its token) with the audit row
     /// of the sign-in, in one transaction.
     pub async fn create_session(
@@ -40,8 +93,28 @@ impl Store {
         now: DateTime<Utc>,
         audit: NewAuditEvent,
     ) -> Result<()> {
+        self.create_session_after(None, token_hash, user_id, now, audit)
+            .await
+    }
+
+    /// Like [`Store::create_session`], consuming the sign-in challenge
+    /// `challenge_hash` (if given) in the same transaction.
+    pub async fn create_session_after(
+        &self,
+        challenge_hash: Option<&str>,
+        token_hash: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let now = ts::to_db(now);
         let mut tx = self.write().await?;
+        if let Some(challenge) = challenge_hash {
+            sqlx::query("DELETE FROM sign_in_challenges WHERE id = $1")
+                .bind(challenge)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO sessions (id, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
         )

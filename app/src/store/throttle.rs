@@ -29,7 +29,7 @@ impl Store {
     /// transaction: when any key must still wait, nothing is charged, the
     /// refusal is audited and the longest wait is returned; otherwise every
     /// key is charged one failure in advance (taken back by
-    /// [`Store::settle_successful_sign_in`]). Charging before the slow
+    /// [`Store::settle_sign_in_attempt`]). Charging before the slow
     /// password check means parallel guesses cannot slip past the limit.
     pub async fn claim_sign_in_attempt(
         &self,
@@ -71,21 +71,24 @@ impl Store {
         Ok(wait)
     }
 
-    /// After a successful sign-in: the account's failures are forgotten,
-    /// and the advance charge on each other key is taken back.
-    pub async fn settle_successful_sign_in(
+    /// After a right password (or code): the account's failures are
+    /// forgotten (`clear`), and the advance charge on each key of `refund`
+    /// is taken back.
+    pub async fn settle_sign_in_attempt(
         &self,
-        account_key: &str,
-        others: &[(&str, &ThrottlePolicy)],
+        clear: Option<&str>,
+        refund: &[(&str, &ThrottlePolicy)],
         now: DateTime<Utc>,
     ) -> Result<()> {
         let now = chrono::SubsecRound::trunc_subsecs(now, 6);
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
-            .bind(account_key)
-            .execute(&mut *tx)
-            .await?;
-        for (key, policy) in others {
+        if let Some(key) = clear {
+            sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (key, policy) in refund {
             let state = Self::lock_key(&mut tx, key, now).await?;
             Self::put_key(&mut tx, key, &policy.after_refund(&state)).await?;
         }

@@ -11,6 +11,8 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+    /// Signs in with a one-time code after the password.
+    pub totp_enabled: bool,
 }
 
 /// What signing in needs.
@@ -18,6 +20,16 @@ pub struct User {
 pub struct UserCredentials {
     pub user: User,
     pub password_hash: String,
+    pub second_factor: SecondFactor,
+}
+
+/// A user's TOTP state; secrets sealed with the server's key.
+#[derive(Clone, Debug, Default)]
+pub struct SecondFactor {
+    pub secret: Option<String>,
+    /// Being set up, not yet confirmed.
+    pub pending: Option<String>,
+    pub last_step: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -30,10 +42,32 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-type UserRow = (String, String, String, String, String, i64, String);
+type UserRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
 
 fn from_row(row: UserRow) -> Result<UserCredentials> {
-    let (id, organisation_id, username, display_name, role, active, password_hash) = row;
+    let (
+        id,
+        organisation_id,
+        username,
+        display_name,
+        role,
+        active,
+        password_hash,
+        secret,
+        pending,
+        last_step,
+    ) = row;
     Ok(UserCredentials {
         user: User {
             id,
@@ -44,8 +78,14 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
                 .parse()
                 .map_err(|_| StoreError::Corrupt("users.role"))?,
             active: active != 0,
+            totp_enabled: secret.is_some(),
         },
         password_hash,
+        second_factor: SecondFactor {
+            secret,
+            pending,
+            last_step,
+        },
     })
 }
 
@@ -85,12 +125,14 @@ impl Store {
             display_name: new.display_name.clone(),
             role: new.role,
             active: true,
+            totp_enabled: false,
         })
     }
 
     pub async fn user_credentials(&self, username: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
+                    totp_secret, totp_pending, totp_last_step \
              FROM users WHERE username = $1",
         )
         .bind(normalise_username(username))
@@ -105,7 +147,8 @@ impl Store {
 
     pub async fn user_credentials_by_id(&self, id: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
+                    totp_secret, totp_pending, totp_last_step \
              FROM users WHERE id = $1",
         )
         .bind(id)
@@ -126,7 +169,8 @@ impl Store {
     /// The users of an organisation, by display name.
     pub async fn users_of(&self, organisation_id: &str) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = sqlx::query_as(
-            "SELECT id, organisation_id, username, display_name, role, active, password_hash \
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
+                    totp_secret, totp_pending, totp_last_step \
              FROM users WHERE organisation_id = $1 ORDER BY display_name, username",
         )
         .bind(organisation_id)
@@ -135,6 +179,39 @@ impl Store {
         rows.into_iter()
             .map(|r| from_row(r).map(|c| c.user))
             .collect()
+    }
+
+    /// Keeps (or forgets, with `None`) a second-factor secret being set up.
+    pub async fn set_pending_second_factor(
+        &self,
+        user_id: &str,
+        sealed: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that a one-time code of time step `step` was used, if no
+    /// code of that step or a later one was used before: atomic, so two
+    /// requests with the same code cannot both succeed.
+    pub async fn use_second_factor_step(&self, user_id: &str, step: i64) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 \
+             AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Changes a user, with its audit row, in one transaction: all or
@@ -153,23 +230,43 @@ impl Store {
             UserChange::Active(active) => {
                 sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
                     .bind(*active as i64)
+                    .bind(now)
             }
             UserChange::Role(role) => {
                 sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
                     .bind(role.as_str())
+                    .bind(now)
             }
             UserChange::Password { hash, .. } => {
                 sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                     .bind(*hash)
+                    .bind(now)
             }
-        };
-        let done = update.bind(now).bind(user_id).execute(&mut *tx).await?;
+            UserChange::ClearSecondFactor { .. } => sqlx::query(
+                "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL, \
+                 updated_at = $1 WHERE id = $2",
+            )
+            .bind(now),
+            UserChange::EnableSecondFactor {
+                sealed_secret,
+                step,
+            } => sqlx::query(
+                "UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2, \
+                 updated_at = $3 WHERE id = $4",
+            )
+            .bind(*sealed_secret)
+            .bind(*step)
+            .bind(now),
+        }
+        .bind(user_id);
+        let done = update.execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
         let end_sessions_but = match &change {
             UserChange::Active(false) => Some(""),
-            UserChange::Password { keep_session, .. } => Some(keep_session.unwrap_or("")),
+            UserChange::Password { keep_session, .. }
+            | UserChange::ClearSecondFactor { keep_session } => Some(keep_session.unwrap_or("")),
             _ => None,
         };
         if let Some(keep) = end_sessions_but {
@@ -200,6 +297,16 @@ impl Store {
 pub enum UserChange<'a> {
     Active(bool),
     Role(Role),
+    /// Turns the second factor off (lost phone, or the user's own choice);
+    /// ends the user's sessions except `keep_session`.
+    ClearSecondFactor {
+        keep_session: Option<&'a str>,
+    },
+    /// Turns a confirmed second factor on, from the step of its first code.
+    EnableSecondFactor {
+        sealed_secret: &'a str,
+        step: i64,
+    },
     Password {
         hash: &'a str,
         /// The session (by token hash) that stays: the user's own, when they

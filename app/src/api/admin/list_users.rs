@@ -11,6 +11,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+    pub totp_enabled: bool,
 }
 
 /// The users of the admin's organisation (admins only).
@@ -25,6 +26,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
             display_name: u.display_name,
             role: u.role,
             active: u.active,
+            totp_enabled: u.totp_enabled,
         })
         .collect())
 }

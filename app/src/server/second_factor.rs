@@ -1,0 +1,373 @@
+//! The second sign-in step: a one-time code from an authenticator app
+//! (TOTP), its set-up and its removal.
+//!
+//! After a right password, a user with a second factor (or one who must
+//! have one) gets no session yet: a short-lived challenge cookie takes them
+//! to the code page. Code guesses count against the account's sign-in
+//! throttle, and each code works once.
+
+use super::auth::{
+    client_address, current_session, request_headers, respond_with, set_cookie, start_session,
+    throttle_keys, throttled,
+};
+use super::state::{app_state, AppState};
+use super::totp;
+use crate::api::account::SecondFactorStatusView;
+use crate::api::auth::{ChallengeView, Enrolment};
+use crate::domain::navigation::{safe_next, second_factor_path};
+use crate::domain::policy::second_factor_mandatory;
+use crate::domain::throttle;
+use crate::error::AppError;
+use crate::store::{
+    AuditOutcome, Challenge, NewAuditEvent, SessionActor, User, UserChange, UserCredentials,
+};
+use chrono::Utc;
+use http::HeaderMap;
+
+pub const CHALLENGE_COOKIE: &str = "safeplan_challenge";
+const CHALLENGE_MINUTES: i64 = 5;
+
+fn challenge_cookie(token: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    let max_age = CHALLENGE_MINUTES * 60;
+    match token {
+        Some(t) => format!(
+            "{CHALLENGE_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+        ),
+        None => {
+            format!("{CHALLENGE_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+        }
+    }
+}
+
+fn challenge_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == CHALLENGE_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn by(user: &User, action: &'static str, outcome: AuditOutcome) -> NewAuditEvent {
+    NewAuditEvent::new(action, outcome).by(&user.id, user.role, &user.organisation_id)
+}
+
+/// After a right password: opens a challenge and sends the user to the
+/// code page.
+pub(crate) async fn ask_for_code(
+    state: &AppState,
+    user: &User,
+    next: &str,
+) -> Result<(), AppError> {
+    let token = super::auth::new_token();
+    state
+        .store
+        .create_challenge(
+            &super::auth::token_hash(&token),
+            &Challenge {
+                user_id: user.id.clone(),
+                next_path: safe_next(next).to_string(),
+            },
+            Utc::now(),
+            chrono::Duration::minutes(CHALLENGE_MINUTES),
+        )
+        .await
+        .map_err(AppError::internal)?;
+    set_cookie(challenge_cookie(
+        Some(&token),
+        state.sessions.secure_cookies,
+    ))?;
+    tracing::info!(user.id = %user.id, "password accepted, asking for the second factor");
+    leptos_axum::redirect(&second_factor_path(next));
+    Ok(())
+}
+
+/// The challenge of this request and its user, or `Unauthenticated`.
+async fn open_challenge(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(String, Challenge, UserCredentials), AppError> {
+    let expired = || respond_with(AppError::Unauthenticated);
+    let token = challenge_token(headers).ok_or_else(expired)?;
+    let hash = super::auth::token_hash(&token);
+    let challenge = state
+        .store
+        .challenge(&hash, Utc::now())
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(expired)?;
+    let creds = state
+        .store
+        .user_credentials_by_id(&challenge.user_id)
+        .await
+        .map_err(AppError::internal)?
+        .filter(|c| c.user.active)
+        .ok_or_else(expired)?;
+    Ok((hash, challenge, creds))
+}
+
+/// For the code page: whether the user has yet to set up their app (then
+/// with what to scan).
+pub async fn challenge_view() -> Result<ChallengeView, AppError> {
+    let state = app_state()?;
+    let headers = request_headers().await?;
+    let (_, _, creds) = open_challenge(&state, &headers).await?;
+    let enrolment = match creds.second_factor.secret {
+        Some(_) => None,
+        None => Some(pending_enrolment(&state, &creds).await?),
+    };
+    Ok(ChallengeView { enrolment })
+}
+
+/// The set-up details of the user's pending secret, made now if there is
+/// none (a reload shows the same code to scan).
+async fn pending_enrolment(
+    state: &AppState,
+    creds: &UserCredentials,
+) -> Result<Enrolment, AppError> {
+    let user = &creds.user;
+    let secret = match &creds.second_factor.pending {
+        Some(sealed) => state
+            .secret_key
+            .open(sealed, &user.id)
+            .map_err(AppError::internal)?,
+        None => {
+            let secret = totp::new_secret();
+            let sealed = state.secret_key.seal(&secret, &user.id);
+            state
+                .store
+                .set_pending_second_factor(&user.id, Some(&sealed))
+                .await
+                .map_err(AppError::internal)?;
+            secret
+        }
+    };
+    Ok(totp::enrolment(&secret, &user.username))
+}
+
+/// Checks a code against the user's secret (or, while setting up, the
+/// pending one, which then becomes theirs). Wrong codes count against the
+/// account's throttle; each code works once.
+async fn check_code(
+    state: &AppState,
+    headers: &HeaderMap,
+    creds: &UserCredentials,
+    code: &str,
+) -> Result<(), AppError> {
+    let user = &creds.user;
+    let address = client_address(state, headers).await;
+    let (account_key, address_key) = throttle_keys(&user.username, &address);
+    let keys = [
+        (account_key.as_str(), &throttle::ACCOUNT),
+        (address_key.as_str(), &throttle::ADDRESS),
+    ];
+    let now = Utc::now();
+    if let Some(wait) = state
+        .store
+        .claim_sign_in_attempt(&keys, now, by(user, "auth.throttled", AuditOutcome::Denied))
+        .await
+        .map_err(AppError::internal)?
+    {
+        return Err(throttled(wait));
+    }
+    let now_unix = now.timestamp().max(0) as u64;
+    let accepted = match (&creds.second_factor.secret, &creds.second_factor.pending) {
+        (Some(sealed), _) => {
+            let secret = state
+                .secret_key
+                .open(sealed, &user.id)
+                .map_err(AppError::internal)?;
+            match totp::matching_step(&secret, code, now_unix, creds.second_factor.last_step) {
+                Some(step) => state
+                    .store
+                    .use_second_factor_step(&user.id, step)
+                    .await
+                    .map_err(AppError::internal)?,
+                None => false,
+            }
+        }
+        (None, Some(sealed)) => {
+            let secret = state
+                .secret_key
+                .open(sealed, &user.id)
+                .map_err(AppError::internal)?;
+            match totp::matching_step(&secret, code, now_unix, None) {
+                Some(step) => {
+                    state
+                        .store
+                        .change_user(
+                            &user.id,
+                            UserChange::EnableSecondFactor {
+                                sealed_secret: sealed,
+                                step,
+                            },
+                            by(user, "user.second_factor.enable", AuditOutcome::Allowed)
+                                .about_user(&user.id),
+                        )
+                        .await
+                        .map_err(AppError::internal)?;
+                    true
+                }
+                None => false,
+            }
+        }
+        (None, None) => false,
+    };
+    if !accepted {
+        state
+            .store
+            .record_audit(by(user, "auth.second_factor", AuditOutcome::Failed))
+            .await
+            .map_err(AppError::internal)?;
+        tracing::info!(user.id = %user.id, "one-time code refused");
+        return Err(respond_with(AppError::InvalidCredentials));
+    }
+    state
+        .store
+        .settle_sign_in_attempt(Some(&account_key), &keys[1..], now)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The second sign-in step: with the right code the session starts and
+/// the user goes where they were heading.
+pub async fn verify(code: &str) -> Result<(), AppError> {
+    let state = app_state()?;
+    let headers = request_headers().await?;
+    let (hash, challenge, creds) = open_challenge(&state, &headers).await?;
+    check_code(&state, &headers, &creds, code).await?;
+    set_cookie(challenge_cookie(None, state.sessions.secure_cookies))?;
+    start_session(
+        &state,
+        &headers,
+        &creds.user,
+        Some(&hash),
+        &challenge.next_path,
+    )
+    .await
+}
+
+/// A code form posted without WASM gets its error back on the code page
+/// (or, when the challenge is over, on the sign-in page), in the address.
+pub async fn form_result(result: Result<(), AppError>, next: &str) -> Result<(), AppError> {
+    let Err(e) = &result else { return result };
+    let Some(code) = e.sign_in_code() else {
+        return result;
+    };
+    let accepts_html = request_headers()
+        .await?
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !accepts_html {
+        return result;
+    }
+    let page = match e {
+        AppError::Unauthenticated => crate::domain::navigation::login_path(next),
+        _ => second_factor_path(next),
+    };
+    leptos_axum::redirect(&format!("{page}&error={code}"));
+    Ok(())
+}
+
+async fn own_credentials(
+    state: &AppState,
+) -> Result<(SessionActor, UserCredentials, String), AppError> {
+    let (actor, session_hash) = current_session().await?;
+    let creds = state
+        .store
+        .user_credentials_by_id(&actor.user_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| respond_with(AppError::Unauthenticated))?;
+    Ok((actor, creds, session_hash))
+}
+
+pub async fn status() -> Result<SecondFactorStatusView, AppError> {
+    let state = app_state()?;
+    let (_, creds, _) = own_credentials(&state).await?;
+    Ok(SecondFactorStatusView {
+        enabled: creds.user.totp_enabled,
+        mandatory: second_factor_mandatory(creds.user.role, state.require_second_factor),
+    })
+}
+
+/// Set-up details for a signed-in user without a second factor (`None`
+/// when they have one already).
+pub async fn setup() -> Result<Option<Enrolment>, AppError> {
+    let state = app_state()?;
+    let (_, creds, _) = own_credentials(&state).await?;
+    if creds.user.totp_enabled {
+        return Ok(None);
+    }
+    pending_enrolment(&state, &creds).await.map(Some)
+}
+
+/// Confirms the set-up with a first code.
+pub async fn confirm(code: &str) -> Result<(), AppError> {
+    let state = app_state()?;
+    let headers = request_headers().await?;
+    let (_, creds, _) = own_credentials(&state).await?;
+    if creds.user.totp_enabled {
+        return Err(respond_with(AppError::Conflict));
+    }
+    check_code(&state, &headers, &creds, code)
+        .await
+        .map_err(|e| match e {
+            AppError::InvalidCredentials => respond_with(AppError::invalid(
+                "code",
+                "this code is not right; enter the code your app shows now",
+            )),
+            e => e,
+        })?;
+    tracing::info!(user.id = %creds.user.id, "second factor set up");
+    Ok(())
+}
+
+/// Turns the signed-in user's second factor off (their password again
+/// required); refused where the installation requires it. Their other
+/// sessions end.
+pub async fn disable(password: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (actor, creds, session_hash) = own_credentials(&state).await?;
+    let user = &creds.user;
+    if second_factor_mandatory(user.role, state.require_second_factor) {
+        state
+            .store
+            .record_audit(
+                by(user, "user.second_factor.disable", AuditOutcome::Denied).about_user(&user.id),
+            )
+            .await
+            .map_err(AppError::internal)?;
+        return Err(respond_with(AppError::invalid(
+            "password",
+            "two-step sign-in is required for your role here",
+        )));
+    }
+    super::account::verify_own_password(&state, &actor, password, "user.second_factor.disable")
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(_) => respond_with(AppError::invalid(
+                "password",
+                "this is not your current password",
+            )),
+            e => e,
+        })?;
+    state
+        .store
+        .change_user(
+            &user.id,
+            UserChange::ClearSecondFactor {
+                keep_session: Some(&session_hash),
+            },
+            by(user, "user.second_factor.disable", AuditOutcome::Allowed).about_user(&user.id),
+        )
+        .await
+        .map_err(AppError::internal)?;
+    tracing::info!(user.id = %user.id, "second factor turned off");
+    Ok(())
+}
