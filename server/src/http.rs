@@ -99,8 +99,9 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(cross_origin_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(middleware::from_fn(security_headers))
+        // Inside the security headers, so that a panic's answer has them too.
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()

@@ -122,19 +122,44 @@ async fn optional_second_factor(w: World) {
         &carla,
         &w,
         "/api/account/second_factor_confirm",
-        &[("code", "000000")],
+        &[("code", "000000"), ("password", PASSWORD)],
     )
     .await;
     assert_eq!(r.status(), 422);
+    // The password is asked again, and a wrong one changes nothing.
+    let r = post(
+        &carla,
+        &w,
+        "/api/account/second_factor_confirm",
+        &[
+            ("code", &code_at(&secret, now())),
+            ("password", "not my password at all"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let other_session = http_client();
+    assert!(sets_session(
+        &sign_in(&other_session, &w.server, "carla", PASSWORD).await
+    ));
     let code = code_at(&secret, now());
     let r = post(
         &carla,
         &w,
         "/api/account/second_factor_confirm",
-        &[("code", &code)],
+        &[("code", &code), ("password", PASSWORD)],
     )
     .await;
     assert!(r.status().is_success(), "{}", r.status());
+    // Other sessions end when a factor is added; this one stays.
+    let r = other_session
+        .get(w.server.url("/account"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "other session still alive");
+    let r = carla.get(w.server.url("/account")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
     // Password alone: no session, off to the code page.
     let c = http_client();
     let r = sign_in(&c, &w.server, "carla", PASSWORD).await;
@@ -248,7 +273,7 @@ async fn code_guesses_are_throttled(w: World) {
         &carla,
         &w,
         "/api/account/second_factor_confirm",
-        &[("code", &code)],
+        &[("code", &code), ("password", PASSWORD)],
     )
     .await;
     let c = http_client();
@@ -282,10 +307,41 @@ async fn mandatory_for_admins_and_supervisors(w: World) {
     assert!(redirected_to(&r).starts_with("/login/code"));
     let r = post(&c, &w, "/api/auth/challenge", &[]).await;
     let view: serde_json::Value = r.json().await.unwrap();
-    assert!(view["enrolment"]["otpauth_url"]
+    let url = view["enrolment"]["otpauth_url"]
         .as_str()
         .unwrap()
-        .starts_with("otpauth://totp/"));
+        .to_string();
+    assert!(url.starts_with("otpauth://totp/"));
+    // Someone else who knows the password is shown another secret, never
+    // the one being set up, and the first one no longer works.
+    let intruder = http_client();
+    sign_in(&intruder, &w.server, "sam", PASSWORD).await;
+    let r = post(&intruder, &w, "/api/auth/challenge", &[]).await;
+    let other: serde_json::Value = r.json().await.unwrap();
+    assert_ne!(other["enrolment"]["otpauth_url"].as_str().unwrap(), url);
+    let r = post(&c, &w, "/api/auth/challenge", &[]).await;
+    assert_eq!(r.status(), 401, "one sign-in in progress per user");
+    // Three wrong codes end the challenge.
+    for i in 0..3 {
+        let r = post(
+            &intruder,
+            &w,
+            "/api/auth/second_factor",
+            &[("code", "000000"), ("next", "/")],
+        )
+        .await;
+        assert_eq!(r.status(), 401, "wrong code {i}");
+    }
+    let r = post(&intruder, &w, "/api/auth/challenge", &[]).await;
+    assert_eq!(
+        r.status(),
+        401,
+        "the challenge is over after three wrong codes"
+    );
+    // The real user starts again and sets it up.
+    let c = http_client();
+    sign_in(&c, &w.server, "sam", PASSWORD).await;
+    post(&c, &w, "/api/auth/challenge", &[]).await;
     let secret = secret_of(&w, "sam").await;
     let r = post(
         &c,
@@ -313,10 +369,62 @@ async fn mandatory_for_admins_and_supervisors(w: World) {
     )
     .await;
     assert_eq!(r.status(), 422);
-    // A counsellor signs in with the password alone.
+    // A counsellor signs in with the password alone; promoted to
+    // supervisor, that session ends, and the next sign-in asks for set-up.
+    let carla = http_client();
     assert!(sets_session(
-        &sign_in(&http_client(), &w.server, "carla", PASSWORD).await
+        &sign_in(&carla, &w.server, "carla", PASSWORD).await
     ));
+    let ada = http_client();
+    sign_in(&ada, &w.server, "ada", PASSWORD).await;
+    post(&ada, &w, "/api/auth/challenge", &[]).await;
+    let ada_secret = secret_of(&w, "ada").await;
+    let r = post(
+        &ada,
+        &w,
+        "/api/auth/second_factor",
+        &[("code", &code_at(&ada_secret, now())), ("next", "/")],
+    )
+    .await;
+    assert!(sets_session(&r));
+    let carla_id =
+        w.db.store()
+            .await
+            .user_credentials("carla")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+    let r = post(
+        &ada,
+        &w,
+        "/api/admin/set_role",
+        &[("user_id", &carla_id), ("role", "supervisor")],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let page = carla.get(w.server.url("/account")).send().await.unwrap();
+    assert!(
+        page.status().is_redirection(),
+        "a session without a second factor ends"
+    );
+    let r = sign_in(&carla, &w.server, "carla", PASSWORD).await;
+    assert!(redirected_to(&r).starts_with("/login/code"));
+    // A password reset ends a sign-in half-way.
+    let r = post(
+        &ada,
+        &w,
+        "/api/admin/reset_password",
+        &[
+            ("user_id", &carla_id),
+            ("password", "a brand new passphrase"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = post(&carla, &w, "/api/auth/challenge", &[]).await;
+    assert_eq!(r.status(), 401, "the challenge of the old password is gone");
 }
 
 macro_rules! on_both_engines {

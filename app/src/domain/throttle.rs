@@ -38,6 +38,16 @@ pub const ADDRESS: ThrottlePolicy = ThrottlePolicy {
     window: Duration::hours(1),
 };
 
+/// Per account, for one-time codes after a right password: a day-long
+/// memory, so that someone who has the password cannot keep guessing codes
+/// hour after hour (about 30 guesses a day at most).
+pub const SECOND_FACTOR: ThrottlePolicy = ThrottlePolicy {
+    free_failures: 5,
+    base_wait: Duration::minutes(1),
+    max_wait: Duration::hours(1),
+    window: Duration::hours(24),
+};
+
 /// What the database keeps per key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ThrottleState {
@@ -190,6 +200,23 @@ mod tests {
             locked_until: None,
         });
         assert_eq!(none.failures, 0);
+    }
+
+    #[test]
+    fn code_guesses_are_remembered_for_a_day() {
+        // Guessing as fast as the waits allow, over 24 hours.
+        let mut s: Option<ThrottleState> = None;
+        let mut at = t(0);
+        let mut guesses = 0;
+        while at < t(24 * 3600) {
+            if let Some(wait) = SECOND_FACTOR.wait(s.as_ref(), at) {
+                at += wait;
+                continue;
+            }
+            s = Some(SECOND_FACTOR.after_failure(s.as_ref(), at));
+            guesses += 1;
+        }
+        assert!(guesses <= 35, "{guesses} guesses a day");
     }
 
     proptest! {

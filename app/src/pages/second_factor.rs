@@ -26,7 +26,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                         Ok(view) => view! { <CodeForm enrolment=view.enrolment next=next()/> }.into_any(),
                         Err(_) => view! {
                             <p class="form-error" role="alert" id="challenge-expired">
-                                "This sign-in has expired (after five minutes). Please start again."
+                                "This sign-in has ended: it expired after five minutes, three wrong codes were entered, or the account changed. Please start again."
                             </p>
                             <p><a class="button primary" href=login_path(&next())>"Sign in again"</a></p>
                         }.into_any(),

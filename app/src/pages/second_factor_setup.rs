@@ -38,6 +38,8 @@ fn Setup() -> impl IntoView {
                         Ok(Some(enrolment)) => view! {
                             <EnrolmentSteps enrolment/>
                             <ActionForm action=confirm attr:class="stack" attr:id="confirm-form">
+                                <label for="confirm-password">"Your password"</label>
+                                <input id="confirm-password" name="password" type="password" autocomplete="current-password" required/>
                                 <label for="code">"Code"</label>
                                 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
                                     pattern="[0-9 ]{6,7}" maxlength="7" required/>

@@ -264,7 +264,7 @@ pub(crate) async fn start_session(
         user.role,
         &user.organisation_id,
     );
-    state
+    match state
         .store
         .create_session_after(
             challenge_hash,
@@ -274,7 +274,14 @@ pub(crate) async fn start_session(
             audit,
         )
         .await
-        .map_err(AppError::internal)?;
+    {
+        Ok(()) => {}
+        // The challenge was used by a request racing with this one.
+        Err(crate::store::StoreError::NotFound) => {
+            return Err(respond_with(AppError::Unauthenticated))
+        }
+        Err(e) => return Err(AppError::internal(e)),
+    }
     set_cookie(session_cookie(Some(&token), state.sessions.secure_cookies))?;
     tracing::info!(user.id = %user.id, role = %user.role, "signed in");
     leptos_axum::redirect(safe_next(next));

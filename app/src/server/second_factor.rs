@@ -19,13 +19,16 @@ use crate::domain::policy::second_factor_mandatory;
 use crate::domain::throttle;
 use crate::error::AppError;
 use crate::store::{
-    AuditOutcome, Challenge, NewAuditEvent, SessionActor, User, UserChange, UserCredentials,
+    AuditOutcome, Challenge, NewAuditEvent, SessionActor, StoreError, User, UserChange,
+    UserCredentials,
 };
 use chrono::Utc;
 use http::HeaderMap;
 
 pub const CHALLENGE_COOKIE: &str = "safeplan_challenge";
 const CHALLENGE_MINUTES: i64 = 5;
+/// Wrong codes after which a challenge ends (back to the password).
+const CHALLENGE_MAX_FAILURES: i64 = 3;
 
 fn challenge_cookie(token: Option<&str>, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -71,9 +74,11 @@ pub(crate) async fn ask_for_code(
             &Challenge {
                 user_id: user.id.clone(),
                 next_path: safe_next(next).to_string(),
+                failures: 0,
             },
             Utc::now(),
             chrono::Duration::minutes(CHALLENGE_MINUTES),
+            by(user, "auth.challenge", AuditOutcome::Allowed),
         )
         .await
         .map_err(AppError::internal)?;
@@ -86,7 +91,9 @@ pub(crate) async fn ask_for_code(
     Ok(())
 }
 
-/// The challenge of this request and its user, or `Unauthenticated`.
+/// The challenge of this request and its user, or `Unauthenticated`: no
+/// challenge, an expired or used one, a user deactivated meanwhile, or one
+/// who no longer needs a second factor.
 async fn open_challenge(
     state: &AppState,
     headers: &HeaderMap,
@@ -106,6 +113,9 @@ async fn open_challenge(
         .await
         .map_err(AppError::internal)?
         .filter(|c| c.user.active)
+        .filter(|c| {
+            c.user.totp_enabled || second_factor_mandatory(c.user.role, state.require_second_factor)
+        })
         .ok_or_else(expired)?;
     Ok((hash, challenge, creds))
 }
@@ -115,32 +125,35 @@ async fn open_challenge(
 pub async fn challenge_view() -> Result<ChallengeView, AppError> {
     let state = app_state()?;
     let headers = request_headers().await?;
-    let (_, _, creds) = open_challenge(&state, &headers).await?;
+    let (hash, _, creds) = open_challenge(&state, &headers).await?;
     let enrolment = match creds.second_factor.secret {
         Some(_) => None,
-        None => Some(pending_enrolment(&state, &creds).await?),
+        None => Some(pending_enrolment(&state, &creds, &hash).await?),
     };
     Ok(ChallengeView { enrolment })
 }
 
-/// The set-up details of the user's pending secret, made now if there is
-/// none (a reload shows the same code to scan).
+/// The set-up details of a secret being set up for `owner` (the challenge
+/// or session, by token hash), made now if that owner has none: a reload
+/// shows the same code to scan, and nobody else ever sees it.
 async fn pending_enrolment(
     state: &AppState,
     creds: &UserCredentials,
+    owner: &str,
 ) -> Result<Enrolment, AppError> {
     let user = &creds.user;
-    let secret = match &creds.second_factor.pending {
-        Some(sealed) => state
+    let f = &creds.second_factor;
+    let secret = match (&f.pending, &f.pending_for) {
+        (Some(sealed), Some(for_owner)) if for_owner == owner => state
             .secret_key
             .open(sealed, &user.id)
             .map_err(AppError::internal)?,
-        None => {
+        _ => {
             let secret = totp::new_secret();
             let sealed = state.secret_key.seal(&secret, &user.id);
             state
                 .store
-                .set_pending_second_factor(&user.id, Some(&sealed))
+                .set_pending_second_factor(&user.id, &sealed, owner)
                 .await
                 .map_err(AppError::internal)?;
             secret
@@ -150,19 +163,23 @@ async fn pending_enrolment(
 }
 
 /// Checks a code against the user's secret (or, while setting up, the
-/// pending one, which then becomes theirs). Wrong codes count against the
-/// account's throttle; each code works once.
+/// pending one shown to `owner`, which then becomes theirs). Wrong codes
+/// count against the account's throttle and a day-long count of its own;
+/// each code works once.
 async fn check_code(
     state: &AppState,
     headers: &HeaderMap,
     creds: &UserCredentials,
     code: &str,
+    owner: &str,
 ) -> Result<(), AppError> {
     let user = &creds.user;
     let address = client_address(state, headers).await;
     let (account_key, address_key) = throttle_keys(&user.username, &address);
+    let code_key = format!("second-factor:{}", user.id);
     let keys = [
         (account_key.as_str(), &throttle::ACCOUNT),
+        (code_key.as_str(), &throttle::SECOND_FACTOR),
         (address_key.as_str(), &throttle::ADDRESS),
     ];
     let now = Utc::now();
@@ -175,13 +192,18 @@ async fn check_code(
         return Err(throttled(wait));
     }
     let now_unix = now.timestamp().max(0) as u64;
-    let accepted = match (&creds.second_factor.secret, &creds.second_factor.pending) {
+    let f = &creds.second_factor;
+    let pending = f
+        .pending
+        .as_ref()
+        .filter(|_| f.pending_for.as_deref() == Some(owner));
+    let accepted = match (&f.secret, pending) {
         (Some(sealed), _) => {
             let secret = state
                 .secret_key
                 .open(sealed, &user.id)
                 .map_err(AppError::internal)?;
-            match totp::matching_step(&secret, code, now_unix, creds.second_factor.last_step) {
+            match totp::matching_step(&secret, code, now_unix, f.last_step) {
                 Some(step) => state
                     .store
                     .use_second_factor_step(&user.id, step)
@@ -196,22 +218,27 @@ async fn check_code(
                 .open(sealed, &user.id)
                 .map_err(AppError::internal)?;
             match totp::matching_step(&secret, code, now_unix, None) {
-                Some(step) => {
-                    state
-                        .store
-                        .change_user(
-                            &user.id,
-                            UserChange::EnableSecondFactor {
-                                sealed_secret: sealed,
-                                step,
-                            },
-                            by(user, "user.second_factor.enable", AuditOutcome::Allowed)
-                                .about_user(&user.id),
-                        )
-                        .await
-                        .map_err(AppError::internal)?;
-                    true
-                }
+                Some(step) => match state
+                    .store
+                    .change_user(
+                        &user.id,
+                        // The owner is the session (or the sign-in
+                        // challenge) setting it up: other sessions end.
+                        UserChange::EnableSecondFactor {
+                            sealed_secret: sealed,
+                            step,
+                            keep_session: Some(owner),
+                        },
+                        by(user, "user.second_factor.enable", AuditOutcome::Allowed)
+                            .about_user(&user.id),
+                    )
+                    .await
+                {
+                    Ok(()) => true,
+                    // Confirmed meanwhile by another request: not twice.
+                    Err(StoreError::NotFound) => false,
+                    Err(e) => return Err(AppError::internal(e)),
+                },
                 None => false,
             }
         }
@@ -226,20 +253,56 @@ async fn check_code(
         tracing::info!(user.id = %user.id, "one-time code refused");
         return Err(respond_with(AppError::InvalidCredentials));
     }
+    // A right code ends the account's and the day-long count of failures,
+    // and takes back its charge on the address.
     state
         .store
-        .settle_sign_in_attempt(Some(&account_key), &keys[1..], now)
+        .settle_sign_in_attempt(Some(&account_key), &keys[2..], now)
+        .await
+        .map_err(AppError::internal)?;
+    state
+        .store
+        .settle_sign_in_attempt(Some(&code_key), &[], now)
         .await
         .map_err(AppError::internal)
 }
 
 /// The second sign-in step: with the right code the session starts and
-/// the user goes where they were heading.
+/// the user goes where they were heading. A few wrong codes end the
+/// challenge (back to the password).
 pub async fn verify(code: &str) -> Result<(), AppError> {
     let state = app_state()?;
     let headers = request_headers().await?;
-    let (hash, challenge, creds) = open_challenge(&state, &headers).await?;
-    check_code(&state, &headers, &creds, code).await?;
+    let (hash, challenge, creds) = match open_challenge(&state, &headers).await {
+        Ok(open) => open,
+        Err(e) => {
+            state
+                .store
+                .record_audit(NewAuditEvent::new(
+                    "auth.second_factor",
+                    AuditOutcome::Denied,
+                ))
+                .await
+                .map_err(AppError::internal)?;
+            return Err(e);
+        }
+    };
+    match check_code(&state, &headers, &creds, code, &hash).await {
+        Ok(()) => {}
+        Err(AppError::InvalidCredentials) => {
+            let ended = state
+                .store
+                .record_challenge_failure(&hash, CHALLENGE_MAX_FAILURES)
+                .await
+                .map_err(AppError::internal)?;
+            if ended {
+                set_cookie(challenge_cookie(None, state.sessions.secure_cookies))?;
+                return Err(respond_with(AppError::Unauthenticated));
+            }
+            return Err(AppError::InvalidCredentials);
+        }
+        Err(e) => return Err(e),
+    }
     set_cookie(challenge_cookie(None, state.sessions.secure_cookies))?;
     start_session(
         &state,
@@ -300,22 +363,34 @@ pub async fn status() -> Result<SecondFactorStatusView, AppError> {
 /// when they have one already).
 pub async fn setup() -> Result<Option<Enrolment>, AppError> {
     let state = app_state()?;
-    let (_, creds, _) = own_credentials(&state).await?;
+    let (_, creds, session_hash) = own_credentials(&state).await?;
     if creds.user.totp_enabled {
         return Ok(None);
     }
-    pending_enrolment(&state, &creds).await.map(Some)
+    pending_enrolment(&state, &creds, &session_hash)
+        .await
+        .map(Some)
 }
 
-/// Confirms the set-up with a first code.
-pub async fn confirm(code: &str) -> Result<(), AppError> {
+/// Confirms the set-up with the user's password and a first code; the
+/// user's other sessions end.
+pub async fn confirm(code: &str, password: String) -> Result<(), AppError> {
     let state = app_state()?;
     let headers = request_headers().await?;
-    let (_, creds, _) = own_credentials(&state).await?;
+    let (actor, creds, session_hash) = own_credentials(&state).await?;
     if creds.user.totp_enabled {
         return Err(respond_with(AppError::Conflict));
     }
-    check_code(&state, &headers, &creds, code)
+    super::account::verify_own_password(&state, &actor, password, "user.second_factor.enable")
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(_) => respond_with(AppError::invalid(
+                "password",
+                "this is not your current password",
+            )),
+            e => e,
+        })?;
+    check_code(&state, &headers, &creds, code, &session_hash)
         .await
         .map_err(|e| match e {
             AppError::InvalidCredentials => respond_with(AppError::invalid(

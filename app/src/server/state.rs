@@ -51,14 +51,29 @@ impl AppState {
         &self,
         token_hash: &str,
     ) -> Result<Option<crate::store::SessionActor>, crate::store::StoreError> {
-        self.store
+        let actor = self
+            .store
             .session_actor(
                 token_hash,
                 chrono::Utc::now(),
                 self.sessions.idle,
                 self.sessions.absolute,
             )
-            .await
+            .await?;
+        // A session that never passed a second factor ends once the user's
+        // role requires one (a promotion, or the requirement switched on).
+        if let Some(a) = &actor {
+            if !a.has_second_factor
+                && crate::domain::policy::second_factor_mandatory(
+                    a.role,
+                    self.require_second_factor,
+                )
+            {
+                self.store.delete_session(token_hash).await?;
+                return Ok(None);
+            }
+        }
+        Ok(actor)
     }
 }
 

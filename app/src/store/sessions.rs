@@ -14,6 +14,8 @@ pub struct SessionActor {
     pub organisation_kind: OrgKind,
     pub organisation_is_demo: bool,
     pub session_started_at: DateTime<Utc>,
+    /// The user signs in with a second factor.
+    pub has_second_factor: bool,
 }
 
 type ActorRow = (
@@ -28,6 +30,7 @@ type ActorRow = (
     String,
     String,
     i64,
+    Option<String>,
 );
 
 /// A sign-in waiting for its second factor.
@@ -35,6 +38,8 @@ type ActorRow = (
 pub struct Challenge {
     pub user_id: String,
     pub next_path: String,
+    /// Wrong codes given so far.
+    pub failures: i64,
 }
 
 impl Store {
@@ -46,6 +51,7 @@ impl Store {
         challenge: &Challenge,
         now: DateTime<Utc>,
         lifetime: Duration,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at < $1 OR user_id = $2")
@@ -64,8 +70,29 @@ impl Store {
         .bind(ts::to_db(now + lifetime))
         .execute(&mut *tx)
         .await?;
+        Self::append_audit(&mut tx, &audit).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Counts a wrong code against a challenge; at `max` wrong codes the
+    /// challenge ends (the user starts again with their password). Returns
+    /// whether it ended.
+    pub async fn record_challenge_failure(&self, token_hash: &str, max: i64) -> Result<bool> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE sign_in_challenges SET failures = failures + 1 WHERE id = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        let ended = sqlx::query("DELETE FROM sign_in_challenges WHERE id = $1 AND failures >= $2")
+            .bind(token_hash)
+            .bind(max)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        tx.commit().await?;
+        Ok(ended)
     }
 
     /// A live challenge, or `None` (unknown or expired).
@@ -74,14 +101,19 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Challenge>> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT user_id, next_path FROM sign_in_challenges WHERE id = $1 AND expires_at > $2",
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT user_id, next_path, failures FROM sign_in_challenges \
+             WHERE id = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(ts::to_db(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(user_id, next_path)| Challenge { user_id, next_path }))
+        Ok(row.map(|(user_id, next_path, failures)| Challenge {
+            user_id,
+            next_path,
+            failures,
+        }))
     }
 
     /// Stores a new session (by the hash of its token) with the audit row
@@ -110,10 +142,16 @@ impl Store {
         let now = ts::to_db(now);
         let mut tx = self.write().await?;
         if let Some(challenge) = challenge_hash {
-            sqlx::query("DELETE FROM sign_in_challenges WHERE id = $1")
+            // A challenge is used once: of two requests racing with it,
+            // only one finds it (the other's transaction is rolled back).
+            let consumed = sqlx::query("DELETE FROM sign_in_challenges WHERE id = $1")
                 .bind(challenge)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+            if consumed != 1 {
+                return Err(StoreError::NotFound);
+            }
         }
         sqlx::query(
             "INSERT INTO sessions (id, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
@@ -141,7 +179,7 @@ impl Store {
     ) -> Result<Option<SessionActor>> {
         let row: Option<ActorRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, o.id, o.name, o.kind, o.is_demo, \
-                    s.created_at, s.last_seen_at, u.active \
+                    s.created_at, s.last_seen_at, u.active, u.totp_secret \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              JOIN organisations o ON o.id = u.organisation_id WHERE s.id = $1",
         )
@@ -161,6 +199,7 @@ impl Store {
             created,
             seen,
             active,
+            totp_secret,
         ) = row;
         let created = ts::from_db(&created)?;
         let seen = ts::from_db(&seen)?;
@@ -191,6 +230,7 @@ impl Store {
                 .map_err(|_| StoreError::Corrupt("organisations.kind"))?,
             organisation_is_demo: is_demo != 0,
             session_started_at: created,
+            has_second_factor: totp_secret.is_some(),
         }))
     }
 

@@ -55,17 +55,28 @@ impl Store {
             for ((key, policy), state) in keys.iter().zip(&current) {
                 Self::put_key(&mut tx, key, &policy.after_failure(Some(state), now)).await?;
             }
-            // Forget series that are over, so the table stays small.
-            if let Some(window) = keys.iter().map(|(_, p)| p.window).max() {
-                sqlx::query(
-                    "DELETE FROM sign_in_throttle WHERE window_start < $1 \
-                     AND (locked_until IS NULL OR locked_until < $2)",
-                )
-                .bind(ts::to_db(now - window))
-                .bind(ts::to_db(now))
-                .execute(&mut *tx)
-                .await?;
-            }
+        }
+        tx.commit().await?;
+        // Forget series that are over, so the table stays small: each kind
+        // of key ("account:", "address:" …) after its own window, in a
+        // transaction of its own, so that it never waits on rows locked by
+        // another claim while holding this claim's locks.
+        let mut kinds: Vec<(&str, &ThrottlePolicy)> = keys
+            .iter()
+            .filter_map(|(key, policy)| key.find(':').map(|i| (&key[..=i], *policy)))
+            .collect();
+        kinds.dedup_by_key(|(kind, _)| *kind);
+        let mut tx = self.write().await?;
+        for (kind, policy) in kinds {
+            sqlx::query(
+                "DELETE FROM sign_in_throttle WHERE substr(key, 1, length($1)) = $1 \
+                 AND window_start < $2 AND (locked_until IS NULL OR locked_until < $3)",
+            )
+            .bind(kind)
+            .bind(ts::to_db(now - policy.window))
+            .bind(ts::to_db(now))
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(wait)

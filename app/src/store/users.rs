@@ -29,6 +29,8 @@ pub struct SecondFactor {
     pub secret: Option<String>,
     /// Being set up, not yet confirmed.
     pub pending: Option<String>,
+    /// The challenge or session (token hash) the pending secret was shown to.
+    pub pending_for: Option<String>,
     pub last_step: Option<i64>,
 }
 
@@ -52,6 +54,7 @@ type UserRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
     Option<i64>,
 );
 
@@ -66,6 +69,7 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
         password_hash,
         secret,
         pending,
+        pending_for,
         last_step,
     ) = row;
     Ok(UserCredentials {
@@ -84,6 +88,7 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
         second_factor: SecondFactor {
             secret,
             pending,
+            pending_for,
             last_step,
         },
     })
@@ -132,7 +137,7 @@ impl Store {
     pub async fn user_credentials(&self, username: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
-                    totp_secret, totp_pending, totp_last_step \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step \
              FROM users WHERE username = $1",
         )
         .bind(normalise_username(username))
@@ -148,7 +153,7 @@ impl Store {
     pub async fn user_credentials_by_id(&self, id: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
-                    totp_secret, totp_pending, totp_last_step \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step \
              FROM users WHERE id = $1",
         )
         .bind(id)
@@ -170,7 +175,7 @@ impl Store {
     pub async fn users_of(&self, organisation_id: &str) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
-                    totp_secret, totp_pending, totp_last_step \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step \
              FROM users WHERE organisation_id = $1 ORDER BY display_name, username",
         )
         .bind(organisation_id)
@@ -181,18 +186,24 @@ impl Store {
             .collect()
     }
 
-    /// Keeps (or forgets, with `None`) a second-factor secret being set up.
+    /// Keeps a second-factor secret being set up, for the one challenge or
+    /// session (`owner`, a token hash) it is shown to; it replaces any other.
     pub async fn set_pending_second_factor(
         &self,
         user_id: &str,
-        sealed: Option<&str>,
+        sealed: &str,
+        owner: &str,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
-            .bind(sealed)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE users SET totp_pending = $1, totp_pending_for = $2 \
+             WHERE id = $3 AND totp_secret IS NULL",
+        )
+        .bind(sealed)
+        .bind(owner)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -243,20 +254,24 @@ impl Store {
                     .bind(now)
             }
             UserChange::ClearSecondFactor { .. } => sqlx::query(
-                "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL, \
-                 updated_at = $1 WHERE id = $2",
+                "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_pending_for = NULL, \
+                 totp_last_step = NULL, updated_at = $1 WHERE id = $2",
             )
             .bind(now),
+            // Only the pending secret that was shown, and only once: a
+            // second confirmation (a replayed code, another tab) finds no row.
             UserChange::EnableSecondFactor {
                 sealed_secret,
                 step,
+                ..
             } => sqlx::query(
-                "UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2, \
-                 updated_at = $3 WHERE id = $4",
+                "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, \
+                 totp_pending_for = NULL, totp_last_step = $1, updated_at = $2 \
+                 WHERE totp_pending = $3 AND totp_secret IS NULL AND id = $4",
             )
-            .bind(*sealed_secret)
             .bind(*step)
-            .bind(now),
+            .bind(now)
+            .bind(*sealed_secret),
         }
         .bind(user_id);
         let done = update.execute(&mut *tx).await?;
@@ -266,7 +281,10 @@ impl Store {
         let end_sessions_but = match &change {
             UserChange::Active(false) => Some(""),
             UserChange::Password { keep_session, .. }
-            | UserChange::ClearSecondFactor { keep_session } => Some(keep_session.unwrap_or("")),
+            | UserChange::ClearSecondFactor { keep_session }
+            | UserChange::EnableSecondFactor { keep_session, .. } => {
+                Some(keep_session.unwrap_or(""))
+            }
             _ => None,
         };
         if let Some(keep) = end_sessions_but {
@@ -275,6 +293,31 @@ impl Store {
                 .bind(keep)
                 .execute(&mut *tx)
                 .await?;
+        }
+        // A sign-in half-way (password right, code not yet given) must
+        // not outlive a change to the account's security: it would finish
+        // with the old password, role or second factor.
+        if !matches!(
+            change,
+            UserChange::EnableSecondFactor { .. } | UserChange::Active(true)
+        ) {
+            sqlx::query("DELETE FROM sign_in_challenges WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // A secret being set up was shown to someone who knew the old
+        // password, or to a user now locked out: forget it.
+        if matches!(
+            change,
+            UserChange::Password { .. } | UserChange::Active(false)
+        ) {
+            sqlx::query(
+                "UPDATE users SET totp_pending = NULL, totp_pending_for = NULL WHERE id = $1",
+            )
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let UserChange::Password {
             clear_throttle: Some(key),
@@ -303,9 +346,11 @@ pub enum UserChange<'a> {
         keep_session: Option<&'a str>,
     },
     /// Turns a confirmed second factor on, from the step of its first code.
+    /// Ends the user's other sessions (all but `keep_session`).
     EnableSecondFactor {
         sealed_secret: &'a str,
         step: i64,
+        keep_session: Option<&'a str>,
     },
     Password {
         hash: &'a str,

@@ -2,8 +2,11 @@
 -- server's secret key (XChaCha20-Poly1305, bound to the user id), never in
 -- clear. Keep in step with ../sqlite/0004_second_factor.sql.
 ALTER TABLE users ADD COLUMN totp_secret TEXT;
--- A secret being set up, until the user confirms it with a first code.
+-- A secret being set up, until the user confirms it with a first code,
+-- shown only to the sign-in challenge or session it was made for (the
+-- SHA-256 of that token).
 ALTER TABLE users ADD COLUMN totp_pending TEXT;
+ALTER TABLE users ADD COLUMN totp_pending_for TEXT;
 -- The last time step accepted: a code is never accepted twice.
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
 
@@ -14,6 +17,8 @@ CREATE TABLE sign_in_challenges (
     user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     next_path   TEXT NOT NULL,
     created_at  TEXT NOT NULL,
-    expires_at  TEXT NOT NULL
+    expires_at  TEXT NOT NULL,
+    -- Wrong codes against this challenge; a few end it.
+    failures    BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX sign_in_challenges_expiry ON sign_in_challenges (expires_at);
