@@ -15,9 +15,13 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    // The page's language, settled here once for the request; the browser
+    // reads it back from <html lang> when it hydrates.
+    let locale = crate::i18n::use_locale();
+    provide_context(locale);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -38,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(crate::i18n::use_locale());
 
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Safeplan".to_string() } else { format!("{text} · Safeplan") }/>

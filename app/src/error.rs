@@ -37,7 +37,7 @@ pub enum AppError {
     #[error("please correct the highlighted fields")]
     Invalid(Vec<FieldError>),
     /// Too many attempts; try again after the given number of seconds.
-    #[error("too many attempts; please wait {} before trying again", wait_words(*.retry_after_secs))]
+    #[error("too many attempts; please wait {} before trying again", wait_words_en(*.retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     /// The request was refused (for example a cross-site form post).
     #[error("request refused")]
@@ -50,20 +50,53 @@ pub enum AppError {
     Network,
 }
 
-/// "45 seconds", "1 minute", "15 minutes".
-fn wait_words(secs: u64) -> String {
-    if secs < 90 {
-        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
+/// "45 seconds", "1 second", "15 minutes" (in English for the log).
+fn wait_words_en(secs: u64) -> String {
+    wait_words(crate::i18n::Locale::En, secs)
+}
+
+/// "45 seconds", "1 second", "15 minutes".
+fn wait_words(locale: crate::i18n::Locale, secs: u64) -> String {
+    use crate::i18n::{fill, text, K};
+    if secs == 1 {
+        text(locale, K::time_one_second).into()
+    } else if secs < 90 {
+        fill(locale, K::time_seconds, &[("n", &secs.to_string())])
     } else {
-        let mins = secs.div_ceil(60);
-        format!("{mins} minutes")
+        fill(
+            locale,
+            K::time_minutes,
+            &[("n", &secs.div_ceil(60).to_string())],
+        )
     }
 }
 
 impl AppError {
-    /// The message shown to the user.
+    /// The message shown to the user, in the page's language.
     pub fn user_message(&self) -> String {
-        self.to_string()
+        self.message_in(crate::i18n::use_locale())
+    }
+
+    /// The message in a given language.
+    pub fn message_in(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::{fill, text, K};
+        match self {
+            AppError::Unauthenticated => text(locale, K::error_please_sign_in).into(),
+            AppError::InvalidCredentials => text(locale, K::error_invalid_credentials).into(),
+            AppError::NotFound => text(locale, K::error_not_found).into(),
+            AppError::Conflict => text(locale, K::error_conflict).into(),
+            AppError::Invalid(_) => text(locale, K::error_invalid).into(),
+            AppError::RateLimited { retry_after_secs } => fill(
+                locale,
+                K::error_rate_limited,
+                &[("time", &wait_words(locale, *retry_after_secs))],
+            ),
+            AppError::Forbidden => text(locale, K::error_forbidden).into(),
+            AppError::Internal { reference } => {
+                fill(locale, K::error_internal, &[("reference", reference)])
+            }
+            AppError::Network => text(locale, K::error_network).into(),
+        }
     }
 
     /// A short code for the sign-in errors, carried in the sign-in page's
@@ -204,7 +237,7 @@ mod tests {
             AppError::RateLimited {
                 retry_after_secs: s,
             }
-            .user_message()
+            .message_in(crate::i18n::Locale::En)
         };
         assert_eq!(
             e(1),
@@ -217,6 +250,14 @@ mod tests {
         assert_eq!(
             e(900),
             "too many attempts; please wait 15 minutes before trying again"
+        );
+        let nl = AppError::RateLimited {
+            retry_after_secs: 30,
+        }
+        .message_in(crate::i18n::Locale::Nl);
+        assert_eq!(
+            nl,
+            "te veel pogingen; wacht 30 seconden voordat u het opnieuw probeert"
         );
     }
 

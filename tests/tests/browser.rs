@@ -81,7 +81,7 @@ async fn sign_in_and_out_with_wasm() {
     browser.submit_sign_in("carla", PASSWORD).await;
     let who = browser.text_of("#who").await;
     assert!(who.contains("Test counsellor"), "{who}");
-    browser.click("header form button").await;
+    browser.click("#sign-out button").await;
     assert_eq!(browser.text_of("main.auth h1").await, "Sign in");
     // The session is over on the server too.
     c.goto(&server.url("/")).await.unwrap();
@@ -178,7 +178,7 @@ async fn each_demo_role_sees_only_its_own_pages() {
                 .await
                 .is_err());
         }
-        browser.click("header form button").await;
+        browser.click("#sign-out button").await;
         browser.text_of("main.auth h1").await;
     }
     browser.close().await;
@@ -265,5 +265,50 @@ async fn a_deactivated_user_is_thrown_out() {
         .unwrap();
     browser.client.goto(&server.url("/account")).await.unwrap();
     assert_eq!(browser.text_of("main.auth h1").await, "Sign in");
+    browser.close().await;
+}
+
+/// The language switch reloads the page in Dutch, which hydrates like the
+/// English one; signed in, the whole interface follows, and back.
+#[tokio::test]
+async fn the_interface_switches_to_dutch_and_back() {
+    let db = TestDb::sqlite();
+    seed_counsellor(&db).await;
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&server.url("/login?next=/account"))
+        .await
+        .unwrap();
+    browser.wait_hydrated().await;
+    browser.click(".language-switch button[lang=nl]").await;
+    browser.text_of("html[lang=nl] main.auth h1").await;
+    browser.wait_hydrated().await;
+    assert_eq!(browser.text_of("main.auth h1").await, "Aanmelden");
+    // WASM works on the Dutch page: the password toggle speaks Dutch too.
+    browser.click("#toggle-password").await;
+    assert_eq!(browser.text_of("#toggle-password").await, "Verbergen");
+    browser.submit_sign_in("carla", "wrong password here").await;
+    assert_eq!(
+        browser.text_of("[role=alert]").await,
+        "ongeldige aanmeldgegevens"
+    );
+    browser.submit_sign_in("carla", PASSWORD).await;
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_url(&url::Url::parse(&server.url("/account")).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(browser.text_of("main h1").await, "Uw account");
+    assert!(browser.text_of("#who").await.contains("begeleider"));
+    browser.wait_hydrated().await;
+    browser
+        .click(".topbar .language-switch button[lang=en]")
+        .await;
+    browser.text_of("html[lang=en] main h1").await;
+    assert_eq!(browser.text_of("main h1").await, "Your account");
     browser.close().await;
 }

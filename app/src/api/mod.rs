@@ -9,6 +9,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod prefs;
 
 /// Who may call an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,4 +41,5 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/admin/reset_password", Access::SignedIn),
     ("/api/admin/reset_second_factor", Access::SignedIn),
     ("/api/audit/list_events", Access::SignedIn),
+    ("/api/prefs/set_language", Access::Public),
 ];

@@ -1,3 +1,4 @@
+use crate::i18n::{t, K};
 use leptos::prelude::*;
 
 /// A band across the top of every page of a demo organisation, so that
@@ -6,7 +7,7 @@ use leptos::prelude::*;
 pub fn DemoBanner() -> impl IntoView {
     view! {
         <div class="demo-banner" role="note">
-            "Demo organisation — sample data only. Do not enter real client information."
+            {t(K::demo_banner)}
         </div>
     }
 }

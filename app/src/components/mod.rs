@@ -3,6 +3,7 @@
 pub mod demo_banner;
 pub mod enrolment;
 pub mod hydration;
+pub mod language_switch;
 pub mod session_timer;
 pub mod sign_in_redirect;
 pub mod signed_in;

@@ -1,6 +1,7 @@
 use crate::api::auth::KeepAlive;
 use crate::domain::navigation::login_path;
 use crate::domain::session::{clock, session_notice, SessionNotice};
+use crate::i18n::{t, K};
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
@@ -52,11 +53,11 @@ pub fn SessionTimer(
             view! {
                 <div class="session-notice" role="alertdialog" aria-live="assertive" id="session-warning">
                     <p>
-                        "You will be signed out in " <strong>{clock(secs_left)}</strong>
-                        " because nothing has been saved for a while. Your typed work is kept on this device."
+                        {t(K::session_idle_before)} <strong>{clock(secs_left)}</strong>
+                        {t(K::session_idle_after)}
                     </p>
                     <button type="button" class="primary" on:click=move |_| { keep.dispatch(KeepAlive {}); }>
-                        "Stay signed in"
+                        {t(K::session_stay)}
                     </button>
                 </div>
             }
@@ -66,8 +67,8 @@ pub fn SessionTimer(
             view! {
                 <div class="session-notice" role="alert" id="session-warning">
                     <p>
-                        "For your security, this session ends in " <strong>{clock(secs_left)}</strong>
-                        ". Your typed work is kept on this device; sign in again to go on."
+                        {t(K::session_ends_before)} <strong>{clock(secs_left)}</strong>
+                        {t(K::session_ends_after)}
                     </p>
                 </div>
             }
@@ -76,8 +77,8 @@ pub fn SessionTimer(
         SessionNotice::Ended => Some(
             view! {
                 <div class="session-notice ended" role="alert" id="session-ended">
-                    <p>"Your session has ended. Your typed work is kept on this device."</p>
-                    <a class="button primary" href=sign_in_again.clone()>"Sign in again"</a>
+                    <p>{t(K::session_ended)}</p>
+                    <a class="button primary" href=sign_in_again.clone()>{t(K::session_sign_in_again)}</a>
                 </div>
             }
             .into_any(),

@@ -1,6 +1,7 @@
 use crate::api::auth::{me, MeView};
 use crate::components::sign_in_redirect::SignInRedirect;
 use crate::components::topbar::TopBar;
+use crate::i18n::{t, K};
 use leptos::prelude::*;
 
 /// A page for signed-in users: loads who is signed in, sends anonymous
@@ -14,7 +15,7 @@ where
 {
     let user = Resource::new(|| (), |_| me());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
             {
                 let path = path.clone();
                 let page = page.clone();

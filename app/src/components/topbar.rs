@@ -1,6 +1,8 @@
 use crate::api::auth::{Logout, MeView};
 use crate::components::demo_banner::DemoBanner;
+use crate::components::language_switch::LanguageSwitch;
 use crate::components::session_timer::SessionTimer;
+use crate::i18n::{role_key, t, K};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -12,21 +14,22 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
         {user.organisation_is_demo.then(|| view! { <DemoBanner/> })}
         <header class="topbar">
             <a class="brand" href="/">"Safeplan"</a>
-            <nav aria-label="Main">
-                <a href="/">"Start"</a>
-                <a href="/account">"Account"</a>
-                {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">"Users"</a> })}
+            <nav aria-label=t(K::nav_label)>
+                <a href="/">{t(K::nav_start)}</a>
+                <a href="/account">{t(K::nav_account)}</a>
+                {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">{t(K::nav_users)}</a> })}
                 {(user.role == crate::domain::Role::Supervisor)
-                    .then(|| view! { <a href="/audit">"Audit log"</a> })}
+                    .then(|| view! { <a href="/audit">{t(K::nav_audit)}</a> })}
             </nav>
             <span class="who" id="who">
-                {user.display_name.clone()} " · " {user.role.label()} " · "
+                {user.display_name.clone()} " · " {t(role_key(user.role))} " · "
                 {user.organisation_name.clone()}
             </span>
             // A plain form, also with WASM: signing out loads a fresh page,
             // so nothing of the session stays in the browser's memory.
-            <form method="post" action=Logout::url() class="inline">
-                <button type="submit" class="secondary">"Sign out"</button>
+            <LanguageSwitch here=here.clone()/>
+            <form method="post" action=Logout::url() class="inline" id="sign-out">
+                <button type="submit" class="secondary">{t(K::nav_sign_out)}</button>
             </form>
         </header>
         <SessionTimer idle_timeout_secs=user.idle_timeout_secs ends_at=chrono::DateTime::from_timestamp(user.session_ends_at, 0).unwrap_or_default() here/>

@@ -3,6 +3,7 @@ use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
 use crate::domain::password::MIN_CHARS;
 use crate::error::AppError;
+use crate::i18n::{role_key, t, tf, use_locale, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,7 +11,7 @@ use leptos_meta::Title;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     view! {
-        <Title text="Your account"/>
+        <Title text=t(K::account_title)/>
         <SignedIn path="/account" page=|user| view! { <Account user/> }/>
     }
 }
@@ -18,6 +19,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn Account(user: MeView) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
+    let locale = use_locale();
     let field_error = move |field: &'static str| {
         move || {
             match change.value().get() {
@@ -31,49 +33,48 @@ fn Account(user: MeView) -> impl IntoView {
     };
     let other_error = move || match change.value().get() {
         Some(Err(AppError::Invalid(_))) | Some(Ok(())) | None => None,
-        Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.user_message()}</p> }),
+        Some(Err(e)) => {
+            Some(view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> })
+        }
     };
     let done = move || {
         matches!(change.value().get(), Some(Ok(()))).then(|| {
             view! {
                 <p class="form-ok" role="status" id="password-changed">
-                    "Your password has been changed. Your other sessions have been signed out."
+                    {crate::i18n::text(locale, K::account_changed)}
                 </p>
             }
         })
     };
     view! {
         <main class="narrow">
-            <h1>"Your account"</h1>
+            <h1>{t(K::account_title)}</h1>
             <dl class="facts">
-                <dt>"Name"</dt>
+                <dt>{t(K::account_name)}</dt>
                 <dd>{user.display_name.clone()}</dd>
-                <dt>"Username"</dt>
+                <dt>{t(K::account_username)}</dt>
                 <dd>{user.username.clone()}</dd>
-                <dt>"Role"</dt>
-                <dd>{user.role.label()}</dd>
-                <dt>"Organisation"</dt>
+                <dt>{t(K::account_role)}</dt>
+                <dd>{t(role_key(user.role))}</dd>
+                <dt>{t(K::account_organisation)}</dt>
                 <dd>{user.organisation_name.clone()}</dd>
             </dl>
-            <h2>"Change your password"</h2>
-            <p class="hint">
-                "At least " {MIN_CHARS}
-                " characters. A few unrelated words together make a strong password that is easy to remember. Common and leaked passwords are refused."
-            </p>
+            <h2>{t(K::account_change_heading)}</h2>
+            <p class="hint">{tf(K::account_change_hint, &[("n", &MIN_CHARS.to_string())])}</p>
             <ActionForm action=change attr:class="stack" attr:id="password-form">
-                <label for="current">"Current password"</label>
+                <label for="current">{t(K::account_current)}</label>
                 <input id="current" name="current" type="password" autocomplete="current-password" required/>
                 {field_error("current")}
-                <label for="new">"New password"</label>
+                <label for="new">{t(K::account_new)}</label>
                 <input id="new" name="new" type="password" autocomplete="new-password" minlength=MIN_CHARS required/>
                 {field_error("new")}
-                <label for="repeat">"New password again"</label>
+                <label for="repeat">{t(K::account_repeat)}</label>
                 <input id="repeat" name="repeat" type="password" autocomplete="new-password" required/>
                 {field_error("repeat")}
                 {other_error}
                 {done}
                 <button type="submit" class="primary" disabled=move || change.pending().get()>
-                    "Change password"
+                    {t(K::account_change_submit)}
                 </button>
             </ActionForm>
             <TwoStep/>
@@ -85,6 +86,7 @@ fn Account(user: MeView) -> impl IntoView {
 #[component]
 fn TwoStep() -> impl IntoView {
     let disable = ServerAction::<SecondFactorDisable>::new();
+    let locale = use_locale();
     let status =
         Resource::new_blocking(move || disable.version().get(), |_| second_factor_status());
     let query = leptos_router::hooks::use_query_map();
@@ -92,43 +94,39 @@ fn TwoStep() -> impl IntoView {
     let error = move || {
         match disable.value().get() {
             Some(Err(AppError::Invalid(fields))) => fields.into_iter().next().map(|f| f.message),
-            Some(Err(e)) => Some(e.user_message()),
+            Some(Err(e)) => Some(e.message_in(locale)),
             _ => None,
         }
         .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };
     view! {
-        <h2>"Two-step sign-in"</h2>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <h2>{t(K::account_two_step_heading)}</h2>
+        <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
             {move || Suspend::new(async move {
                 match status.await {
                     Ok(s) if s.enabled => view! {
                         {just_on().then(|| view! {
-                            <p class="form-ok" role="status">"Two-step sign-in is now on."</p>
+                            <p class="form-ok" role="status">{crate::i18n::text(locale, K::account_two_step_now_on)}</p>
                         })}
-                        <p id="two-step-state">"On: each sign-in asks for a code from your authenticator app."</p>
+                        <p id="two-step-state">{crate::i18n::text(locale, K::account_two_step_on)}</p>
                         {if s.mandatory {
-                            view! { <p class="hint">"Your organisation requires it for your role."</p> }.into_any()
+                            view! { <p class="hint">{crate::i18n::text(locale, K::account_two_step_required)}</p> }.into_any()
                         } else {
                             view! {
                                 <ActionForm action=disable attr:class="stack" attr:id="two-step-off">
-                                    <label for="off-password">"Your password, to turn it off"</label>
+                                    <label for="off-password">{crate::i18n::text(locale, K::account_off_password)}</label>
                                     <input id="off-password" name="password" type="password" autocomplete="current-password" required/>
                                     {error}
-                                    <button type="submit" class="secondary">"Turn off two-step sign-in"</button>
+                                    <button type="submit" class="secondary">{crate::i18n::text(locale, K::account_turn_off)}</button>
                                 </ActionForm>
                             }.into_any()
                         }}
                     }.into_any(),
                     Ok(s) => view! {
                         <p id="two-step-state">
-                            {if s.mandatory {
-                                "Off. Your organisation requires it for your role: you will set it up at your next sign-in, or now."
-                            } else {
-                                "Off. With it, a stolen password alone no longer opens your account."
-                            }}
+                            {crate::i18n::text(locale, if s.mandatory { K::account_off_but_required } else { K::account_off })}
                         </p>
-                        <p><a class="button secondary" href="/account/two-step" id="two-step-setup">"Set up two-step sign-in"</a></p>
+                        <p><a class="button secondary" href="/account/two-step" id="two-step-setup">{crate::i18n::text(locale, K::account_set_up)}</a></p>
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message()}</p> }.into_any(),
                 }

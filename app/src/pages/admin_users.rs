@@ -5,6 +5,7 @@ use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
 use crate::domain::{OrgKind, Role};
 use crate::error::AppError;
+use crate::i18n::{role_key, t, tf, use_locale, K};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +14,7 @@ use leptos_meta::Title;
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     view! {
-        <Title text="Users"/>
+        <Title text=t(K::admin_title)/>
         <SignedIn
             path="/admin/users"
             page=|user| {
@@ -35,8 +36,8 @@ fn roles_for(kind: OrgKind) -> Vec<Role> {
         .collect()
 }
 
-/// The message of a failed action, for everything but field errors.
-fn problem(result: Option<Result<(), AppError>>) -> Option<String> {
+/// The message of a failed action.
+fn problem(locale: crate::i18n::Locale, result: Option<Result<(), AppError>>) -> Option<String> {
     match result? {
         Ok(()) => None,
         Err(AppError::Invalid(fields)) => Some(
@@ -46,7 +47,7 @@ fn problem(result: Option<Result<(), AppError>>) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        Err(e) => Some(e.user_message()),
+        Err(e) => Some(e.message_in(locale)),
     }
 }
 
@@ -70,6 +71,7 @@ fn Users(user: MeView) -> impl IntoView {
         |_| list_users(),
     );
     let kind = user.organisation_kind;
+    let locale = use_locale();
     let message = move || {
         [
             create.value().get(),
@@ -79,38 +81,38 @@ fn Users(user: MeView) -> impl IntoView {
             reset_two_step.value().get(),
         ]
         .into_iter()
-        .find_map(problem)
+        .find_map(|r| problem(locale, r))
         .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };
     view! {
         <main class="wide">
-            <h1>"Users of " {user.organisation_name.clone()}</h1>
+            <h1>{tf(K::admin_heading, &[("organisation", &user.organisation_name)])}</h1>
             {message}
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
                         Ok(rows) => view! { <UserTable rows kind set_active set_role reset reset_two_step/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.user_message()}</p> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
-            <h2>"Add a user"</h2>
+            <h2>{t(K::admin_add_heading)}</h2>
             <ActionForm action=create attr:class="stack narrow-form" attr:id="create-user">
-                <label for="new-username">"Username"</label>
+                <label for="new-username">{t(K::admin_username)}</label>
                 <input id="new-username" name="username" autocomplete="off" required/>
-                <label for="new-display-name">"Name shown to colleagues"</label>
+                <label for="new-display-name">{t(K::admin_display_name)}</label>
                 <input id="new-display-name" name="display_name" autocomplete="off" required/>
-                <label for="new-role">"Role"</label>
+                <label for="new-role">{t(K::admin_role)}</label>
                 <select id="new-role" name="role">
                     {roles_for(kind)
                         .into_iter()
-                        .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                        .map(|r| view! { <option value=r.as_str()>{t(role_key(r))}</option> })
                         .collect_view()}
                 </select>
-                <label for="new-password">"First password"</label>
+                <label for="new-password">{t(K::admin_first_password)}</label>
                 <input id="new-password" name="password" type="password" autocomplete="new-password" required/>
-                <p class="hint">"Tell it to the person in person or by phone, never by e-mail; they can change it on their account page."</p>
-                <button type="submit" class="primary">"Add user"</button>
+                <p class="hint">{t(K::admin_first_password_hint)}</p>
+                <button type="submit" class="primary">{t(K::admin_add_submit)}</button>
             </ActionForm>
         </main>
     }
@@ -129,12 +131,12 @@ fn UserTable(
         <table class="users" id="users">
             <thead>
                 <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Username"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Password"</th>
-                    <th scope="col">"Two-step sign-in"</th>
+                    <th scope="col">{t(K::admin_name)}</th>
+                    <th scope="col">{t(K::admin_username)}</th>
+                    <th scope="col">{t(K::admin_role)}</th>
+                    <th scope="col">{t(K::admin_status)}</th>
+                    <th scope="col">{t(K::admin_password)}</th>
+                    <th scope="col">{t(K::admin_two_step)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -152,30 +154,30 @@ fn UserTable(
                                 <td>
                                     <ActionForm action=set_role attr:class="inline">
                                         <input type="hidden" name="user_id" value=id_role/>
-                                        <select name="role" aria-label="Role">
+                                        <select name="role" aria-label=t(K::admin_role)>
                                             {roles_for(kind)
                                                 .into_iter()
-                                                .map(|r| view! { <option value=r.as_str() selected=r == current>{r.label()}</option> })
+                                                .map(|r| view! { <option value=r.as_str() selected=r == current>{t(role_key(r))}</option> })
                                                 .collect_view()}
                                         </select>
-                                        <button type="submit" class="secondary small">"Save"</button>
+                                        <button type="submit" class="secondary small">{t(K::admin_save)}</button>
                                     </ActionForm>
                                 </td>
                                 <td>
                                     <ActionForm action=set_active attr:class="inline">
                                         <input type="hidden" name="user_id" value=id_active/>
                                         <input type="hidden" name="active" value=(!u.active).to_string()/>
-                                        <span class="status">{if u.active { "active" } else { "deactivated" }}</span>
+                                        <span class="status">{if u.active { t(K::admin_active) } else { t(K::admin_deactivated) }}</span>
                                         <button type="submit" class="secondary small">
-                                            {if u.active { "Deactivate" } else { "Reactivate" }}
+                                            {if u.active { t(K::admin_deactivate) } else { t(K::admin_reactivate) }}
                                         </button>
                                     </ActionForm>
                                 </td>
                                 <td>
                                     <ActionForm action=reset attr:class="inline">
                                         <input type="hidden" name="user_id" value=id_reset/>
-                                        <input name="password" type="password" autocomplete="new-password" aria-label="New password" placeholder="new password" required/>
-                                        <button type="submit" class="secondary small">"Reset"</button>
+                                        <input name="password" type="password" autocomplete="new-password" aria-label=t(K::admin_new_password) placeholder=t(K::admin_new_password_placeholder) required/>
+                                        <button type="submit" class="secondary small">{t(K::admin_reset)}</button>
                                     </ActionForm>
                                 </td>
                                 <td>
@@ -183,12 +185,12 @@ fn UserTable(
                                         view! {
                                             <ActionForm action=reset_two_step attr:class="inline">
                                                 <input type="hidden" name="user_id" value=id_two_step/>
-                                                <span class="status">"on"</span>
-                                                <button type="submit" class="secondary small" title="For a lost phone: the user sets it up again">"Turn off"</button>
+                                                <span class="status">{t(K::admin_on)}</span>
+                                                <button type="submit" class="secondary small" title=t(K::admin_turn_off_hint)>{t(K::admin_turn_off)}</button>
                                             </ActionForm>
                                         }.into_any()
                                     } else {
-                                        view! { <span class="status">"off"</span> }.into_any()
+                                        view! { <span class="status">{t(K::admin_off)}</span> }.into_any()
                                     }}
                                 </td>
                             </tr>

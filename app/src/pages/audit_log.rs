@@ -2,6 +2,7 @@ use crate::api::audit::{list_events, AuditView};
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
 use crate::domain::Role;
+use crate::i18n::{role_key, t, tf, use_locale, K};
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     view! {
-        <Title text="Audit log"/>
+        <Title text=t(K::audit_title)/>
         <SignedIn
             path="/audit"
             page=|user| {
@@ -27,18 +28,19 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
-const ACTIONS: [(&str, &str); 5] = [
-    ("", "all actions"),
-    ("auth.", "sign-in and sign-out"),
-    ("user.", "user administration and passwords"),
-    ("audit.", "reading this log"),
-    ("case.", "case data"),
+const ACTIONS: [(&str, K); 5] = [
+    ("", K::audit_all_actions),
+    ("auth.", K::audit_sign_ins),
+    ("user.", K::audit_user_admin),
+    ("audit.", K::audit_reading_log),
+    ("case.", K::audit_case_data),
 ];
 
 #[component]
 fn AuditLog(user: MeView) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.read().get(k).unwrap_or_default();
+    let locale = use_locale();
     let events = Resource::new(
         move || {
             (
@@ -56,13 +58,13 @@ fn AuditLog(user: MeView) -> impl IntoView {
     );
     view! {
         <main class="wide">
-            <h1>"Audit log of " {user.organisation_name.clone()}</h1>
-            <p class="hint">"Every sign-in, change and read is recorded here, newest first. People are named only to you."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h1>{tf(K::audit_heading, &[("organisation", &user.organisation_name)])}</h1>
+            <p class="hint">{t(K::audit_hint)}</p>
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match events.await {
                         Ok(view) => view! { <Filters view=view.clone() q/> <Events view/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.user_message()}</p> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -80,9 +82,9 @@ fn Filters(
     view! {
         <form method="get" action="/audit" class="filters" id="audit-filters">
             <label>
-                "Person"
+                {t(K::audit_person)}
                 <select name="user">
-                    <option value="">"everyone"</option>
+                    <option value="">{t(K::audit_everyone)}</option>
                     {view
                         .users
                         .into_iter()
@@ -94,18 +96,18 @@ fn Filters(
                 </select>
             </label>
             <label>
-                "Action"
+                {t(K::audit_action)}
                 <select name="action">
                     {ACTIONS
                         .into_iter()
-                        .map(|(value, label)| view! { <option value=value selected=value == selected_action>{label}</option> })
+                        .map(|(value, label)| view! { <option value=value selected=value == selected_action>{t(label)}</option> })
                         .collect_view()}
                 </select>
             </label>
-            <label>"Case code" <input name="case" value=q("case") size="10"/></label>
-            <label>"From" <input name="from" type="date" value=q("from")/></label>
-            <label>"Until" <input name="until" type="date" value=q("until")/></label>
-            <button type="submit" class="secondary">"Show"</button>
+            <label>{t(K::audit_case_code)} <input name="case" value=q("case") size="10"/></label>
+            <label>{t(K::audit_from)} <input name="from" type="date" value=q("from")/></label>
+            <label>{t(K::audit_until)} <input name="until" type="date" value=q("until")/></label>
+            <button type="submit" class="secondary">{t(K::audit_show)}</button>
         </form>
     }
 }
@@ -130,15 +132,15 @@ fn Events(view: AuditView) -> impl IntoView {
     };
     let empty = view.rows.is_empty();
     view! {
-        {empty.then(|| view! { <p id="audit-empty">"Nothing recorded for these filters."</p> })}
+        {empty.then(|| view! { <p id="audit-empty">{t(K::audit_empty)}</p> })}
         <table class="users audit" id="audit">
             <thead>
                 <tr>
-                    <th scope="col">"When (UTC)"</th>
-                    <th scope="col">"Who"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"About"</th>
-                    <th scope="col">"Outcome"</th>
+                    <th scope="col">{t(K::audit_when)}</th>
+                    <th scope="col">{t(K::audit_who)}</th>
+                    <th scope="col">{t(K::audit_action)}</th>
+                    <th scope="col">{t(K::audit_about)}</th>
+                    <th scope="col">{t(K::audit_outcome)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -146,8 +148,13 @@ fn Events(view: AuditView) -> impl IntoView {
                     .rows
                     .into_iter()
                     .map(|r| {
+                        let role_name = |role: &str| {
+                            role.parse::<crate::domain::Role>()
+                                .map(|r| t(role_key(r)).to_string())
+                                .unwrap_or_else(|_| role.replace('_', " "))
+                        };
                         let who = match (r.actor, r.role) {
-                            (Some(a), Some(role)) => format!("{a} ({})", role.replace('_', " ")),
+                            (Some(a), Some(role)) => format!("{a} ({})", role_name(&role)),
                             (Some(a), None) => a,
                             _ => "—".into(),
                         };
@@ -164,17 +171,17 @@ fn Events(view: AuditView) -> impl IntoView {
                                 <td>{who}</td>
                                 <td>{r.action}</td>
                                 <td>{case}</td>
-                                <td>{r.outcome}</td>
+                                <td>{outcome_text(&r.outcome)}</td>
                             </tr>
                         }
                     })
                     .collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Pages">
-            {(page > 0).then(|| view! { <a href=link(page - 1) rel="prev">"← Newer"</a> })}
-            <span>"Page " {page + 1}</span>
-            {view.has_more.then(|| view! { <a href=link(page + 1) rel="next" id="older">"Older →"</a> })}
+        <nav class="pager" aria-label=t(K::audit_pages)>
+            {(page > 0).then(|| view! { <a href=link(page - 1) rel="prev">{t(K::audit_newer)}</a> })}
+            <span>{tf(K::audit_page, &[("n", &(page + 1).to_string())])}</span>
+            {view.has_more.then(|| view! { <a href=link(page + 1) rel="next" id="older">{t(K::audit_older)}</a> })}
         </nav>
     }
 }
@@ -204,4 +211,14 @@ fn encode(v: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// An audit outcome in the page's language.
+fn outcome_text(outcome: &str) -> String {
+    match outcome {
+        "allowed" => t(K::outcome_allowed).into(),
+        "denied" => t(K::outcome_denied).into(),
+        "failed" => t(K::outcome_failed).into(),
+        other => other.into(),
+    }
 }

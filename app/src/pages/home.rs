@@ -1,5 +1,6 @@
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
+use crate::i18n::{org_kind_key, role_key, t, tf, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -7,21 +8,25 @@ use leptos_meta::Title;
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="Start"/>
+        <Title text=t(K::home_title)/>
         <SignedIn path="/" page=|user| view! { <Start user/> }/>
     }
 }
 
 #[component]
 fn Start(user: MeView) -> impl IntoView {
+    let signed_in_as = tf(
+        K::home_signed_in_as,
+        &[
+            ("role", t(role_key(user.role))),
+            ("organisation", &user.organisation_name),
+            ("kind", t(org_kind_key(user.organisation_kind))),
+        ],
+    );
     view! {
         <main class="narrow">
-            <h1>"Welcome, " {user.display_name.clone()}</h1>
-            <p>
-                "You are signed in as " <strong>{user.role.label()}</strong> " at "
-                <strong>{user.organisation_name.clone()}</strong> " ("
-                {user.organisation_kind.label()} ")."
-            </p>
+            <h1>{tf(K::home_welcome, &[("name", &user.display_name)])}</h1>
+            <p>{signed_in_as}</p>
         </main>
     }
 }

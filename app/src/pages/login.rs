@@ -1,5 +1,8 @@
 use crate::api::auth::Login;
+use crate::components::language_switch::LanguageSwitch;
+use crate::domain::navigation::login_path;
 use crate::error::AppError;
+use crate::i18n::{t, use_locale, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,6 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let (show_password, set_show_password) = signal(false);
     let username = RwSignal::new(String::new());
+    let locale = use_locale();
 
     #[cfg(feature = "hydrate")]
     {
@@ -47,25 +51,28 @@ pub fn LoginPage() -> impl IntoView {
         e.map(|e| {
             let text = match e {
                 AppError::Unauthenticated => {
-                    "The sign-in took too long and has expired. Please sign in again.".to_string()
+                    crate::i18n::text(locale, K::login_expired).to_string()
                 }
-                e => e.user_message(),
+                e => e.message_in(locale),
             };
             view! { <p class="form-error" role="alert">{text}</p> }
         })
     };
 
+    let (show, hide) = (t(K::login_show), t(K::login_hide));
+    let (submit, submitting) = (t(K::login_submit), t(K::login_submitting));
     view! {
-        <Title text="Sign in"/>
+        <Title text=t(K::login_title)/>
         <main class="auth">
             <header class="auth-header">
                 <p class="brand">"Safeplan"</p>
-                <h1>"Sign in"</h1>
-                <p class="lede">"Voluntary-return counselling and safe return planning."</p>
+                <h1>{t(K::login_title)}</h1>
+                <p class="lede">{t(K::app_tagline)}</p>
+                <LanguageSwitch here=login_path(&next())/>
             </header>
             <ActionForm action=login attr:class="stack" attr:id="login-form">
                 <input type="hidden" name="next" value=next/>
-                <label for="username">"Username"</label>
+                <label for="username">{t(K::login_username)}</label>
                 <input
                     id="username"
                     name="username"
@@ -76,7 +83,7 @@ pub fn LoginPage() -> impl IntoView {
                     prop:value=move || username.get()
                     on:input=on_username
                 />
-                <label for="password">"Password"</label>
+                <label for="password">{t(K::login_password)}</label>
                 <div class="password-row">
                     <input
                         id="password"
@@ -93,16 +100,16 @@ pub fn LoginPage() -> impl IntoView {
                         aria-pressed=move || show_password.get().to_string()
                         on:click=move |_| set_show_password.update(|s| *s = !*s)
                     >
-                        {move || if show_password.get() { "Hide" } else { "Show" }}
+                        {move || if show_password.get() { hide } else { show }}
                     </button>
                 </div>
                 {error}
                 <button type="submit" class="primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if login.pending().get() { submitting } else { submit }}
                 </button>
             </ActionForm>
             <p class="fine-print">
-                "Forgot your password? Ask the administrator of your organisation to reset it."
+                {t(K::login_forgot)}
             </p>
         </main>
     }

@@ -1,3 +1,4 @@
+use crate::i18n::{t, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,11 +9,11 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Not found"/>
+        <Title text=t(K::not_found_title)/>
         <main class="narrow">
-            <h1>"Page not found"</h1>
-            <p>"This page does not exist, or you may not see it."</p>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1>{t(K::not_found_heading)}</h1>
+            <p>{t(K::not_found_text)}</p>
+            <p><a href="/">{t(K::not_found_home)}</a></p>
         </main>
     }
 }

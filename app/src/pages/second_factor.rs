@@ -2,6 +2,7 @@ use crate::api::auth::{challenge, SecondFactor};
 use crate::components::enrolment::EnrolmentSteps;
 use crate::domain::navigation::login_path;
 use crate::error::AppError;
+use crate::i18n::{t, use_locale, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,21 +15,21 @@ pub fn SecondFactorPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let state = Resource::new_blocking(|| (), |_| challenge());
     view! {
-        <Title text="Sign in: code"/>
+        <Title text=t(K::code_title)/>
         <main class="auth">
             <header class="auth-header">
                 <p class="brand">"Safeplan"</p>
-                <h1>"Two-step sign-in"</h1>
+                <h1>{t(K::code_heading)}</h1>
             </header>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match state.await {
                         Ok(view) => view! { <CodeForm enrolment=view.enrolment next=next()/> }.into_any(),
                         Err(_) => view! {
                             <p class="form-error" role="alert" id="challenge-expired">
-                                "This sign-in has ended: it expired after five minutes, three wrong codes were entered, or the account changed. Please start again."
+                                {t(K::code_ended)}
                             </p>
-                            <p><a class="button primary" href=login_path(&next())>"Sign in again"</a></p>
+                            <p><a class="button primary" href=login_path(&next())>{t(K::session_sign_in_again)}</a></p>
                         }.into_any(),
                     }
                 })}
@@ -42,6 +43,7 @@ fn CodeForm(enrolment: Option<crate::api::auth::Enrolment>, next: String) -> imp
     let verify = ServerAction::<SecondFactor>::new();
     let query = use_query_map();
     let setting_up = enrolment.is_some();
+    let locale = use_locale();
     let error = move || {
         let e = match verify.value().get() {
             Some(result) => result.err(),
@@ -53,10 +55,10 @@ fn CodeForm(enrolment: Option<crate::api::auth::Enrolment>, next: String) -> imp
         e.map(|e| {
             let text = match e {
                 AppError::InvalidCredentials => {
-                    "This code is not right. Enter the code your app shows now; codes change every 30 seconds."
-                        .to_string()
+                    crate::i18n::text(locale, K::code_wrong).to_string()
                 }
-                e => e.user_message(),
+                AppError::Unauthenticated => crate::i18n::text(locale, K::code_ended).to_string(),
+                e => e.message_in(locale),
             };
             view! { <p class="form-error" role="alert">{text}</p> }
         })
@@ -64,19 +66,17 @@ fn CodeForm(enrolment: Option<crate::api::auth::Enrolment>, next: String) -> imp
     view! {
         {if setting_up {
             view! {
-                <p class="lede">
-                    "Your organisation asks you to confirm each sign-in with a code from an app on your phone. Set it up once:"
-                </p>
+                <p class="lede">{t(K::code_set_up_lede)}</p>
             }
                 .into_any()
         } else {
-            view! { <p class="lede">"Enter the six-digit code that your authenticator app shows for Safeplan."</p> }
+            view! { <p class="lede">{t(K::code_lede)}</p> }
                 .into_any()
         }}
         {enrolment.map(|e| view! { <EnrolmentSteps enrolment=e/> })}
         <ActionForm action=verify attr:class="stack" attr:id="code-form">
             <input type="hidden" name="next" value=next/>
-            <label for="code">"Code"</label>
+            <label for="code">{t(K::code_label)}</label>
             <input
                 id="code"
                 name="code"
@@ -89,11 +89,11 @@ fn CodeForm(enrolment: Option<crate::api::auth::Enrolment>, next: String) -> imp
             />
             {error}
             <button type="submit" class="primary" disabled=move || verify.pending().get()>
-                {if setting_up { "Confirm and sign in" } else { "Sign in" }}
+                {if setting_up { t(K::code_submit_set_up) } else { t(K::code_submit) }}
             </button>
         </ActionForm>
         <p class="fine-print">
-            "Lost your phone? Ask the administrator of your organisation to turn two-step sign-in off for you."
+            {t(K::code_lost_phone)}
         </p>
     }
 }

@@ -2,6 +2,7 @@ use crate::api::account::{second_factor_setup, SecondFactorConfirm};
 use crate::components::enrolment::EnrolmentSteps;
 use crate::components::signed_in::SignedIn;
 use crate::error::AppError;
+use crate::i18n::{t, use_locale, K};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ use leptos_meta::Title;
 #[component]
 pub fn SecondFactorSetupPage() -> impl IntoView {
     view! {
-        <Title text="Two-step sign-in"/>
+        <Title text=t(K::two_step_title)/>
         <SignedIn path="/account/two-step" page=|_| view! { <Setup/> }/>
     }
 }
@@ -18,45 +19,44 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
 fn Setup() -> impl IntoView {
     let setup = Resource::new_blocking(|| (), |_| second_factor_setup());
     let confirm = ServerAction::<SecondFactorConfirm>::new();
+    let locale = use_locale();
     let error = move || {
         match confirm.value().get() {
             Some(Err(AppError::Invalid(fields))) => fields.into_iter().next().map(|f| f.message),
-            Some(Err(e)) => Some(e.user_message()),
+            Some(Err(e)) => Some(e.message_in(locale)),
             _ => None,
         }
         .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };
     view! {
         <main class="narrow">
-            <h1>"Two-step sign-in"</h1>
-            <p class="lede">
-                "With two-step sign-in, a stolen password alone no longer opens your account: each sign-in also asks for a code from your phone."
-            </p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h1>{t(K::two_step_title)}</h1>
+            <p class="lede">{t(K::two_step_lede)}</p>
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match setup.await {
                         Ok(Some(enrolment)) => view! {
                             <EnrolmentSteps enrolment/>
                             <ActionForm action=confirm attr:class="stack" attr:id="confirm-form">
-                                <label for="confirm-password">"Your password"</label>
+                                <label for="confirm-password">{t(K::two_step_your_password)}</label>
                                 <input id="confirm-password" name="password" type="password" autocomplete="current-password" required/>
-                                <label for="code">"Code"</label>
+                                <label for="code">{t(K::code_label)}</label>
                                 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
                                     pattern="[0-9 ]{6,7}" maxlength="7" required/>
                                 {error}
                                 <button type="submit" class="primary" disabled=move || confirm.pending().get()>
-                                    "Turn on two-step sign-in"
+                                    {t(K::two_step_turn_on)}
                                 </button>
                             </ActionForm>
                         }.into_any(),
                         Ok(None) => view! {
-                            <p class="form-ok" role="status">"Two-step sign-in is on for your account."</p>
+                            <p class="form-ok" role="status">{t(K::two_step_already_on)}</p>
                         }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.user_message()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
-            <p><a href="/account">"Back to your account"</a></p>
+            <p><a href="/account">{t(K::two_step_back)}</a></p>
         </main>
     }
 }

@@ -5,6 +5,7 @@ use super::password::validate_new;
 use super::state::{app_state, AppState};
 use crate::domain::throttle;
 use crate::error::{AppError, FieldError};
+use crate::i18n::{t, K};
 use crate::store::{AuditOutcome, NewAuditEvent, SessionActor, UserChange};
 use chrono::Utc;
 
@@ -22,11 +23,14 @@ pub async fn change_own_password(
     if new != repeat {
         return Err(respond_with(field_error(
             "repeat",
-            "the two new passwords differ",
+            t(K::field_passwords_differ),
         )));
     }
     if let Err(problem) = validate_new(&new, &actor.username) {
-        return Err(respond_with(field_error("new", problem.to_string())));
+        return Err(respond_with(field_error(
+            "new",
+            crate::i18n::password_problem(problem),
+        )));
     }
     let hash = state.hasher.hash(new).await.map_err(AppError::internal)?;
     let audit = NewAuditEvent::new("user.password.change", AuditOutcome::Allowed).by(
@@ -95,7 +99,7 @@ pub(crate) async fn verify_own_password(
             .map_err(AppError::internal)?;
         return Err(respond_with(field_error(
             "current",
-            "this is not your current password",
+            t(K::field_not_current_password),
         )));
     }
     state

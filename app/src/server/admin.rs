@@ -6,6 +6,7 @@ use super::state::app_state;
 use crate::domain::policy::{org_access, Actor, OrgAction};
 use crate::domain::Role;
 use crate::error::{AppError, FieldError};
+use crate::i18n::{t, K};
 use crate::store::{AuditOutcome, NewAuditEvent, SessionActor, StoreError, User, UserChange};
 
 fn policy_actor(a: &SessionActor) -> Actor {
@@ -85,14 +86,21 @@ pub async fn list_users() -> Result<Vec<User>, AppError> {
 }
 
 fn parse_role(actor: &SessionActor, role: &str) -> Result<Role, AppError> {
-    let role: Role = role.parse().map_err(|_| invalid("role", "choose a role"))?;
+    let role: Role = role
+        .parse()
+        .map_err(|_| invalid("role", t(K::field_choose_role)))?;
     if !role.allowed_in(actor.organisation_kind) {
         return Err(invalid(
             "role",
-            format!(
-                "a {} cannot belong to a {}",
-                role.label(),
-                actor.organisation_kind.label()
+            crate::i18n::tf(
+                K::field_role_not_allowed,
+                &[
+                    ("role", t(crate::i18n::role_key(role))),
+                    (
+                        "kind",
+                        t(crate::i18n::org_kind_key(actor.organisation_kind)),
+                    ),
+                ],
             ),
         ));
     }
@@ -117,13 +125,13 @@ pub async fn create_user(
     {
         problems.push(FieldError {
             field: "username".into(),
-            message: "1 to 64 characters, no spaces".into(),
+            message: t(K::field_username_rule).into(),
         });
     }
     if display_name.trim().is_empty() || display_name.chars().count() > 120 {
         problems.push(FieldError {
             field: "display_name".into(),
-            message: "enter a name of up to 120 characters".into(),
+            message: t(K::field_display_name_rule).into(),
         });
     }
     let role = match parse_role(&actor, &role) {
@@ -137,7 +145,7 @@ pub async fn create_user(
     if let Err(p) = validate_new(&password, &username) {
         problems.push(FieldError {
             field: "password".into(),
-            message: p.to_string(),
+            message: crate::i18n::password_problem(p),
         });
     }
     let (Some(role), true) = (role, problems.is_empty()) else {
@@ -164,7 +172,7 @@ pub async fn create_user(
             tracing::info!(user.id = %user.id, by = %actor.user_id, role = %role, "user created");
             Ok(user)
         }
-        Err(StoreError::Taken(_)) => Err(invalid("username", "this username is taken")),
+        Err(StoreError::Taken(_)) => Err(invalid("username", t(K::field_username_taken))),
         Err(e) => Err(AppError::internal(e)),
     }
 }
@@ -217,7 +225,7 @@ pub async fn set_active(user_id: String, active: bool) -> Result<(), AppError> {
     let actor = admin(action).await?;
     let user = own_user(&actor, &user_id, action).await?;
     if user.id == actor.user_id && !active {
-        let err = invalid("user", "you cannot deactivate yourself; ask another admin");
+        let err = invalid("user", t(K::field_no_self_deactivate));
         return refuse(&actor, action, &user, err).await;
     }
     apply(&actor, action, &user, UserChange::Active(active)).await
@@ -232,10 +240,7 @@ pub async fn set_role(user_id: String, role: String) -> Result<(), AppError> {
         Err(err) => return refuse(&actor, action, &user, err).await,
     };
     if user.id == actor.user_id && role != Role::Admin {
-        let err = invalid(
-            "role",
-            "you cannot remove your own admin role; ask another admin",
-        );
+        let err = invalid("role", t(K::field_no_self_demote));
         return refuse(&actor, action, &user, err).await;
     }
     apply(&actor, action, &user, UserChange::Role(role)).await
@@ -249,11 +254,11 @@ pub async fn reset_password(user_id: String, password: String) -> Result<(), App
     let actor = admin(action).await?;
     let user = own_user(&actor, &user_id, action).await?;
     if user.id == actor.user_id {
-        let err = invalid("password", "change your own password on your account page");
+        let err = invalid("password", t(K::field_own_password_on_account));
         return refuse(&actor, action, &user, err).await;
     }
     if let Err(p) = validate_new(&password, &user.username) {
-        return Err(invalid("password", p.to_string()));
+        return Err(invalid("password", crate::i18n::password_problem(p)));
     }
     let state = app_state()?;
     let hash = state
@@ -281,10 +286,7 @@ pub async fn reset_second_factor(user_id: String) -> Result<(), AppError> {
     let actor = admin(action).await?;
     let user = own_user(&actor, &user_id, action).await?;
     if user.id == actor.user_id {
-        let err = invalid(
-            "user",
-            "turn your own two-step sign-in off on your account page",
-        );
+        let err = invalid("user", t(K::field_own_two_step_on_account));
         return refuse(&actor, action, &user, err).await;
     }
     apply(

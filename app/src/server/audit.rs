@@ -4,6 +4,7 @@ use super::auth::{current_session, respond_with};
 use super::state::app_state;
 use crate::domain::policy::{org_access, Actor, OrgAction};
 use crate::error::{AppError, FieldError};
+use crate::i18n::{t, K};
 use crate::store::{AuditOutcome, AuditPage, AuditQuery, NewAuditEvent, User};
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -31,7 +32,7 @@ fn date(field: &str, s: &str) -> Result<Option<NaiveDate>, FieldError> {
         .map(Some)
         .map_err(|_| FieldError {
             field: field.into(),
-            message: "enter a date as YYYY-MM-DD".into(),
+            message: t(K::field_date_format).into(),
         })
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod client_address;
 pub mod password;
+pub mod prefs;
 pub mod second_factor;
 pub mod secrets;
 pub mod state;

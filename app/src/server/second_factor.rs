@@ -18,6 +18,7 @@ use crate::domain::navigation::{safe_next, second_factor_path};
 use crate::domain::policy::second_factor_mandatory;
 use crate::domain::throttle;
 use crate::error::AppError;
+use crate::i18n::{t, K};
 use crate::store::{
     AuditOutcome, Challenge, NewAuditEvent, SessionActor, StoreError, User, UserChange,
     UserCredentials,
@@ -386,17 +387,16 @@ pub async fn confirm(code: &str, password: String) -> Result<(), AppError> {
         .map_err(|e| match e {
             AppError::Invalid(_) => respond_with(AppError::invalid(
                 "password",
-                "this is not your current password",
+                t(K::field_not_current_password),
             )),
             e => e,
         })?;
     check_code(&state, &headers, &creds, code, &session_hash)
         .await
         .map_err(|e| match e {
-            AppError::InvalidCredentials => respond_with(AppError::invalid(
-                "code",
-                "this code is not right; enter the code your app shows now",
-            )),
+            AppError::InvalidCredentials => {
+                respond_with(AppError::invalid("code", t(K::field_code_not_right)))
+            }
             e => e,
         })?;
     tracing::info!(user.id = %creds.user.id, "second factor set up");
@@ -420,7 +420,7 @@ pub async fn disable(password: String) -> Result<(), AppError> {
             .map_err(AppError::internal)?;
         return Err(respond_with(AppError::invalid(
             "password",
-            "two-step sign-in is required for your role here",
+            t(K::field_two_step_required),
         )));
     }
     super::account::verify_own_password(&state, &actor, password, "user.second_factor.disable")
@@ -428,7 +428,7 @@ pub async fn disable(password: String) -> Result<(), AppError> {
         .map_err(|e| match e {
             AppError::Invalid(_) => respond_with(AppError::invalid(
                 "password",
-                "this is not your current password",
+                t(K::field_not_current_password),
             )),
             e => e,
         })?;

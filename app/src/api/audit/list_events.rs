@@ -52,16 +52,18 @@ pub async fn list_events(
             .into_iter()
             .map(|e| AuditRow {
                 at: e.event.at.timestamp(),
-                actor: e
-                    .actor_name
-                    .or(e.event.actor_user_id.map(|_| "(former user)".into())),
+                actor: e.actor_name.or(e
+                    .event
+                    .actor_user_id
+                    .map(|_| crate::i18n::t(crate::i18n::K::audit_former_user).into())),
                 role: e.event.actor_role,
                 action: e.event.action,
                 case_code: e.event.case_code,
                 section: e.event.section,
-                subject: e
-                    .subject_name
-                    .or(e.event.subject_user_id.map(|_| "(former user)".into())),
+                subject: e.subject_name.or(e
+                    .event
+                    .subject_user_id
+                    .map(|_| crate::i18n::t(crate::i18n::K::audit_former_user).into())),
                 outcome: e.event.outcome,
             })
             .collect(),

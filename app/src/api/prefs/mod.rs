@@ -1,0 +1,3 @@
+mod set_language;
+
+pub use set_language::{set_language, SetLanguage};
