@@ -1,0 +1,281 @@
+//! The authorization matrix: every server function, called by anonymous,
+//! by each role, and by an admin of another organisation, with the answer
+//! each must get. A server function missing from the matrix fails the test,
+//! so nobody can add an endpoint without deciding who may call it. Runs on
+//! SQLite and PostgreSQL.
+
+use app::domain::{OrgKind, Role};
+use std::collections::BTreeSet;
+use tests::{add_user, http_client, sign_in, Server, TestDb, PASSWORD};
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Counsellor,
+    ReturnOfficer,
+    Supervisor,
+    Admin,
+    /// An admin of another counselling organisation.
+    OtherAdmin,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Counsellor,
+    Caller::ReturnOfficer,
+    Caller::Supervisor,
+    Caller::Admin,
+    Caller::OtherAdmin,
+];
+
+impl Caller {
+    fn username(self) -> Option<&'static str> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Counsellor => Some("carla"),
+            Caller::ReturnOfficer => Some("rita"),
+            Caller::Supervisor => Some("sam"),
+            Caller::Admin => Some("ada"),
+            Caller::OtherAdmin => Some("bob"),
+        }
+    }
+}
+
+/// The expected status for each caller, in the order of [`CALLERS`].
+type Row = [u16; 6];
+
+/// Anyone; the same answer for all.
+const ALL: fn(u16) -> Row = |s| [s; 6];
+/// Any signed-in user gets `s`; anonymous 401.
+const SIGNED_IN: fn(u16) -> Row = |s| [401, s, s, s, s, s];
+/// Only the admin of the organisation gets `s`; other roles and the other
+/// organisation's admin get 404 (it does not exist for them).
+const ADMIN_OF_ORG: fn(u16) -> Row = |s| [401, 404, 404, 404, s, 404];
+/// Admins only, any organisation (acting on their own).
+const ANY_ADMIN: fn(u16) -> Row = |s| [401, 404, 404, 404, s, s];
+
+async fn world(db: TestDb) -> (Server, TestDb, String) {
+    let store = db.store().await;
+    let a = "Shelter A";
+    add_user(
+        &store,
+        a,
+        OrgKind::Counselling,
+        Role::Admin,
+        "ada",
+        PASSWORD,
+    )
+    .await;
+    add_user(
+        &store,
+        a,
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    let carla = add_user(
+        &store,
+        a,
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    add_user(
+        &store,
+        "IOM Mission",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "rita",
+        PASSWORD,
+    )
+    .await;
+    add_user(
+        &store,
+        "Shelter B",
+        OrgKind::Counselling,
+        Role::Admin,
+        "bob",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    (server, db, carla.id)
+}
+
+async fn matrix(db: TestDb) {
+    let (server, db, carla) = world(db).await;
+    let carla = carla.as_str();
+    // Every server function, the arguments it is called with, and the
+    // answer for each caller. Arguments are chosen so that nothing a later
+    // call needs is destroyed (wrong passwords, no-op changes).
+    let table: Vec<(&str, Vec<(&str, String)>, Row)> = vec![
+        (
+            "/api/auth/login",
+            vec![
+                // One unknown name per caller: no throttle between them.
+                ("username", "nobody-{caller}".into()),
+                ("password", "not the password".into()),
+                ("next", "/".into()),
+            ],
+            ALL(401),
+        ),
+        ("/api/auth/me", vec![], ALL(200)),
+        ("/api/auth/keep_alive", vec![], SIGNED_IN(200)),
+        // Without a sign-in in progress there is nothing to answer.
+        ("/api/auth/challenge", vec![], ALL(401)),
+        (
+            "/api/auth/second_factor",
+            vec![("code", "000000".into()), ("next", "/".into())],
+            ALL(401),
+        ),
+        (
+            "/api/account/change_password",
+            vec![
+                ("current", "not the password".into()),
+                ("new", "x".into()),
+                ("repeat", "x".into()),
+            ],
+            SIGNED_IN(422),
+        ),
+        ("/api/account/second_factor_status", vec![], SIGNED_IN(200)),
+        ("/api/account/second_factor_setup", vec![], SIGNED_IN(200)),
+        (
+            "/api/account/second_factor_confirm",
+            vec![
+                ("code", "000000".into()),
+                ("password", "not the password".into()),
+            ],
+            SIGNED_IN(422),
+        ),
+        (
+            "/api/account/second_factor_disable",
+            vec![("password", "not the password".into())],
+            SIGNED_IN(422),
+        ),
+        ("/api/admin/list_users", vec![], ANY_ADMIN(200)),
+        (
+            "/api/admin/create_user",
+            vec![
+                ("username", String::new()),
+                ("display_name", String::new()),
+                ("role", "counsellor".into()),
+                ("password", String::new()),
+            ],
+            ANY_ADMIN(422),
+        ),
+        (
+            "/api/admin/set_user_active",
+            vec![("user_id", carla.into()), ("active", "true".into())],
+            ADMIN_OF_ORG(200),
+        ),
+        (
+            "/api/admin/set_role",
+            vec![("user_id", carla.into()), ("role", "counsellor".into())],
+            ADMIN_OF_ORG(200),
+        ),
+        (
+            "/api/admin/reset_password",
+            vec![("user_id", carla.into()), ("password", PASSWORD.into())],
+            ADMIN_OF_ORG(200),
+        ),
+        (
+            "/api/admin/reset_second_factor",
+            vec![("user_id", carla.into())],
+            ADMIN_OF_ORG(200),
+        ),
+        (
+            "/api/audit/list_events",
+            vec![
+                ("user_id", String::new()),
+                ("action", String::new()),
+                ("case_code", String::new()),
+                ("from", String::new()),
+                ("until", String::new()),
+                ("page", "0".into()),
+            ],
+            [401, 404, 404, 200, 404, 404],
+        ),
+        (
+            "/api/prefs/set_language",
+            vec![("lang", "en".into()), ("next", "/".into())],
+            ALL(200),
+        ),
+        // Last: it ends the caller's session.
+        ("/api/auth/logout", vec![], ALL(200)),
+    ];
+    let in_matrix: BTreeSet<&str> = table.iter().map(|(p, _, _)| *p).collect();
+    let endpoints: BTreeSet<&str> = app::api::ENDPOINTS.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        endpoints.difference(&in_matrix).collect::<Vec<_>>(),
+        Vec::<&&str>::new(),
+        "server functions missing from the authorization matrix"
+    );
+    assert_eq!(in_matrix.len(), table.len(), "an endpoint is listed twice");
+    let mut failures = Vec::new();
+    for (i, caller) in CALLERS.into_iter().enumerate() {
+        let c = http_client();
+        if let Some(user) = caller.username() {
+            let r = sign_in(&c, &server, user, PASSWORD).await;
+            assert!(
+                r.headers().contains_key("set-cookie"),
+                "{caller:?} signs in"
+            );
+        }
+        for (path, form, expected) in &table {
+            let status = c
+                .post(server.url(path))
+                .header("Origin", &server.base)
+                .header("Accept", "application/json")
+                .form(
+                    &form
+                        .iter()
+                        .map(|(k, v)| (*k, v.replace("{caller}", &format!("{caller:?}"))))
+                        .collect::<Vec<_>>(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if status != expected[i] {
+                failures.push(format!(
+                    "{caller:?} {path}: {status}, expected {}",
+                    expected[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
+    // Every refusal is audited: the six admin endpoints for three roles,
+    // the four calls on another organisation's user, the audit log for the
+    // four who may not read it.
+    let audit = db.store().await.recent_audit(1000).await.unwrap();
+    let denied = |prefix: &str| {
+        audit
+            .iter()
+            .filter(|e| e.outcome == "denied" && e.action.starts_with(prefix))
+            .count()
+    };
+    assert_eq!(denied("user."), 3 * 6 + 4, "user administration refusals");
+    assert_eq!(denied("audit.read"), 4, "audit log refusals");
+}
+
+#[tokio::test]
+async fn every_server_function_on_sqlite() {
+    matrix(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn every_server_function_on_postgres() {
+    matrix(TestDb::postgres().await).await;
+}
