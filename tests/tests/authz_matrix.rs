@@ -45,6 +45,9 @@ impl Caller {
 /// The expected status for each caller, in the order of [`CALLERS`].
 type Row = [u16; 6];
 
+/// An endpoint, the form it is called with, and the expected answers.
+type Entry<'a> = (&'a str, Vec<(&'a str, String)>, Row);
+
 /// Anyone; the same answer for all.
 const ALL: fn(u16) -> Row = |s| [s; 6];
 /// Any signed-in user gets `s`; anonymous 401.
@@ -114,7 +117,7 @@ async fn matrix(db: TestDb) {
     // Every server function, the arguments it is called with, and the
     // answer for each caller. Arguments are chosen so that nothing a later
     // call needs is destroyed (wrong passwords, no-op changes).
-    let table: Vec<(&str, Vec<(&str, String)>, Row)> = vec![
+    let table: Vec<Entry> = vec![
         (
             "/api/auth/login",
             vec![
