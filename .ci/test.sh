@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 START=$(date +%s)
+# Incremental artefacts only help repeated local builds and grow without
+# bound (tens of GB here); the test command builds each profile once.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1m==> %s\033[0m  (+%ss)\n' "$*" "$(( $(date +%s) - START ))" >&2; }
 
 step "setup"
