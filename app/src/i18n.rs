@@ -127,18 +127,11 @@ pub fn negotiate(choice: Option<&str>, accept_language: Option<&str>) -> Locale 
 /// The language of a request, from its headers.
 #[cfg(feature = "ssr")]
 pub fn locale_of(headers: &http::HeaderMap) -> Locale {
-    let choice = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANGUAGE_COOKIE)
-        .map(|(_, value)| value);
+    let choice = crate::server::cookies::cookie_value(headers, LANGUAGE_COOKIE);
     let accept = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    negotiate(choice, accept)
+    negotiate(choice.as_deref(), accept)
 }
 
 /// The language of the page being rendered (server) or shown (browser).

@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app)
         .layer(middleware::from_fn(cache_control))
         .layer(middleware::from_fn(cross_origin_guard))
+        .layer(middleware::from_fn(log_refusals))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // Inside the security headers, so that a panic's answer has them too.
@@ -230,7 +231,7 @@ async fn api_access_guard(State(state): State<AppState>, req: Request, next: Nex
             .into_response();
     };
     if *access == app::api::Access::SignedIn {
-        let token = app::server::auth::session_token(req.headers());
+        let token = app::server::auth::session_token(req.headers(), state.sessions.secure_cookies);
         let actor = match token {
             None => None,
             Some(t) => match state
@@ -324,6 +325,20 @@ async fn strict_transport(enabled: bool, req: Request, next: Next) -> Response {
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
+    }
+    res
+}
+
+/// Refused input is logged (path and status only, never the values), so
+/// that an operator sees probing and broken clients: too large (413),
+/// invalid (422), too many attempts (429), cross-site (403).
+async fn log_refusals(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    let status = res.status();
+    if matches!(status.as_u16(), 403 | 413 | 422 | 429) {
+        tracing::warn!(%method, %path, status = status.as_u16(), "request refused");
     }
     res
 }

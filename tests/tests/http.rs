@@ -143,13 +143,37 @@ async fn secure_cookies_when_configured() {
     let db = TestDb::sqlite();
     seed_counsellor(&db).await;
     let server = Server::start_with(&db.url, &["--secure-cookies", "true"]).await;
-    let r = sign_in(&http_client(), &server, "carla", PASSWORD).await;
-    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    let c = http_client();
+    let r = sign_in(&c, &server, "carla", PASSWORD).await;
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("; Secure"), "{cookie}");
+    // The __Host- prefix: no subdomain can plant or shadow it.
+    assert!(cookie.starts_with("__Host-safeplan_session="), "{cookie}");
     assert_eq!(
         r.headers()["strict-transport-security"],
         "max-age=31536000; includeSubDomains"
     );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string();
+    let me = |name: &str| {
+        http_client()
+            .get(server.url("/account"))
+            .header("Cookie", format!("{name}={token}"))
+            .send()
+    };
+    assert_eq!(me("__Host-safeplan_session").await.unwrap().status(), 200);
+    // Without the prefix, the same token is not accepted over HTTPS.
+    assert!(me("safeplan_session")
+        .await
+        .unwrap()
+        .status()
+        .is_redirection());
 }
 
 #[tokio::test]
@@ -305,9 +329,25 @@ async fn logs_are_structured_and_name_no_one() {
     let c = http_client();
     sign_in(&c, &server, "carla", PASSWORD).await;
     sign_in(&c, &server, "carla", "wrong password, surely").await;
+    // Refused input is logged by path and status, never by its values.
+    let r = c
+        .post(server.url("/api/account/change_password"))
+        .header("Accept", "application/json")
+        .form(&[("current", PASSWORD), ("new", "short"), ("repeat", "short")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let log = server.log_text();
     assert!(log.lines().any(|l| l.contains("signed in")), "{log}");
+    assert!(
+        log.lines().any(|l| l.contains("request refused")
+            && l.contains("/api/account/change_password")
+            && l.contains("422")),
+        "{log}"
+    );
+    assert!(!log.contains("short\""), "input values are not logged");
     for line in log.lines() {
         let v: serde_json::Value =
             serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));

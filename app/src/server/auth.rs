@@ -3,6 +3,7 @@
 //! The session cookie holds a random 256-bit token; the database holds only
 //! its SHA-256, so a copy of the sessions table cannot be replayed.
 
+use super::cookies;
 use super::state::{app_state, AppState};
 use crate::domain::navigation::safe_next;
 use crate::domain::policy::second_factor_mandatory;
@@ -10,11 +11,9 @@ use crate::domain::throttle::{self, retry_after_secs};
 use crate::error::AppError;
 use crate::store::{AuditOutcome, NewAuditEvent, SessionActor};
 use chrono::Utc;
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
-
-pub const SESSION_COOKIE: &str = "safeplan_session";
 
 pub fn new_token() -> String {
     use rand::RngCore;
@@ -28,24 +27,15 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// The session token from a request's cookies, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    cookies::SESSION.token(headers, secure)
 }
 
 /// The `Set-Cookie` value for a session token (or for clearing it).
 pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
     match token {
-        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+        Some(t) => cookies::SESSION.set(t, secure),
+        None => cookies::SESSION.clear(secure),
     }
 }
 
@@ -59,7 +49,7 @@ pub(crate) async fn request_headers() -> Result<HeaderMap, AppError> {
 pub async fn current_actor() -> Result<Option<SessionActor>, AppError> {
     let state = app_state()?;
     let headers = request_headers().await?;
-    let Some(token) = session_token(&headers) else {
+    let Some(token) = session_token(&headers, state.sessions.secure_cookies) else {
         return Ok(None);
     };
     state
@@ -73,7 +63,7 @@ pub async fn current_actor() -> Result<Option<SessionActor>, AppError> {
 pub async fn current_session() -> Result<(SessionActor, String), AppError> {
     let state = app_state()?;
     let headers = request_headers().await?;
-    let Some(token) = session_token(&headers) else {
+    let Some(token) = session_token(&headers, state.sessions.secure_cookies) else {
         return Err(respond_with(AppError::Unauthenticated));
     };
     let hash = token_hash(&token);
@@ -251,7 +241,7 @@ pub(crate) async fn start_session(
     challenge_hash: Option<&str>,
     next: &str,
 ) -> Result<(), AppError> {
-    if let Some(old) = session_token(headers) {
+    if let Some(old) = session_token(headers, state.sessions.secure_cookies) {
         state
             .store
             .delete_session(&token_hash(&old))
@@ -315,7 +305,7 @@ pub async fn sign_in_form_result(result: Result<(), AppError>, next: &str) -> Re
 /// the sign-in page.
 pub async fn sign_out() -> Result<(), AppError> {
     let state = app_state()?;
-    if let Some(token) = session_token(&request_headers().await?) {
+    if let Some(token) = session_token(&request_headers().await?, state.sessions.secure_cookies) {
         let hash = token_hash(&token);
         let actor = state
             .session_actor(&hash)
@@ -354,27 +344,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cookie_flags() {
-        let c = session_cookie(Some("ab"), false);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
-        assert!(session_cookie(Some("ab"), true).ends_with("; Secure"));
-        assert!(session_cookie(None, false).contains("Max-Age=0"));
-    }
-
-    #[test]
-    fn token_is_read_only_when_well_formed() {
+    fn tokens_are_random_and_stored_hashed() {
         let t = new_token();
-        let mut h = HeaderMap::new();
-        h.insert(
-            COOKIE,
-            HeaderValue::from_str(&format!("a=b; {SESSION_COOKIE}={t}")).unwrap(),
-        );
-        assert_eq!(session_token(&h), Some(t.clone()));
-        h.insert(
-            COOKIE,
-            HeaderValue::from_static("safeplan_session=../../etc"),
-        );
-        assert_eq!(session_token(&h), None);
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, new_token());
         assert_ne!(token_hash(&t), t);
         assert_eq!(token_hash(&t).len(), 64);
     }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod client_address;
+pub mod cookies;
 pub mod password;
 pub mod prefs;
 pub mod second_factor;

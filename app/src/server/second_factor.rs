@@ -10,6 +10,7 @@ use super::auth::{
     client_address, current_session, request_headers, respond_with, set_cookie, start_session,
     throttle_keys, throttled,
 };
+use super::cookies;
 use super::state::{app_state, AppState};
 use super::totp;
 use crate::api::account::SecondFactorStatusView;
@@ -26,34 +27,14 @@ use crate::store::{
 use chrono::Utc;
 use http::HeaderMap;
 
-pub const CHALLENGE_COOKIE: &str = "safeplan_challenge";
-const CHALLENGE_MINUTES: i64 = 5;
 /// Wrong codes after which a challenge ends (back to the password).
 const CHALLENGE_MAX_FAILURES: i64 = 3;
 
 fn challenge_cookie(token: Option<&str>, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    let max_age = CHALLENGE_MINUTES * 60;
     match token {
-        Some(t) => format!(
-            "{CHALLENGE_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-        ),
-        None => {
-            format!("{CHALLENGE_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
-        }
+        Some(t) => cookies::CHALLENGE.set(t, secure),
+        None => cookies::CHALLENGE.clear(secure),
     }
-}
-
-fn challenge_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CHALLENGE_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn by(user: &User, action: &'static str, outcome: AuditOutcome) -> NewAuditEvent {
@@ -78,7 +59,7 @@ pub(crate) async fn ask_for_code(
                 failures: 0,
             },
             Utc::now(),
-            chrono::Duration::minutes(CHALLENGE_MINUTES),
+            chrono::Duration::seconds(cookies::CHALLENGE.max_age.unwrap_or(300)),
             by(user, "auth.challenge", AuditOutcome::Allowed),
         )
         .await
@@ -100,7 +81,9 @@ async fn open_challenge(
     headers: &HeaderMap,
 ) -> Result<(String, Challenge, UserCredentials), AppError> {
     let expired = || respond_with(AppError::Unauthenticated);
-    let token = challenge_token(headers).ok_or_else(expired)?;
+    let token = cookies::CHALLENGE
+        .token(headers, state.sessions.secure_cookies)
+        .ok_or_else(expired)?;
     let hash = super::auth::token_hash(&token);
     let challenge = state
         .store
