@@ -312,3 +312,34 @@ async fn the_interface_switches_to_dutch_and_back() {
     assert_eq!(browser.text_of("main h1").await, "Your account");
     browser.close().await;
 }
+
+/// A page behind sign-in hydrates after the sign-in redirect: its form
+/// answers in place, without leaving the page.
+#[tokio::test]
+async fn the_account_page_hydrates_and_answers_in_place() {
+    let db = TestDb::sqlite();
+    seed_counsellor(&db).await;
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&server.url("/login?next=/account"))
+        .await
+        .unwrap();
+    browser.wait_hydrated().await;
+    browser.submit_sign_in("carla", PASSWORD).await;
+    browser.text_of("#password-form").await;
+    browser.wait_hydrated().await;
+    browser.fill("current", PASSWORD).await;
+    browser.fill("new", "a long enough passphrase").await;
+    browser.fill("repeat", "a different passphrase").await;
+    browser.click("#password-form button[type=submit]").await;
+    let error = browser.text_of("#repeat-error").await;
+    assert_eq!(error, "the two new passwords differ");
+    assert_eq!(
+        browser.client.current_url().await.unwrap().path(),
+        "/account",
+        "answered in place"
+    );
+    browser.close().await;
+}
