@@ -7,7 +7,7 @@
 # `cargo leptos build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo leptos build --release --precompress "$@"
+cargo leptos build --release --precompress --split "$@"
 find target/site -type f -name '*.gz' | while read -r gz; do
   src="${gz%.gz}"
   if [ -f "$src" ]; then

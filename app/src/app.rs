@@ -1,14 +1,14 @@
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
-    account::AccountPage, admin_users::AdminUsersPage, audit_log::AuditLogPage, home::HomePage,
-    login::LoginPage, not_found::NotFound, second_factor::SecondFactorPage,
-    second_factor_setup::SecondFactorSetupPage,
+    account::AccountRoute, admin_users::AdminUsersRoute, audit_log::AuditLogRoute, home::HomePage,
+    login::LoginPage, not_found::NotFound, second_factor::SecondFactorRoute,
+    second_factor_setup::SecondFactorSetupRoute,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -52,12 +52,12 @@ pub fn App() -> impl IntoView {
                 // Pages behind sign-in render in one piece (SsrMode::Async), so that
                 // a redirect to the sign-in page is a real HTTP redirect.
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
-                <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/login/code") view=SecondFactorPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/two-step") view=SecondFactorSetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/account/two-step") view={Lazy::<SecondFactorSetupRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -42,5 +42,7 @@ pub fn hydrate() {
             let _ = window.location().set_href(path);
         }
     });
-    leptos::mount::hydrate_body(App);
+    // Lazy: pages built as separate WASM files (`--split`) are fetched
+    // before their part of the page is hydrated.
+    leptos::mount::hydrate_lazy(App);
 }

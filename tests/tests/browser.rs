@@ -313,8 +313,9 @@ async fn the_interface_switches_to_dutch_and_back() {
     browser.close().await;
 }
 
-/// A page behind sign-in hydrates after the sign-in redirect: its form
-/// answers in place, without leaving the page.
+/// A page behind sign-in hydrates after the sign-in redirect: its own
+/// WASM file (pages other than sign-in and start are split off, fetched when
+/// needed) is loaded, and its form answers in place.
 #[tokio::test]
 async fn the_account_page_hydrates_and_answers_in_place() {
     let db = TestDb::sqlite();
@@ -330,6 +331,19 @@ async fn the_account_page_hydrates_and_answers_in_place() {
     browser.submit_sign_in("carla", PASSWORD).await;
     browser.text_of("#password-form").await;
     browser.wait_hydrated().await;
+    let loaded = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name).join(' ')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded = loaded.as_str().unwrap_or_default().to_string();
+    assert!(
+        loaded.contains("split___account_route_view"),
+        "the account page's own WASM was fetched: {loaded}"
+    );
     browser.fill("current", PASSWORD).await;
     browser.fill("new", "a long enough passphrase").await;
     browser.fill("repeat", "a different passphrase").await;

@@ -134,3 +134,18 @@ fn TwoStep() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The route, loaded on demand: with `cargo leptos build --split` its code
+/// is a separate WASM file, fetched when the page is first needed.
+pub struct AccountRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for AccountRoute {
+    fn data() -> Self {
+        AccountRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AccountPage/> }.into_any()
+    }
+}

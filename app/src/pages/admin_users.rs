@@ -201,3 +201,18 @@ fn UserTable(
         </table>
     }
 }
+
+/// The route, loaded on demand: with `cargo leptos build --split` its code
+/// is a separate WASM file, fetched when the page is first needed.
+pub struct AdminUsersRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for AdminUsersRoute {
+    fn data() -> Self {
+        AdminUsersRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AdminUsersPage/> }.into_any()
+    }
+}

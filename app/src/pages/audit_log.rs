@@ -222,3 +222,18 @@ fn outcome_text(outcome: &str) -> String {
         other => other.into(),
     }
 }
+
+/// The route, loaded on demand: with `cargo leptos build --split` its code
+/// is a separate WASM file, fetched when the page is first needed.
+pub struct AuditLogRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for AuditLogRoute {
+    fn data() -> Self {
+        AuditLogRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AuditLogPage/> }.into_any()
+    }
+}

@@ -97,3 +97,18 @@ fn CodeForm(enrolment: Option<crate::api::auth::Enrolment>, next: String) -> imp
         </p>
     }
 }
+
+/// The route, loaded on demand: with `cargo leptos build --split` its code
+/// is a separate WASM file, fetched when the page is first needed.
+pub struct SecondFactorRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for SecondFactorRoute {
+    fn data() -> Self {
+        SecondFactorRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SecondFactorPage/> }.into_any()
+    }
+}

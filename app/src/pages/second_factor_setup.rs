@@ -60,3 +60,18 @@ fn Setup() -> impl IntoView {
         </main>
     }
 }
+
+/// The route, loaded on demand: with `cargo leptos build --split` its code
+/// is a separate WASM file, fetched when the page is first needed.
+pub struct SecondFactorSetupRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for SecondFactorSetupRoute {
+    fn data() -> Self {
+        SecondFactorSetupRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SecondFactorSetupPage/> }.into_any()
+    }
+}
