@@ -9,6 +9,7 @@
 
 pub mod api;
 mod app;
+pub mod catalog;
 pub mod components;
 pub mod domain;
 pub mod error;

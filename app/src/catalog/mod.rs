@@ -1,0 +1,76 @@
+//! Versioned reference data: the catalogues of `app/catalog/*.json`,
+//! embedded at build time and read once. Rules in `domain` take them as
+//! arguments and record the version they used; nothing here decides.
+
+use crate::domain::screening::Indicator;
+use serde::Deserialize;
+use std::sync::LazyLock;
+
+/// A catalogue's identity, kept with every result that used it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct CatalogueInfo {
+    pub catalogue: String,
+    pub version: String,
+    pub source: String,
+    /// False while the catalogue holds only part of its source.
+    pub complete: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The ILO operational indicators (domain.md §5.1).
+#[derive(Clone, Debug, Deserialize)]
+pub struct IloCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub dimensions: Vec<IloDimension>,
+    pub indicators: Vec<Indicator>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct IloDimension {
+    pub number: u8,
+    pub name: String,
+    pub element: crate::domain::screening::Element,
+}
+
+static ILO: LazyLock<IloCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/ilo_indicators.json"))
+        .expect("app/catalog/ilo_indicators.json is checked by the catalogue tests")
+});
+
+/// The ILO indicator catalogue.
+pub fn ilo() -> &'static IloCatalogue {
+    &ILO
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::screening::{IloList, DIMENSIONS};
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_ilo_catalogue_is_well_formed() {
+        let c = ilo();
+        assert!(!c.info.version.is_empty());
+        let dims: Vec<(u8, _)> = c.dimensions.iter().map(|d| (d.number, d.element)).collect();
+        assert_eq!(dims, DIMENSIONS.to_vec(), "dimensions and their elements");
+        let mut ids = BTreeSet::new();
+        for i in &c.indicators {
+            assert!(ids.insert(i.id.as_str()), "{} twice", i.id);
+            assert!((1..=6).contains(&i.dimension), "{}", i.id);
+            assert!(!i.grades.is_empty(), "{} is on no list", i.id);
+        }
+        // What domain.md §5.1 names for the adult labour list.
+        let graded = |list| {
+            c.indicators
+                .iter()
+                .filter(|i| i.grades.contains_key(&list))
+                .count()
+        };
+        assert!(graded(IloList::AdultLabour) >= 50);
+        // The partial catalogue says so (the other lists are still to load).
+        assert_eq!(c.info.complete, graded(IloList::AdultSexual) > 0);
+    }
+}
