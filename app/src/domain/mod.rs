@@ -8,6 +8,7 @@ pub mod money;
 pub mod navigation;
 pub mod org;
 pub mod password;
+pub mod consent;
 pub mod policy;
 pub mod screening;
 pub mod session;
