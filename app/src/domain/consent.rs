@@ -129,7 +129,9 @@ mod tests {
             consent(Purpose::StoreData, 0),
             share(iom, &[Section::Travel, Section::Risk], 1),
         ];
-        let cases: Vec<(&str, Vec<Consent>, &str, Section, i64, bool)> = vec![
+        // (why, consents, recipient, section, day, may share)
+        type Case<'a> = (&'a str, Vec<Consent>, &'a str, Section, i64, bool);
+        let cases: Vec<Case> = vec![
             ("consented section", base.clone(), iom, Section::Travel, 2, true),
             ("before it was given", base.clone(), iom, Section::Travel, 0, false),
             ("another section", base.clone(), iom, Section::Screening, 2, false),
