@@ -132,10 +132,38 @@ mod tests {
         // (why, consents, recipient, section, day, may share)
         type Case<'a> = (&'a str, Vec<Consent>, &'a str, Section, i64, bool);
         let cases: Vec<Case> = vec![
-            ("consented section", base.clone(), iom, Section::Travel, 2, true),
-            ("before it was given", base.clone(), iom, Section::Travel, 0, false),
-            ("another section", base.clone(), iom, Section::Screening, 2, false),
-            ("another recipient", base.clone(), "iom-be", Section::Travel, 2, false),
+            (
+                "consented section",
+                base.clone(),
+                iom,
+                Section::Travel,
+                2,
+                true,
+            ),
+            (
+                "before it was given",
+                base.clone(),
+                iom,
+                Section::Travel,
+                0,
+                false,
+            ),
+            (
+                "another section",
+                base.clone(),
+                iom,
+                Section::Screening,
+                2,
+                false,
+            ),
+            (
+                "another recipient",
+                base.clone(),
+                "iom-be",
+                Section::Travel,
+                2,
+                false,
+            ),
             ("no records at all", vec![], iom, Section::Travel, 2, false),
             (
                 "no consent to store",
@@ -195,7 +223,11 @@ mod tests {
             ),
         ];
         for (why, consents, recipient, section, day, expected) in cases {
-            assert_eq!(may_share(&consents, recipient, section, t(day)), expected, "{why}");
+            assert_eq!(
+                may_share(&consents, recipient, section, t(day)),
+                expected,
+                "{why}"
+            );
         }
         assert_eq!(
             shareable_sections(&base, iom, t(2)),

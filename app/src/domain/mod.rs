@@ -4,11 +4,12 @@
 //! tokio, web-sys, gloo), so the same rules run in the browser for instant
 //! feedback and on the server, which re-checks them.
 
+pub mod case;
+pub mod consent;
 pub mod money;
 pub mod navigation;
 pub mod org;
 pub mod password;
-pub mod consent;
 pub mod policy;
 pub mod screening;
 pub mod session;
