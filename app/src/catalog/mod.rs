@@ -44,6 +44,38 @@ pub fn ilo() -> &'static IloCatalogue {
     &ILO
 }
 
+/// Risk factors by level, and mitigations (domain.md §6.2, §6.4).
+#[derive(Clone, Debug, Deserialize)]
+pub struct RiskCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub factors: Vec<RiskFactor>,
+    pub mitigations: Vec<MitigationEntry>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RiskFactor {
+    pub id: String,
+    pub level: crate::domain::risk::FactorLevel,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct MitigationEntry {
+    pub id: String,
+    pub text: String,
+}
+
+static RISK: LazyLock<RiskCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/risk.json"))
+        .expect("app/catalog/risk.json is checked by the catalogue tests")
+});
+
+/// The risk factor and mitigation catalogue.
+pub fn risk() -> &'static RiskCatalogue {
+    &RISK
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +104,36 @@ mod tests {
         assert!(graded(IloList::AdultLabour) >= 50);
         // The partial catalogue says so (the other lists are still to load).
         assert_eq!(c.info.complete, graded(IloList::AdultSexual) > 0);
+    }
+
+    #[test]
+    fn the_risk_catalogue_is_well_formed() {
+        use crate::domain::risk::FactorLevel;
+        let c = risk();
+        assert!(!c.info.version.is_empty());
+        let ids: BTreeSet<&str> = c
+            .factors
+            .iter()
+            .map(|f| f.id.as_str())
+            .chain(c.mitigations.iter().map(|m| m.id.as_str()))
+            .collect();
+        assert_eq!(
+            ids.len(),
+            c.factors.len() + c.mitigations.len(),
+            "ids are unique"
+        );
+        for level in [
+            FactorLevel::Individual,
+            FactorLevel::Household,
+            FactorLevel::Community,
+            FactorLevel::Structural,
+            FactorLevel::Threat,
+        ] {
+            assert!(
+                c.factors.iter().any(|f| f.level == level),
+                "{level:?} has factors"
+            );
+        }
+        assert!(c.mitigations.len() >= 10);
     }
 }
