@@ -71,6 +71,24 @@ static RISK: LazyLock<RiskCatalogue> = LazyLock::new(|| {
         .expect("app/catalog/risk.json is checked by the catalogue tests")
 });
 
+/// Return and reintegration programmes with their dated caps (§7.2).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ProgrammeCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub programmes: Vec<crate::domain::reintegration::Programme>,
+}
+
+static PROGRAMMES: LazyLock<ProgrammeCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/programmes.json"))
+        .expect("app/catalog/programmes.json is checked by the catalogue tests")
+});
+
+/// The programme catalogue.
+pub fn programmes() -> &'static ProgrammeCatalogue {
+    &PROGRAMMES
+}
+
 /// The risk factor and mitigation catalogue.
 pub fn risk() -> &'static RiskCatalogue {
     &RISK
@@ -104,6 +122,48 @@ mod tests {
         assert!(graded(IloList::AdultLabour) >= 50);
         // The partial catalogue says so (the other lists are still to load).
         assert_eq!(c.info.complete, graded(IloList::AdultSexual) > 0);
+    }
+
+    #[test]
+    fn the_programme_catalogue_matches_the_sources() {
+        use crate::domain::reintegration::PersonKind;
+        use rust_decimal::Decimal;
+        let c = programmes();
+        let avrr = c
+            .programmes
+            .iter()
+            .find(|p| p.id == "avrr-nl-2017")
+            .unwrap();
+        assert_eq!(
+            avrr.cap_per_person[&PersonKind::Adult],
+            Some(Decimal::from(1800))
+        );
+        assert_eq!(
+            avrr.cap_per_person[&PersonKind::MinorWithFamily],
+            Some(Decimal::from(2800))
+        );
+        assert_eq!(avrr.cash_limit_per_person, Some(Decimal::from(300)));
+        let rean = c
+            .programmes
+            .iter()
+            .find(|p| p.id == "rean-vot-allowance")
+            .unwrap();
+        assert_eq!(
+            rean.cap_per_person[&PersonKind::Adult],
+            Some(Decimal::from(200))
+        );
+        // What the sources do not state stays unknown.
+        let newer = c
+            .programmes
+            .iter()
+            .find(|p| p.id == "nl-2025-reintegration")
+            .unwrap();
+        assert_eq!(newer.cap_per_person[&PersonKind::MinorWithFamily], None);
+        let ids: BTreeSet<&str> = c.programmes.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids.len(), c.programmes.len());
+        for p in &c.programmes {
+            assert!(p.valid_to.is_none_or(|to| p.valid_from <= to), "{}", p.id);
+        }
     }
 
     #[test]

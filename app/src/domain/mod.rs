@@ -11,6 +11,7 @@ pub mod navigation;
 pub mod org;
 pub mod password;
 pub mod policy;
+pub mod reintegration;
 pub mod risk;
 pub mod screening;
 pub mod session;

@@ -141,6 +141,38 @@ impl Money {
     }
 }
 
+/// How numbers are written: `€1,800.00` in English, `€ 1.800,00` in Dutch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberStyle {
+    English,
+    Dutch,
+}
+
+impl Money {
+    /// The amount as people of that language write it.
+    pub fn format(&self, style: NumberStyle) -> String {
+        let (group, decimal) = match style {
+            NumberStyle::English => (',', '.'),
+            NumberStyle::Dutch => ('.', ','),
+        };
+        let text = format!("{:.2}", self.amount);
+        let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        let number = format!("{grouped}{decimal}{cents}");
+        match (self.currency == Currency::EUR, style) {
+            (true, NumberStyle::English) => format!("€{number}"),
+            (true, NumberStyle::Dutch) => format!("€ {number}"),
+            (false, _) => format!("{} {number}", self.currency),
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {:.2}", self.currency, self.amount)
@@ -151,6 +183,23 @@ impl fmt::Display for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn amounts_are_written_per_language() {
+        let m = |s| Money::parse(s, Currency::EUR).unwrap();
+        let table = [
+            ("1800", NumberStyle::English, "€1,800.00"),
+            ("1800", NumberStyle::Dutch, "€ 1.800,00"),
+            ("300", NumberStyle::Dutch, "€ 300,00"),
+            ("1234567.5", NumberStyle::English, "€1,234,567.50"),
+            ("0", NumberStyle::Dutch, "€ 0,00"),
+        ];
+        for (amount, style, text) in table {
+            assert_eq!(m(amount).format(style), text);
+        }
+        let usd = Money::parse("2500", "USD".parse().unwrap()).unwrap();
+        assert_eq!(usd.format(NumberStyle::English), "USD 2,500.00");
+    }
 
     #[test]
     fn parses_what_people_type() {
