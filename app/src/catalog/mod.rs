@@ -89,6 +89,24 @@ pub fn programmes() -> &'static ProgrammeCatalogue {
     &PROGRAMMES
 }
 
+/// Milestone templates (§9).
+#[derive(Clone, Debug, Deserialize)]
+pub struct MilestoneCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub milestones: Vec<crate::domain::milestones::MilestoneTemplate>,
+}
+
+static MILESTONES: LazyLock<MilestoneCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/milestones.json"))
+        .expect("app/catalog/milestones.json is checked by the catalogue tests")
+});
+
+/// The milestone templates.
+pub fn milestones() -> &'static MilestoneCatalogue {
+    &MILESTONES
+}
+
 /// The risk factor and mitigation catalogue.
 pub fn risk() -> &'static RiskCatalogue {
     &RISK
@@ -164,6 +182,26 @@ mod tests {
         for p in &c.programmes {
             assert!(p.valid_to.is_none_or(|to| p.valid_from <= to), "{}", p.id);
         }
+    }
+
+    #[test]
+    fn milestone_templates_follow_the_sources() {
+        use crate::domain::milestones::Anchor;
+        let c = milestones();
+        let by_id = |id: &str| c.milestones.iter().find(|m| m.id == id).unwrap();
+        // Registration with the partner at least 4 weeks before departure.
+        let m9 = by_id("M9");
+        assert_eq!(m9.anchor, Anchor::PlannedDeparture);
+        assert!(m9.offset_days <= -28);
+        // Follow-up at 1, 3, 6 and 12 months after arrival.
+        for (id, days) in [("M16a", 30), ("M16b", 91), ("M16c", 182), ("M16d", 365)] {
+            assert_eq!(
+                (by_id(id).anchor, by_id(id).offset_days),
+                (Anchor::Arrival, days)
+            );
+        }
+        let ids: BTreeSet<&str> = c.milestones.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids.len(), c.milestones.len());
     }
 
     #[test]

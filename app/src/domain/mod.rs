@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod consent;
+pub mod milestones;
 pub mod money;
 pub mod navigation;
 pub mod org;

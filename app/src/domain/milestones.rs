@@ -1,0 +1,239 @@
+//! Milestones from decision to a year after return (domain.md §9):
+//! generated from templates relative to anchor dates, editable afterwards,
+//! with overdue and due-soon for a given day and a plan's progress.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The dates milestones are counted from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    FirstContact,
+    Decision,
+    PlannedDeparture,
+    Arrival,
+}
+
+/// Who carries a milestone or a travel step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    Counsellor,
+    Iom,
+    Partner,
+    Client,
+}
+
+/// A catalogue entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneTemplate {
+    pub id: String,
+    pub title: String,
+    pub anchor: Anchor,
+    pub offset_days: i64,
+    pub owner: Owner,
+    /// Only on the return track.
+    pub return_only: bool,
+}
+
+/// The anchor dates a plan knows so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchors {
+    pub first_contact: Option<NaiveDate>,
+    pub decision: Option<NaiveDate>,
+    pub planned_departure: Option<NaiveDate>,
+    pub arrival: Option<NaiveDate>,
+}
+
+impl Anchors {
+    fn get(&self, a: Anchor) -> Option<NaiveDate> {
+        match a {
+            Anchor::FirstContact => self.first_contact,
+            Anchor::Decision => self.decision,
+            Anchor::PlannedDeparture => self.planned_departure,
+            Anchor::Arrival => self.arrival,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum MilestoneStatus {
+    Pending,
+    InProgress,
+    Done { on: NaiveDate },
+    Blocked { reason: String },
+    Skipped { reason: String },
+}
+
+impl MilestoneStatus {
+    /// Done or skipped: nothing more to do.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            MilestoneStatus::Done { .. } | MilestoneStatus::Skipped { .. }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub template_id: String,
+    pub title: String,
+    /// `None` until its anchor date is known.
+    pub due: Option<NaiveDate>,
+    pub owner: Owner,
+    pub status: MilestoneStatus,
+    pub evidence: Option<String>,
+    /// Changed by hand: later anchor changes leave its date alone.
+    pub due_edited: bool,
+}
+
+/// The plan's milestones from the templates (return-only ones only on the
+/// return track), dated where their anchor is known.
+pub fn generate(
+    templates: &[MilestoneTemplate],
+    anchors: &Anchors,
+    return_track: bool,
+) -> Vec<Milestone> {
+    templates
+        .iter()
+        .filter(|t| return_track || !t.return_only)
+        .map(|t| Milestone {
+            template_id: t.id.clone(),
+            title: t.title.clone(),
+            due: anchors
+                .get(t.anchor)
+                .map(|d| d + Duration::days(t.offset_days)),
+            owner: t.owner,
+            status: MilestoneStatus::Pending,
+            evidence: None,
+            due_edited: false,
+        })
+        .collect()
+}
+
+/// Re-dates milestones after an anchor changed, except those edited by hand
+/// or already settled.
+pub fn redate(milestones: &mut [Milestone], templates: &[MilestoneTemplate], anchors: &Anchors) {
+    for m in milestones
+        .iter_mut()
+        .filter(|m| !m.due_edited && !m.status.is_settled())
+    {
+        if let Some(t) = templates.iter().find(|t| t.id == m.template_id) {
+            m.due = anchors
+                .get(t.anchor)
+                .map(|d| d + Duration::days(t.offset_days));
+        }
+    }
+}
+
+/// Past its due date and not settled.
+pub fn is_overdue(m: &Milestone, today: NaiveDate) -> bool {
+    !m.status.is_settled() && m.due.is_some_and(|d| d < today)
+}
+
+/// Due within `days` from today (today included) and not settled.
+pub fn is_due_soon(m: &Milestone, today: NaiveDate, days: i64) -> bool {
+    !m.status.is_settled()
+        && m.due
+            .is_some_and(|d| d >= today && d <= today + Duration::days(days))
+}
+
+/// Settled and total, for a progress bar.
+pub fn progress(milestones: &[Milestone]) -> (usize, usize) {
+    (
+        milestones.iter().filter(|m| m.status.is_settled()).count(),
+        milestones.len(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn templates() -> Vec<MilestoneTemplate> {
+        let t = |id: &str, anchor, offset_days, return_only| MilestoneTemplate {
+            id: id.into(),
+            title: id.into(),
+            anchor,
+            offset_days,
+            owner: Owner::Counsellor,
+            return_only,
+        };
+        vec![
+            t("M2", Anchor::FirstContact, 7, false),
+            t("M9", Anchor::PlannedDeparture, -28, true),
+            t("M11", Anchor::PlannedDeparture, 0, true),
+            t("M16a", Anchor::Arrival, 30, true),
+        ]
+    }
+
+    #[test]
+    fn generated_from_anchors_and_editable() {
+        let anchors = Anchors {
+            first_contact: Some(d(9, 1)),
+            planned_departure: Some(d(12, 1)),
+            ..Anchors::default()
+        };
+        let mut ms = generate(&templates(), &anchors, true);
+        let due: Vec<Option<NaiveDate>> = ms.iter().map(|m| m.due).collect();
+        assert_eq!(
+            due,
+            vec![Some(d(9, 8)), Some(d(11, 3)), Some(d(12, 1)), None]
+        );
+        // Not on the return track: no return milestones.
+        assert_eq!(generate(&templates(), &anchors, false).len(), 1);
+        // A hand-edited date stays when the departure moves; others follow.
+        ms[1].due = Some(d(10, 20));
+        ms[1].due_edited = true;
+        let moved = Anchors {
+            planned_departure: Some(d(12, 15)),
+            ..anchors
+        };
+        redate(&mut ms, &templates(), &moved);
+        assert_eq!(ms[1].due, Some(d(10, 20)));
+        assert_eq!(ms[2].due, Some(d(12, 15)));
+    }
+
+    #[test]
+    fn overdue_due_soon_and_progress() {
+        let anchors = Anchors {
+            first_contact: Some(d(9, 1)),
+            planned_departure: Some(d(12, 1)),
+            ..Anchors::default()
+        };
+        let mut ms = generate(&templates(), &anchors, true);
+        assert!(is_overdue(&ms[0], d(9, 9)));
+        assert!(!is_overdue(&ms[0], d(9, 8)), "due today is not overdue");
+        assert!(is_due_soon(&ms[1], d(10, 30), 7));
+        assert!(!is_due_soon(&ms[1], d(10, 20), 7));
+        assert!(!is_overdue(&ms[3], d(12, 31)), "no date, never overdue");
+        ms[0].status = MilestoneStatus::Done { on: d(9, 10) };
+        assert!(!is_overdue(&ms[0], d(9, 20)));
+        ms[3].status = MilestoneStatus::Skipped {
+            reason: "client stayed".into(),
+        };
+        assert_eq!(progress(&ms), (2, 4));
+    }
+
+    proptest! {
+        #[test]
+        fn overdue_never_turns_back_as_days_pass(offset in -60i64..60, a in 0i64..200, b in 0i64..200) {
+            let anchors = Anchors { first_contact: Some(d(1, 1) + Duration::days(offset)), ..Anchors::default() };
+            let ms = generate(&templates(), &anchors, false);
+            let (early, late) = (d(1, 1) + Duration::days(a.min(b)), d(1, 1) + Duration::days(a.max(b)));
+            for m in &ms {
+                prop_assert!(!is_overdue(m, early) || is_overdue(m, late));
+            }
+            let back: Vec<Milestone> = serde_json::from_str(&serde_json::to_string(&ms).unwrap()).unwrap();
+            prop_assert_eq!(back, ms);
+        }
+    }
+}
