@@ -107,6 +107,58 @@ pub fn milestones() -> &'static MilestoneCatalogue {
     &MILESTONES
 }
 
+/// Travel steps (§8).
+#[derive(Clone, Debug, Deserialize)]
+pub struct TravelCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub steps: Vec<crate::domain::travel::TravelStepTemplate>,
+}
+
+static TRAVEL: LazyLock<TravelCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/travel_steps.json"))
+        .expect("app/catalog/travel_steps.json is checked by the catalogue tests")
+});
+
+/// The travel step checklist.
+pub fn travel_steps() -> &'static TravelCatalogue {
+    &TRAVEL
+}
+
+/// Follow-up after return and the sustainability score (§7.3).
+#[derive(Clone, Debug, Deserialize)]
+pub struct FollowUpCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub provisional: bool,
+    pub follow_up_months: Vec<u32>,
+    pub composite_weights:
+        std::collections::BTreeMap<crate::domain::follow_up::RssDimension, rust_decimal::Decimal>,
+    pub questions: Vec<crate::domain::follow_up::RssQuestion>,
+}
+
+impl FollowUpCatalogue {
+    /// The scoring model, carrying the catalogue's version.
+    pub fn model(&self) -> crate::domain::follow_up::RssModel {
+        crate::domain::follow_up::RssModel {
+            version: self.info.version.clone(),
+            provisional: self.provisional,
+            composite_weights: self.composite_weights.clone(),
+            questions: self.questions.clone(),
+        }
+    }
+}
+
+static FOLLOW_UP: LazyLock<FollowUpCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/follow_up.json"))
+        .expect("app/catalog/follow_up.json is checked by the catalogue tests")
+});
+
+/// The follow-up schedule and sustainability questions.
+pub fn follow_up() -> &'static FollowUpCatalogue {
+    &FOLLOW_UP
+}
+
 /// The risk factor and mitigation catalogue.
 pub fn risk() -> &'static RiskCatalogue {
     &RISK
@@ -202,6 +254,32 @@ mod tests {
         }
         let ids: BTreeSet<&str> = c.milestones.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids.len(), c.milestones.len());
+    }
+
+    #[test]
+    fn travel_steps_gate_booking() {
+        let c = travel_steps();
+        assert_eq!(c.steps.len(), 13, "domain.md §8 lists 13 steps");
+        let booking = c.steps.iter().find(|s| s.id == "T8").unwrap();
+        assert!(booking.gated, "booking waits for the risk gate");
+        assert!(!c.steps.iter().find(|s| s.id == "T4").unwrap().gated);
+    }
+
+    #[test]
+    fn the_sustainability_model_is_provisional_until_the_official_set() {
+        use crate::domain::follow_up::RssDimension;
+        let c = follow_up();
+        assert_eq!(c.follow_up_months, [1, 3, 6, 12]);
+        let m = c.model();
+        assert!(m.provisional && !c.info.complete);
+        for d in [
+            RssDimension::Economic,
+            RssDimension::Social,
+            RssDimension::Psychosocial,
+        ] {
+            assert!(m.questions.iter().any(|q| q.dimension == d), "{d:?}");
+            assert!(m.composite_weights.contains_key(&d));
+        }
     }
 
     #[test]

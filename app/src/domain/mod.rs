@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod consent;
+pub mod follow_up;
 pub mod milestones;
 pub mod money;
 pub mod navigation;
@@ -19,6 +20,7 @@ pub mod risk;
 pub mod screening;
 pub mod session;
 pub mod throttle;
+pub mod travel;
 
 pub use money::{Currency, Money};
 pub use org::{OrgKind, Role};
