@@ -107,6 +107,24 @@ pub fn milestones() -> &'static MilestoneCatalogue {
     &MILESTONES
 }
 
+/// The Dutch signal lists (§5.3).
+#[derive(Clone, Debug, Deserialize)]
+pub struct NlSignalCatalogue {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub groups: Vec<crate::domain::screening::SignalGroup>,
+}
+
+static NL_SIGNALS: LazyLock<NlSignalCatalogue> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/nl_signals.json"))
+        .expect("app/catalog/nl_signals.json is checked by the catalogue tests")
+});
+
+/// The Dutch signal groups.
+pub fn nl_signals() -> &'static NlSignalCatalogue {
+    &NL_SIGNALS
+}
+
 /// Travel steps (§8).
 #[derive(Clone, Debug, Deserialize)]
 pub struct TravelCatalogue {
@@ -254,6 +272,24 @@ mod tests {
         }
         let ids: BTreeSet<&str> = c.milestones.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids.len(), c.milestones.len());
+    }
+
+    #[test]
+    fn the_dutch_signal_groups_are_there() {
+        let c = nl_signals();
+        let ids: Vec<&str> = c.groups.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["dependency", "restriction", "conditions", "threats"]);
+        let mut all = BTreeSet::new();
+        for g in &c.groups {
+            for s in &g.signals {
+                assert!(all.insert(s.id.as_str()), "{} twice", s.id);
+            }
+        }
+        // No clash with the ILO indicators: both checklists share observations.
+        assert!(ilo()
+            .indicators
+            .iter()
+            .all(|i| !all.contains(i.id.as_str())));
     }
 
     #[test]

@@ -186,6 +186,106 @@ pub fn screen(
     }
 }
 
+/// The counsellor's own view, recorded apart from the ILO rule's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Judgement {
+    /// Signs of trafficking: refer (police, CoMensha, NRM).
+    SignsPresent,
+    /// Not enough to say yet; screen again as trust grows.
+    Unclear,
+    NoSigns,
+}
+
+/// A referral made after screening.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    /// Police, CoMensha, a care coordinator … (an organisation or a service).
+    pub to: String,
+    pub on: NaiveDate,
+}
+
+/// The Dutch reflection period (bedenktijd): offered on the slightest
+/// indication, at most three months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReflectionPeriod {
+    pub offered_on: NaiveDate,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReflectionProblem {
+    StartsBeforeOffered,
+    EndsBeforeStart,
+    /// Longer than the legal maximum of three months.
+    LongerThanThreeMonths,
+    EndWithoutStart,
+}
+
+impl ReflectionPeriod {
+    /// The latest end the law allows for a start.
+    pub fn latest_end(start: NaiveDate) -> NaiveDate {
+        start
+            .checked_add_months(chrono::Months::new(3))
+            .unwrap_or(start)
+    }
+
+    pub fn problems(&self) -> Vec<ReflectionProblem> {
+        let mut p = Vec::new();
+        match (self.start, self.end) {
+            (None, Some(_)) => p.push(ReflectionProblem::EndWithoutStart),
+            (Some(start), end) => {
+                if start < self.offered_on {
+                    p.push(ReflectionProblem::StartsBeforeOffered);
+                }
+                if let Some(end) = end {
+                    if end < start {
+                        p.push(ReflectionProblem::EndsBeforeStart);
+                    } else if end > Self::latest_end(start) {
+                        p.push(ReflectionProblem::LongerThanThreeMonths);
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        p
+    }
+}
+
+/// The Dutch signal lists, a second checklist beside the ILO indicators.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignalGroup {
+    pub id: String,
+    pub title: String,
+    pub signals: Vec<Signal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signal {
+    pub id: String,
+    pub text: String,
+}
+
+/// The groups with at least one signal observed, and how many in each.
+pub fn signal_groups_present<'a>(
+    groups: &'a [SignalGroup],
+    observed: &[Observation],
+) -> Vec<(&'a str, usize)> {
+    groups
+        .iter()
+        .filter_map(|g| {
+            let n = g
+                .signals
+                .iter()
+                .filter(|s| observed.iter().any(|o| o.indicator_id == s.id))
+                .count();
+            (n > 0).then_some((g.id.as_str(), n))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +389,69 @@ mod tests {
         // Graded for adult labour only: not on the adult sexual list.
         let r = screen(IloList::AdultSexual, &c, "test.1", &seen(&["d4-Strong-0"]));
         assert_eq!(r.not_on_list, ["d4-Strong-0"]);
+    }
+
+    #[test]
+    fn the_reflection_period_is_at_most_three_months() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let period = |start: Option<NaiveDate>, end: Option<NaiveDate>| ReflectionPeriod {
+            offered_on: day(1, 10),
+            start,
+            end,
+        };
+        assert_eq!(
+            period(Some(day(1, 10)), Some(day(4, 10))).problems(),
+            vec![]
+        );
+        assert_eq!(
+            period(Some(day(1, 10)), Some(day(4, 11))).problems(),
+            vec![ReflectionProblem::LongerThanThreeMonths]
+        );
+        assert_eq!(
+            period(Some(day(1, 9)), None).problems(),
+            vec![ReflectionProblem::StartsBeforeOffered]
+        );
+        assert_eq!(
+            period(Some(day(2, 1)), Some(day(1, 20))).problems(),
+            vec![ReflectionProblem::EndsBeforeStart]
+        );
+        assert_eq!(
+            period(None, Some(day(2, 1))).problems(),
+            vec![ReflectionProblem::EndWithoutStart]
+        );
+        assert_eq!(period(None, None).problems(), vec![]);
+    }
+
+    #[test]
+    fn dutch_signal_groups_present() {
+        let groups = vec![
+            SignalGroup {
+                id: "dependency".into(),
+                title: "Dependency".into(),
+                signals: vec![
+                    Signal {
+                        id: "a".into(),
+                        text: "a".into(),
+                    },
+                    Signal {
+                        id: "b".into(),
+                        text: "b".into(),
+                    },
+                ],
+            },
+            SignalGroup {
+                id: "threats".into(),
+                title: "Threats".into(),
+                signals: vec![Signal {
+                    id: "c".into(),
+                    text: "c".into(),
+                }],
+            },
+        ];
+        assert_eq!(
+            signal_groups_present(&groups, &seen(&["a", "b", "x"])),
+            vec![("dependency", 2)]
+        );
     }
 
     proptest! {
