@@ -88,12 +88,15 @@ pub struct Milestone {
     pub evidence: Option<String>,
     /// Changed by hand: later anchor changes leave its date alone.
     pub due_edited: bool,
+    /// The version of the template catalogue it came from.
+    pub catalogue_version: String,
 }
 
 /// The plan's milestones from the templates (return-only ones only on the
 /// return track), dated where their anchor is known.
 pub fn generate(
     templates: &[MilestoneTemplate],
+    catalogue_version: &str,
     anchors: &Anchors,
     return_track: bool,
 ) -> Vec<Milestone> {
@@ -110,6 +113,7 @@ pub fn generate(
             status: MilestoneStatus::Pending,
             evidence: None,
             due_edited: false,
+            catalogue_version: catalogue_version.to_string(),
         })
         .collect()
 }
@@ -182,14 +186,14 @@ mod tests {
             planned_departure: Some(d(12, 1)),
             ..Anchors::default()
         };
-        let mut ms = generate(&templates(), &anchors, true);
+        let mut ms = generate(&templates(), "test.1", &anchors, true);
         let due: Vec<Option<NaiveDate>> = ms.iter().map(|m| m.due).collect();
         assert_eq!(
             due,
             vec![Some(d(9, 8)), Some(d(11, 3)), Some(d(12, 1)), None]
         );
         // Not on the return track: no return milestones.
-        assert_eq!(generate(&templates(), &anchors, false).len(), 1);
+        assert_eq!(generate(&templates(), "test.1", &anchors, false).len(), 1);
         // A hand-edited date stays when the departure moves; others follow.
         ms[1].due = Some(d(10, 20));
         ms[1].due_edited = true;
@@ -209,7 +213,7 @@ mod tests {
             planned_departure: Some(d(12, 1)),
             ..Anchors::default()
         };
-        let mut ms = generate(&templates(), &anchors, true);
+        let mut ms = generate(&templates(), "test.1", &anchors, true);
         assert!(is_overdue(&ms[0], d(9, 9)));
         assert!(!is_overdue(&ms[0], d(9, 8)), "due today is not overdue");
         assert!(is_due_soon(&ms[1], d(10, 30), 7));
@@ -227,7 +231,7 @@ mod tests {
         #[test]
         fn overdue_never_turns_back_as_days_pass(offset in -60i64..60, a in 0i64..200, b in 0i64..200) {
             let anchors = Anchors { first_contact: Some(d(1, 1) + Duration::days(offset)), ..Anchors::default() };
-            let ms = generate(&templates(), &anchors, false);
+            let ms = generate(&templates(), "test.1", &anchors, false);
             let (early, late) = (d(1, 1) + Duration::days(a.min(b)), d(1, 1) + Duration::days(a.max(b)));
             for m in &ms {
                 prop_assert!(!is_overdue(m, early) || is_overdue(m, late));

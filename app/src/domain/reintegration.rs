@@ -104,6 +104,8 @@ pub struct PersonBudget {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BudgetSummary {
     pub programme_id: String,
+    /// The version of the programme catalogue the caps came from.
+    pub catalogue_version: String,
     pub currency: Currency,
     pub total: Decimal,
     pub by_category: BTreeMap<SupportCategory, Decimal>,
@@ -118,6 +120,7 @@ pub struct BudgetSummary {
 /// planned departure, or today).
 pub fn summarise(
     programme: &Programme,
+    catalogue_version: &str,
     household: &[PersonKind],
     lines: &[SupportLine],
     on: NaiveDate,
@@ -190,6 +193,7 @@ pub fn summarise(
     }
     BudgetSummary {
         programme_id: programme.id.clone(),
+        catalogue_version: catalogue_version.to_string(),
         currency: programme.currency,
         total,
         by_category,
@@ -251,6 +255,7 @@ mod tests {
         let household = [PersonKind::Adult, PersonKind::MinorWithFamily];
         let ok = summarise(
             &avrr(),
+            "test.1",
             &household,
             &[
                 line(0, "1500", Form::InKind, SupportCategory::Economic),
@@ -269,6 +274,7 @@ mod tests {
 
         let over = summarise(
             &avrr(),
+            "test.1",
             &household,
             &[
                 line(0, "1700", Form::InKind, SupportCategory::Economic),
@@ -301,13 +307,20 @@ mod tests {
         p.cap_per_person.insert(PersonKind::MinorWithFamily, None);
         let s = summarise(
             &p,
+            "test.1",
             &[PersonKind::Adult, PersonKind::MinorWithFamily],
             &[],
             day(2025, 3, 1),
         );
         assert_eq!(s.problems, vec![BudgetProblem::CapUnknown { person: 1 }]);
         assert_eq!(s.household_cap, None);
-        let late = summarise(&avrr(), &[PersonKind::Adult], &[], day(2025, 9, 2));
+        let late = summarise(
+            &avrr(),
+            "test.1",
+            &[PersonKind::Adult],
+            &[],
+            day(2025, 9, 2),
+        );
         assert_eq!(late.problems, vec![BudgetProblem::ProgrammeNotValid]);
     }
 
@@ -321,7 +334,7 @@ mod tests {
                 .iter()
                 .map(|(a, p, cash)| line(*p, &a.to_string(), if *cash { Form::Cash } else { Form::InKind }, SupportCategory::Economic))
                 .collect();
-            let s = summarise(&avrr(), &household, &lines, day(2025, 1, 1));
+            let s = summarise(&avrr(), "test.1", &household, &lines, day(2025, 1, 1));
             let sum: Decimal = amounts.iter().map(|(a, _, _)| Decimal::from(*a)).sum();
             prop_assert_eq!(s.total, sum);
             prop_assert_eq!(s.by_category.values().copied().sum::<Decimal>(), sum);

@@ -36,10 +36,12 @@ pub struct TravelStep {
     pub due: Option<NaiveDate>,
     pub status: StepStatus,
     pub evidence: Option<String>,
+    /// The version of the checklist catalogue it came from.
+    pub catalogue_version: String,
 }
 
 /// The checklist for a plan, from the catalogue.
-pub fn checklist(templates: &[TravelStepTemplate]) -> Vec<TravelStep> {
+pub fn checklist(templates: &[TravelStepTemplate], catalogue_version: &str) -> Vec<TravelStep> {
     templates
         .iter()
         .map(|t| TravelStep {
@@ -50,6 +52,7 @@ pub fn checklist(templates: &[TravelStepTemplate]) -> Vec<TravelStep> {
             due: None,
             status: StepStatus::Pending,
             evidence: None,
+            catalogue_version: catalogue_version.to_string(),
         })
         .collect()
 }
@@ -120,7 +123,7 @@ mod tests {
 
     #[test]
     fn booking_waits_for_the_risk_gate_and_done_needs_evidence() {
-        let mut steps = checklist(&templates());
+        let mut steps = checklist(&templates(), "test.1");
         let done = StepStatus::Done {
             on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
         };
