@@ -210,6 +210,53 @@ pub struct Client {
     pub interpreter_needed: Option<bool>,
 }
 
+/// What is wrong with a client's facts as entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientProblem {
+    /// An alias is needed (any name the client wants to be called by).
+    AliasMissing,
+    AliasTooLong,
+    /// Not an ISO 3166-1 alpha-2 code (two capital letters).
+    NationalityCode,
+    /// Not an ISO 639 code (two or three small letters).
+    LanguageCode,
+    BirthInFuture,
+    AgeBandReversed,
+}
+
+impl Client {
+    /// Checks the facts as entered on `today`; "unknown" is always fine.
+    pub fn problems(&self, today: NaiveDate) -> Vec<ClientProblem> {
+        let mut p = Vec::new();
+        let alias = self.alias.trim();
+        if alias.is_empty() {
+            p.push(ClientProblem::AliasMissing);
+        } else if alias.chars().count() > 60 {
+            p.push(ClientProblem::AliasTooLong);
+        }
+        if let Some(n) = &self.nationality {
+            if n.len() != 2 || !n.bytes().all(|b| b.is_ascii_uppercase()) {
+                p.push(ClientProblem::NationalityCode);
+            }
+        }
+        if self
+            .languages
+            .iter()
+            .any(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            p.push(ClientProblem::LanguageCode);
+        }
+        match self.birth {
+            Birth::Date(d) if d > today => p.push(ClientProblem::BirthInFuture),
+            Birth::Year(y) if y > today.year() => p.push(ClientProblem::BirthInFuture),
+            Birth::AgeBand { from, to, .. } if from > to => p.push(ClientProblem::AgeBandReversed),
+            _ => {}
+        }
+        p
+    }
+}
+
 /// Why an existing client may be the same person as a new one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -465,6 +512,36 @@ mod tests {
         for (existing, expected, why) in table {
             assert_eq!(duplicate_candidate(&new, &existing), expected, "{why}");
         }
+    }
+
+    #[test]
+    fn entered_facts_are_checked_and_unknown_is_fine() {
+        let today = d(2026, 11, 29);
+        assert_eq!(
+            client("Aster", Some("ER"), Birth::Unknown).problems(today),
+            vec![]
+        );
+        let mut c = client(" ", Some("eri"), Birth::Date(d(2027, 1, 1)));
+        c.languages = vec!["Tigrinya".into()];
+        assert_eq!(
+            c.problems(today),
+            vec![
+                ClientProblem::AliasMissing,
+                ClientProblem::NationalityCode,
+                ClientProblem::LanguageCode,
+                ClientProblem::BirthInFuture,
+            ]
+        );
+        let band = client(
+            "A",
+            None,
+            Birth::AgeBand {
+                from: 17,
+                to: 15,
+                assessed_on: today,
+            },
+        );
+        assert_eq!(band.problems(today), vec![ClientProblem::AgeBandReversed]);
     }
 
     #[test]
