@@ -117,6 +117,9 @@ pub struct ScreeningResult {
     pub consistent: bool,
     /// Observations whose indicator is not on this list (ignored).
     pub not_on_list: Vec<String>,
+    /// False when the catalogue holds no indicators for this list: the
+    /// result then says nothing either way and must not be shown as one.
+    pub list_available: bool,
 }
 
 /// Step 2: applies the rule to the indicators observed, for one list.
@@ -173,7 +176,9 @@ pub fn screen(
     let exploitation = element(Element::Exploitation);
     let coercion = element(Element::Coercion);
     let consistent = recruitment && exploitation && (coercion || list.is_child());
+    let list_available = indicators.iter().any(|i| i.grades.contains_key(&list));
     ScreeningResult {
+        list_available,
         list,
         rule_version: RULE_VERSION.to_string(),
         catalogue_version: catalogue_version.to_string(),
@@ -386,9 +391,12 @@ mod tests {
         assert_eq!(r.dimensions[3].strong, 1);
         assert!(!r.dimensions[3].positive);
         assert_eq!(r.not_on_list, ["no-such-indicator"]);
-        // Graded for adult labour only: not on the adult sexual list.
+        // Graded for adult labour only: not on the adult sexual list, and
+        // a list the catalogue does not hold gives no verdict either way.
         let r = screen(IloList::AdultSexual, &c, "test.1", &seen(&["d4-Strong-0"]));
         assert_eq!(r.not_on_list, ["d4-Strong-0"]);
+        assert!(!r.list_available);
+        assert!(screen(IloList::AdultLabour, &c, "test.1", &[]).list_available);
     }
 
     #[test]
