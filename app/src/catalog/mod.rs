@@ -264,12 +264,16 @@ mod tests {
         assert_eq!(m9.anchor, Anchor::PlannedDeparture);
         assert!(m9.offset_days <= -28);
         // Follow-up at 1, 3, 6 and 12 months after arrival.
-        for (id, days) in [("M16a", 30), ("M16b", 91), ("M16c", 182), ("M16d", 365)] {
+        for (id, months) in [("M16a", 1), ("M16b", 3), ("M16c", 6), ("M16d", 12)] {
             assert_eq!(
-                (by_id(id).anchor, by_id(id).offset_days),
-                (Anchor::Arrival, days)
+                (by_id(id).anchor, by_id(id).offset_months),
+                (Anchor::Arrival, months)
             );
         }
+        // §9: the risk assessment is approved before the application, and
+        // re-checked close enough to departure to be under 30 days old.
+        assert!(by_id("M7").offset_days < by_id("M8").offset_days);
+        assert!(by_id("M7b").offset_days > -30);
         let ids: BTreeSet<&str> = c.milestones.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids.len(), c.milestones.len());
     }

@@ -174,11 +174,20 @@ impl Birth {
                 to,
                 assessed_on,
             } => {
-                let years_since = day.year() - assessed_on.year();
-                from_age(
-                    i32::from(*from) + years_since - 1,
-                    i32::from(*to) + years_since + 1,
-                )
+                // k full years since the assessment: at least from + k years
+                // old; at most to + k, or to + k + 1 once a birthday may have
+                // passed since the last anniversary of the assessment.
+                let anniversary = |k: i32| {
+                    assessed_on
+                        .checked_add_months(chrono::Months::new(12 * k.max(0) as u32))
+                        .unwrap_or(*assessed_on)
+                };
+                let mut k = (day.year() - assessed_on.year()).max(0);
+                while k > 0 && anniversary(k) > day {
+                    k -= 1;
+                }
+                let extra = i32::from(day > anniversary(k));
+                from_age(i32::from(*from) + k, i32::from(*to) + k + extra)
             }
             Birth::Unknown => Minority::Unclear,
         }
@@ -416,6 +425,42 @@ mod tests {
                 },
                 Minority::Unclear,
                 "band may have crossed 18",
+            ),
+            (
+                Birth::AgeBand {
+                    from: 15,
+                    to: 17,
+                    assessed_on: on,
+                },
+                Minority::Minor,
+                "15-17 assessed today",
+            ),
+            (
+                Birth::AgeBand {
+                    from: 18,
+                    to: 25,
+                    assessed_on: on,
+                },
+                Minority::Adult,
+                "18-25 assessed today",
+            ),
+            (
+                Birth::AgeBand {
+                    from: 15,
+                    to: 16,
+                    assessed_on: d(2025, 11, 29),
+                },
+                Minority::Minor,
+                "a year on to the day: at most 17",
+            ),
+            (
+                Birth::AgeBand {
+                    from: 15,
+                    to: 16,
+                    assessed_on: d(2025, 11, 28),
+                },
+                Minority::Unclear,
+                "a year and a day on: may have turned 18",
             ),
             (
                 Birth::AgeBand {

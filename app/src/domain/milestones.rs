@@ -31,6 +31,11 @@ pub struct MilestoneTemplate {
     pub id: String,
     pub title: String,
     pub anchor: Anchor,
+    /// Calendar months after (or, negative, before) the anchor…
+    #[serde(default)]
+    pub offset_months: i32,
+    /// …then days.
+    #[serde(default)]
     pub offset_days: i64,
     pub owner: Owner,
     /// Only on the return track.
@@ -44,6 +49,19 @@ pub struct Anchors {
     pub decision: Option<NaiveDate>,
     pub planned_departure: Option<NaiveDate>,
     pub arrival: Option<NaiveDate>,
+}
+
+impl MilestoneTemplate {
+    /// The due date from the anchor date.
+    pub fn due_from(&self, anchor: NaiveDate) -> Option<NaiveDate> {
+        let months = chrono::Months::new(self.offset_months.unsigned_abs());
+        let shifted = if self.offset_months >= 0 {
+            anchor.checked_add_months(months)
+        } else {
+            anchor.checked_sub_months(months)
+        }?;
+        shifted.checked_add_signed(Duration::days(self.offset_days))
+    }
 }
 
 impl Anchors {
@@ -106,9 +124,7 @@ pub fn generate(
         .map(|t| Milestone {
             template_id: t.id.clone(),
             title: t.title.clone(),
-            due: anchors
-                .get(t.anchor)
-                .map(|d| d + Duration::days(t.offset_days)),
+            due: anchors.get(t.anchor).and_then(|d| t.due_from(d)),
             owner: t.owner,
             status: MilestoneStatus::Pending,
             evidence: None,
@@ -126,9 +142,7 @@ pub fn redate(milestones: &mut [Milestone], templates: &[MilestoneTemplate], anc
         .filter(|m| !m.due_edited && !m.status.is_settled())
     {
         if let Some(t) = templates.iter().find(|t| t.id == m.template_id) {
-            m.due = anchors
-                .get(t.anchor)
-                .map(|d| d + Duration::days(t.offset_days));
+            m.due = anchors.get(t.anchor).and_then(|d| t.due_from(d));
         }
     }
 }
@@ -167,6 +181,7 @@ mod tests {
             id: id.into(),
             title: id.into(),
             anchor,
+            offset_months: 0,
             offset_days,
             owner: Owner::Counsellor,
             return_only,
@@ -204,6 +219,30 @@ mod tests {
         redate(&mut ms, &templates(), &moved);
         assert_eq!(ms[1].due, Some(d(10, 20)));
         assert_eq!(ms[2].due, Some(d(12, 15)));
+    }
+
+    #[test]
+    fn months_are_calendar_months() {
+        let t = MilestoneTemplate {
+            id: "M16a".into(),
+            title: "Follow-up after 1 month".into(),
+            anchor: Anchor::Arrival,
+            offset_months: 1,
+            offset_days: 0,
+            owner: Owner::Partner,
+            return_only: true,
+        };
+        let arrival = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        assert_eq!(t.due_from(arrival), NaiveDate::from_ymd_opt(2026, 2, 28));
+        let before = MilestoneTemplate {
+            offset_months: -1,
+            offset_days: -3,
+            ..t
+        };
+        assert_eq!(
+            before.due_from(arrival),
+            NaiveDate::from_ymd_opt(2025, 12, 28)
+        );
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub enum MoneyError {
     Amount,
     Negative,
     CurrencyMismatch,
+    /// "1,800" or "1.800": a thousand, or one point eight?
+    Ambiguous,
 }
 
 impl fmt::Display for MoneyError {
@@ -69,17 +71,35 @@ impl fmt::Display for MoneyError {
             MoneyError::Amount => "enter an amount such as 1250 or 1250.50",
             MoneyError::Negative => "the amount cannot be negative",
             MoneyError::CurrencyMismatch => "amounts in different currencies cannot be added",
+            MoneyError::Ambiguous => {
+                "write 1800 or 1800.00 (is 1,800 a thousand or less than two?)"
+            }
         })
     }
 }
 
 impl std::error::Error for MoneyError {}
 
-/// A non-negative amount of money, exact to the cent.
+/// A non-negative amount of money, exact to the cent. Read from JSON it
+/// goes through the same checks as [`Money::new`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawMoney")]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
+}
+
+#[derive(Deserialize)]
+struct RawMoney {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl TryFrom<RawMoney> for Money {
+    type Error = MoneyError;
+    fn try_from(raw: RawMoney) -> Result<Self, Self::Error> {
+        Money::new(raw.amount, raw.currency)
+    }
 }
 
 impl Money {
@@ -103,14 +123,46 @@ impl Money {
         }
     }
 
-    /// Parses what a person types: `1250`, `1250.5`, `1 250,50`.
+    /// Parses what a person types: `1250`, `1250.5`, `1 250,50`,
+    /// `1,800.00` (English), `1.800,00` (Dutch). With both separators the
+    /// last one is the decimal mark; a separator used more than once groups
+    /// thousands. A single separator followed by exactly three digits
+    /// (`1,800`, `1.800`) means a thousand in one language and not in the
+    /// other: it is refused rather than guessed.
     pub fn parse(input: &str, currency: Currency) -> Result<Self, MoneyError> {
-        let cleaned: String = input
+        let compact: String = input
             .trim()
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-            .map(|c| if c == ',' { '.' } else { c })
             .collect();
+        let last_dot = compact.rfind('.');
+        let last_comma = compact.rfind(',');
+        let cleaned = match (last_dot, last_comma) {
+            (Some(d), Some(c)) => {
+                let (decimal, group) = if d > c { ('.', ',') } else { (',', '.') };
+                compact
+                    .chars()
+                    .filter(|ch| *ch != group)
+                    .map(|ch| if ch == decimal { '.' } else { ch })
+                    .collect::<String>()
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                let sep = if last_dot.is_some() { '.' } else { ',' };
+                let parts: Vec<&str> = compact.split(sep).collect();
+                if parts.len() > 2 {
+                    // Used more than once: thousands groups of three digits.
+                    if parts[1..].iter().any(|p| p.len() != 3) {
+                        return Err(MoneyError::Amount);
+                    }
+                    parts.concat()
+                } else if parts[1].len() == 3 {
+                    return Err(MoneyError::Ambiguous);
+                } else {
+                    format!("{}.{}", parts[0], parts[1])
+                }
+            }
+            (None, None) => compact,
+        };
         if cleaned.is_empty() || cleaned.matches('.').count() > 1 {
             return Err(MoneyError::Amount);
         }
@@ -185,6 +237,40 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn thousands_and_decimal_marks_of_both_languages() {
+        let eur = Currency::EUR;
+        let ok = |s: &str| Money::parse(s, eur).unwrap().to_string();
+        assert_eq!(ok("1,800.00"), "EUR 1800.00");
+        assert_eq!(ok("1.800,00"), "EUR 1800.00");
+        assert_eq!(ok("1,234,567.5"), "EUR 1234567.50");
+        assert_eq!(ok("1.234.567"), "EUR 1234567.00");
+        assert_eq!(ok("12,5"), "EUR 12.50");
+        assert_eq!(Money::parse("1,800", eur), Err(MoneyError::Ambiguous));
+        assert_eq!(Money::parse("1.250", eur), Err(MoneyError::Ambiguous));
+        assert_eq!(Money::parse("1.23.4", eur), Err(MoneyError::Amount));
+        // What the app writes, it reads back.
+        for s in ["1800", "0.5", "1234567.89"] {
+            let m = Money::parse(s, eur).unwrap();
+            assert_eq!(
+                Money::parse(&m.format(NumberStyle::English).replace('€', ""), eur),
+                Ok(m)
+            );
+            assert_eq!(
+                Money::parse(&m.format(NumberStyle::Dutch).replace('€', ""), eur),
+                Ok(m)
+            );
+        }
+    }
+
+    #[test]
+    fn stored_money_is_checked_like_typed_money() {
+        assert!(serde_json::from_str::<Money>(r#"{"amount":"-5","currency":"EUR"}"#).is_err());
+        assert!(serde_json::from_str::<Money>(r#"{"amount":"1.005","currency":"EUR"}"#).is_err());
+        let ok: Money = serde_json::from_str(r#"{"amount":"12.5","currency":"EUR"}"#).unwrap();
+        assert_eq!(ok.to_string(), "EUR 12.50");
+    }
+
+    #[test]
     fn amounts_are_written_per_language() {
         let m = |s| Money::parse(s, Currency::EUR).unwrap();
         let table = [
@@ -216,7 +302,9 @@ mod tests {
         assert_eq!(Money::parse("", eur), Err(MoneyError::Amount));
         assert_eq!(Money::parse("1.2.3", eur), Err(MoneyError::Amount));
         assert_eq!(Money::parse("-5", eur), Err(MoneyError::Negative));
-        assert_eq!(Money::parse("1.005", eur), Err(MoneyError::Amount));
+        // A thousand in Dutch, a tenth of a cent too many in English.
+        assert_eq!(Money::parse("1.005", eur), Err(MoneyError::Ambiguous));
+        assert_eq!(Money::parse("1.0055", eur), Err(MoneyError::Amount));
     }
 
     #[test]

@@ -223,6 +223,9 @@ pub fn entry_requirements(status: &PlanStatus, facts: &PlanFacts) -> Vec<Missing
             }
         }
         PlanStatus::Departed => {
+            // The gate again: an assessment gone stale, or a new threat,
+            // after booking stops the departure.
+            m.extend(gate_ok(facts));
             if !facts.departure_confirmed {
                 m.push(Missing::DepartureConfirmation);
             }
@@ -247,6 +250,12 @@ fn edge(from: &PlanStatus, to: &PlanStatus) -> bool {
         (_, Closed { .. }) => true,
         (OnHold { .. }, OnHold { .. }) => false,
         (_, OnHold { previous }) => **previous == *from,
+        // A new threat or a stale assessment sends a return plan back to
+        // the risk assessment (or to no-go) from wherever it stands.
+        (
+            ApprovedForReturn | HandedOver { .. } | TravelBooked | OnHold { .. },
+            RiskAssessed | NoGoHighRisk,
+        ) => true,
         (OnHold { previous }, to) => **previous == *to,
         (WithdrawnByClient, OptionsOpen) => true,
         (Draft, OptionsOpen) => true,
@@ -255,7 +264,7 @@ fn edge(from: &PlanStatus, to: &PlanStatus) -> bool {
         (RiskAssessed, ApprovedForReturn | NoGoHighRisk | OptionsOpen) => true,
         (NoGoHighRisk, StayTrack | OnwardTrack | OptionsOpen | RiskAssessed) => true,
         (StayTrack | OnwardTrack, OptionsOpen) => true,
-        (ApprovedForReturn, HandedOver { .. } | RiskAssessed) => true,
+        (ApprovedForReturn, HandedOver { .. }) => true,
         // A handover is withdrawn back to approved.
         (HandedOver { .. }, TravelBooked | ApprovedForReturn) => true,
         (TravelBooked, Departed | HandedOver { .. }) => true,
@@ -441,6 +450,37 @@ mod tests {
             Err(vec![Missing::Decision {
                 what: DecisionMissing::BestInterestsDetermination
             }])
+        );
+    }
+
+    #[test]
+    fn a_new_threat_sends_a_booked_plan_back_to_the_risk_assessment() {
+        let consents = full_consents();
+        let d = return_decision();
+        let mut f = facts(&consents, Some(&d));
+        f.risk_gate = Some(Gate::Blocked(vec![GateMissing::AssessmentStale]));
+        assert_eq!(
+            advance(&PlanStatus::TravelBooked, PlanStatus::Departed, &f),
+            Err(vec![Missing::Risk {
+                what: GateMissing::AssessmentStale
+            }])
+        );
+        for from in [
+            PlanStatus::ApprovedForReturn,
+            PlanStatus::HandedOver {
+                mission_id: IOM.into(),
+            },
+            PlanStatus::TravelBooked,
+        ] {
+            assert_eq!(
+                advance(&from, PlanStatus::RiskAssessed, &f),
+                Ok(PlanStatus::RiskAssessed)
+            );
+        }
+        f.risk_gate = Some(Gate::NoGo(vec!["R2".into()]));
+        assert_eq!(
+            advance(&PlanStatus::TravelBooked, PlanStatus::NoGoHighRisk, &f),
+            Ok(PlanStatus::NoGoHighRisk)
         );
     }
 

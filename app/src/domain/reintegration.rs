@@ -45,7 +45,8 @@ pub struct Programme {
     pub currency: Currency,
     /// `None`: the sources do not state it.
     pub cap_per_person: BTreeMap<PersonKind, Option<Decimal>>,
-    /// How much of a person's support may be cash; `None`: no separate limit.
+    /// How much of a person's support may be cash (0: in kind only);
+    /// `None`: the sources do not state it — cash is then flagged.
     pub cash_limit_per_person: Option<Decimal>,
 }
 
@@ -81,6 +82,8 @@ pub enum BudgetProblem {
     CashOverLimit { person: usize, excess: Decimal },
     /// The programme's cap for this person is not known: check it.
     CapUnknown { person: usize },
+    /// Cash for a person under a programme whose cash limit is not known.
+    CashLimitUnknown { person: usize },
     /// Over the household's total (the sum of its members' caps).
     HouseholdOverCap { excess: Decimal },
     /// A line for someone not in the household.
@@ -163,13 +166,15 @@ pub fn summarise(
                 }),
                 Some(_) => {}
             }
-            if let Some(limit) = programme.cash_limit_per_person {
-                if *cash > limit {
-                    problems.push(BudgetProblem::CashOverLimit {
-                        person,
-                        excess: *cash - limit,
-                    });
+            match programme.cash_limit_per_person {
+                Some(limit) if *cash > limit => problems.push(BudgetProblem::CashOverLimit {
+                    person,
+                    excess: *cash - limit,
+                }),
+                None if *cash > Decimal::ZERO => {
+                    problems.push(BudgetProblem::CashLimitUnknown { person })
                 }
+                _ => {}
             }
             PersonBudget {
                 kind: *kind,
@@ -314,6 +319,19 @@ mod tests {
         );
         assert_eq!(s.problems, vec![BudgetProblem::CapUnknown { person: 1 }]);
         assert_eq!(s.household_cap, None);
+        let mut no_limit = avrr();
+        no_limit.cash_limit_per_person = None;
+        let cash = summarise(
+            &no_limit,
+            "test.1",
+            &[PersonKind::Adult],
+            &[line(0, "50", Form::Cash, SupportCategory::Immediate)],
+            day(2025, 3, 1),
+        );
+        assert_eq!(
+            cash.problems,
+            vec![BudgetProblem::CashLimitUnknown { person: 0 }]
+        );
         let late = summarise(
             &avrr(),
             "test.1",

@@ -27,13 +27,23 @@ pub enum RiskLevel {
 }
 
 /// Likelihood (1 unlikely, 2 possible, 3 likely) × severity (1 minor,
-/// 2 serious, 3 life-threatening): 1–2 low, 3–4 medium, 6–9 high.
+/// 2 serious, 3 life-threatening): 1–2 low, 3–4 medium, 6–9 high. A rating
+/// outside 1–3 (not yet rated) counts as high: fail-safe, and the gate
+/// asks for the rating.
 pub fn item_level(likelihood: u8, severity: u8) -> RiskLevel {
-    match likelihood.clamp(1, 3) * severity.clamp(1, 3) {
+    if !is_rated(likelihood, severity) {
+        return RiskLevel::High;
+    }
+    match likelihood * severity {
         1..=2 => RiskLevel::Low,
         3..=4 => RiskLevel::Medium,
         _ => RiskLevel::High,
     }
+}
+
+/// Both ratings between 1 and 3.
+pub fn is_rated(likelihood: u8, severity: u8) -> bool {
+    (1..=3).contains(&likelihood) && (1..=3).contains(&severity)
 }
 
 /// A mitigation: from the catalogue or in the counsellor's words.
@@ -97,6 +107,8 @@ impl Assessment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "missing", content = "risk")]
 pub enum GateMissing {
+    /// A risk whose likelihood or severity is not rated (1–3).
+    RiskNotRated(String),
     /// A high risk without any mitigation.
     HighRiskWithoutMitigation(String),
     /// A medium risk without any mitigation.
@@ -146,6 +158,9 @@ pub fn gate(
     }
     let mut missing = Vec::new();
     for r in &assessment.risks {
+        if !is_rated(r.likelihood, r.severity) {
+            missing.push(GateMissing::RiskNotRated(r.id.clone()));
+        }
         if r.mitigations.is_empty() {
             match r.risk_level() {
                 RiskLevel::High => {
@@ -229,6 +244,20 @@ mod tests {
         for (l, s, level) in table {
             assert_eq!(item_level(l, s), level, "{l}×{s}");
         }
+    }
+
+    #[test]
+    fn an_unrated_risk_blocks_as_if_high() {
+        let a = assessment(vec![risk("R1", 0, 2, true)]);
+        assert_eq!(a.overall(), RiskLevel::High);
+        let signed = SignOffs {
+            supervisor_approved: true,
+            origin_partner_confirmed: true,
+        };
+        assert_eq!(
+            gate(&a, signed, d(2), None),
+            Gate::Blocked(vec![GateMissing::RiskNotRated("R1".into())])
+        );
     }
 
     #[test]

@@ -113,8 +113,9 @@ pub struct ScreeningResult {
     pub exploitation: bool,
     /// Not required for the child lists (Palermo: no "means" for children).
     pub coercion: bool,
-    /// "Indicator profile consistent with trafficking (ILO analytic rule)".
-    pub consistent: bool,
+    /// "Indicator profile consistent with trafficking (ILO analytic rule)";
+    /// `None` when the catalogue does not hold this list (no verdict).
+    pub consistent: Option<bool>,
     /// Observations whose indicator is not on this list (ignored).
     pub not_on_list: Vec<String>,
     /// False when the catalogue holds no indicators for this list: the
@@ -175,8 +176,9 @@ pub fn screen(
     let recruitment = element(Element::Recruitment);
     let exploitation = element(Element::Exploitation);
     let coercion = element(Element::Coercion);
-    let consistent = recruitment && exploitation && (coercion || list.is_child());
     let list_available = indicators.iter().any(|i| i.grades.contains_key(&list));
+    let consistent =
+        list_available.then_some(recruitment && exploitation && (coercion || list.is_child()));
     ScreeningResult {
         list_available,
         list,
@@ -362,7 +364,7 @@ mod tests {
             .copied()
             .collect();
         let r = screen(IloList::AdultLabour, &c, "test.1", &seen(&all));
-        assert!(r.consistent);
+        assert_eq!(r.consistent, Some(true));
         assert_eq!(r.rule_version, RULE_VERSION);
         assert_eq!(r.catalogue_version, "test.1");
         // Without any coercion or abuse-of-vulnerability-at-destination
@@ -370,17 +372,20 @@ mod tests {
         let without: Vec<&str> = recruitment.iter().chain(&exploitation).copied().collect();
         let r = screen(IloList::AdultLabour, &c, "test.1", &seen(&without));
         assert!(r.recruitment && r.exploitation && !r.coercion);
-        assert!(!r.consistent);
+        assert_eq!(r.consistent, Some(false));
         // For a child list the means (coercion) are not required.
         let r = screen(IloList::ChildLabour, &c, "test.1", &seen(&without));
-        assert!(r.consistent);
+        assert_eq!(r.consistent, Some(true));
         // Abuse of vulnerability at destination counts as the third element.
         let with_d6: Vec<&str> = without
             .iter()
             .copied()
             .chain(["d6-Medium-0", "d6-Medium-1", "d6-Medium-2"])
             .collect();
-        assert!(screen(IloList::AdultLabour, &c, "test.1", &seen(&with_d6)).consistent);
+        assert_eq!(
+            screen(IloList::AdultLabour, &c, "test.1", &seen(&with_d6)).consistent,
+            Some(true)
+        );
     }
 
     #[test]
@@ -396,6 +401,7 @@ mod tests {
         let r = screen(IloList::AdultSexual, &c, "test.1", &seen(&["d4-Strong-0"]));
         assert_eq!(r.not_on_list, ["d4-Strong-0"]);
         assert!(!r.list_available);
+        assert_eq!(r.consistent, None);
         assert!(screen(IloList::AdultLabour, &c, "test.1", &[]).list_available);
     }
 

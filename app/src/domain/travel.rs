@@ -65,6 +65,8 @@ pub enum StepRefusal {
     RiskGateNotPassed,
     /// Done needs an evidence note (what, where, reference).
     EvidenceRequired,
+    /// Blocked or not applicable needs a reason.
+    ReasonRequired,
 }
 
 /// Whether `step` may take `status` now.
@@ -73,7 +75,11 @@ pub fn may_set(
     status: &StepStatus,
     gate_passed: bool,
 ) -> Result<(), StepRefusal> {
-    let moving_on = matches!(status, StepStatus::InProgress | StepStatus::Done { .. });
+    // Setting a gated step aside counts as moving past it too.
+    let moving_on = matches!(
+        status,
+        StepStatus::InProgress | StepStatus::Done { .. } | StepStatus::NotApplicable { .. }
+    );
     if step.gated && moving_on && !gate_passed {
         return Err(StepRefusal::RiskGateNotPassed);
     }
@@ -81,6 +87,11 @@ pub fn may_set(
         && step.evidence.as_deref().is_none_or(|e| e.trim().is_empty())
     {
         return Err(StepRefusal::EvidenceRequired);
+    }
+    if let StepStatus::NotApplicable { reason } | StepStatus::Blocked { reason } = status {
+        if reason.trim().is_empty() {
+            return Err(StepRefusal::ReasonRequired);
+        }
     }
     Ok(())
 }
@@ -142,6 +153,25 @@ mod tests {
             ),
             Ok(()),
             "recording why it waits is always possible"
+        );
+        assert_eq!(
+            may_set(
+                &steps[1],
+                &StepStatus::NotApplicable {
+                    reason: "flies alone".into()
+                },
+                false
+            ),
+            Err(StepRefusal::RiskGateNotPassed),
+            "a gated step cannot be set aside to get round the gate"
+        );
+        assert_eq!(
+            may_set(
+                &steps[0],
+                &StepStatus::NotApplicable { reason: " ".into() },
+                false
+            ),
+            Err(StepRefusal::ReasonRequired)
         );
         assert_eq!(
             may_set(&steps[0], &done, false),
