@@ -84,18 +84,9 @@ pub fn score(model: &RssModel, answers: &BTreeMap<String, Decimal>) -> RssScore 
     .collect();
     let composite = dimensions
         .iter()
-        .map(|(d, s)| {
-            s.map(|s| {
-                (
-                    s,
-                    model
-                        .composite_weights
-                        .get(d)
-                        .copied()
-                        .unwrap_or(Decimal::ONE),
-                )
-            })
-        })
+        // A dimension without a score, or without a weight in the
+        // catalogue, leaves the composite unknown rather than guessed.
+        .map(|(d, s)| s.zip(model.composite_weights.get(d).copied()))
         .collect::<Option<Vec<_>>>()
         .and_then(|v| weighted_mean(v.into_iter()));
     RssScore {

@@ -79,7 +79,7 @@ pub enum DecisionMissing {
     FreeAndInformedStatement,
     CapacityAssessment,
     /// A minor (or possibly one) needs a best-interests determination
-    /// before a return decision.
+    /// before a decision to return or to move on.
     BestInterestsDetermination,
 }
 
@@ -99,7 +99,9 @@ pub fn decision_missing(decision: &Decision, minority: Minority) -> Vec<Decision
     let bid_before = decision
         .best_interests_determined_on
         .is_some_and(|d| d <= decision.decided_on);
-    if option == FutureOption::Return && minority != Minority::Adult && !bid_before {
+    // Leaving the country (return or onward) is a durable solution that
+    // needs a best-interests determination for a child (§3 S4).
+    if option != FutureOption::Stay && minority != Minority::Adult && !bid_before {
         missing.push(DecisionMissing::BestInterestsDetermination);
     }
     missing
@@ -163,6 +165,14 @@ mod tests {
         assert_eq!(decision_missing(&with_bid, Minority::Minor).len(), 1);
         with_bid.best_interests_determined_on = Some(d(8));
         assert_eq!(decision_missing(&with_bid, Minority::Minor), vec![]);
+        // Moving on is leaving too.
+        assert_eq!(
+            decision_missing(
+                &decision(Choice::Option(FutureOption::Onward)),
+                Minority::Minor
+            ),
+            vec![DecisionMissing::BestInterestsDetermination]
+        );
         // Staying needs no BID.
         assert_eq!(
             decision_missing(

@@ -78,8 +78,9 @@ pub struct PlanFacts<'a> {
 }
 
 /// The sections an IOM mission needs to receive a plan.
-pub const HANDOVER_SECTIONS: [Section; 5] = [
+pub const HANDOVER_SECTIONS: [Section; 6] = [
     Section::Client,
+    Section::Consent,
     Section::Decision,
     Section::Risk,
     Section::Reintegration,
