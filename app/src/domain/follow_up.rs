@@ -174,6 +174,13 @@ mod tests {
             partial.composite, None,
             "no composite without every dimension"
         );
+        let mut unweighted = model();
+        unweighted.composite_weights.remove(&RssDimension::Social);
+        assert_eq!(
+            score(&unweighted, &answers).composite,
+            None,
+            "no weight, no guess"
+        );
     }
 
     #[test]
