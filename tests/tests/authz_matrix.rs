@@ -146,6 +146,13 @@ async fn matrix(db: TestDb) {
             ],
             SIGNED_IN(422),
         ),
+        ("/api/account/list_sessions", vec![], SIGNED_IN(200)),
+        // Nobody has a session by this name: not found for all signed in.
+        (
+            "/api/account/end_session",
+            vec![("handle", "0000000000000000".into())],
+            SIGNED_IN(404),
+        ),
         ("/api/account/second_factor_status", vec![], SIGNED_IN(200)),
         ("/api/account/second_factor_setup", vec![], SIGNED_IN(200)),
         (

@@ -714,3 +714,79 @@ async fn database_errors_reach_the_browser_only_as_a_reference() {
         "the cause is logged: {line}"
     );
 }
+
+/// Users see where they are signed in and end a session they no longer
+/// want; someone else's session does not exist for them.
+#[tokio::test]
+async fn users_list_and_end_their_own_sessions() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_counsellor(&store).await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    let server = Server::start(&db.url).await;
+    let here = http_client();
+    let laptop = http_client();
+    let sam = http_client();
+    for (c, who) in [(&here, "carla"), (&laptop, "carla"), (&sam, "sam")] {
+        assert!(sign_in(c, &server, who, PASSWORD)
+            .await
+            .headers()
+            .contains_key("set-cookie"));
+    }
+    let list = |c: &reqwest::Client| {
+        c.post(server.url("/api/account/list_sessions"))
+            .header("Accept", "application/json")
+            .send()
+    };
+    let sessions: serde_json::Value = list(&here).await.unwrap().json().await.unwrap();
+    let sessions = sessions.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    let other = sessions.iter().find(|s| s["current"] == false).unwrap()["handle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sams: serde_json::Value = list(&sam).await.unwrap().json().await.unwrap();
+    let sams_handle = sams[0]["handle"].as_str().unwrap().to_string();
+    let end = |c: &reqwest::Client, handle: &str| {
+        c.post(server.url("/api/account/end_session"))
+            .header("Accept", "application/json")
+            .form(&[("handle", handle)])
+            .send()
+    };
+    assert_eq!(end(&here, &sams_handle).await.unwrap().status(), 404);
+    assert_eq!(
+        sam.get(server.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(end(&here, &other).await.unwrap().status(), 200);
+    assert!(laptop
+        .get(server.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_redirection());
+    assert_eq!(
+        here.get(server.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let audit = store.recent_audit(100).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "auth.session.end"));
+}

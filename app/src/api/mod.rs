@@ -29,6 +29,8 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     // Gated by the short-lived challenge cookie of a right password.
     ("/api/auth/challenge", Access::Public),
     ("/api/auth/second_factor", Access::Public),
+    ("/api/account/list_sessions", Access::SignedIn),
+    ("/api/account/end_session", Access::SignedIn),
     ("/api/account/second_factor_status", Access::SignedIn),
     ("/api/account/second_factor_setup", Access::SignedIn),
     ("/api/account/second_factor_confirm", Access::SignedIn),

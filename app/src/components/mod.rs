@@ -7,4 +7,5 @@ pub mod language_switch;
 pub mod session_timer;
 pub mod sign_in_redirect;
 pub mod signed_in;
+pub mod time;
 pub mod topbar;

@@ -1,6 +1,9 @@
-use crate::api::account::{second_factor_status, ChangePassword, SecondFactorDisable};
+use crate::api::account::{
+    list_sessions, second_factor_status, ChangePassword, EndSession, SecondFactorDisable,
+};
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
+use crate::components::time::utc_text_from_secs;
 use crate::domain::password::MIN_CHARS;
 use crate::error::AppError;
 use crate::i18n::{role_key, t, tf, use_locale, K};
@@ -78,6 +81,7 @@ fn Account(user: MeView) -> impl IntoView {
                 </button>
             </ActionForm>
             <TwoStep/>
+            <Sessions/>
         </main>
     }
 }
@@ -129,6 +133,59 @@ fn TwoStep() -> impl IntoView {
                         <p><a class="button secondary" href="/account/two-step" id="two-step-setup">{crate::i18n::text(locale, K::account_set_up)}</a></p>
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.user_message()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The user's sessions, with a way to end the others.
+#[component]
+fn Sessions() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new_blocking(move || end.version().get(), |_| list_sessions());
+    let locale = use_locale();
+    view! {
+        <h2>{t(K::account_sessions_heading)}</h2>
+        <p class="hint">{t(K::account_sessions_hint)}</p>
+        <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => view! {
+                        <table class="users" id="sessions">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{crate::i18n::text(locale, K::account_session_started)}</th>
+                                    <th scope="col">{crate::i18n::text(locale, K::account_session_last_seen)}</th>
+                                    <th scope="col"></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list
+                                    .into_iter()
+                                    .map(|s| view! {
+                                        <tr class:current=s.current>
+                                            <td>{utc_text_from_secs(s.created_at)}</td>
+                                            <td>{utc_text_from_secs(s.last_seen_at)}</td>
+                                            <td>
+                                                {if s.current {
+                                                    view! { <span class="status">{crate::i18n::text(locale, K::account_session_this)}</span> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <ActionForm action=end attr:class="inline">
+                                                            <input type="hidden" name="handle" value=s.handle/>
+                                                            <button type="submit" class="secondary small">{crate::i18n::text(locale, K::account_session_end)}</button>
+                                                        </ActionForm>
+                                                    }.into_any()
+                                                }}
+                                            </td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
                 }
             })}
         </Suspense>

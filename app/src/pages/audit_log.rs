@@ -1,6 +1,7 @@
 use crate::api::audit::{list_events, AuditView};
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
+use crate::components::time::utc_text_from_secs;
 use crate::domain::Role;
 use crate::i18n::{role_key, t, tf, use_locale, K};
 use crate::pages::not_found::NotFound;
@@ -167,7 +168,7 @@ fn Events(view: AuditView) -> impl IntoView {
                         let class = format!("outcome-{}", r.outcome);
                         view! {
                             <tr class=class>
-                                <td>{utc_text(chrono::DateTime::from_timestamp(r.at, 0).unwrap_or_default())}</td>
+                                <td>{utc_text_from_secs(r.at)}</td>
                                 <td>{who}</td>
                                 <td>{r.action}</td>
                                 <td>{case}</td>
@@ -184,21 +185,6 @@ fn Events(view: AuditView) -> impl IntoView {
             {view.has_more.then(|| view! { <a href=link(page + 1) rel="next" id="older">{t(K::audit_older)}</a> })}
         </nav>
     }
-}
-
-/// "2026-11-29 06:41:07" (without chrono's formatting machinery, which
-/// would weigh on the browser build).
-fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
-    use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// Percent-encodes a query value.

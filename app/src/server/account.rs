@@ -115,3 +115,50 @@ fn field_error(field: &str, message: impl Into<String>) -> AppError {
         message: message.into(),
     }])
 }
+
+/// The signed-in user's live sessions, this one marked.
+pub async fn list_own_sessions() -> Result<Vec<crate::api::account::SessionView>, AppError> {
+    let state = app_state()?;
+    let (actor, session_hash) = current_session().await?;
+    let sessions = state
+        .store
+        .sessions_of(
+            &actor.user_id,
+            Utc::now(),
+            state.sessions.idle,
+            state.sessions.absolute,
+        )
+        .await
+        .map_err(AppError::internal)?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| crate::api::account::SessionView {
+            current: s.token_hash == session_hash,
+            handle: s.handle,
+            created_at: s.created_at.timestamp(),
+            last_seen_at: s.last_seen_at.timestamp(),
+        })
+        .collect())
+}
+
+/// Ends one of the user's own sessions; someone else's does not exist.
+pub async fn end_own_session(handle: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (actor, _) = current_session().await?;
+    let audit = NewAuditEvent::new("auth.session.end", AuditOutcome::Allowed).by(
+        &actor.user_id,
+        actor.role,
+        &actor.organisation_id,
+    );
+    let ended = state
+        .store
+        .end_own_session(&actor.user_id, handle.trim(), audit)
+        .await
+        .map_err(AppError::internal)?;
+    if ended {
+        tracing::info!(user.id = %actor.user_id, "session ended from the account page");
+        Ok(())
+    } else {
+        Err(respond_with(AppError::NotFound))
+    }
+}

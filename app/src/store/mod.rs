@@ -19,7 +19,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
-pub use sessions::{Challenge, SessionActor};
+pub use sessions::{Challenge, SessionActor, SessionRecord};
 pub use users::{normalise_username, NewUser, SecondFactor, User, UserChange, UserCredentials};
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -33,6 +33,17 @@ type ActorRow = (
     Option<String>,
 );
 
+/// One of a user's sessions, as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The first 16 hex characters of the token hash: names the session
+    /// to its owner without giving anything usable away.
+    pub handle: String,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
 /// A sign-in waiting for its second factor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Challenge {
@@ -241,6 +252,62 @@ impl Store {
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// A user's live sessions (under the given timeouts), newest first.
+    pub async fn sessions_of(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+        idle: Duration,
+        absolute: Duration,
+    ) -> Result<Vec<SessionRecord>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, created_at, last_seen_at FROM sessions WHERE user_id = $1 \
+             ORDER BY created_at DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut live = Vec::new();
+        for (id, created, seen) in rows {
+            let created_at = ts::from_db(&created)?;
+            let last_seen_at = ts::from_db(&seen)?;
+            if now - last_seen_at <= idle && now - created_at <= absolute {
+                live.push(SessionRecord {
+                    handle: id[..16.min(id.len())].to_string(),
+                    token_hash: id,
+                    created_at,
+                    last_seen_at,
+                });
+            }
+        }
+        Ok(live)
+    }
+
+    /// Ends one of the user's own sessions, named by its handle, with its
+    /// audit row; `false` when the user has no such session.
+    pub async fn end_own_session(
+        &self,
+        user_id: &str,
+        handle: &str,
+        audit: NewAuditEvent,
+    ) -> Result<bool> {
+        if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let mut tx = self.write().await?;
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND substr(id, 1, 16) = $2")
+                .bind(user_id)
+                .bind(handle)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() > 0 {
+            Self::append_audit(&mut tx, &audit).await?;
+        }
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
