@@ -151,9 +151,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Malformed or missing arguments: the caller's fault, and safe to say so.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::invalid("request", "the form was incomplete; please try again")
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::invalid(
+                "request",
+                crate::i18n::t(crate::i18n::K::field_form_incomplete),
+            ),
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
                 AppError::Network
             }

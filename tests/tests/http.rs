@@ -763,6 +763,12 @@ async fn users_list_and_end_their_own_sessions() {
             .send()
     };
     assert_eq!(end(&here, &sams_handle).await.unwrap().status(), 404);
+    // This browser's own session is ended by signing out, not from the list.
+    let mine = sessions.iter().find(|s| s["current"] == true).unwrap()["handle"]
+        .as_str()
+        .unwrap()
+        .to_uppercase();
+    assert_eq!(end(&here, &mine).await.unwrap().status(), 404);
     assert_eq!(
         sam.get(server.url("/account"))
             .send()

@@ -10,6 +10,17 @@ use leptos::server_fn::ServerFn;
 /// go, and signing out. Demo organisations get the demo banner above it.
 #[component]
 pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
+    // Back to the same page, filters and all, in the other language.
+    let location = leptos_router::hooks::use_location();
+    let here_with_query = {
+        let search = location.search.get_untracked();
+        let path = location.pathname.get_untracked();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
     view! {
         {user.organisation_is_demo.then(|| view! { <DemoBanner/> })}
         <header class="topbar">
@@ -27,7 +38,7 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
             </span>
             // A plain form, also with WASM: signing out loads a fresh page,
             // so nothing of the session stays in the browser's memory.
-            <LanguageSwitch here=here.clone()/>
+            <LanguageSwitch here=here_with_query/>
             <form method="post" action=Logout::url() class="inline" id="sign-out">
                 <button type="submit" class="secondary">{t(K::nav_sign_out)}</button>
             </form>

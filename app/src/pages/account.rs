@@ -145,9 +145,16 @@ fn Sessions() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
     let sessions = Resource::new_blocking(move || end.version().get(), |_| list_sessions());
     let locale = use_locale();
+    let error = move || match end.value().get() {
+        Some(Err(e)) => {
+            Some(view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> })
+        }
+        _ => None,
+    };
     view! {
         <h2>{t(K::account_sessions_heading)}</h2>
         <p class="hint">{t(K::account_sessions_hint)}</p>
+        {error}
         <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
             {move || Suspend::new(async move {
                 match sessions.await {

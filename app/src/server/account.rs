@@ -144,7 +144,12 @@ pub async fn list_own_sessions() -> Result<Vec<crate::api::account::SessionView>
 /// Ends one of the user's own sessions; someone else's does not exist.
 pub async fn end_own_session(handle: String) -> Result<(), AppError> {
     let state = app_state()?;
-    let (actor, _) = current_session().await?;
+    let (actor, session_hash) = current_session().await?;
+    let handle = handle.trim().to_ascii_lowercase();
+    // This browser's own session is ended by signing out, not from the list.
+    if session_hash.starts_with(&handle) {
+        return Err(respond_with(AppError::NotFound));
+    }
     let audit = NewAuditEvent::new("auth.session.end", AuditOutcome::Allowed).by(
         &actor.user_id,
         actor.role,
@@ -152,7 +157,7 @@ pub async fn end_own_session(handle: String) -> Result<(), AppError> {
     );
     let ended = state
         .store
-        .end_own_session(&actor.user_id, handle.trim(), audit)
+        .end_own_session(&actor.user_id, &handle, audit)
         .await
         .map_err(AppError::internal)?;
     if ended {

@@ -12,7 +12,10 @@ const MAX_AGE_SECS: u32 = 365 * 24 * 3600;
 pub fn set_language(lang: &str, next: &str) -> Result<(), AppError> {
     let state = app_state()?;
     let Some(locale) = Locale::from_code(lang) else {
-        return Err(respond_with(AppError::invalid("lang", "unknown language")));
+        return Err(respond_with(AppError::invalid(
+            "lang",
+            crate::i18n::t(crate::i18n::K::field_unknown_language),
+        )));
     };
     let secure = if state.sessions.secure_cookies {
         "; Secure"
