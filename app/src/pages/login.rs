@@ -41,14 +41,8 @@ pub fn LoginPage() -> impl IntoView {
     // The error of the last attempt: from the action (with WASM) or from
     // the address (a form posted without WASM comes back with ?error=).
     let error = move || {
-        let e = match login.value().get() {
-            Some(result) => result.err(),
-            None => query
-                .read()
-                .get("error")
-                .and_then(|code| AppError::from_sign_in_code(&code)),
-        };
-        e.map(|e| {
+        let code = query.read().get("error");
+        last_sign_in_error(login.value().get(), code).map(|e| {
             let text = match e {
                 AppError::Unauthenticated => {
                     crate::i18n::text(locale, K::login_expired).to_string()
@@ -112,5 +106,17 @@ pub fn LoginPage() -> impl IntoView {
                 {t(K::login_forgot)}
             </p>
         </main>
+    }
+}
+
+/// The error of a sign-in step's last attempt: the action's (with WASM) or
+/// the one a form posted without WASM brought back in the address.
+pub(crate) fn last_sign_in_error(
+    action: Option<Result<(), AppError>>,
+    code_in_address: Option<String>,
+) -> Option<AppError> {
+    match action {
+        Some(result) => result.err(),
+        None => code_in_address.and_then(|code| AppError::from_sign_in_code(&code)),
     }
 }

@@ -45,14 +45,8 @@ fn CodeForm(enrolment: Option<crate::api::auth::Enrolment>, next: String) -> imp
     let setting_up = enrolment.is_some();
     let locale = use_locale();
     let error = move || {
-        let e = match verify.value().get() {
-            Some(result) => result.err(),
-            None => query
-                .read()
-                .get("error")
-                .and_then(|code| AppError::from_sign_in_code(&code)),
-        };
-        e.map(|e| {
+        let code = query.read().get("error");
+        super::login::last_sign_in_error(verify.value().get(), code).map(|e| {
             let text = match e {
                 AppError::InvalidCredentials => {
                     crate::i18n::text(locale, K::code_wrong).to_string()

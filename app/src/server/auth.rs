@@ -278,10 +278,16 @@ pub(crate) async fn start_session(
     Ok(())
 }
 
-/// A sign-in form posted without WASM (the browser asks for HTML) gets its
-/// error back on the sign-in page, in the address: the browser sends no
-/// Referer (by policy), so the server-function machinery could not.
-pub async fn sign_in_form_result(result: Result<(), AppError>, next: &str) -> Result<(), AppError> {
+/// A sign-in form (password or code) posted without WASM (the browser asks
+/// for HTML) gets its error back in the address of its own page, made by
+/// `page` from `next`; a sign-in that has ended goes back to the first
+/// step. (The server-function machinery would use the Referer, which sign-in
+/// pages must not depend on.)
+pub async fn sign_in_form_result(
+    result: Result<(), AppError>,
+    next: &str,
+    page: fn(&str) -> String,
+) -> Result<(), AppError> {
     let Err(e) = &result else { return result };
     let Some(code) = e.sign_in_code() else {
         return result;
@@ -294,10 +300,11 @@ pub async fn sign_in_form_result(result: Result<(), AppError>, next: &str) -> Re
     if !accepts_html {
         return result;
     }
-    leptos_axum::redirect(&format!(
-        "{}&error={code}",
-        crate::domain::navigation::login_path(next)
-    ));
+    let page = match e {
+        AppError::Unauthenticated => crate::domain::navigation::login_path(next),
+        _ => page(next),
+    };
+    leptos_axum::redirect(&format!("{page}&error={code}"));
     Ok(())
 }
 

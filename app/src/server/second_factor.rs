@@ -298,29 +298,6 @@ pub async fn verify(code: &str) -> Result<(), AppError> {
     .await
 }
 
-/// A code form posted without WASM gets its error back on the code page
-/// (or, when the challenge is over, on the sign-in page), in the address.
-pub async fn form_result(result: Result<(), AppError>, next: &str) -> Result<(), AppError> {
-    let Err(e) = &result else { return result };
-    let Some(code) = e.sign_in_code() else {
-        return result;
-    };
-    let accepts_html = request_headers()
-        .await?
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if !accepts_html {
-        return result;
-    }
-    let page = match e {
-        AppError::Unauthenticated => crate::domain::navigation::login_path(next),
-        _ => second_factor_path(next),
-    };
-    leptos_axum::redirect(&format!("{page}&error={code}"));
-    Ok(())
-}
-
 async fn own_credentials(
     state: &AppState,
 ) -> Result<(SessionActor, UserCredentials, String), AppError> {

@@ -11,5 +11,5 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     } else {
         sign_in(&username, password, &next).await
     };
-    sign_in_form_result(result, &next).await
+    sign_in_form_result(result, &next, crate::domain::navigation::login_path).await
 }

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 /// redirects to where the user was heading.
 #[server(prefix = "/api", endpoint = "auth/second_factor")]
 pub async fn second_factor(code: String, next: String) -> Result<(), AppError> {
-    use crate::server::second_factor::{form_result, verify};
+    use crate::domain::navigation::second_factor_path;
+    use crate::server::{auth::sign_in_form_result, second_factor::verify};
     let result = verify(&code).await;
-    form_result(result, &next).await
+    sign_in_form_result(result, &next, second_factor_path).await
 }
