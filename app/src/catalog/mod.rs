@@ -143,6 +143,18 @@ pub fn travel_steps() -> &'static TravelCatalogue {
     &TRAVEL
 }
 
+/// The catalogues a case's progress is computed with.
+pub fn planning() -> crate::domain::progress::Catalogues<'static> {
+    crate::domain::progress::Catalogues {
+        milestones: &milestones().milestones,
+        milestones_version: &milestones().info.version,
+        travel_steps: &travel_steps().steps,
+        travel_version: &travel_steps().info.version,
+        programmes: &programmes().programmes,
+        programmes_version: &programmes().info.version,
+    }
+}
+
 /// Follow-up after return and the sustainability score (§7.3).
 #[derive(Clone, Debug, Deserialize)]
 pub struct FollowUpCatalogue {

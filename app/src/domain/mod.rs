@@ -5,7 +5,9 @@
 //! feedback and on the server, which re-checks them.
 
 pub mod case;
+pub mod case_file;
 pub mod consent;
+pub mod fields;
 pub mod follow_up;
 pub mod milestones;
 pub mod money;
@@ -14,6 +16,7 @@ pub mod options;
 pub mod org;
 pub mod password;
 pub mod plan;
+pub mod progress;
 pub mod policy;
 pub mod reintegration;
 pub mod risk;

@@ -117,6 +117,8 @@ pub enum Missing {
     SectionIncomplete {
         section: Section,
     },
+    /// No IOM mission is named to take the plan over.
+    MissionNotChosen,
     TravelDocument,
     ReintegrationRegistration,
     DepartureConfirmation,

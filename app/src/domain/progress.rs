@@ -1,0 +1,661 @@
+//! Where a case stands: which steps are complete, the stage the status
+//! machine allows, and exactly what still blocks a handover. Everything
+//! here is computed from the case file and the catalogues; nothing of it
+//! is typed in, so it cannot disagree with the sections.
+
+use super::case::Minority;
+use super::case_file::{CaseFile, ItemState, Step};
+use super::milestones::{self, Anchor, Milestone, MilestoneTemplate};
+use super::options::{decision_missing, Choice, FutureOption};
+use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
+use super::policy::Section;
+use super::reintegration::{summarise, BudgetProblem, BudgetSummary, Programme};
+use super::risk::{gate, Gate, RiskLevel, SignOffs};
+use super::travel::{self, TravelStep, TravelStepTemplate};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The reference data the computations use, with their versions.
+#[derive(Clone, Copy, Debug)]
+pub struct Catalogues<'a> {
+    pub milestones: &'a [MilestoneTemplate],
+    pub milestones_version: &'a str,
+    pub travel_steps: &'a [TravelStepTemplate],
+    pub travel_version: &'a str,
+    pub programmes: &'a [Programme],
+    pub programmes_version: &'a str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepState {
+    /// Nothing entered yet.
+    Empty,
+    /// Something entered, not yet enough.
+    Started,
+    Complete,
+    /// Does not apply to this case (a return-track step before return was
+    /// chosen).
+    NotApplicable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub steps: Vec<(Step, StepState)>,
+    /// The furthest status the machine allows from the file as it is.
+    pub stage: PlanStatus,
+    pub return_track: bool,
+    /// Everything missing before the plan can be handed over (empty: it
+    /// is ready).
+    pub handover_missing: Vec<Missing>,
+    pub risk_level: Option<RiskLevel>,
+    pub next_milestone: Option<Milestone>,
+}
+
+impl Progress {
+    pub fn ready_for_handover(&self) -> bool {
+        self.return_track && self.handover_missing.is_empty()
+    }
+
+    pub fn state(&self, step: Step) -> StepState {
+        self.steps
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map(|(_, st)| *st)
+            .unwrap_or(StepState::Empty)
+    }
+}
+
+impl CaseFile {
+    /// Minor, adult or unclear, as far as the first contact says.
+    pub fn minority(&self, today: NaiveDate) -> Minority {
+        self.first_contact.client.birth.minority_on(today)
+    }
+
+    /// The client chose return.
+    pub fn return_track(&self) -> bool {
+        self.decision
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.choice == Choice::Option(FutureOption::Return))
+    }
+
+    /// The risk gate as it stands on `today` (`None`: no assessment).
+    pub fn gate(&self, today: NaiveDate) -> Option<Gate> {
+        let r = &self.risk;
+        let a = r.assessment.as_ref()?;
+        let sign_offs = SignOffs {
+            supervisor_approved: r.supervisor_approval.is_some(),
+            origin_partner_confirmed: r.origin_confirmed_on.is_some(),
+        };
+        Some(gate(a, sign_offs, today, r.last_threat_on))
+    }
+
+    /// The budget checked against the chosen programme, on the planned
+    /// departure (or today).
+    pub fn budget(&self, cats: &Catalogues, today: NaiveDate) -> Option<BudgetSummary> {
+        let id = self.reintegration.programme_id.as_deref()?;
+        let programme = cats.programmes.iter().find(|p| p.id == id)?;
+        let on = self.travel.planned_departure.unwrap_or(today);
+        Some(summarise(
+            programme,
+            cats.programmes_version,
+            &self.reintegration.household,
+            &self.reintegration.lines,
+            on,
+        ))
+    }
+
+    pub fn anchors(&self) -> milestones::Anchors {
+        milestones::Anchors {
+            first_contact: self.first_contact.first_contact_on,
+            decision: self
+                .decision
+                .decision
+                .as_ref()
+                .filter(|d| matches!(d.choice, Choice::Option(_)))
+                .map(|d| d.decided_on),
+            planned_departure: self.travel.planned_departure,
+            arrival: None,
+        }
+    }
+
+    /// The plan's milestones: from the templates and the anchor dates,
+    /// with what was recorded by hand on top.
+    pub fn milestones(&self, cats: &Catalogues) -> Vec<Milestone> {
+        let mut list = milestones::generate(
+            cats.milestones,
+            cats.milestones_version,
+            &self.anchors(),
+            self.return_track(),
+        );
+        for m in &mut list {
+            if let Some(ItemState {
+                status,
+                due,
+                evidence,
+            }) = self.milestones.items.get(&m.template_id)
+            {
+                m.status = status.clone();
+                m.evidence = evidence.clone();
+                if due.is_some() {
+                    m.due = *due;
+                    m.due_edited = true;
+                }
+            }
+        }
+        list
+    }
+
+    /// The travel checklist with what was recorded on each step.
+    pub fn travel_steps(&self, cats: &Catalogues) -> Vec<TravelStep> {
+        let mut list = travel::checklist(cats.travel_steps, cats.travel_version);
+        for s in &mut list {
+            if let Some(item) = self.travel.steps.get(&s.template_id) {
+                s.status = item.status.clone();
+                s.due = item.due;
+                s.evidence = item.evidence.clone();
+            }
+        }
+        list
+    }
+
+    fn section_is_default(&self, section: Section) -> bool {
+        self.section_json(section) == CaseFile::default().section_json(section)
+    }
+
+    /// Whether a section holds all a handover needs from it.
+    pub fn section_complete(
+        &self,
+        section: Section,
+        cats: &Catalogues,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let today = now.date_naive();
+        match section {
+            Section::Client => {
+                let fc = &self.first_contact;
+                fc.first_contact_on.is_some() && fc.client.problems(today).is_empty()
+            }
+            Section::Consent => super::consent::may_store(&self.consent.records, now),
+            Section::Screening => self.screening.judgement.is_some(),
+            Section::Options => self.options.notes.iter().all(|n| {
+                n.feasibility != super::options::Feasibility::Unknown
+                    || !n.wishes.is_empty()
+                    || !n.fears.is_empty()
+                    || !n.information_given.is_empty()
+            }),
+            Section::Decision => self
+                .decision
+                .decision
+                .as_ref()
+                .is_some_and(|d| decision_missing(d, self.minority(today)).is_empty()),
+            Section::Risk => self.gate(today) == Some(Gate::Passed),
+            Section::Reintegration => {
+                let r = &self.reintegration;
+                !r.household.is_empty()
+                    && !r.lines.is_empty()
+                    && self.budget(cats, today).is_some_and(|b| {
+                        b.problems.iter().all(|p| {
+                            matches!(
+                                p,
+                                BudgetProblem::CapUnknown { .. }
+                                    | BudgetProblem::CashLimitUnknown { .. }
+                            )
+                        })
+                    })
+            }
+            Section::Travel => {
+                let t = &self.travel;
+                t.mission_id.is_some() && t.destination.is_some() && t.planned_departure.is_some()
+            }
+            Section::Milestones => {
+                let anchors = self.anchors();
+                self.milestones(cats).iter().all(|m| {
+                    m.due.is_some()
+                        || cats
+                            .milestones
+                            .iter()
+                            .find(|t| t.id == m.template_id)
+                            .is_some_and(|t| {
+                                t.anchor == Anchor::Arrival
+                                    || (t.anchor == Anchor::PlannedDeparture
+                                        && anchors.planned_departure.is_none()
+                                        && !self.return_track())
+                            })
+                })
+            }
+        }
+    }
+
+    /// Where the case stands on `now`.
+    pub fn progress(&self, cats: &Catalogues, now: DateTime<Utc>) -> Progress {
+        let return_track = self.return_track();
+        let complete: BTreeSet<Section> = Section::ALL
+            .into_iter()
+            .filter(|s| self.section_complete(*s, cats, now))
+            .collect();
+        let steps = Step::ALL
+            .into_iter()
+            .map(|step| {
+                let state = match step.section() {
+                    _ if step.return_track_only() && !return_track => StepState::NotApplicable,
+                    None => {
+                        if return_track && self.handover_missing(cats, now, &complete).is_empty() {
+                            StepState::Complete
+                        } else {
+                            StepState::Started
+                        }
+                    }
+                    Some(s) if complete.contains(&s) => StepState::Complete,
+                    Some(s) if self.section_is_default(s) => StepState::Empty,
+                    Some(_) => StepState::Started,
+                };
+                (step, state)
+            })
+            .collect();
+        let milestones = self.milestones(cats);
+        let next_milestone = milestones
+            .iter()
+            .filter(|m| !m.status.is_settled() && m.due.is_some())
+            .min_by_key(|m| m.due)
+            .cloned();
+        Progress {
+            steps,
+            stage: self.stage(cats, now, &complete),
+            return_track,
+            handover_missing: self.handover_missing(cats, now, &complete),
+            risk_level: self.risk.assessment.as_ref().map(|a| a.overall()),
+            next_milestone,
+        }
+    }
+
+    fn facts<'a>(&'a self, now: DateTime<Utc>, complete: &BTreeSet<Section>) -> PlanFacts<'a> {
+        let today = now.date_naive();
+        PlanFacts {
+            now,
+            consents: &self.consent.records,
+            decision: self.decision.decision.as_ref(),
+            minority: self.minority(today),
+            risk_gate: self.gate(today),
+            complete_sections: complete.clone(),
+            travel_document_ready: false,
+            reintegration_registered: self.reintegration.registered_on.is_some(),
+            departure_confirmed: false,
+            arrival_confirmed: false,
+        }
+    }
+
+    fn handover_missing(
+        &self,
+        _cats: &Catalogues,
+        now: DateTime<Utc>,
+        complete: &BTreeSet<Section>,
+    ) -> Vec<Missing> {
+        let facts = self.facts(now, complete);
+        match &self.travel.mission_id {
+            Some(mission_id) => entry_requirements(
+                &PlanStatus::HandedOver {
+                    mission_id: mission_id.clone(),
+                },
+                &facts,
+            ),
+            None => {
+                let mut m = entry_requirements(&PlanStatus::ApprovedForReturn, &facts);
+                m.push(Missing::MissionNotChosen);
+                m.extend(
+                    super::plan::HANDOVER_SECTIONS
+                        .into_iter()
+                        .filter(|s| !complete.contains(s))
+                        .map(|section| Missing::SectionIncomplete { section }),
+                );
+                m
+            }
+        }
+    }
+
+    /// Walks the status machine as far as the file allows.
+    fn stage(
+        &self,
+        _cats: &Catalogues,
+        now: DateTime<Utc>,
+        complete: &BTreeSet<Section>,
+    ) -> PlanStatus {
+        let facts = self.facts(now, complete);
+        let mut status = PlanStatus::Draft;
+        let step = |status: &mut PlanStatus, to: PlanStatus| match advance(status, to, &facts) {
+            Ok(next) => {
+                *status = next;
+                true
+            }
+            Err(_) => false,
+        };
+        if !step(&mut status, PlanStatus::OptionsOpen) || !step(&mut status, PlanStatus::Decided) {
+            return status;
+        }
+        let option = match self.decision.decision.as_ref().map(|d| d.choice) {
+            Some(Choice::Option(o)) => o,
+            _ => return status,
+        };
+        match option {
+            FutureOption::Stay => {
+                step(&mut status, PlanStatus::StayTrack);
+            }
+            FutureOption::Onward => {
+                step(&mut status, PlanStatus::OnwardTrack);
+            }
+            FutureOption::Return => {
+                if step(&mut status, PlanStatus::RiskAssessed)
+                    && !step(&mut status, PlanStatus::ApprovedForReturn)
+                {
+                    step(&mut status, PlanStatus::NoGoHighRisk);
+                }
+            }
+        }
+        status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case_file::ParseContext;
+    use crate::domain::fields::Fields;
+    use crate::domain::money::Currency;
+    use crate::domain::plan::Missing;
+
+    const MISSION: &str = "org-iom-nl";
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn cx() -> ParseContext<'static> {
+        ParseContext {
+            today: now().date_naive(),
+            user_id: "u-counsellor",
+            currency: Currency::EUR,
+        }
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn put(file: &mut CaseFile, section: Section, pairs: &[(&str, &str)]) {
+        file.apply(section, &fields(pairs), &cx())
+            .unwrap_or_else(|p| panic!("{section:?}: {p:?}"));
+    }
+
+    /// A return case filled in as a counsellor would, step by step.
+    fn return_case() -> CaseFile {
+        let mut f = CaseFile::default();
+        put(
+            &mut f,
+            Section::Client,
+            &[
+                ("client.alias", "Rosa"),
+                ("client.birth", "year"),
+                ("client.birth_year", "1994"),
+                ("client.nationality", "ng"),
+                ("contact.on", "2026-10-01"),
+                ("safety.danger", "no"),
+                ("safety.medical", "unknown"),
+            ],
+        );
+        put(
+            &mut f,
+            Section::Consent,
+            &[
+                ("consent.0.purpose", "store_data"),
+                ("consent.0.given_on", "2026-10-01"),
+                ("consent.0.language", "en"),
+                ("consent.1.purpose", "share"),
+                ("consent.1.recipient", MISSION),
+                ("consent.1.section_client", "on"),
+                ("consent.1.section_consent", "on"),
+                ("consent.1.section_decision", "on"),
+                ("consent.1.section_risk", "on"),
+                ("consent.1.section_reintegration", "on"),
+                ("consent.1.section_travel", "on"),
+                ("consent.1.given_on", "2026-11-02"),
+                ("consent.1.language", "en"),
+            ],
+        );
+        put(
+            &mut f,
+            Section::Screening,
+            &[("screening.judgement", "signs_present")],
+        );
+        put(
+            &mut f,
+            Section::Options,
+            &[
+                ("option.stay.feasibility", "difficult"),
+                ("option.onward.feasibility", "not_feasible"),
+                ("option.return.wishes", "Back to her mother in Benin City"),
+            ],
+        );
+        put(
+            &mut f,
+            Section::Decision,
+            &[
+                ("decision.choice", "return"),
+                ("decision.on", "2026-11-02"),
+                ("decision.free_and_informed", "on"),
+            ],
+        );
+        put(
+            &mut f,
+            Section::Risk,
+            &[
+                ("risk.assessed_on", "2026-11-10"),
+                ("risk.0.level", "household"),
+                ("risk.0.description", "Debt to the recruiter's family"),
+                ("risk.0.likelihood", "2"),
+                ("risk.0.severity", "2"),
+                ("risk.0.mitigation", "mit-other-region"),
+            ],
+        );
+        put(
+            &mut f,
+            Section::Reintegration,
+            &[
+                ("reint.programme", "nl-2025-reintegration"),
+                ("person.0.kind", "adult"),
+                ("line.0.category", "economic"),
+                ("line.0.description", "Sewing machine and stock"),
+                ("line.0.amount", "1500"),
+                ("line.0.form", "in_kind"),
+                ("line.0.person", "0"),
+            ],
+        );
+        put(
+            &mut f,
+            Section::Travel,
+            &[
+                ("travel.mission", MISSION),
+                ("travel.destination", "NG"),
+                ("travel.departure", "2027-01-15"),
+            ],
+        );
+        f
+    }
+
+    #[test]
+    fn a_complete_return_case_is_ready_for_handover() {
+        let p = return_case().progress(&crate::catalog::planning(), now());
+        assert_eq!(p.handover_missing, vec![]);
+        assert!(p.ready_for_handover());
+        assert_eq!(p.stage, PlanStatus::ApprovedForReturn);
+        assert_eq!(p.risk_level, Some(RiskLevel::Medium));
+        assert_eq!(p.state(Step::Review), StepState::Complete);
+        let next = p.next_milestone.expect("dated milestones");
+        assert!(next.due.is_some());
+    }
+
+    #[test]
+    fn each_gap_is_named() {
+        let cats = crate::catalog::planning();
+        let mut f = return_case();
+        put(&mut f, Section::Travel, &[("travel.destination", "NG")]);
+        let p = f.progress(&cats, now());
+        assert!(p.handover_missing.contains(&Missing::MissionNotChosen));
+        assert!(p.handover_missing.contains(&Missing::SectionIncomplete {
+            section: Section::Travel
+        }));
+        assert!(!p.ready_for_handover());
+
+        // An unmitigated medium risk blocks the gate, and says which.
+        let mut f = return_case();
+        put(
+            &mut f,
+            Section::Risk,
+            &[
+                ("risk.assessed_on", "2026-11-10"),
+                ("risk.0.description", "Stigma in the village"),
+                ("risk.0.likelihood", "2"),
+                ("risk.0.severity", "2"),
+            ],
+        );
+        let p = f.progress(&cats, now());
+        assert_eq!(p.stage, PlanStatus::RiskAssessed);
+        assert!(p.handover_missing.contains(&Missing::Risk {
+            what: crate::domain::risk::GateMissing::MediumRiskWithoutMitigation("R1".into())
+        }));
+
+        // Over the programme's cap: the budget section is not complete.
+        let mut f = return_case();
+        put(
+            &mut f,
+            Section::Reintegration,
+            &[
+                ("reint.programme", "nl-2025-reintegration"),
+                ("person.0.kind", "adult"),
+                ("line.0.category", "economic"),
+                ("line.0.amount", "2500"),
+                ("line.0.person", "0"),
+            ],
+        );
+        assert!(f
+            .progress(&cats, now())
+            .handover_missing
+            .contains(&Missing::SectionIncomplete {
+                section: Section::Reintegration
+            }));
+    }
+
+    #[test]
+    fn return_steps_do_not_apply_until_return_is_chosen() {
+        let cats = crate::catalog::planning();
+        let mut f = return_case();
+        put(
+            &mut f,
+            Section::Decision,
+            &[
+                ("decision.choice", "stay"),
+                ("decision.on", "2026-11-02"),
+                ("decision.free_and_informed", "on"),
+            ],
+        );
+        let p = f.progress(&cats, now());
+        assert_eq!(p.stage, PlanStatus::StayTrack);
+        for step in [Step::Risk, Step::Reintegration, Step::Travel] {
+            assert_eq!(p.state(step), StepState::NotApplicable, "{step:?}");
+        }
+        assert!(!p.ready_for_handover());
+        assert_eq!(p.state(Step::Decision), StepState::Complete);
+    }
+
+    #[test]
+    fn a_new_case_is_a_draft_with_everything_to_do() {
+        let p = CaseFile::default().progress(&crate::catalog::planning(), now());
+        assert_eq!(p.stage, PlanStatus::Draft);
+        assert_eq!(p.state(Step::FirstContact), StepState::Empty);
+        assert_eq!(p.state(Step::Options), StepState::Empty);
+        assert!(p.handover_missing.contains(&Missing::ConsentToStore));
+        assert!(p.handover_missing.contains(&Missing::NoDecision));
+    }
+
+    #[test]
+    fn a_possible_minor_needs_a_best_interests_determination() {
+        let mut f = return_case();
+        put(
+            &mut f,
+            Section::Client,
+            &[
+                ("client.alias", "Rosa"),
+                ("client.birth", "age_band"),
+                ("client.age_from", "16"),
+                ("client.age_to", "19"),
+                ("client.age_assessed_on", "2026-10-01"),
+                ("contact.on", "2026-10-01"),
+            ],
+        );
+        let p = f.progress(&crate::catalog::planning(), now());
+        assert_eq!(p.state(Step::Decision), StepState::Started);
+        assert!(p.handover_missing.contains(&Missing::Decision {
+            what: crate::domain::options::DecisionMissing::BestInterestsDetermination
+        }));
+    }
+
+    #[test]
+    fn changing_the_risks_clears_the_supervisors_approval() {
+        let mut f = return_case();
+        f.risk.supervisor_approval = Some(crate::domain::case_file::SignOff {
+            by: "u-sup".into(),
+            on: now().date_naive(),
+        });
+        let same = f.fields(Section::Risk);
+        f.apply(Section::Risk, &same, &cx()).unwrap();
+        assert!(f.risk.supervisor_approval.is_some(), "unchanged: kept");
+        let mut changed = same.clone();
+        changed.insert("risk.0.likelihood".into(), "3".into());
+        f.apply(Section::Risk, &changed, &cx()).unwrap();
+        assert!(f.risk.supervisor_approval.is_none(), "changed: cleared");
+    }
+
+    #[test]
+    fn every_section_survives_its_own_form() {
+        let f = return_case();
+        for section in Section::ALL {
+            let mut again = CaseFile::default();
+            again
+                .apply(section, &f.fields(section), &cx())
+                .unwrap_or_else(|p| panic!("{section:?}: {p:?}"));
+            assert_eq!(
+                again.section_json(section),
+                f.section_json(section),
+                "{section:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_input_names_every_field_and_changes_nothing() {
+        let mut f = return_case();
+        let before = f.clone();
+        let err = f
+            .apply(
+                Section::Client,
+                &fields(&[
+                    ("client.alias", ""),
+                    ("client.nationality", "Nigeria"),
+                    ("contact.on", "2027-05-01"),
+                ]),
+                &cx(),
+            )
+            .unwrap_err();
+        let named: Vec<&str> = err.iter().map(|p| p.field.as_str()).collect();
+        assert!(named.contains(&"client.alias"), "{named:?}");
+        assert!(named.contains(&"client.nationality"), "{named:?}");
+        assert!(named.contains(&"contact.on"), "{named:?}");
+        assert_eq!(f, before);
+    }
+}
