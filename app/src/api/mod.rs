@@ -9,6 +9,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod prefs;
 
 /// Who may call an endpoint.
@@ -44,4 +45,9 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/admin/reset_second_factor", Access::SignedIn),
     ("/api/audit/list_events", Access::SignedIn),
     ("/api/prefs/set_language", Access::Public),
+    ("/api/cases/list", Access::SignedIn),
+    ("/api/cases/create", Access::SignedIn),
+    ("/api/cases/open", Access::SignedIn),
+    ("/api/cases/save", Access::SignedIn),
+    ("/api/cases/access_log", Access::SignedIn),
 ];

@@ -278,7 +278,7 @@ pub enum DuplicateLikelihood {
 }
 
 /// An alias compared without case, accents, spaces or punctuation.
-fn fold(alias: &str) -> String {
+pub fn fold(alias: &str) -> String {
     alias
         .chars()
         .filter_map(|c| {

@@ -60,6 +60,45 @@ pub enum PlanStatus {
     OnwardTrack,
 }
 
+impl PlanStatus {
+    /// The status's name without its details ("handed_over"), as stored
+    /// for the caseload and used in its filters.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::OptionsOpen => "options_open",
+            PlanStatus::Decided => "decided",
+            PlanStatus::RiskAssessed => "risk_assessed",
+            PlanStatus::ApprovedForReturn => "approved_for_return",
+            PlanStatus::HandedOver { .. } => "handed_over",
+            PlanStatus::TravelBooked => "travel_booked",
+            PlanStatus::Departed => "departed",
+            PlanStatus::Arrived => "arrived",
+            PlanStatus::Reintegration => "reintegration",
+            PlanStatus::Monitoring => "monitoring",
+            PlanStatus::Closed { .. } => "closed",
+            PlanStatus::OnHold { .. } => "on_hold",
+            PlanStatus::WithdrawnByClient => "withdrawn_by_client",
+            PlanStatus::NoGoHighRisk => "no_go_high_risk",
+            PlanStatus::StayTrack => "stay_track",
+            PlanStatus::OnwardTrack => "onward_track",
+        }
+    }
+}
+
+/// The stages a case can stand at before a handover, in order (the
+/// caseload's filter).
+pub const PRE_HANDOVER_STAGES: [&str; 8] = [
+    "draft",
+    "options_open",
+    "decided",
+    "risk_assessed",
+    "approved_for_return",
+    "no_go_high_risk",
+    "stay_track",
+    "onward_track",
+];
+
 /// Everything a move may need to know, gathered by the caller.
 #[derive(Clone, Debug)]
 pub struct PlanFacts<'a> {

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod cases;
 pub mod auth;
 pub mod client_address;
 pub mod cookies;

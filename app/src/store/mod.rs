@@ -12,11 +12,15 @@
 //! audit row of a change is written in the same transaction as the change.
 
 mod audit;
+mod cases;
 mod organisations;
 mod sessions;
 mod throttle;
 mod users;
 
+pub use cases::{
+    CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
+};
 pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::{Challenge, SessionActor, SessionRecord};

@@ -82,6 +82,18 @@ impl Store {
         row.map(from_row).transpose()
     }
 
+    /// The organisations of one kind (e.g. the IOM missions a plan can be
+    /// handed to), by name.
+    pub async fn organisations_of_kind(&self, kind: OrgKind) -> Result<Vec<Organisation>> {
+        let rows: Vec<OrgRow> = sqlx::query_as(
+            "SELECT id, name, kind, country, is_demo FROM organisations WHERE kind = $1 ORDER BY name",
+        )
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(from_row).collect()
+    }
+
     /// Returns the organisation with this name, creating it when missing.
     pub async fn ensure_organisation(&self, new: &NewOrganisation) -> Result<Organisation> {
         if let Some(org) = self.organisation_by_name(&new.name).await? {

@@ -1,0 +1,113 @@
+//! Cases: the caseload, a new case, one case's file, saving a section,
+//! and who has seen a case.
+
+mod access_log;
+mod create;
+mod list;
+mod open;
+mod save;
+
+pub use access_log::{access_log, AccessLog, AccessLogEntry, CaseAccessLog};
+pub use create::{create, Create};
+pub use list::{list, List};
+pub use open::{open, Open};
+pub use save::{save, Save};
+
+use crate::domain::case_file::CaseFile;
+use crate::domain::fields::{Fields, Problem};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One row of the caseload: pseudonymous (code and alias only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseListItem {
+    pub code: String,
+    pub alias: String,
+    /// A `PlanStatus` slug.
+    pub stage: String,
+    pub ready_for_handover: bool,
+    pub risk_level: Option<String>,
+    /// The next milestone's catalogue id and its due date.
+    pub next_milestone: Option<String>,
+    pub next_due: Option<NaiveDate>,
+    /// Unix seconds.
+    pub last_activity: i64,
+    pub counsellor: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caseload {
+    pub items: Vec<CaseListItem>,
+    pub total: i64,
+    pub page: i64,
+    pub has_more: bool,
+    /// May open new cases (counsellors).
+    pub may_create: bool,
+}
+
+/// An existing case that may be the same client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateHint {
+    pub code: String,
+    pub alias: String,
+    /// "likely" or "possible".
+    pub likelihood: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewCaseOutcome {
+    Created {
+        code: String,
+    },
+    /// Nothing was created: these cases may be the same client. Create
+    /// anyway by confirming.
+    PossibleDuplicates(Vec<DuplicateHint>),
+    /// Nothing was created: these fields need correcting.
+    Invalid(Vec<Problem>),
+}
+
+/// Who last saved a section, and which version it is at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionMeta {
+    /// 0: never saved.
+    pub version: i64,
+    /// Unix seconds.
+    pub updated_at: Option<i64>,
+    pub updated_by: Option<String>,
+}
+
+/// A case as a step page needs it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub code: String,
+    pub counsellor: String,
+    pub file: CaseFile,
+    /// Per section slug.
+    pub sections: BTreeMap<String, SectionMeta>,
+    /// The IOM missions a plan can be handed over to: (id, name).
+    pub missions: Vec<(String, String)>,
+    /// The server's date (the rules judge dates against it).
+    pub today: NaiveDate,
+    /// The signed-in user's id (recorded as explaining a consent).
+    pub user_id: String,
+    pub may_read_access_log: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveResult {
+    Saved {
+        version: i64,
+        updated_at: i64,
+    },
+    /// Someone saved the section since the version the edit started
+    /// from; nothing was written. Theirs, to show beside the edit.
+    Conflict {
+        fields: Fields,
+        version: i64,
+        updated_at: i64,
+        updated_by: String,
+    },
+    /// Nothing was written: these fields need correcting.
+    Invalid(Vec<Problem>),
+}

@@ -1,0 +1,525 @@
+//! Cases: who may see which, opening, saving sections with their version
+//! check, and the access log. Every read of a case and every change is
+//! audited by the case's code (never by the client's alias).
+
+use super::auth::{request_headers, require_actor, respond_with};
+use super::state::app_state;
+use crate::api::cases::{
+    AccessLogEntry, CaseAccessLog, CaseListItem, CaseView, Caseload, DuplicateHint, NewCaseOutcome,
+    SaveResult, SectionMeta,
+};
+use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
+use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
+use crate::domain::fields::{FieldError, Fields, Problem};
+use crate::domain::money::Currency;
+use crate::domain::policy::{
+    case_access, org_access, Actor, CaseAction, CaseFacts, OrgAction, Section,
+};
+use crate::domain::OrgKind;
+use crate::error::AppError;
+use crate::store::{
+    AuditOutcome, AuditQuery, CaseQuery, CaseRecord, CaseSummary, NewAuditEvent, NewCase,
+    SaveOutcome, SectionRecord, SessionActor, StoreError,
+};
+use chrono::{Datelike, Utc};
+
+pub const PAGE_SIZE: i64 = 25;
+
+fn actor_of(a: &SessionActor) -> Actor {
+    Actor {
+        user_id: a.user_id.clone(),
+        role: a.role,
+        organisation_id: a.organisation_id.clone(),
+        organisation_kind: a.organisation_kind,
+    }
+}
+
+fn facts_of(c: &CaseRecord) -> CaseFacts {
+    CaseFacts {
+        organisation_id: c.organisation_id.clone(),
+        owner_id: c.owner_id.clone(),
+        assignee_ids: Vec::new(),
+        handovers: Vec::new(),
+    }
+}
+
+fn event(a: &SessionActor, action: &'static str, outcome: AuditOutcome) -> NewAuditEvent {
+    NewAuditEvent::new(action, outcome).by(&a.user_id, a.role, &a.organisation_id)
+}
+
+/// The case with this code if `a` may do `action` on it; otherwise the
+/// attempt is audited and the answer is "not found", as for a code that
+/// does not exist.
+async fn case_for(
+    a: &SessionActor,
+    code: &str,
+    action: CaseAction,
+    audit_action: &'static str,
+) -> Result<CaseRecord, AppError> {
+    let state = app_state()?;
+    let code = CaseCode::parse(code).ok_or_else(|| respond_with(AppError::NotFound))?;
+    let found = state
+        .store
+        .case_by_code(code.as_str())
+        .await
+        .map_err(AppError::internal)?;
+    match found {
+        Some(c) if case_access(&actor_of(a), &facts_of(&c), action).allowed() => Ok(c),
+        _ => {
+            let mut e = event(a, audit_action, AuditOutcome::Denied);
+            e.case_code = Some(code.as_str().to_string());
+            state
+                .store
+                .record_audit(e)
+                .await
+                .map_err(AppError::internal)?;
+            Err(respond_with(AppError::NotFound))
+        }
+    }
+}
+
+/// The case file from its stored sections. A section that cannot be read
+/// is an internal error (logged), never silently replaced by a blank one.
+fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> {
+    let mut file = CaseFile::default();
+    for s in sections {
+        let Some(section) = section_from_slug(&s.section) else {
+            return Err(AppError::internal(format!("unknown section {}", s.section)));
+        };
+        file.load_section(section, &s.body)
+            .map_err(|e| AppError::internal(format!("section {} unreadable: {e}", s.section)))?;
+    }
+    Ok(file)
+}
+
+/// The caseload's summary of a file.
+fn summary_of(file: &CaseFile) -> CaseSummary {
+    let cats = crate::catalog::planning();
+    let p = file.progress(&cats, Utc::now());
+    let client = &file.first_contact.client;
+    CaseSummary {
+        alias: client.alias.clone(),
+        nationality: client.nationality.clone(),
+        birth: serde_json::to_string(&client.birth).unwrap_or_else(|_| "null".into()),
+        stage: p.stage.slug().to_string(),
+        risk_level: p.risk_level.map(|r| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        }),
+        ready_for_handover: p.ready_for_handover(),
+        next_milestone: p.next_milestone.as_ref().map(|m| m.template_id.clone()),
+        next_due: p
+            .next_milestone
+            .and_then(|m| m.due)
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+pub async fn caseload(
+    text: String,
+    stage: String,
+    risk: String,
+    page: i64,
+) -> Result<Caseload, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let actor = actor_of(&a);
+    let sees_whole_org =
+        a.organisation_kind == OrgKind::Counselling && a.role == crate::domain::Role::Supervisor;
+    let may_create = org_access(&actor, &a.organisation_id, OrgAction::CreateCase);
+    if !sees_whole_org && !may_create {
+        // Return officers work from handovers (#6); admins see no cases.
+        return Err(respond_with(AppError::NotFound));
+    }
+    let page = page.clamp(0, 100_000);
+    let q = CaseQuery {
+        organisation_id: a.organisation_id.clone(),
+        owner_id: (!sees_whole_org).then(|| a.user_id.clone()),
+        text: non_empty(&text).map(|t| t.chars().take(60).collect()),
+        stage: non_empty(&stage),
+        risk_level: non_empty(&risk),
+        page,
+        page_size: PAGE_SIZE,
+    };
+    let p = state
+        .store
+        .case_page(&q)
+        .await
+        .map_err(AppError::internal)?;
+    state
+        .store
+        .record_audit(event(&a, "case.list", AuditOutcome::Allowed))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Caseload {
+        items: p
+            .cases
+            .into_iter()
+            .map(|c| CaseListItem {
+                code: c.code.as_str().to_string(),
+                alias: c.alias,
+                stage: c.summary.stage,
+                ready_for_handover: c.summary.ready_for_handover,
+                risk_level: c.summary.risk_level,
+                next_milestone: c.summary.next_milestone,
+                next_due: c
+                    .summary
+                    .next_due
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                last_activity: c.updated_at.timestamp(),
+                counsellor: c.owner_name,
+            })
+            .collect(),
+        total: p.total,
+        page,
+        has_more: p.has_more,
+        may_create,
+    })
+}
+
+pub async fn create_case(
+    alias: String,
+    birth_year: String,
+    nationality: String,
+    confirm: bool,
+) -> Result<NewCaseOutcome, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    if !org_access(&actor_of(&a), &a.organisation_id, OrgAction::CreateCase) {
+        state
+            .store
+            .record_audit(event(&a, "case.create", AuditOutcome::Denied))
+            .await
+            .map_err(AppError::internal)?;
+        return Err(respond_with(AppError::NotFound));
+    }
+    let now = Utc::now();
+    let today = now.date_naive();
+    let mut fields = Fields::new();
+    fields.insert("client.alias".into(), alias);
+    if let Some(y) = non_empty(&birth_year) {
+        fields.insert("client.birth".into(), "year".into());
+        fields.insert("client.birth_year".into(), y);
+    }
+    fields.insert("client.nationality".into(), nationality);
+    fields.insert("contact.on".into(), today.format("%Y-%m-%d").to_string());
+    let mut file = CaseFile::default();
+    let cx = ParseContext {
+        today,
+        user_id: &a.user_id,
+        currency: Currency::EUR,
+    };
+    if let Err(problems) = file.apply(Section::Client, &fields, &cx) {
+        return Ok(NewCaseOutcome::Invalid(problems));
+    }
+    if let Birth::Year(y) = file.first_contact.client.birth {
+        if y > today.year() {
+            return Ok(NewCaseOutcome::Invalid(vec![Problem {
+                field: "client.birth_year".into(),
+                error: FieldError::Future,
+            }]));
+        }
+    }
+    if !confirm {
+        let existing = state
+            .store
+            .case_clients(&a.organisation_id)
+            .await
+            .map_err(AppError::internal)?;
+        let new_client = &file.first_contact.client;
+        let mut hints: Vec<(DuplicateLikelihood, DuplicateHint)> = existing
+            .into_iter()
+            .filter_map(|(code, alias, nationality, birth)| {
+                let birth: Birth = serde_json::from_str(&birth).unwrap_or(Birth::Unknown);
+                let other = Client {
+                    alias: alias.clone(),
+                    birth,
+                    nationality,
+                    ..new_client.clone()
+                };
+                duplicate_candidate(new_client, &other).map(|l| {
+                    let likelihood = match l {
+                        DuplicateLikelihood::Likely => "likely",
+                        DuplicateLikelihood::Possible => "possible",
+                    };
+                    (
+                        l,
+                        DuplicateHint {
+                            code,
+                            alias,
+                            likelihood: likelihood.into(),
+                        },
+                    )
+                })
+            })
+            .collect();
+        if !hints.is_empty() {
+            hints.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.code.cmp(&y.1.code)));
+            return Ok(NewCaseOutcome::PossibleDuplicates(
+                hints.into_iter().take(10).map(|(_, h)| h).collect(),
+            ));
+        }
+    }
+    let summary = summary_of(&file);
+    for _ in 0..5 {
+        let code = CaseCode::from_random(rand::random());
+        let mut audit = event(&a, "case.create", AuditOutcome::Allowed);
+        audit.case_code = Some(code.as_str().to_string());
+        audit.section = Some(section_slug(Section::Client).into());
+        let new = NewCase {
+            code: code.clone(),
+            organisation_id: a.organisation_id.clone(),
+            owner_id: a.user_id.clone(),
+            summary: summary.clone(),
+            section: section_slug(Section::Client).into(),
+            body: file.section_json(Section::Client),
+            at: now,
+        };
+        match state.store.create_case(&new, &audit).await {
+            Ok(c) => {
+                tracing::info!(case = %c.code.as_str(), "case opened");
+                if accepts_html().await {
+                    leptos_axum::redirect(&format!(
+                        "/cases/{}/{}",
+                        c.code.as_str(),
+                        Step::FirstContact.slug()
+                    ));
+                }
+                return Ok(NewCaseOutcome::Created {
+                    code: c.code.as_str().to_string(),
+                });
+            }
+            Err(StoreError::Taken(_)) => continue,
+            Err(e) => return Err(AppError::internal(e)),
+        }
+    }
+    Err(AppError::internal("no free case code after 5 draws"))
+}
+
+/// Whether the request is a form posted by a browser without WASM (it
+/// asks for a page, not data).
+async fn accepts_html() -> bool {
+    request_headers()
+        .await
+        .ok()
+        .and_then(|h| {
+            h.get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+pub async fn open_case(code: String) -> Result<CaseView, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let c = case_for(&a, &code, CaseAction::Read(Section::Client), "case.open").await?;
+    let sections = state
+        .store
+        .case_sections(&c.id)
+        .await
+        .map_err(AppError::internal)?;
+    let file = file_of(&sections)?;
+    let mut meta = std::collections::BTreeMap::new();
+    for section in Section::ALL {
+        let slug = section_slug(section);
+        let m = match sections.iter().find(|s| s.section == slug) {
+            Some(s) => SectionMeta {
+                version: s.version,
+                updated_at: Some(s.updated_at.timestamp()),
+                updated_by: Some(s.updated_by_name.clone()),
+            },
+            None => SectionMeta {
+                version: 0,
+                updated_at: None,
+                updated_by: None,
+            },
+        };
+        meta.insert(slug.to_string(), m);
+    }
+    let missions = state
+        .store
+        .organisations_of_kind(OrgKind::IomMission)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut audit = event(&a, "case.open", AuditOutcome::Allowed);
+    audit.case_code = Some(c.code.as_str().to_string());
+    state
+        .store
+        .record_audit(audit)
+        .await
+        .map_err(AppError::internal)?;
+    let may_read_access_log =
+        case_access(&actor_of(&a), &facts_of(&c), CaseAction::ReadAccessLog).allowed();
+    Ok(CaseView {
+        code: c.code.as_str().to_string(),
+        counsellor: c.owner_name,
+        file,
+        sections: meta,
+        missions,
+        today: Utc::now().date_naive(),
+        user_id: a.user_id,
+        may_read_access_log,
+    })
+}
+
+pub async fn save_section(
+    code: String,
+    section: String,
+    version: i64,
+    fields: Fields,
+) -> Result<SaveResult, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let Some(section) = section_from_slug(&section) else {
+        return Err(respond_with(AppError::NotFound));
+    };
+    let c = case_for(&a, &code, CaseAction::Update(section), "case.section.save").await?;
+    if fields.len() > 2_000 {
+        return Err(respond_with(AppError::Invalid(Vec::new())));
+    }
+    let now = Utc::now();
+    let sections = state
+        .store
+        .case_sections(&c.id)
+        .await
+        .map_err(AppError::internal)?;
+    let mut file = file_of(&sections)?;
+    let currency = file
+        .reintegration
+        .programme_id
+        .as_deref()
+        .and_then(|id| {
+            crate::catalog::programmes()
+                .programmes
+                .iter()
+                .find(|p| p.id == id)
+        })
+        .map(|p| p.currency)
+        .unwrap_or(Currency::EUR);
+    let cx = ParseContext {
+        today: now.date_naive(),
+        user_id: &a.user_id,
+        currency,
+    };
+    let result = match file.apply(section, &fields, &cx) {
+        Err(problems) => SaveResult::Invalid(problems),
+        Ok(()) => {
+            let body = file.section_json(section);
+            let slug = section_slug(section);
+            let mut audit = event(&a, "case.section.save", AuditOutcome::Allowed);
+            audit.case_code = Some(c.code.as_str().to_string());
+            audit.section = Some(slug.to_string());
+            let outcome = state
+                .store
+                .save_section(
+                    &c.id,
+                    slug,
+                    version,
+                    &body,
+                    &a.user_id,
+                    now,
+                    &audit,
+                    |all| {
+                        // The summary from every section as it is after this save.
+                        file_of(all)
+                            .map(|f| summary_of(&f))
+                            .unwrap_or_else(|_| summary_of(&file))
+                    },
+                )
+                .await
+                .map_err(AppError::internal)?;
+            match outcome {
+                SaveOutcome::Saved { version } => {
+                    tracing::info!(case = %c.code.as_str(), section = slug, version, "section saved");
+                    SaveResult::Saved {
+                        version,
+                        updated_at: now.timestamp(),
+                    }
+                }
+                SaveOutcome::Conflict(current) => {
+                    let mut theirs = CaseFile::default();
+                    theirs
+                        .load_section(section, &current.body)
+                        .map_err(AppError::internal)?;
+                    tracing::info!(case = %c.code.as_str(), section = slug, "save refused: section changed meanwhile");
+                    SaveResult::Conflict {
+                        fields: theirs.fields(section),
+                        version: current.version,
+                        updated_at: current.updated_at.timestamp(),
+                        updated_by: current.updated_by_name,
+                    }
+                }
+            }
+        }
+    };
+    if accepts_html().await {
+        // A form posted without WASM goes back to its step, saying how it went.
+        let step = crate::domain::case_file::Step::ALL
+            .into_iter()
+            .find(|s| s.section() == Some(section))
+            .unwrap_or(Step::FirstContact);
+        let outcome = match &result {
+            SaveResult::Saved { .. } => "saved",
+            SaveResult::Conflict { .. } => "conflict",
+            SaveResult::Invalid(_) => "invalid",
+        };
+        leptos_axum::redirect(&format!(
+            "/cases/{}/{}?result={outcome}",
+            c.code.as_str(),
+            step.slug()
+        ));
+    }
+    Ok(result)
+}
+
+pub async fn access_log(code: String, page: i64) -> Result<CaseAccessLog, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let c = case_for(&a, &code, CaseAction::ReadAccessLog, "case.access_log").await?;
+    let page = page.clamp(0, 100_000);
+    let p = state
+        .store
+        .audit_page(&AuditQuery {
+            organisation_id: c.organisation_id.clone(),
+            case_code: Some(c.code.as_str().to_string()),
+            page,
+            page_size: 50,
+            ..Default::default()
+        })
+        .await
+        .map_err(AppError::internal)?;
+    let mut audit = event(&a, "case.access_log", AuditOutcome::Allowed);
+    audit.case_code = Some(c.code.as_str().to_string());
+    state
+        .store
+        .record_audit(audit)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(CaseAccessLog {
+        code: c.code.as_str().to_string(),
+        entries: p
+            .entries
+            .into_iter()
+            .map(|e| AccessLogEntry {
+                at: e.event.at.timestamp(),
+                who: e.actor_name,
+                role: e.event.actor_role,
+                action: e.event.action,
+                section: e.event.section,
+                outcome: e.event.outcome,
+            })
+            .collect(),
+        page,
+        has_more: p.has_more,
+    })
+}

@@ -1,0 +1,417 @@
+//! Cases and their sections. Each section is saved on its own with a
+//! version check (`UPDATE … WHERE version = $base`): a save that started
+//! from an older version changes nothing and returns the current one, so
+//! nothing is ever overwritten silently. The audit row and the case's
+//! summary are written in the same transaction as the section.
+
+use super::{new_id, taken, ts, NewAuditEvent, Result, Store, StoreError};
+use crate::domain::case::CaseCode;
+use chrono::{DateTime, Utc};
+
+/// A case as the caseload lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: String,
+    pub code: CaseCode,
+    pub organisation_id: String,
+    pub owner_id: String,
+    pub owner_name: String,
+    pub alias: String,
+    pub nationality: Option<String>,
+    /// `domain::case::Birth` as JSON.
+    pub birth: String,
+    pub summary: CaseSummary,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the caseload shows of a case's progress (computed from the
+/// sections by the application).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub alias: String,
+    pub nationality: Option<String>,
+    pub birth: String,
+    pub stage: String,
+    pub risk_level: Option<String>,
+    pub next_milestone: Option<String>,
+    /// YYYY-MM-DD.
+    pub next_due: Option<String>,
+    pub ready_for_handover: bool,
+}
+
+/// A stored section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionRecord {
+    pub section: String,
+    pub version: i64,
+    pub body: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub updated_by_name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub code: CaseCode,
+    pub organisation_id: String,
+    pub owner_id: String,
+    pub summary: CaseSummary,
+    /// The first section (the client's first contact).
+    pub section: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The outcome of saving a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved {
+        version: i64,
+    },
+    /// Someone saved this section since `base_version`: nothing was
+    /// written; this is what is stored now.
+    Conflict(SectionRecord),
+}
+
+/// Filters for [`Store::case_page`].
+#[derive(Clone, Debug, Default)]
+pub struct CaseQuery {
+    pub organisation_id: String,
+    /// Only the cases this user owns.
+    pub owner_id: Option<String>,
+    /// Matches the start of the code or any part of the alias (folded).
+    pub text: Option<String>,
+    pub stage: Option<String>,
+    pub risk_level: Option<String>,
+    /// Zero-based.
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CasePage {
+    pub cases: Vec<CaseRecord>,
+    pub has_more: bool,
+    pub total: i64,
+}
+
+type CaseRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+    String,
+);
+
+macro_rules! case_columns {
+    () => {
+        "c.id, c.code, c.organisation_id, c.owner_id, u.display_name, c.alias, c.nationality, \
+         c.birth, c.stage, c.risk_level, c.next_milestone, c.next_due, c.ready_for_handover, \
+         c.created_at, c.updated_at"
+    };
+}
+
+fn case_from_row(r: CaseRow) -> Result<CaseRecord> {
+    Ok(CaseRecord {
+        id: r.0,
+        code: CaseCode::parse(&r.1).ok_or(StoreError::Corrupt("cases.code"))?,
+        organisation_id: r.2,
+        owner_id: r.3,
+        owner_name: r.4,
+        alias: r.5.clone(),
+        nationality: r.6.clone(),
+        birth: r.7.clone(),
+        summary: CaseSummary {
+            alias: r.5,
+            nationality: r.6,
+            birth: r.7,
+            stage: r.8,
+            risk_level: r.9,
+            next_milestone: r.10,
+            next_due: r.11,
+            ready_for_handover: r.12 != 0,
+        },
+        created_at: ts::from_db(&r.13)?,
+        updated_at: ts::from_db(&r.14)?,
+    })
+}
+
+type SectionRow = (String, i64, String, String, String, String);
+
+fn section_from_row(r: SectionRow) -> Result<SectionRecord> {
+    Ok(SectionRecord {
+        section: r.0,
+        version: r.1,
+        body: r.2,
+        updated_at: ts::from_db(&r.3)?,
+        updated_by: r.4,
+        updated_by_name: r.5,
+    })
+}
+
+/// `text` with LIKE's wildcards escaped (escape character `\`).
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+impl Store {
+    /// Creates a case with its first section. A code already taken (one in
+    /// a few billion) is [`StoreError::Taken`]; the caller draws another.
+    pub async fn create_case(&self, new: &NewCase, audit: &NewAuditEvent) -> Result<CaseRecord> {
+        let id = new_id();
+        let at = ts::to_db(new.at);
+        let s = &new.summary;
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO cases (id, code, organisation_id, owner_id, alias, alias_folded, nationality, birth, \
+             stage, risk_level, next_milestone, next_due, ready_for_handover, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+        )
+        .bind(&id)
+        .bind(new.code.as_str())
+        .bind(&new.organisation_id)
+        .bind(&new.owner_id)
+        .bind(&s.alias)
+        .bind(crate::domain::case::fold(&s.alias))
+        .bind(s.nationality.clone())
+        .bind(&s.birth)
+        .bind(&s.stage)
+        .bind(s.risk_level.clone())
+        .bind(s.next_milestone.clone())
+        .bind(s.next_due.clone())
+        .bind(s.ready_for_handover as i64)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| taken(e, "case code"))?;
+        sqlx::query(
+            "INSERT INTO case_sections (case_id, section, version, body, updated_at, updated_by) \
+             VALUES ($1, $2, 1, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(&new.section)
+        .bind(&new.body)
+        .bind(&at)
+        .bind(&new.owner_id)
+        .execute(&mut *tx)
+        .await?;
+        Self::append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        self.case_by_code(new.code.as_str())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn case_by_code(&self, code: &str) -> Result<Option<CaseRecord>> {
+        let row: Option<CaseRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            case_columns!(),
+            " FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.code = $1"
+        ))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(case_from_row).transpose()
+    }
+
+    /// Every saved section of a case.
+    pub async fn case_sections(&self, case_id: &str) -> Result<Vec<SectionRecord>> {
+        let rows: Vec<SectionRow> = sqlx::query_as(
+            "SELECT s.section, s.version, s.body, s.updated_at, s.updated_by, u.display_name \
+             FROM case_sections s JOIN users u ON u.id = s.updated_by \
+             WHERE s.case_id = $1 ORDER BY s.section",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(section_from_row).collect()
+    }
+
+    /// Saves one section if it is still at `base_version` (0: never saved).
+    /// `summarise` gets every section as it will be after the save (read
+    /// in the same transaction, so two saves of different sections cannot
+    /// leave a summary that misses one of them) and returns the case's new
+    /// summary.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_section(
+        &self,
+        case_id: &str,
+        section: &str,
+        base_version: i64,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+        summarise: impl FnOnce(&[SectionRecord]) -> CaseSummary,
+    ) -> Result<SaveOutcome> {
+        let at_db = ts::to_db(at);
+        let mut tx = self.write().await?;
+        // Serialises the saves of one case (SQLite's BEGIN IMMEDIATE does
+        // already; on PostgreSQL this row lock does).
+        let lock = match self.engine {
+            super::Engine::Sqlite => "SELECT id FROM cases WHERE id = $1",
+            super::Engine::Postgres => "SELECT id FROM cases WHERE id = $1 FOR UPDATE",
+        };
+        let found: Option<(String,)> = sqlx::query_as(lock)
+            .bind(case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let written = if base_version == 0 {
+            sqlx::query(
+                "INSERT INTO case_sections (case_id, section, version, body, updated_at, updated_by) \
+                 SELECT $1, $2, 1, $3, $4, $5 WHERE NOT EXISTS \
+                 (SELECT 1 FROM case_sections WHERE case_id = $1 AND section = $2)",
+            )
+            .bind(case_id)
+            .bind(section)
+            .bind(body)
+            .bind(&at_db)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        } else {
+            sqlx::query(
+                "UPDATE case_sections SET version = version + 1, body = $1, updated_at = $2, updated_by = $3 \
+                 WHERE case_id = $4 AND section = $5 AND version = $6",
+            )
+            .bind(body)
+            .bind(&at_db)
+            .bind(by)
+            .bind(case_id)
+            .bind(section)
+            .bind(base_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        };
+        let rows: Vec<SectionRow> = sqlx::query_as(
+            "SELECT s.section, s.version, s.body, s.updated_at, s.updated_by, u.display_name \
+             FROM case_sections s JOIN users u ON u.id = s.updated_by \
+             WHERE s.case_id = $1 ORDER BY s.section",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let sections = rows
+            .into_iter()
+            .map(section_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        if written == 0 {
+            // Someone else saved it first: nothing changes.
+            tx.rollback().await?;
+            let current = sections
+                .into_iter()
+                .find(|s| s.section == section)
+                .ok_or(StoreError::NotFound)?;
+            return Ok(SaveOutcome::Conflict(current));
+        }
+        let version = sections
+            .iter()
+            .find(|s| s.section == section)
+            .map(|s| s.version)
+            .ok_or(StoreError::NotFound)?;
+        let s = summarise(&sections);
+        sqlx::query(
+            "UPDATE cases SET alias = $1, alias_folded = $2, nationality = $3, birth = $4, stage = $5, \
+             risk_level = $6, next_milestone = $7, next_due = $8, ready_for_handover = $9, updated_at = $10 \
+             WHERE id = $11",
+        )
+        .bind(&s.alias)
+        .bind(crate::domain::case::fold(&s.alias))
+        .bind(s.nationality.clone())
+        .bind(&s.birth)
+        .bind(&s.stage)
+        .bind(s.risk_level.clone())
+        .bind(s.next_milestone.clone())
+        .bind(s.next_due.clone())
+        .bind(s.ready_for_handover as i64)
+        .bind(&at_db)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+        Self::append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(SaveOutcome::Saved { version })
+    }
+
+    /// One page of cases, most recently active first.
+    pub async fn case_page(&self, q: &CaseQuery) -> Result<CasePage> {
+        let text = q.text.as_deref().map(str::trim).unwrap_or("");
+        let code_prefix = like_escaped(&text.to_uppercase().replace([' ', '-'], ""));
+        let folded = like_escaped(&crate::domain::case::fold(text));
+        let filter = "FROM cases c JOIN users u ON u.id = c.owner_id \
+             WHERE c.organisation_id = $1 \
+               AND ($2 = '' OR c.owner_id = $2) \
+               AND ($3 = '' OR c.code LIKE $4 || '%' ESCAPE '\\' OR ($5 <> '' AND c.alias_folded LIKE '%' || $5 || '%' ESCAPE '\\')) \
+               AND ($6 = '' OR c.stage = $6) \
+               AND ($7 = '' OR c.risk_level = $7)";
+        let rows: Vec<CaseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} {filter} ORDER BY c.updated_at DESC, c.id LIMIT $8 OFFSET $9",
+            case_columns!()
+        )))
+        .bind(&q.organisation_id)
+        .bind(q.owner_id.clone().unwrap_or_default())
+        .bind(text)
+        .bind(&code_prefix)
+        .bind(&folded)
+        .bind(q.stage.clone().unwrap_or_default())
+        .bind(q.risk_level.clone().unwrap_or_default())
+        .bind(q.page_size + 1)
+        .bind(q.page * q.page_size)
+        .fetch_all(&self.pool)
+        .await?;
+        let (total,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
+                .bind(&q.organisation_id)
+                .bind(q.owner_id.clone().unwrap_or_default())
+                .bind(text)
+                .bind(&code_prefix)
+                .bind(&folded)
+                .bind(q.stage.clone().unwrap_or_default())
+                .bind(q.risk_level.clone().unwrap_or_default())
+                .fetch_one(&self.pool)
+                .await?;
+        let has_more = rows.len() as i64 > q.page_size;
+        let cases = rows
+            .into_iter()
+            .take(q.page_size as usize)
+            .map(case_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CasePage {
+            cases,
+            has_more,
+            total,
+        })
+    }
+
+    /// The organisation's clients as the duplicate check needs them:
+    /// code, alias, nationality and birth (JSON).
+    pub async fn case_clients(
+        &self,
+        organisation_id: &str,
+    ) -> Result<Vec<(String, String, Option<String>, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT code, alias, nationality, birth FROM cases WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
