@@ -33,6 +33,10 @@ const SOURCES: &[Source] = &[
         dir: "guidance/",
         prefix: "guide",
     },
+    Source {
+        dir: "cases/",
+        prefix: "case",
+    },
 ];
 
 impl Source {

@@ -1,7 +1,13 @@
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
-    account::AccountRoute, admin_users::AdminUsersRoute, audit_log::AuditLogRoute, home::HomePage,
-    login::LoginPage, not_found::NotFound, second_factor::SecondFactorRoute,
+    account::AccountRoute,
+    admin_users::AdminUsersRoute,
+    audit_log::AuditLogRoute,
+    cases::{CaseRoute, CaseloadRoute, NewCaseRoute},
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    second_factor::SecondFactorRoute,
     second_factor_setup::SecondFactorSetupRoute,
 };
 use leptos::prelude::*;
@@ -55,6 +61,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cases") view={Lazy::<CaseloadRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cases/new") view={Lazy::<NewCaseRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cases/:code/:step") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/two-step") view={Lazy::<SecondFactorSetupRoute>::new()} ssr=SsrMode::Async/>

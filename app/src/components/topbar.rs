@@ -27,6 +27,8 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
             <a class="brand" href="/">"Safeplan"</a>
             <nav aria-label=t(K::nav_label)>
                 <a href="/">{t(K::nav_start)}</a>
+                {matches!(user.role, crate::domain::Role::Counsellor | crate::domain::Role::Supervisor)
+                    .then(|| view! { <a href="/cases" id="nav-cases">{t(K::nav_cases)}</a> })}
                 <a href="/account">{t(K::nav_account)}</a>
                 {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">{t(K::nav_users)}</a> })}
                 {(user.role == crate::domain::Role::Supervisor)

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin_users;
 pub mod audit_log;
+pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -92,8 +92,8 @@ fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> {
     Ok(file)
 }
 
-/// The caseload's summary of a file.
-fn summary_of(file: &CaseFile) -> CaseSummary {
+/// The caseload's summary of a file (also used by the demo seeding).
+pub fn summary_of(file: &CaseFile) -> CaseSummary {
     let cats = crate::catalog::planning();
     let p = file.progress(&cats, Utc::now());
     let client = &file.first_contact.client;
@@ -135,6 +135,11 @@ pub async fn caseload(
     let may_create = org_access(&actor, &a.organisation_id, OrgAction::CreateCase);
     if !sees_whole_org && !may_create {
         // Return officers work from handovers (#6); admins see no cases.
+        state
+            .store
+            .record_audit(event(&a, "case.list", AuditOutcome::Denied))
+            .await
+            .map_err(AppError::internal)?;
         return Err(respond_with(AppError::NotFound));
     }
     let page = page.clamp(0, 100_000);
@@ -261,6 +266,15 @@ pub async fn create_case(
             .collect();
         if !hints.is_empty() {
             hints.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.code.cmp(&y.1.code)));
+            if accepts_html().await {
+                // Without WASM: back to the form, naming the cases by code only.
+                let codes: Vec<&str> = hints
+                    .iter()
+                    .take(10)
+                    .map(|(_, h)| h.code.as_str())
+                    .collect();
+                leptos_axum::redirect(&format!("/cases/new?duplicates={}", codes.join(",")));
+            }
             return Ok(NewCaseOutcome::PossibleDuplicates(
                 hints.into_iter().take(10).map(|(_, h)| h).collect(),
             ));

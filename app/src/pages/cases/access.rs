@@ -1,0 +1,53 @@
+//! Who has opened or changed this case (from the audit log).
+
+use crate::api::cases::access_log;
+use crate::components::time::utc_text_from_secs;
+use crate::i18n::{role_key, t, use_locale, K};
+use leptos::prelude::*;
+
+#[component]
+pub fn AccessLogView(code: String) -> impl IntoView {
+    let locale = use_locale();
+    let log = Resource::new(move || code.clone(), |code| access_log(code, 0));
+    view! {
+        <section class="access-log" aria-labelledby="access-heading">
+            <h1 id="access-heading">{t(K::case_access_log)}</h1>
+            <p class="hint">{t(K::case_access_hint)}</p>
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match log.await {
+                        Ok(l) => view! {
+                            <table class="users" id="access-table">
+                                <thead><tr>
+                                    <th scope="col">{t(K::audit_when)}</th>
+                                    <th scope="col">{t(K::audit_who)}</th>
+                                    <th scope="col">{t(K::audit_action)}</th>
+                                    <th scope="col">{t(K::case_section)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {l.entries.into_iter().map(|e| {
+                                        let role = e.role.and_then(|r| r.parse::<crate::domain::Role>().ok()).map(|r| t(role_key(r)).to_string());
+                                        let who = match (e.who, role) {
+                                            (Some(w), Some(r)) => format!("{w} ({r})"),
+                                            (Some(w), None) => w,
+                                            _ => "—".into(),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{utc_text_from_secs(e.at)}</td>
+                                                <td>{who}</td>
+                                                <td>{e.action}</td>
+                                                <td>{e.section.unwrap_or_default()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

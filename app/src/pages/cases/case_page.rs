@@ -1,0 +1,593 @@
+//! One case: the guided session. A stepper over the stages, the step's
+//! form with its guidance, what the rules make of it as one types, what
+//! still blocks a handover, the save indicator, the conflict view and the
+//! safe screen.
+
+use super::forms::{section_key, step_form, FormCx};
+use super::inputs::Differs;
+use super::panels::{missing_text, StepPanel};
+use super::workspace::{SaveStatus, Workspace};
+use crate::api::auth::MeView;
+use crate::api::cases::{open, CaseView, Save};
+use crate::components::signed_in::SignedIn;
+use crate::components::time::utc_text_from_secs;
+use crate::domain::case::Minority;
+use crate::domain::case_file::{section_slug, Step};
+use crate::domain::progress::StepState;
+use crate::i18n::{t, tf, use_locale, K};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn step_key(s: Step) -> K {
+    match s {
+        Step::FirstContact => K::case_step_first_contact,
+        Step::Consent => K::case_step_consent,
+        Step::Identification => K::case_step_identification,
+        Step::Options => K::case_step_options,
+        Step::Decision => K::case_step_decision,
+        Step::Risk => K::case_step_risk,
+        Step::Reintegration => K::case_step_reintegration,
+        Step::Travel => K::case_step_travel,
+        Step::Milestones => K::case_step_milestones,
+        Step::Review => K::case_step_review,
+    }
+}
+
+/// The counsellor's guidance for a step: (what to ask, what to watch
+/// for, dilemmas), from the guidance content files.
+fn guidance(s: Step) -> [(K, K); 3] {
+    let (ask, watch, dilemmas) = match s {
+        Step::FirstContact => (
+            K::guide_first_contact_ask,
+            K::guide_first_contact_watch,
+            K::guide_first_contact_dilemmas,
+        ),
+        Step::Consent => (
+            K::guide_consent_ask,
+            K::guide_consent_watch,
+            K::guide_consent_dilemmas,
+        ),
+        Step::Identification => (
+            K::guide_identification_ask,
+            K::guide_identification_watch,
+            K::guide_identification_dilemmas,
+        ),
+        Step::Options => (
+            K::guide_options_ask,
+            K::guide_options_watch,
+            K::guide_options_dilemmas,
+        ),
+        Step::Decision => (
+            K::guide_decision_ask,
+            K::guide_decision_watch,
+            K::guide_decision_dilemmas,
+        ),
+        Step::Risk => (
+            K::guide_risk_ask,
+            K::guide_risk_watch,
+            K::guide_risk_dilemmas,
+        ),
+        Step::Reintegration => (
+            K::guide_reintegration_ask,
+            K::guide_reintegration_watch,
+            K::guide_reintegration_dilemmas,
+        ),
+        Step::Travel => (
+            K::guide_travel_ask,
+            K::guide_travel_watch,
+            K::guide_travel_dilemmas,
+        ),
+        Step::Milestones => (
+            K::guide_milestones_ask,
+            K::guide_milestones_watch,
+            K::guide_milestones_dilemmas,
+        ),
+        Step::Review => (
+            K::guide_review_ask,
+            K::guide_review_watch,
+            K::guide_review_dilemmas,
+        ),
+    };
+    [
+        (K::case_guide_ask, ask),
+        (K::case_guide_watch, watch),
+        (K::case_guide_dilemmas, dilemmas),
+    ]
+}
+
+/// Bullet lines of a content text (one bullet per line).
+pub fn bullets(k: K) -> impl IntoView {
+    view! {
+        <ul>
+            {t(k).lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <li>{l.to_string()}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    view! {
+        <Title text=t(K::case_title)/>
+        <SignedIn
+            path=path
+            page=move |user| {
+                let code = params.read_untracked().get("code").unwrap_or_default();
+                view! { <CaseLoader user code/> }
+            }
+        />
+    }
+}
+
+#[component]
+fn CaseLoader(user: MeView, code: String) -> impl IntoView {
+    let _ = user;
+    let locale = use_locale();
+    let case = Resource::new(move || code.clone(), open);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(view) => view! { <CaseScreen view/> }.into_any(),
+                    Err(e) => view! {
+                        <main class="narrow">
+                            <h1>{t(K::case_not_available)}</h1>
+                            <p class="form-error" role="alert">{e.message_in(locale)}</p>
+                            <p><a href="/cases">{t(K::case_back_to_caseload)}</a></p>
+                        </main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseScreen(view: CaseView) -> impl IntoView {
+    let ws = Workspace::new(&view);
+    let params = use_params_map();
+    let slug = move || params.read().get("step").unwrap_or_default();
+    let hidden = RwSignal::new(false);
+    let code = view.code.clone();
+    let missions = view.missions.clone();
+    let may_read_access_log = view.may_read_access_log;
+
+    #[cfg(feature = "hydrate")]
+    {
+        // Drafts kept on this device come back once the page is live.
+        Effect::new(move |done: Option<()>| {
+            if done.is_none() {
+                ws.restore_drafts();
+            }
+        });
+        let _online = window_event_listener(leptos::ev::online, move |_| ws.sync_all());
+        // Esc blanks the screen at once (the safe screen).
+        let _keys = window_event_listener(leptos::ev::keydown, move |e| {
+            if e.key() == "Escape" {
+                hidden.set(true);
+            }
+        });
+    }
+
+    let progress = Memo::new(move |_| {
+        let file = ws.preview();
+        file.progress(&crate::catalog::planning(), chrono::Utc::now())
+    });
+    let alias = Memo::new(move |_| ws.file.with(|f| f.first_contact.client.alias.clone()));
+    let stage_text = move || {
+        let p = progress.get();
+        if p.ready_for_handover() {
+            t(K::case_ready_for_handover).to_string()
+        } else {
+            t(super::caseload::stage_key(p.stage.slug())).to_string()
+        }
+    };
+
+    let code_for_page = code.clone();
+    let page = move || {
+        let s = slug();
+        match s.as_str() {
+            "client-view" => {
+                view! { <super::client_view::ClientView code=code_for_page.clone()/> }.into_any()
+            }
+            "access" if may_read_access_log => {
+                view! { <super::access::AccessLogView code=code_for_page.clone()/> }.into_any()
+            }
+            other => match Step::from_slug(other) {
+                Some(step) => {
+                    view! { <StepView ws step missions=missions.clone() progress/> }.into_any()
+                }
+                None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+            },
+        }
+    };
+
+    let code_for_nav = code.clone();
+    view! {
+        <div class="safe-screen" hidden=move || !hidden.get() id="safe-screen">
+            <p>"Safeplan"</p>
+            <button type="button" class="secondary" on:click=move |_| hidden.set(false) id="show-again">
+                {t(K::case_show_again)}
+            </button>
+        </div>
+        <div class="case" class:concealed=move || hidden.get() id="case-content">
+            <header class="case-head">
+                <div class="case-id">
+                    <span class="case-code" id="case-code">{code.clone()}</span>
+                    <span class="case-alias">{move || alias.get()}</span>
+                    <span class="badge stage" id="case-stage">{stage_text}</span>
+                </div>
+                <SaveIndicator ws/>
+                <div class="case-actions">
+                    <a class="button secondary" href=format!("/cases/{code}/client-view")>{t(K::case_client_view)}</a>
+                    {may_read_access_log.then(|| view! { <a class="button secondary" href=format!("/cases/{code}/access")>{t(K::case_access_log)}</a> })}
+                    <a class="button secondary" href="/" id="hide-screen" on:click=move |e| {
+                        // With WASM: blank at once and stay; without: leave for the start page.
+                        e.prevent_default();
+                        hidden.set(true);
+                    }>{t(K::case_hide_screen)}</a>
+                </div>
+            </header>
+            <div class="case-body">
+                <nav class="stepper" aria-label=t(K::case_steps)>
+                    <ol>
+                        {Step::ALL
+                            .into_iter()
+                            .map(|step| {
+                                let href = format!("/cases/{}/{}", code_for_nav, step.slug());
+                                let current = move || (slug() == step.slug()).then_some("step");
+                                let state = move || progress.with(|p| p.state(step));
+                                let class = move || format!("step-link state-{}", state_class(state()));
+                                view! {
+                                    <li>
+                                        <a href=href class=class aria-current=current id=format!("step-{}", step.slug())>
+                                            <span class="step-mark" aria-hidden="true">{move || state_mark(state())}</span>
+                                            <span class="step-name">{t(step_key(step))}</span>
+                                            <span class="visually-hidden">{move || format!(" ({})", t(state_key(state())))}</span>
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                </nav>
+                <div class="step-area">{page}</div>
+                <aside class="blockers" aria-labelledby="blockers-heading">
+                    <h2 id="blockers-heading">{t(K::case_handover)}</h2>
+                    {move || {
+                        let p = progress.get();
+                        if p.ready_for_handover() {
+                            view! { <p class="ready" id="handover-ready">{t(K::case_ready_for_handover_long)}</p> }.into_any()
+                        } else {
+                            let code = code.clone();
+                            view! {
+                                <p>{t(K::case_blocks_handover)}</p>
+                                <ul id="handover-missing">
+                                    {p.handover_missing
+                                        .iter()
+                                        .map(|m| {
+                                            let (text, step) = missing_text(m);
+                                            match step {
+                                                Some(s) => view! { <li><a href=format!("/cases/{}/{}", code, s.slug())>{text}</a></li> }.into_any(),
+                                                None => view! { <li>{text}</li> }.into_any(),
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
+                    }}
+                </aside>
+            </div>
+        </div>
+    }
+}
+
+fn state_class(s: StepState) -> &'static str {
+    match s {
+        StepState::Empty => "empty",
+        StepState::Started => "started",
+        StepState::Complete => "complete",
+        StepState::NotApplicable => "na",
+    }
+}
+
+fn state_mark(s: StepState) -> &'static str {
+    match s {
+        StepState::Empty => "○",
+        StepState::Started => "◐",
+        StepState::Complete => "✓",
+        StepState::NotApplicable => "–",
+    }
+}
+
+fn state_key(s: StepState) -> K {
+    match s {
+        StepState::Empty => K::case_state_empty,
+        StepState::Started => K::case_state_started,
+        StepState::Complete => K::case_state_complete,
+        StepState::NotApplicable => K::case_state_na,
+    }
+}
+
+#[component]
+fn SaveIndicator(ws: Workspace) -> impl IntoView {
+    let text = move || match ws.status.get() {
+        SaveStatus::Saved => t(K::case_status_saved).to_string(),
+        SaveStatus::Pending => t(K::case_status_pending_save).to_string(),
+        SaveStatus::Saving => t(K::case_status_saving).to_string(),
+        SaveStatus::Offline => t(K::case_status_offline).to_string(),
+        SaveStatus::SignedOut => t(K::case_status_signed_out).to_string(),
+        SaveStatus::Conflict => t(K::case_status_conflict).to_string(),
+        SaveStatus::Invalid => t(K::case_status_invalid).to_string(),
+        SaveStatus::Failed(message) => message,
+    };
+    let class = move || {
+        let kind = match ws.status.get() {
+            SaveStatus::Saved => "saved",
+            SaveStatus::Pending | SaveStatus::Saving => "saving",
+            SaveStatus::Offline | SaveStatus::SignedOut => "offline",
+            _ => "problem",
+        };
+        format!("save-status {kind}")
+    };
+    view! { <p class=class role="status" aria-live="polite" id="save-status">{text}</p> }
+}
+
+#[component]
+fn StepView(
+    ws: Workspace,
+    step: Step,
+    missions: Vec<(String, String)>,
+    progress: Memo<crate::domain::progress::Progress>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let result = query.read_untracked().get("result").unwrap_or_default();
+    let section = step.section();
+    let na = move || progress.with(|p| p.state(step) == StepState::NotApplicable);
+    let code = ws.code.get_value();
+    let version = move || section.map(|s| ws.version(s)).unwrap_or(0).to_string();
+    ws.problems.set(Vec::new());
+
+    let form_cx = move || {
+        let file = ws.preview();
+        let cats = crate::catalog::planning();
+        FormCx {
+            problems: ws.problems,
+            missions: missions.clone(),
+            maybe_minor: file.minority(ws.today) != Minority::Adult,
+            travel_steps: file.travel_steps(&cats),
+            milestones: file.milestones(&cats),
+        }
+    };
+
+    // Reads the form as it is now and records it as an edit.
+    let on_edit = move |_e: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        if let Some(section) = section {
+            if let Some(fields) = read_form() {
+                ws.edit(section, fields);
+                schedule_sync(ws, section);
+            }
+        }
+    };
+    let on_submit = move |e: leptos::ev::SubmitEvent| {
+        // With WASM the save happens in place; without, the form posts.
+        e.prevent_default();
+        #[cfg(feature = "hydrate")]
+        if let Some(section) = section {
+            if let Some(fields) = read_form() {
+                ws.edit(section, fields);
+            }
+            ws.sync(section);
+        }
+    };
+    let add_row = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(section) = section {
+            if let Some(fields) = read_form() {
+                ws.edit(section, fields);
+            }
+            ws.generation.update(|g| *g += 1);
+        }
+    };
+    let has_rows = matches!(step, Step::Consent | Step::Risk | Step::Reintegration);
+
+    let result_text = match result.as_str() {
+        "saved" => Some(t(K::case_result_saved)),
+        "conflict" => Some(t(K::case_result_conflict)),
+        "invalid" => Some(t(K::case_result_invalid)),
+        _ => None,
+    };
+
+    view! {
+        <section class="step" aria-labelledby="step-heading">
+            <h1 id="step-heading">{t(step_key(step))}</h1>
+            {result_text.map(|r| view! { <p class="notice" role="status" id="form-result">{r}</p> })}
+            <details class="guidance" id="guidance">
+                <summary>{t(K::case_guidance)}</summary>
+                {guidance(step)
+                    .into_iter()
+                    .map(|(heading, k)| view! { <h3>{t(heading)}</h3> {bullets(k)} })
+                    .collect_view()}
+            </details>
+            <Show when=na>
+                <p class="notice" id="not-applicable">{t(K::case_return_only)}</p>
+            </Show>
+            {move || {
+                ws.conflict
+                    .get()
+                    .filter(|c| Some(c.section) == section)
+                    .map(|c| view! { <ConflictView ws conflict=c step/> })
+            }}
+            <ProblemSummary ws/>
+            {match section {
+                None => view! { <super::panels::Review ws progress/> }.into_any(),
+                Some(section) => {
+                    let form_cx = form_cx.clone();
+                    view! {
+                        <form
+                            id="step-form"
+                            method="post"
+                            action=Save::url()
+                            on:input=on_edit
+                            on:change=on_edit
+                            on:submit=on_submit
+                            novalidate
+                        >
+                            <input type="hidden" name="code" value=code.clone()/>
+                            <input type="hidden" name="section" value=section_slug(section)/>
+                            <input type="hidden" name="version" prop:value=version value=version()/>
+                            {move || {
+                                ws.generation.track();
+                                let fields = ws.fields(section);
+                                step_form(step, fields, form_cx())
+                            }}
+                            <div class="form-actions">
+                                {has_rows.then(|| view! {
+                                    <button type="button" class="secondary" id="add-row" on:click=add_row>{t(K::case_add_row)}</button>
+                                })}
+                                <button type="submit" id="save-step">{t(K::case_save)}</button>
+                            </div>
+                        </form>
+                    }.into_any()
+                }
+            }}
+            <StepPanel ws step/>
+            <StepPager code=ws.code.get_value() step/>
+        </section>
+    }
+}
+
+/// Previous and next step.
+#[component]
+fn StepPager(code: String, step: Step) -> impl IntoView {
+    let i = Step::ALL.iter().position(|s| *s == step).unwrap_or(0);
+    let prev = i.checked_sub(1).map(|j| Step::ALL[j]);
+    let next = Step::ALL.get(i + 1).copied();
+    view! {
+        <nav class="pager" aria-label=t(K::case_step_pager)>
+            {prev.map(|s| view! { <a href=format!("/cases/{code}/{}", s.slug()) rel="prev">{"← "}{t(step_key(s))}</a> })}
+            {next.map(|s| view! { <a href=format!("/cases/{code}/{}", s.slug()) rel="next" id="next-step">{t(step_key(s))}{" →"}</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn ProblemSummary(ws: Workspace) -> impl IntoView {
+    move || {
+        let problems = ws.problems.get();
+        (!problems.is_empty()).then(|| {
+            view! {
+                <div class="form-error" role="alert" id="problems">
+                    <p>{t(K::case_problems)}</p>
+                    <ul>
+                        {problems
+                            .into_iter()
+                            .map(|p| {
+                                let href = format!("#{}", super::inputs::id(&p.field));
+                                view! { <li><a href=href>{t(super::inputs::error_key(p.error))}</a></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// Both versions side by side; the counsellor decides.
+#[component]
+fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step) -> impl IntoView {
+    let section = conflict.section;
+    let mine = ws.fields(section);
+    let differs = crate::domain::fields::differing(&mine, &conflict.theirs);
+    let file = ws.file.get_untracked();
+    let cats = crate::catalog::planning();
+    let cx = FormCx {
+        problems: RwSignal::new(Vec::new()),
+        missions: Vec::new(),
+        maybe_minor: file.minority(ws.today) != Minority::Adult,
+        travel_steps: file.travel_steps(&cats),
+        milestones: file.milestones(&cats),
+    };
+    provide_context(Differs {
+        fields: differs.clone(),
+        id_prefix: "theirs-",
+    });
+    let theirs = step_form(step, conflict.theirs.clone(), cx);
+    view! {
+        <section class="conflict" aria-labelledby="conflict-heading" id="conflict">
+            <h2 id="conflict-heading">{t(K::case_conflict_heading)}</h2>
+            <p>
+                {tf(K::case_conflict_text, &[
+                    ("section", t(section_key(section))),
+                    ("who", &conflict.by),
+                    ("when", &utc_text_from_secs(conflict.at)),
+                    ("n", &differs.len().to_string()),
+                ])}
+            </p>
+            <div class="conflict-actions">
+                <button type="button" id="keep-mine" on:click=move |_| ws.keep_mine()>{t(K::case_keep_mine)}</button>
+                <button type="button" class="secondary" id="take-theirs" on:click=move |_| ws.take_theirs()>{t(K::case_take_theirs)}</button>
+            </div>
+            <div class="conflict-columns">
+                <div>
+                    <h3>{t(K::case_your_version)}</h3>
+                    <p class="hint">{t(K::case_your_version_hint)}</p>
+                </div>
+                <div class="theirs" id="their-version">
+                    <h3>{tf(K::case_their_version, &[("who", &conflict.by)])}</h3>
+                    <fieldset disabled class="plain">{theirs}</fieldset>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Reads the step's form into fields (`f[name]` inputs only).
+#[cfg(feature = "hydrate")]
+fn read_form() -> Option<crate::domain::fields::Fields> {
+    use wasm_bindgen::JsCast;
+    let form = document()
+        .get_element_by_id("step-form")?
+        .dyn_into::<web_sys::HtmlFormElement>()
+        .ok()?;
+    let data = web_sys::FormData::new_with_form(&form).ok()?;
+    let mut fields = crate::domain::fields::Fields::new();
+    let entries = js_sys::try_iter(&data).ok()??;
+    for entry in entries.flatten() {
+        let pair = js_sys::Array::from(&entry);
+        let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
+            continue;
+        };
+        if let Some(field) = name.strip_prefix("f[").and_then(|n| n.strip_suffix(']')) {
+            fields.insert(field.to_string(), value);
+        }
+    }
+    Some(fields)
+}
+
+/// Sends the edits of a section once typing pauses.
+#[cfg(feature = "hydrate")]
+fn schedule_sync(ws: Workspace, section: crate::domain::policy::Section) {
+    thread_local! {
+        static PENDING: std::cell::RefCell<Option<TimeoutHandle>> = const { std::cell::RefCell::new(None) };
+    }
+    PENDING.with(|p| {
+        if let Some(h) = p.borrow_mut().take() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || ws.sync(section),
+            std::time::Duration::from_millis(700),
+        )
+        .ok();
+        *p.borrow_mut() = handle;
+    });
+}

@@ -1,0 +1,586 @@
+//! The form of each step, rendered from the section's fields. A form is a
+//! pure function of its fields: restoring a draft, taking the other
+//! version of a conflict or adding a row renders it again from new fields.
+
+use super::inputs::*;
+use crate::domain::case_file::*;
+use crate::domain::fields::Fields;
+use crate::domain::milestones::{Milestone, Owner};
+use crate::domain::options::{Choice, Feasibility, FutureOption};
+use crate::domain::policy::Section;
+use crate::domain::reintegration::{Form, PersonKind, SupportCategory};
+use crate::domain::risk::FactorLevel;
+use crate::domain::screening::{IloList, Judgement, Source};
+use crate::domain::travel::TravelStep;
+use crate::i18n::{t, tf, K};
+use leptos::prelude::*;
+
+/// What a form needs besides its fields.
+#[derive(Clone)]
+pub struct FormCx {
+    pub problems: Problems,
+    /// (id, name) of the IOM missions.
+    pub missions: Vec<(String, String)>,
+    /// The client may be a minor (asks for a best-interests determination).
+    pub maybe_minor: bool,
+    /// Travel steps and milestones as the rules date them.
+    pub travel_steps: Vec<TravelStep>,
+    pub milestones: Vec<Milestone>,
+}
+
+/// The rows of a list present in the fields, plus one blank row to add a
+/// new one (also without WASM).
+fn rows_with_blank(fields: &Fields, prefix: &str) -> Vec<usize> {
+    let r = crate::domain::fields::Reader::new(fields);
+    let mut rows = r.rows(prefix);
+    let next = rows.last().map(|n| n + 1).unwrap_or(0);
+    rows.push(next);
+    rows
+}
+
+pub fn owner_key(o: Owner) -> K {
+    match o {
+        Owner::Counsellor => K::case_owner_counsellor,
+        Owner::Iom => K::case_owner_iom,
+        Owner::Partner => K::case_owner_partner,
+        Owner::Client => K::case_owner_client,
+    }
+}
+
+pub fn option_key(o: FutureOption) -> K {
+    match o {
+        FutureOption::Stay => K::case_option_stay,
+        FutureOption::Onward => K::case_option_onward,
+        FutureOption::Return => K::case_option_return,
+    }
+}
+
+pub fn step_form(step: Step, fields: Fields, cx: FormCx) -> AnyView {
+    match step {
+        Step::FirstContact => first_contact(fields, cx).into_any(),
+        Step::Consent => consent(fields, cx).into_any(),
+        Step::Identification => identification(fields, cx).into_any(),
+        Step::Options => options(fields, cx).into_any(),
+        Step::Decision => decision(fields, cx).into_any(),
+        Step::Risk => risk(fields, cx).into_any(),
+        Step::Reintegration => reintegration(fields, cx).into_any(),
+        Step::Travel => travel(fields, cx).into_any(),
+        Step::Milestones => milestones(fields, cx).into_any(),
+        Step::Review => ().into_any(),
+    }
+}
+
+fn first_contact(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let birth_kinds = choices(&BIRTH_KINDS, |k| match k {
+        BirthKind::Unknown => K::case_unknown,
+        BirthKind::Date => K::case_birth_date,
+        BirthKind::Year => K::case_birth_year,
+        BirthKind::AgeBand => K::case_birth_age_band,
+    });
+    let genders = choices(&GENDERS, |g| match g {
+        crate::domain::case::Gender::Female => K::case_gender_female,
+        crate::domain::case::Gender::Male => K::case_gender_male,
+        crate::domain::case::Gender::Other => K::case_gender_other,
+        crate::domain::case::Gender::Unknown => K::case_unknown,
+    });
+    view! {
+        <fieldset class="group">
+            <legend>{t(K::case_safety_first)}</legend>
+            <YesNo field="safety.danger" legend=K::case_safety_danger fields=f.clone() problems=p/>
+            <YesNo field="safety.medical" legend=K::case_safety_medical fields=f.clone() problems=p/>
+            <TextInput field="contact.companion" label=K::case_companion hint=K::case_companion_hint fields=f.clone() problems=p/>
+        </fieldset>
+        <fieldset class="group">
+            <legend>{t(K::case_client)}</legend>
+            <TextInput field="client.alias" label=K::case_alias hint=K::case_alias_hint fields=f.clone() problems=p/>
+            <Select field="client.birth" label=K::case_birth fields=f.clone() problems=p options=birth_kinds no_blank=true/>
+            <DateInput field="client.birth_date" label=K::case_birth_date fields=f.clone() problems=p/>
+            <TextInput field="client.birth_year" label=K::case_birth_year kind="number" fields=f.clone() problems=p/>
+            <div class="field-row">
+                <TextInput field="client.age_from" label=K::case_age_from kind="number" fields=f.clone() problems=p/>
+                <TextInput field="client.age_to" label=K::case_age_to kind="number" fields=f.clone() problems=p/>
+                <DateInput field="client.age_assessed_on" label=K::case_age_assessed_on fields=f.clone() problems=p/>
+            </div>
+            <Select field="client.gender" label=K::case_gender fields=f.clone() problems=p options=genders/>
+            <TextInput field="client.nationality" label=K::case_nationality hint=K::case_nationality_hint size="4" fields=f.clone() problems=p/>
+            <TextInput field="client.languages" label=K::case_languages hint=K::case_languages_hint fields=f.clone() problems=p/>
+            <YesNo field="client.interpreter" legend=K::case_interpreter fields=f.clone() problems=p/>
+            <TextInput field="client.children" label=K::case_children kind="number" fields=f.clone() problems=p/>
+        </fieldset>
+        <fieldset class="group">
+            <legend>{t(K::case_contact)}</legend>
+            <DateInput field="contact.on" label=K::case_contact_on fields=f.clone() problems=p/>
+            <TextInput field="contact.referral_source" label=K::case_referral_source fields=f.clone() problems=p/>
+            <TextArea field="contact.notes" label=K::case_notes fields=f problems=p/>
+        </fieldset>
+    }
+}
+
+fn consent(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let purposes = choices(&PURPOSES, |k| match k {
+        PurposeKind::StoreData => K::case_purpose_store,
+        PurposeKind::Share => K::case_purpose_share,
+        PurposeKind::RegisterNationalBody => K::case_purpose_national_body,
+        PurposeKind::ContactFamily => K::case_purpose_family,
+        PurposeKind::AnonymisedStatistics => K::case_purpose_statistics,
+    });
+    let missions = cx.missions.clone();
+    view! {
+        <p class="hint">{t(K::case_consent_hint)}</p>
+        {rows_with_blank(&f, "consent")
+            .into_iter()
+            .map(|i| {
+                let k = |n: &str| format!("consent.{i}.{n}");
+                let is_new = value(&f, &k("purpose")).is_empty();
+                view! {
+                    <fieldset class="group row-group" class:new-row=is_new>
+                        <legend>
+                            {if is_new { t(K::case_consent_new).to_string() } else { tf(K::case_consent_n, &[("n", &(i + 1).to_string())]) }}
+                        </legend>
+                        <input type="hidden" name=name(&k("explained_by")) value=value(&f, &k("explained_by"))/>
+                        <Select field=k("purpose") label=K::case_purpose fields=f.clone() problems=p options=purposes.clone()/>
+                        <Select field=k("recipient") label=K::case_recipient fields=f.clone() problems=p options=missions.clone()/>
+                        <fieldset class="checks">
+                            <legend>{t(K::case_sections_shared)}</legend>
+                            {Section::ALL
+                                .into_iter()
+                                .map(|s| {
+                                    let field = k(&format!("section_{}", section_slug(s)));
+                                    view! { <Checkbox field label=t(section_key(s)).to_string() fields=f.clone()/> }
+                                })
+                                .collect_view()}
+                            <FieldProblem field=k("section_client") problems=p/>
+                        </fieldset>
+                        <div class="field-row">
+                            <DateInput field=k("given_on") label=K::case_given_on fields=f.clone() problems=p/>
+                            <TextInput field=k("language") label=K::case_explained_in size="4" fields=f.clone() problems=p/>
+                            <DateInput field=k("expires_on") label=K::case_expires_on fields=f.clone() problems=p/>
+                            <DateInput field=k("withdrawn_on") label=K::case_withdrawn_on fields=f.clone() problems=p/>
+                        </div>
+                        <Checkbox field=k("interpreter") label=t(K::case_interpreter_used).to_string() fields=f.clone()/>
+                    </fieldset>
+                }
+            })
+            .collect_view()}
+    }
+}
+
+pub fn section_key(s: Section) -> K {
+    match s {
+        Section::Client => K::case_section_client,
+        Section::Consent => K::case_section_consent,
+        Section::Screening => K::case_section_screening,
+        Section::Options => K::case_section_options,
+        Section::Decision => K::case_section_decision,
+        Section::Risk => K::case_section_risk,
+        Section::Reintegration => K::case_section_reintegration,
+        Section::Travel => K::case_section_travel,
+        Section::Milestones => K::case_section_milestones,
+    }
+}
+
+fn identification(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let ilo = crate::catalog::ilo();
+    let lists = choices(&LISTS, |l| match l {
+        IloList::AdultLabour => K::case_list_adult_labour,
+        IloList::AdultSexual => K::case_list_adult_sexual,
+        IloList::ChildLabour => K::case_list_child_labour,
+        IloList::ChildSexual => K::case_list_child_sexual,
+    });
+    let sources = choices(&SOURCES, |s| match s {
+        Source::SelfReport => K::case_source_self,
+        Source::Observed => K::case_source_observed,
+        Source::Document => K::case_source_document,
+    });
+    let judgements = choices(&JUDGEMENTS, |j| match j {
+        Judgement::SignsPresent => K::case_judgement_signs,
+        Judgement::Unclear => K::case_judgement_unclear,
+        Judgement::NoSigns => K::case_judgement_none,
+    });
+    view! {
+        <Select field="screening.list" label=K::case_ilo_list fields=f.clone() problems=p options=lists no_blank=true/>
+        {ilo
+            .dimensions
+            .iter()
+            .map(|d| {
+                let f = f.clone();
+                let sources = sources.clone();
+                view! {
+                    <fieldset class="group indicators">
+                        <legend>{format!("{}. {}", d.number, d.name)}</legend>
+                        {ilo
+                            .indicators
+                            .iter()
+                            .filter(|i| i.dimension == d.number)
+                            .map(|i| {
+                                let key = format!("obs.{}", i.id);
+                                let ticked = !value(&f, &key).is_empty();
+                                view! {
+                                    <div class="indicator" class:ticked=ticked>
+                                        <Checkbox field=key.clone() label=i.text.clone() fields=f.clone()/>
+                                        <div class="indicator-detail">
+                                            <Select field=format!("{key}.source") label=K::case_source fields=f.clone() problems=p options=sources.clone() no_blank=true/>
+                                            <DateInput field=format!("{key}.on") label=K::case_noted_on fields=f.clone() problems=p/>
+                                        </div>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
+                    </fieldset>
+                }
+            })
+            .collect_view()}
+        <fieldset class="group">
+            <legend>{t(K::case_judgement_and_referral)}</legend>
+            <Radios field="screening.judgement" legend=K::case_judgement fields=f.clone() problems=p options=judgements/>
+            <div class="field-row">
+                <TextInput field="screening.referral_to" label=K::case_referral_to fields=f.clone() problems=p/>
+                <DateInput field="screening.referral_on" label=K::case_referral_on fields=f.clone() problems=p/>
+            </div>
+            <div class="field-row">
+                <DateInput field="reflection.offered_on" label=K::case_reflection_offered fields=f.clone() problems=p/>
+                <DateInput field="reflection.start" label=K::case_reflection_start fields=f.clone() problems=p/>
+                <DateInput field="reflection.end" label=K::case_reflection_end fields=f.clone() problems=p/>
+            </div>
+            <TextArea field="screening.notes" label=K::case_notes fields=f problems=p/>
+        </fieldset>
+    }
+}
+
+fn options(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let feasibility = choices(&FEASIBILITY, |x| match x {
+        Feasibility::Unknown => K::case_unknown,
+        Feasibility::Feasible => K::case_feasible,
+        Feasibility::Difficult => K::case_difficult,
+        Feasibility::NotFeasible => K::case_not_feasible,
+    });
+    view! {
+        <p class="hint">{t(K::case_options_hint)}</p>
+        <div class="columns three">
+            {FutureOption::ALL
+                .into_iter()
+                .map(|o| {
+                    let slug = OPTIONS.iter().find(|(_, x)| *x == o).map(|(s, _)| *s).unwrap_or("stay");
+                    let k = |n: &str| format!("option.{slug}.{n}");
+                    view! {
+                        <fieldset class="group option-column">
+                            <legend>{t(option_key(o))}</legend>
+                            <TextArea field=k("wishes") label=K::case_wishes fields=f.clone() problems=p/>
+                            <TextArea field=k("fears") label=K::case_fears fields=f.clone() problems=p/>
+                            <TextArea field=k("legal") label=K::case_legal fields=f.clone() problems=p/>
+                            <Select field=k("feasibility") label=K::case_feasibility fields=f.clone() problems=p options=feasibility.clone() no_blank=true/>
+                            <TextInput field=k("information") label=K::case_information_given fields=f.clone() problems=p/>
+                            <DateInput field=k("informed_on") label=K::case_informed_on fields=f.clone() problems=p/>
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+fn decision(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let choices_list = choices(&CHOICES, |c| match c {
+        Choice::Option(o) => option_key(o),
+        Choice::Undecided => K::case_choice_undecided,
+        Choice::LeftUnknownDestination => K::case_choice_left,
+    });
+    view! {
+        <p class="hint">{t(K::case_decision_hint)}</p>
+        <Radios field="decision.choice" legend=K::case_choice fields=f.clone() problems=p options=choices_list/>
+        <DateInput field="decision.on" label=K::case_decided_on fields=f.clone() problems=p/>
+        <Checkbox field="decision.free_and_informed" label=t(K::case_free_and_informed).to_string() fields=f.clone()/>
+        <Checkbox field="decision.capacity_in_doubt" label=t(K::case_capacity_in_doubt).to_string() fields=f.clone()/>
+        {cx.maybe_minor.then(|| view! { <DateInput field="decision.bid_on" label=K::case_bid_on fields=f.clone() problems=p/> })}
+    }
+}
+
+fn rating_options() -> Vec<(String, String)> {
+    vec![
+        ("1".into(), t(K::case_rating_1).into()),
+        ("2".into(), t(K::case_rating_2).into()),
+        ("3".into(), t(K::case_rating_3).into()),
+    ]
+}
+
+fn severity_options() -> Vec<(String, String)> {
+    vec![
+        ("1".into(), t(K::case_severity_1).into()),
+        ("2".into(), t(K::case_severity_2).into()),
+        ("3".into(), t(K::case_severity_3).into()),
+    ]
+}
+
+pub fn level_key(l: FactorLevel) -> K {
+    match l {
+        FactorLevel::Individual => K::case_level_individual,
+        FactorLevel::Household => K::case_level_household,
+        FactorLevel::Community => K::case_level_community,
+        FactorLevel::Structural => K::case_level_structural,
+        FactorLevel::Threat => K::case_level_threat,
+    }
+}
+
+fn risk(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let cat = crate::catalog::risk();
+    let levels = choices(&LEVELS, level_key);
+    let factors: Vec<(String, String)> = cat
+        .factors
+        .iter()
+        .map(|x| {
+            (
+                x.id.clone(),
+                format!("{} — {}", t(level_key(x.level)), x.text),
+            )
+        })
+        .collect();
+    let mitigations: Vec<(String, String)> = cat
+        .mitigations
+        .iter()
+        .map(|m| (m.id.clone(), m.text.clone()))
+        .collect();
+    let catalogue_version = if value(&f, "risk.catalogue_version").is_empty() {
+        cat.info.version.clone()
+    } else {
+        value(&f, "risk.catalogue_version")
+    };
+    view! {
+        <input type="hidden" name=name("risk.catalogue_version") value=catalogue_version/>
+        <DateInput field="risk.assessed_on" label=K::case_assessed_on fields=f.clone() problems=p/>
+        {rows_with_blank(&f, "risk")
+            .into_iter()
+            .map(|i| {
+                let k = |n: &str| format!("risk.{i}.{n}");
+                let is_new = value(&f, &k("description")).is_empty();
+                view! {
+                    <fieldset class="group row-group risk-row" class:new-row=is_new>
+                        <legend>
+                            {if is_new { t(K::case_risk_new).to_string() } else { tf(K::case_risk_n, &[("n", &(i + 1).to_string())]) }}
+                        </legend>
+                        <div class="field-row">
+                            <Select field=k("level") label=K::case_level fields=f.clone() problems=p options=levels.clone()/>
+                            <Select field=k("factor") label=K::case_factor fields=f.clone() problems=p options=factors.clone()/>
+                        </div>
+                        <TextInput field=k("description") label=K::case_risk_description fields=f.clone() problems=p/>
+                        <div class="field-row">
+                            <Select field=k("likelihood") label=K::case_likelihood fields=f.clone() problems=p options=rating_options()/>
+                            <Select field=k("severity") label=K::case_severity fields=f.clone() problems=p options=severity_options()/>
+                        </div>
+                        <div class="field-row">
+                            <Select field=k("mitigation") label=K::case_mitigation fields=f.clone() problems=p options=mitigations.clone()/>
+                            <TextInput field=k("mitigation_text") label=K::case_mitigation_own fields=f.clone() problems=p/>
+                        </div>
+                        <Checkbox field=k("unmitigable") label=t(K::case_unmitigable).to_string() fields=f.clone()/>
+                    </fieldset>
+                }
+            })
+            .collect_view()}
+        <fieldset class="group">
+            <legend>{t(K::case_sign_offs)}</legend>
+            <div class="field-row">
+                <TextInput field="risk.origin_partner" label=K::case_origin_partner fields=f.clone() problems=p/>
+                <DateInput field="risk.origin_confirmed_on" label=K::case_origin_confirmed_on fields=f.clone() problems=p/>
+            </div>
+            <DateInput field="risk.approval_requested_on" label=K::case_approval_requested_on fields=f.clone() problems=p/>
+            <DateInput field="risk.last_threat_on" label=K::case_last_threat_on fields=f problems=p/>
+        </fieldset>
+    }
+}
+
+pub fn category_key(c: SupportCategory) -> K {
+    match c {
+        SupportCategory::Immediate => K::case_category_immediate,
+        SupportCategory::Economic => K::case_category_economic,
+        SupportCategory::Social => K::case_category_social,
+        SupportCategory::Psychosocial => K::case_category_psychosocial,
+    }
+}
+
+pub fn person_key(k: PersonKind) -> K {
+    match k {
+        PersonKind::Adult => K::case_person_adult,
+        PersonKind::MinorWithFamily => K::case_person_minor_with_family,
+        PersonKind::UnaccompaniedMinor => K::case_person_unaccompanied_minor,
+    }
+}
+
+fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let programmes: Vec<(String, String)> = crate::catalog::programmes()
+        .programmes
+        .iter()
+        .map(|x| {
+            let dates = match x.valid_to {
+                Some(to) => format!("{} – {}", x.valid_from, to),
+                None => format!("{} –", x.valid_from),
+            };
+            (x.id.clone(), format!("{} ({dates})", x.name))
+        })
+        .collect();
+    let kinds = choices(&PERSON_KINDS, person_key);
+    let categories = choices(&CATEGORIES, category_key);
+    let forms = choices(&FORMS, |x| match x {
+        Form::InKind => K::case_form_in_kind,
+        Form::Cash => K::case_form_cash,
+    });
+    let people: Vec<(String, String)> = crate::domain::fields::Reader::new(&f)
+        .rows("person")
+        .into_iter()
+        .map(|i| {
+            (
+                i.to_string(),
+                tf(K::case_person_n, &[("n", &(i + 1).to_string())]),
+            )
+        })
+        .collect();
+    view! {
+        <Select field="reint.programme" label=K::case_programme fields=f.clone() problems=p options=programmes/>
+        <fieldset class="group">
+            <legend>{t(K::case_household)}</legend>
+            {rows_with_blank(&f, "person")
+                .into_iter()
+                .map(|i| {
+                    let label = tf(K::case_person_n, &[("n", &(i + 1).to_string())]);
+                    let field = format!("person.{i}.kind");
+                    let current = value(&f, &field);
+                    let kinds = kinds.clone();
+                    view! {
+                        <div class="field">
+                            <label for=id(&field)>{label}</label>
+                            <select id=id(&field) name=name(&field)>
+                                <option value="">{t(K::case_none_chosen)}</option>
+                                {kinds
+                                    .into_iter()
+                                    .map(|(v, text)| {
+                                        let selected = v == current;
+                                        view! { <option value=v selected=selected>{text}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+        {rows_with_blank(&f, "line")
+            .into_iter()
+            .map(|i| {
+                let k = |n: &str| format!("line.{i}.{n}");
+                let is_new = value(&f, &k("amount")).is_empty() && value(&f, &k("description")).is_empty();
+                view! {
+                    <fieldset class="group row-group" class:new-row=is_new>
+                        <legend>
+                            {if is_new { t(K::case_line_new).to_string() } else { tf(K::case_line_n, &[("n", &(i + 1).to_string())]) }}
+                        </legend>
+                        <div class="field-row">
+                            <Select field=k("category") label=K::case_category fields=f.clone() problems=p options=categories.clone()/>
+                            <Select field=k("person") label=K::case_for_person fields=f.clone() problems=p options=people.clone() no_blank=true/>
+                            <Select field=k("form") label=K::case_form fields=f.clone() problems=p options=forms.clone() no_blank=true/>
+                        </div>
+                        <div class="field-row">
+                            <TextInput field=k("description") label=K::case_line_description fields=f.clone() problems=p/>
+                            <TextInput field=k("amount") label=K::case_amount kind="number" fields=f.clone() problems=p/>
+                        </div>
+                        <TextInput field=k("referral") label=K::case_referral_organisation fields=f.clone() problems=p/>
+                    </fieldset>
+                }
+            })
+            .collect_view()}
+        <TextArea field="reint.goals" label=K::case_goals fields=f.clone() problems=p/>
+        <DateInput field="reint.registered_on" label=K::case_registered_on fields=f problems=p/>
+    }
+}
+
+fn item_statuses() -> Vec<(String, String)> {
+    choices(&ITEM_STATUSES, |s| match s {
+        ItemStatusKind::Pending => K::case_status_pending,
+        ItemStatusKind::InProgress => K::case_status_in_progress,
+        ItemStatusKind::Done => K::case_status_done,
+        ItemStatusKind::Blocked => K::case_status_blocked,
+        ItemStatusKind::Skipped => K::case_status_skipped,
+    })
+}
+
+/// One travel step or milestone: status, date, evidence.
+fn item_row(
+    f: &Fields,
+    p: Problems,
+    prefix: String,
+    title: String,
+    owner: Owner,
+    planned: Option<chrono::NaiveDate>,
+    gated: bool,
+) -> impl IntoView {
+    let k = |n: &str| format!("{prefix}.{n}");
+    let status = value(f, &k("status"));
+    let status_class = format!(
+        "item status-{}",
+        if status.is_empty() {
+            "pending"
+        } else {
+            &status
+        }
+    );
+    let planned_text = planned
+        .map(crate::components::time::date_text)
+        .unwrap_or_else(|| t(K::case_no_date_yet).to_string());
+    view! {
+        <li class=status_class>
+            <div class="item-head">
+                <span class="item-date">{planned_text}</span>
+                <strong class="item-title">{title}</strong>
+                <span class="item-owner">{t(owner_key(owner))}</span>
+                {gated.then(|| view! { <span class="badge gated">{t(K::case_gated)}</span> })}
+            </div>
+            <div class="field-row">
+                <Select field=k("status") label=K::case_status fields=f.clone() problems=p options=item_statuses() no_blank=true/>
+                <DateInput field=k("due") label=K::case_change_date fields=f.clone() problems=p/>
+                <DateInput field=k("done_on") label=K::case_done_on fields=f.clone() problems=p/>
+            </div>
+            <div class="field-row">
+                <TextInput field=k("evidence") label=K::case_evidence fields=f.clone() problems=p/>
+                <TextInput field=k("reason") label=K::case_reason fields=f.clone() problems=p/>
+            </div>
+        </li>
+    }
+}
+
+fn travel(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    view! {
+        <div class="field-row">
+            <Select field="travel.mission" label=K::case_mission fields=f.clone() problems=p options=cx.missions.clone()/>
+            <TextInput field="travel.destination" label=K::case_destination size="4" fields=f.clone() problems=p/>
+            <DateInput field="travel.departure" label=K::case_departure fields=f.clone() problems=p/>
+        </div>
+        <TextArea field="travel.needs" label=K::case_travel_needs fields=f.clone() problems=p/>
+        <h2>{t(K::case_travel_steps)}</h2>
+        <ol class="timeline">
+            {cx.travel_steps
+                .iter()
+                .map(|s| item_row(&f, p, format!("step.{}", s.template_id), s.title.clone(), s.owner, s.due, s.gated))
+                .collect_view()}
+        </ol>
+    }
+}
+
+fn milestones(f: Fields, cx: FormCx) -> impl IntoView {
+    let p = cx.problems;
+    let mut list = cx.milestones.clone();
+    list.sort_by_key(|m| (m.due.is_none(), m.due));
+    view! {
+        <p class="hint">{t(K::case_milestones_hint)}</p>
+        <ol class="timeline">
+            {list
+                .iter()
+                .map(|m| item_row(&f, p, format!("ms.{}", m.template_id), m.title.clone(), m.owner, m.due, false))
+                .collect_view()}
+        </ol>
+    }
+}

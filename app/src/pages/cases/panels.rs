@@ -1,0 +1,303 @@
+//! What the rules make of a step as the counsellor types: the ILO result,
+//! what the decision lacks, the risk level and gate, the budget, and the
+//! review of the whole plan. Computed in the browser by the same domain
+//! functions the server runs on save.
+
+use super::case_page::step_key;
+use super::forms::{category_key, person_key, section_key};
+use super::workspace::Workspace;
+use crate::components::time::money_text;
+use crate::domain::case_file::Step;
+use crate::domain::options::DecisionMissing;
+use crate::domain::plan::Missing;
+use crate::domain::policy::Section;
+use crate::domain::progress::{Progress, StepState};
+use crate::domain::reintegration::BudgetProblem;
+use crate::domain::risk::{Gate, GateMissing, RiskLevel};
+use crate::i18n::{t, tf, K};
+use leptos::prelude::*;
+
+pub fn risk_level_key(l: RiskLevel) -> K {
+    match l {
+        RiskLevel::Low => K::case_risk_low,
+        RiskLevel::Medium => K::case_risk_medium,
+        RiskLevel::High => K::case_risk_high,
+    }
+}
+
+fn decision_missing_text(m: &DecisionMissing) -> String {
+    t(match m {
+        DecisionMissing::NoOptionChosen => K::case_missing_no_option,
+        DecisionMissing::FreeAndInformedStatement => K::case_missing_free_and_informed,
+        DecisionMissing::CapacityAssessment => K::case_missing_capacity,
+        DecisionMissing::BestInterestsDetermination => K::case_missing_bid,
+    })
+    .to_string()
+}
+
+fn gate_missing_text(m: &GateMissing) -> String {
+    match m {
+        GateMissing::RiskNotRated(r) => tf(K::case_gate_not_rated, &[("risk", r)]),
+        GateMissing::HighRiskWithoutMitigation(r) => {
+            tf(K::case_gate_high_unmitigated, &[("risk", r)])
+        }
+        GateMissing::MediumRiskWithoutMitigation(r) => {
+            tf(K::case_gate_medium_unmitigated, &[("risk", r)])
+        }
+        GateMissing::SupervisorApproval => t(K::case_gate_supervisor).into(),
+        GateMissing::OriginPartnerConfirmation => t(K::case_gate_origin_partner).into(),
+        GateMissing::AssessmentStale => t(K::case_gate_stale).into(),
+    }
+}
+
+/// A handover blocker in words, and the step that resolves it.
+pub fn missing_text(m: &Missing) -> (String, Option<Step>) {
+    let step_of = |s: Section| Step::ALL.into_iter().find(|st| st.section() == Some(s));
+    match m {
+        Missing::NotAllowedFrom => (t(K::case_missing_not_allowed).into(), None),
+        Missing::ConsentToStore => (t(K::case_missing_consent_store).into(), Some(Step::Consent)),
+        Missing::NoDecision => (t(K::case_missing_decision).into(), Some(Step::Decision)),
+        Missing::Decision { what } => (decision_missing_text(what), Some(Step::Decision)),
+        Missing::ChoiceIsNot { .. } => (t(K::case_missing_not_return).into(), Some(Step::Decision)),
+        Missing::NoRiskAssessment => (t(K::case_missing_risk).into(), Some(Step::Risk)),
+        Missing::Risk { what } => (gate_missing_text(what), Some(Step::Risk)),
+        Missing::NoGo { risks } => (
+            tf(K::case_missing_no_go, &[("risks", &risks.join(", "))]),
+            Some(Step::Risk),
+        ),
+        Missing::NoConsentToShare { section, .. } => (
+            tf(
+                K::case_missing_share,
+                &[("section", t(section_key(*section)))],
+            ),
+            Some(Step::Consent),
+        ),
+        Missing::SectionIncomplete { section } => (
+            tf(
+                K::case_missing_section,
+                &[("section", t(section_key(*section)))],
+            ),
+            step_of(*section),
+        ),
+        Missing::MissionNotChosen => (t(K::case_missing_mission).into(), Some(Step::Travel)),
+        Missing::TravelDocument => (
+            t(K::case_missing_travel_document).into(),
+            Some(Step::Travel),
+        ),
+        Missing::ReintegrationRegistration => (
+            t(K::case_missing_registration).into(),
+            Some(Step::Reintegration),
+        ),
+        Missing::DepartureConfirmation | Missing::ArrivalConfirmation => {
+            (t(K::case_missing_confirmation).into(), Some(Step::Travel))
+        }
+    }
+}
+
+/// The live result under a step's form.
+#[component]
+pub fn StepPanel(ws: Workspace, step: Step) -> impl IntoView {
+    move || {
+        let file = ws.preview();
+        let today = ws.today;
+        match step {
+            Step::Identification => {
+                let ilo = crate::catalog::ilo();
+                let r = crate::domain::screening::screen(
+                    file.screening.list,
+                    &ilo.indicators,
+                    &ilo.info.version,
+                    &file.screening.observations,
+                );
+                let verdict = match r.consistent {
+                    None => t(K::case_ilo_no_list),
+                    Some(true) => t(K::case_ilo_consistent),
+                    Some(false) => t(K::case_ilo_not_consistent),
+                };
+                let yes_no = |b: bool| if b { t(K::case_yes) } else { t(K::case_no) };
+                view! {
+                    <section class="panel" aria-live="polite" id="ilo-result">
+                        <h2>{t(K::case_ilo_result)}</h2>
+                        <p class="verdict"><strong>{verdict}</strong></p>
+                        <p class="hint">{t(K::case_ilo_caveat)}</p>
+                        <ul class="dimensions">
+                            {r.dimensions.iter().map(|d| view! {
+                                <li class:positive=d.positive>
+                                    {tf(K::case_ilo_dimension, &[
+                                        ("n", &d.dimension.to_string()),
+                                        ("strong", &d.strong.to_string()),
+                                        ("medium", &d.medium.to_string()),
+                                        ("weak", &d.weak.to_string()),
+                                    ])}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <p>
+                            {tf(K::case_ilo_elements, &[
+                                ("recruitment", yes_no(r.recruitment)),
+                                ("exploitation", yes_no(r.exploitation)),
+                                ("coercion", yes_no(r.coercion)),
+                            ])}
+                        </p>
+                    </section>
+                }
+                .into_any()
+            }
+            Step::Decision => {
+                let missing = file
+                    .decision
+                    .decision
+                    .as_ref()
+                    .map(|d| crate::domain::options::decision_missing(d, file.minority(today)))
+                    .unwrap_or_default();
+                (!missing.is_empty())
+                    .then(|| view! {
+                        <section class="panel" aria-live="polite" id="decision-missing">
+                            <h2>{t(K::case_decision_needs)}</h2>
+                            <ul>{missing.iter().map(|m| view! { <li>{decision_missing_text(m)}</li> }).collect_view()}</ul>
+                        </section>
+                    })
+                    .into_any()
+            }
+            Step::Risk => {
+                let Some(a) = file.risk.assessment.clone() else {
+                    return ().into_any();
+                };
+                let gate = file.gate(today);
+                let gate_view = match gate {
+                    Some(Gate::Passed) => view! { <p class="ready">{t(K::case_gate_passed)}</p> }.into_any(),
+                    Some(Gate::NoGo(risks)) => view! { <p class="form-error">{tf(K::case_missing_no_go, &[("risks", &risks.join(", "))])}</p> }.into_any(),
+                    Some(Gate::Blocked(missing)) => view! {
+                        <ul>{missing.iter().map(|m| view! { <li>{gate_missing_text(m)}</li> }).collect_view()}</ul>
+                    }.into_any(),
+                    None => ().into_any(),
+                };
+                let approval = file.risk.supervisor_approval.clone();
+                view! {
+                    <section class="panel" aria-live="polite" id="risk-result">
+                        <h2>{tf(K::case_risk_overall, &[("level", t(risk_level_key(a.overall())))])}</h2>
+                        <ul class="risk-levels">
+                            {a.risks.iter().map(|r| view! {
+                                <li>{format!("{} · {} · {}", r.id, r.description, t(risk_level_key(r.risk_level())))}</li>
+                            }).collect_view()}
+                        </ul>
+                        <h3>{t(K::case_gate)}</h3>
+                        {gate_view}
+                        {approval.map(|s| view! { <p>{tf(K::case_approved_by, &[("on", &s.on.to_string())])}</p> })}
+                    </section>
+                }
+                .into_any()
+            }
+            Step::Reintegration => {
+                let cats = crate::catalog::planning();
+                let Some(b) = file.budget(&cats, today) else {
+                    return ().into_any();
+                };
+                let currency = b.currency;
+                view! {
+                    <section class="panel" aria-live="polite" id="budget">
+                        <h2>{t(K::case_budget)}</h2>
+                        <table class="budget">
+                            <tbody>
+                                {b.by_category.iter().map(|(c, amount)| view! {
+                                    <tr><th scope="row">{t(category_key(*c))}</th><td>{money_text(*amount, currency)}</td></tr>
+                                }).collect_view()}
+                                <tr class="total"><th scope="row">{t(K::case_total)}</th><td id="budget-total">{money_text(b.total, currency)}</td></tr>
+                                <tr><th scope="row">{t(K::case_household_cap)}</th><td>{b.household_cap.map(|c| money_text(c, currency)).unwrap_or_else(|| t(K::case_cap_unknown).into())}</td></tr>
+                                <tr><th scope="row">{t(K::case_remaining)}</th><td id="budget-remaining">{b.household_remaining.map(|c| money_text(c, currency)).unwrap_or_else(|| t(K::case_cap_unknown).into())}</td></tr>
+                            </tbody>
+                        </table>
+                        <ul class="people">
+                            {b.people.iter().enumerate().map(|(i, p)| view! {
+                                <li>{tf(K::case_person_budget, &[
+                                    ("n", &(i + 1).to_string()),
+                                    ("kind", t(person_key(p.kind))),
+                                    ("total", &money_text(p.total, currency)),
+                                    ("cap", &p.cap.map(|c| money_text(c, currency)).unwrap_or_else(|| t(K::case_cap_unknown).into())),
+                                ])}</li>
+                            }).collect_view()}
+                        </ul>
+                        <ul class="budget-problems" id="budget-problems">
+                            {b.problems.iter().map(|p| view! { <li class="warning">{budget_problem_text(p, currency)}</li> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+                .into_any()
+            }
+            _ => ().into_any(),
+        }
+    }
+}
+
+fn budget_problem_text(p: &BudgetProblem, currency: crate::domain::Currency) -> String {
+    let n = |i: &usize| (i + 1).to_string();
+    match p {
+        BudgetProblem::PersonOverCap { person, excess } => tf(
+            K::case_budget_over_cap,
+            &[
+                ("n", &n(person)),
+                ("excess", &money_text(*excess, currency)),
+            ],
+        ),
+        BudgetProblem::CashOverLimit { person, excess } => tf(
+            K::case_budget_cash_over,
+            &[
+                ("n", &n(person)),
+                ("excess", &money_text(*excess, currency)),
+            ],
+        ),
+        BudgetProblem::CapUnknown { person } => {
+            tf(K::case_budget_cap_unknown, &[("n", &n(person))])
+        }
+        BudgetProblem::CashLimitUnknown { person } => {
+            tf(K::case_budget_cash_limit_unknown, &[("n", &n(person))])
+        }
+        BudgetProblem::HouseholdOverCap { excess } => tf(
+            K::case_budget_household_over,
+            &[("excess", &money_text(*excess, currency))],
+        ),
+        BudgetProblem::NoSuchPerson { line } => tf(K::case_budget_no_person, &[("n", &n(line))]),
+        BudgetProblem::WrongCurrency { line } => {
+            tf(K::case_budget_wrong_currency, &[("n", &n(line))])
+        }
+        BudgetProblem::ProgrammeNotValid => t(K::case_budget_programme_not_valid).into(),
+    }
+}
+
+/// The review: each step's state, and the plan's readiness.
+#[component]
+pub fn Review(ws: Workspace, progress: Memo<Progress>) -> impl IntoView {
+    let code = ws.code.get_value();
+    move || {
+        let p = progress.get();
+        let code = code.clone();
+        view! {
+            <section class="review" id="review">
+                {if p.ready_for_handover() {
+                    view! { <p class="ready big" id="review-ready">{t(K::case_ready_for_handover_long)}</p> }.into_any()
+                } else {
+                    view! { <p class="notice">{t(K::case_review_not_ready)}</p> }.into_any()
+                }}
+                <table class="review-table">
+                    <thead><tr><th scope="col">{t(K::case_step)}</th><th scope="col">{t(K::case_state)}</th></tr></thead>
+                    <tbody>
+                        {p.steps.iter().filter(|(s, _)| *s != Step::Review).map(|(s, state)| {
+                            let text = t(match state {
+                                StepState::Empty => K::case_state_empty,
+                                StepState::Started => K::case_state_started,
+                                StepState::Complete => K::case_state_complete,
+                                StepState::NotApplicable => K::case_state_na,
+                            });
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/cases/{}/{}", code, s.slug())>{t(step_key(*s))}</a></td>
+                                    <td>{text}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }
+    }
+}
