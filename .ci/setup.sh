@@ -51,12 +51,14 @@ ensure_wasm_bindgen() {
 }
 
 ensure_node_packages() {
-  # wasm-opt comes from npm's binaryen (Debian's binaryen 108 corrupts release wasm).
+  # wasm-opt comes from npm's binaryen (Debian's binaryen 108 corrupts release wasm);
+  # axe-core is the accessibility checker the browser tests inject into pages.
   if ! have npm; then
     ensure_apt nodejs npm
   fi
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing node packages (binaryen: wasm-opt)"
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing node packages (binaryen: wasm-opt; axe-core)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }

@@ -1,7 +1,11 @@
 //! Headless Chromium through chromedriver (Debian's packages).
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::Value;
+use std::path::{Component, Path, PathBuf};
 use std::process::Stdio;
+use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::process::{Child, Command};
 
@@ -182,8 +186,232 @@ impl Browser {
         self.click("#login-form button[type=submit]").await;
     }
 
+    /// Runs axe-core on the current page with the WCAG 2.x A and AA rules
+    /// and panics, naming `screen`, with a readable list of the violations
+    /// when there is any.
+    ///
+    /// axe's source goes in through WebDriver's execute, not as a `<script>`
+    /// element, which the page's Content Security Policy would refuse.
+    pub async fn axe_check(&self, screen: &str) {
+        let present = self
+            .client
+            .execute("return typeof window.axe === 'object'", vec![])
+            .await
+            .unwrap_or_else(|e| panic!("axe on {screen}: {e}"));
+        if present != Value::Bool(true) {
+            self.client
+                .execute(axe_source(), vec![])
+                .await
+                .unwrap_or_else(|e| panic!("loading axe-core on {screen}: {e}"));
+        }
+        let result = self
+            .client
+            .execute_async(AXE_RUN, vec![serde_json::json!(AXE_TAGS)])
+            .await
+            .unwrap_or_else(|e| panic!("axe on {screen}: {e}"));
+        if let Some(error) = result.get("error") {
+            panic!(
+                "axe on {screen} failed: {}",
+                error.as_str().unwrap_or_default()
+            );
+        }
+        let violations = result["violations"]
+            .as_array()
+            .unwrap_or_else(|| panic!("axe on {screen}: unexpected result {result}"));
+        if violations.is_empty() {
+            return;
+        }
+        let url = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        panic!("{}", describe_violations(screen, &url, violations));
+    }
+
+    /// Saves a PNG of the viewport as
+    /// `target/test-output/screenshots/<name>.png` (`name` may hold folders,
+    /// as in "case-flow/03-identification") and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        assert!(
+            !name.is_empty()
+                && Path::new(name)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_))),
+            "screenshot name {name:?}: a relative path without `..`"
+        );
+        let path = crate::workspace_root()
+            .join("target/test-output/screenshots")
+            .join(format!("{name}.png"));
+        std::fs::create_dir_all(path.parent().unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        path
+    }
+
+    /// Cuts the current tab off the network (`true`) or reconnects it
+    /// (`false`), as DevTools' "Offline" does: while offline every request
+    /// of the page, `fetch()` included, fails inside the browser and
+    /// `navigator.onLine` is false. Through chromedriver's Chrome DevTools
+    /// Protocol endpoint.
+    pub async fn set_offline(&self, offline: bool) {
+        self.cdp("Network.enable", serde_json::json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            serde_json::json!({
+                "offline": offline,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }),
+        )
+        .await;
+    }
+
+    /// Sends a Chrome DevTools Protocol command to the current page and
+    /// returns its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(CdpCommand {
+                cmd: cmd.to_string(),
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
         let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// chromedriver's `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct CdpCommand {
+    cmd: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let id = session_id.expect("a CDP command needs a WebDriver session");
+        base_url.join(&format!("session/{id}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The WCAG 2.x levels A and AA, as axe-core tags its rules.
+const AXE_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/// Runs axe (already loaded) with the tags given as the first argument and
+/// hands back its violations, or an error.
+const AXE_RUN: &str = r#"
+const tags = arguments[0];
+const done = arguments[arguments.length - 1];
+window.axe
+  .run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+  .then((results) => done({
+    violations: results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({
+        target: n.target,
+        html: n.html,
+        summary: n.failureSummary,
+      })),
+    })),
+  }))
+  .catch((e) => done({ error: String((e && e.stack) || e) }));
+"#;
+
+/// axe-core's browser bundle, read once from `node_modules` (npm installs
+/// the version pinned in package.json).
+fn axe_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = crate::workspace_root().join("node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {} ({e}): `bash .ci/setup.sh test` installs axe-core (package.json)",
+                path.display()
+            )
+        })
+    })
+}
+
+/// One line per violation and one indented line per element it was found on.
+fn describe_violations(screen: &str, url: &str, violations: &[Value]) -> String {
+    let count: usize = violations
+        .iter()
+        .map(|v| v["nodes"].as_array().map_or(0, Vec::len))
+        .sum();
+    let mut out = format!(
+        "{screen}: {} accessibility rule(s) violated on {count} element(s) at {url}\n",
+        violations.len()
+    );
+    for v in violations {
+        out.push_str(&format!(
+            "\n[{}] {}: {} ({})\n",
+            v["impact"].as_str().unwrap_or("unknown impact"),
+            v["id"].as_str().unwrap_or_default(),
+            v["help"].as_str().unwrap_or_default(),
+            v["helpUrl"].as_str().unwrap_or_default(),
+        ));
+        for node in v["nodes"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "  - {}\n    {}\n",
+                target_text(&node["target"]),
+                snippet(node["html"].as_str().unwrap_or_default(), 160),
+            ));
+            if let Some(summary) = node["summary"].as_str() {
+                for line in summary.lines().filter(|l| !l.trim().is_empty()) {
+                    out.push_str(&format!("    | {}\n", line.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// axe's target of an element: one selector per frame on the way to it
+/// (shown with `>>>` between them), each a list of its own when it goes
+/// into shadow roots (shown with `>>`).
+fn target_text(target: &Value) -> String {
+    fn hop(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Array(parts) => parts.iter().map(hop).collect::<Vec<_>>().join(" >> "),
+            other => other.to_string(),
+        }
+    }
+    match target {
+        Value::Array(frames) => frames.iter().map(hop).collect::<Vec<_>>().join(" >>> "),
+        other => hop(other),
+    }
+}
+
+/// The first `max` characters of an HTML snippet, on one line.
+fn snippet(html: &str, max: usize) -> String {
+    let flat = html.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
     }
 }
