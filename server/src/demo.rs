@@ -1,10 +1,24 @@
-//! Demo data: two clearly marked organisations and one user per role.
+//! Demo data: two clearly marked organisations, one user per role, and a
+//! few invented sample cases of the demo counsellor at different stages.
 //!
-//! Seeding is idempotent: what exists is kept (including changed passwords).
+//! Seeding is idempotent: what exists is kept (including changed passwords
+//! and edited sample cases). Sample cases have fixed codes, so a case that
+//! is there already is recognised by its code and left alone. Only case
+//! codes are logged, never an alias.
 
+use app::domain::case::CaseCode;
+use app::domain::case_file::{section_slug, CaseFile, ParseContext};
+use app::domain::fields::Fields;
+use app::domain::money::Currency;
+use app::domain::policy::Section;
 use app::domain::{OrgKind, Role};
+use app::server::cases::summary_of;
 use app::server::password::hash_blocking;
-use app::store::{AuditOutcome, NewAuditEvent, NewOrganisation, NewUser, Store, StoreError};
+use app::store::{
+    AuditOutcome, NewAuditEvent, NewCase, NewOrganisation, NewUser, SaveOutcome, Store, StoreError,
+    User,
+};
+use chrono::{Duration, NaiveDate, Utc};
 
 pub const COUNSELLING_ORG: &str = "Demo Shelter Amsterdam (DEMO)";
 pub const IOM_ORG: &str = "Demo IOM Netherlands mission (DEMO)";
@@ -101,7 +115,337 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
             Err(e) => return Err(e.into()),
         }
     }
+    if let Some(creds) = store.user_credentials("demo.counsellor").await? {
+        if creds.user.organisation_id == counselling.id && creds.user.role == Role::Counsellor {
+            seed_cases(store, &creds.user, &iom.id).await?;
+        }
+    }
     Ok(DEMO_LOGINS.to_vec())
+}
+
+/// One sample case: its fixed code (from these bytes), and the fields of
+/// each section in the order a counsellor fills them in (the client's
+/// first contact first).
+struct SampleCase {
+    code_bytes: [u8; 5],
+    sections: Vec<(Section, Fields)>,
+}
+
+fn fields(pairs: &[(&str, String)]) -> Fields {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// The sample cases, with dates relative to `today`. Aliases are
+/// invented; the IOM mission is the demo mission.
+fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
+    let ago = |days: i64| {
+        (today - Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let ahead = |days: i64| {
+        (today + Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let s = |v: &str| v.to_string();
+    let consent_to_store = |on: String| {
+        vec![
+            ("consent.0.purpose", s("store_data")),
+            ("consent.0.given_on", on),
+            ("consent.0.language", s("en")),
+        ]
+    };
+    // A new intake: only the first contact so far.
+    let new_intake = SampleCase {
+        code_bytes: [0xde, 0x30, 0x00, 0x00, 0x01],
+        sections: vec![(
+            Section::Client,
+            fields(&[
+                ("client.alias", s("Amina")),
+                ("client.birth", s("year")),
+                ("client.birth_year", s("1998")),
+                ("client.gender", s("female")),
+                ("client.nationality", s("ER")),
+                ("client.languages", s("ti, en")),
+                ("client.interpreter", s("yes")),
+                ("contact.on", ago(2)),
+                ("contact.referral_source", s("Police (sample)")),
+                ("safety.danger", s("no")),
+                ("safety.medical", s("no")),
+            ]),
+        )],
+    };
+    // Mid-session: consent given, screened, options talked through, no
+    // decision yet.
+    let mid_session = SampleCase {
+        code_bytes: [0xde, 0x30, 0x00, 0x00, 0x02],
+        sections: vec![
+            (
+                Section::Client,
+                fields(&[
+                    ("client.alias", s("Li")),
+                    ("client.birth", s("year")),
+                    ("client.birth_year", s("1990")),
+                    ("client.gender", s("female")),
+                    ("client.nationality", s("CN")),
+                    ("client.languages", s("zh")),
+                    ("client.interpreter", s("yes")),
+                    ("contact.on", ago(21)),
+                    ("safety.danger", s("no")),
+                    ("safety.medical", s("no")),
+                ]),
+            ),
+            (Section::Consent, fields(&consent_to_store(ago(21)))),
+            (
+                Section::Screening,
+                fields(&[
+                    ("screening.list", s("adult_labour")),
+                    ("obs.d1-wages", s("on")),
+                    ("obs.d1-wages.source", s("self_report")),
+                    ("obs.d1-wages.on", ago(14)),
+                    ("obs.d2-documents", s("on")),
+                    ("obs.d2-documents.source", s("self_report")),
+                    ("obs.d2-documents.on", ago(14)),
+                    ("obs.d2-debt-bondage", s("on")),
+                    ("obs.d2-debt-bondage.source", s("document")),
+                    ("obs.d2-debt-bondage.on", ago(14)),
+                    ("screening.judgement", s("signs_present")),
+                ]),
+            ),
+            (
+                Section::Options,
+                fields(&[
+                    ("option.stay.wishes", s("Keep working in the Netherlands")),
+                    ("option.stay.feasibility", s("difficult")),
+                    ("option.onward.feasibility", s("not_feasible")),
+                    ("option.return.fears", s("The debt to the recruiter")),
+                    ("option.return.feasibility", s("unknown")),
+                    ("option.return.information", s("Reintegration support")),
+                    ("option.return.informed_on", ago(7)),
+                ]),
+            ),
+        ],
+    };
+    // On the return track, ready to be handed over to the IOM mission (as
+    // `domain::progress`'s complete return case).
+    let mut share = consent_to_store(ago(60));
+    share.extend([
+        ("consent.1.purpose", s("share")),
+        ("consent.1.recipient", s(mission_id)),
+        ("consent.1.section_client", s("on")),
+        ("consent.1.section_consent", s("on")),
+        ("consent.1.section_decision", s("on")),
+        ("consent.1.section_risk", s("on")),
+        ("consent.1.section_reintegration", s("on")),
+        ("consent.1.section_travel", s("on")),
+        ("consent.1.given_on", ago(20)),
+        ("consent.1.language", s("en")),
+    ]);
+    let ready_for_handover = SampleCase {
+        code_bytes: [0xde, 0x30, 0x00, 0x00, 0x03],
+        sections: vec![
+            (
+                Section::Client,
+                fields(&[
+                    ("client.alias", s("Rosa")),
+                    ("client.birth", s("year")),
+                    ("client.birth_year", s("1994")),
+                    ("client.gender", s("female")),
+                    ("client.nationality", s("NG")),
+                    ("client.languages", s("en")),
+                    ("contact.on", ago(60)),
+                    ("safety.danger", s("no")),
+                    ("safety.medical", s("no")),
+                ]),
+            ),
+            (Section::Consent, fields(&share)),
+            (
+                Section::Screening,
+                fields(&[("screening.judgement", s("signs_present"))]),
+            ),
+            (
+                Section::Options,
+                fields(&[
+                    ("option.stay.feasibility", s("difficult")),
+                    ("option.onward.feasibility", s("not_feasible")),
+                    ("option.return.wishes", s("Back to her mother")),
+                    ("option.return.feasibility", s("feasible")),
+                ]),
+            ),
+            (
+                Section::Decision,
+                fields(&[
+                    ("decision.choice", s("return")),
+                    ("decision.on", ago(20)),
+                    ("decision.free_and_informed", s("on")),
+                ]),
+            ),
+            (
+                Section::Risk,
+                fields(&[
+                    ("risk.assessed_on", ago(5)),
+                    ("risk.0.level", s("household")),
+                    ("risk.0.description", s("Debt to the recruiter's family")),
+                    ("risk.0.likelihood", s("2")),
+                    ("risk.0.severity", s("2")),
+                    ("risk.0.mitigation", s("mit-other-region")),
+                ]),
+            ),
+            (
+                Section::Reintegration,
+                fields(&[
+                    ("reint.programme", s("nl-2025-reintegration")),
+                    ("person.0.kind", s("adult")),
+                    ("line.0.category", s("economic")),
+                    ("line.0.description", s("Sewing machine and stock")),
+                    ("line.0.amount", s("1500")),
+                    ("line.0.form", s("in_kind")),
+                    ("line.0.person", s("0")),
+                ]),
+            ),
+            (
+                Section::Travel,
+                fields(&[
+                    ("travel.mission", s(mission_id)),
+                    ("travel.destination", s("NG")),
+                    ("travel.departure", ahead(45)),
+                ]),
+            ),
+        ],
+    };
+    // On the stay track: she chose to stay.
+    let stay = SampleCase {
+        code_bytes: [0xde, 0x30, 0x00, 0x00, 0x04],
+        sections: vec![
+            (
+                Section::Client,
+                fields(&[
+                    ("client.alias", s("Joy")),
+                    ("client.birth", s("year")),
+                    ("client.birth_year", s("1987")),
+                    ("client.gender", s("female")),
+                    ("client.nationality", s("GH")),
+                    ("client.languages", s("en")),
+                    ("contact.on", ago(45)),
+                    ("safety.danger", s("no")),
+                    ("safety.medical", s("no")),
+                ]),
+            ),
+            (Section::Consent, fields(&consent_to_store(ago(45)))),
+            (
+                Section::Screening,
+                fields(&[("screening.judgement", s("signs_present"))]),
+            ),
+            (
+                Section::Options,
+                fields(&[
+                    ("option.stay.wishes", s("Finish her training as a nurse")),
+                    ("option.stay.feasibility", s("feasible")),
+                    ("option.onward.feasibility", s("not_feasible")),
+                    ("option.return.fears", s("Threats against her family")),
+                    ("option.return.feasibility", s("difficult")),
+                ]),
+            ),
+            (
+                Section::Decision,
+                fields(&[
+                    ("decision.choice", s("stay")),
+                    ("decision.on", ago(10)),
+                    ("decision.free_and_informed", s("on")),
+                ]),
+            ),
+        ],
+    };
+    vec![new_intake, mid_session, ready_for_handover, stay]
+}
+
+/// Adds the sample cases the demo counsellor does not have yet, through
+/// the store as the application would (summary, versions, audit).
+async fn seed_cases(store: &Store, owner: &User, mission_id: &str) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let cx = ParseContext {
+        today: now.date_naive(),
+        user_id: &owner.id,
+        currency: Currency::EUR,
+    };
+    for sample in sample_cases(now.date_naive(), mission_id) {
+        let code = CaseCode::from_random(sample.code_bytes);
+        if store.case_by_code(code.as_str()).await?.is_some() {
+            continue;
+        }
+        let audit = |action: &'static str, section: Section| NewAuditEvent {
+            organisation_id: Some(owner.organisation_id.clone()),
+            case_code: Some(code.as_str().to_string()),
+            section: Some(section_slug(section).to_string()),
+            ..NewAuditEvent::new(action, AuditOutcome::Allowed)
+        };
+        let mut file = CaseFile::default();
+        let mut sections = sample.sections.into_iter();
+        let (first, first_fields) = sections.next().expect("a first contact");
+        apply(&mut file, first, &first_fields, &cx)?;
+        let new = NewCase {
+            code: code.clone(),
+            organisation_id: owner.organisation_id.clone(),
+            owner_id: owner.id.clone(),
+            summary: summary_of(&file),
+            section: section_slug(first).into(),
+            body: file.section_json(first),
+            at: now,
+        };
+        let case = match store
+            .create_case(&new, &audit("case.create.demo", first))
+            .await
+        {
+            Ok(c) => c,
+            // Another instance seeded it meanwhile.
+            Err(StoreError::Taken(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        for (section, f) in sections {
+            apply(&mut file, section, &f, &cx)?;
+            let summary = summary_of(&file);
+            let outcome = store
+                .save_section(
+                    &case.id,
+                    section_slug(section),
+                    0,
+                    &file.section_json(section),
+                    &owner.id,
+                    now,
+                    &audit("case.section.save.demo", section),
+                    |_| summary,
+                )
+                .await?;
+            if let SaveOutcome::Conflict(_) = outcome {
+                anyhow::bail!(
+                    "demo case {}: section {} was saved meanwhile",
+                    code.as_str(),
+                    section_slug(section)
+                );
+            }
+        }
+        tracing::info!(case = %code.as_str(), "demo case added");
+    }
+    Ok(())
+}
+
+fn apply(
+    file: &mut CaseFile,
+    section: Section,
+    fields: &Fields,
+    cx: &ParseContext,
+) -> anyhow::Result<()> {
+    file.apply(section, fields, cx).map_err(|problems| {
+        let named: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        anyhow::anyhow!(
+            "demo case section {} is invalid: {named:?}",
+            section_slug(section)
+        )
+    })
 }
 
 pub fn print_logins(logins: &[DemoLogin], url: Option<&str>) {

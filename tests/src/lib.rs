@@ -306,3 +306,87 @@ pub async fn add_duplicate_user(
         )
         .await
 }
+
+/// Calls a server function as the WASM client does: a url-encoded POST
+/// from the site's own origin, asking for JSON.
+pub async fn call(
+    client: &reqwest::Client,
+    server: &Server,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(server.url(path))
+        .header("Origin", &server.base)
+        .header("Accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// [`call`], expecting 200, and reads the JSON answer.
+pub async fn call_ok<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    server: &Server,
+    path: &str,
+    form: &[(&str, &str)],
+) -> T {
+    let r = call(client, server, path, form).await;
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+/// Opens a case for `owner` directly in the store, with only the client's
+/// first contact (alias, today's date), as a new case starts.
+pub async fn add_case(
+    store: &Store,
+    owner: &app::store::User,
+    alias: &str,
+) -> app::store::CaseRecord {
+    use app::domain::case::CaseCode;
+    use app::domain::case_file::{section_slug, CaseFile, ParseContext};
+    use app::domain::policy::Section;
+    let now = chrono::Utc::now();
+    let mut file = CaseFile::default();
+    let fields = [
+        ("client.alias".to_string(), alias.to_string()),
+        (
+            "contact.on".to_string(),
+            now.date_naive().format("%Y-%m-%d").to_string(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    file.apply(
+        Section::Client,
+        &fields,
+        &ParseContext {
+            today: now.date_naive(),
+            user_id: &owner.id,
+            currency: app::domain::Currency::EUR,
+        },
+    )
+    .expect("a valid first contact");
+    let code = CaseCode::from_random(rand::random());
+    let new = app::store::NewCase {
+        code: code.clone(),
+        organisation_id: owner.organisation_id.clone(),
+        owner_id: owner.id.clone(),
+        summary: app::server::cases::summary_of(&file),
+        section: section_slug(Section::Client).into(),
+        body: file.section_json(Section::Client),
+        at: now,
+    };
+    let audit = NewAuditEvent {
+        case_code: Some(code.as_str().to_string()),
+        ..NewAuditEvent::new("case.create.test", AuditOutcome::Allowed).by(
+            &owner.id,
+            owner.role,
+            &owner.organisation_id,
+        )
+    };
+    store.create_case(&new, &audit).await.unwrap()
+}

@@ -6,7 +6,7 @@
 
 use app::domain::{OrgKind, Role};
 use std::collections::BTreeSet;
-use tests::{add_user, http_client, sign_in, Server, TestDb, PASSWORD};
+use tests::{add_case, add_user, http_client, sign_in, Server, TestDb, PASSWORD};
 
 /// Who calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,8 +57,14 @@ const SIGNED_IN: fn(u16) -> Row = |s| [401, s, s, s, s, s];
 const ADMIN_OF_ORG: fn(u16) -> Row = |s| [401, 404, 404, 404, s, 404];
 /// Admins only, any organisation (acting on their own).
 const ANY_ADMIN: fn(u16) -> Row = |s| [401, 404, 404, 404, s, s];
+/// A case of the counsellor: she and her organisation's supervisor get
+/// `s`; everyone else 404 (admins never see case content, the mission has
+/// no handover, the other organisation does not know it exists).
+const CASE_OF_COUNSELLOR: fn(u16) -> Row = |s| [401, s, 404, s, 404, 404];
 
-async fn world(db: TestDb) -> (Server, TestDb, String) {
+/// The server, the database, the counsellor's id and the code of a case
+/// she owns.
+async fn world(db: TestDb) -> (Server, TestDb, String, String) {
     let store = db.store().await;
     let a = "Shelter A";
     add_user(
@@ -106,14 +112,16 @@ async fn world(db: TestDb) -> (Server, TestDb, String) {
         PASSWORD,
     )
     .await;
+    let case = add_case(&store, &carla, "Matrix").await;
     store.close().await;
     let server = Server::start(&db.url).await;
-    (server, db, carla.id)
+    (server, db, carla.id, case.code.as_str().to_string())
 }
 
 async fn matrix(db: TestDb) {
-    let (server, db, carla) = world(db).await;
+    let (server, db, carla, case) = world(db).await;
     let carla = carla.as_str();
+    let case = case.as_str();
     // Every server function, the arguments it is called with, and the
     // answer for each caller. Arguments are chosen so that nothing a later
     // call needs is destroyed (wrong passwords, no-op changes).
@@ -216,6 +224,50 @@ async fn matrix(db: TestDb) {
             vec![("lang", "en".into()), ("next", "/".into())],
             ALL(200),
         ),
+        // The counsellor's own cases; the supervisor's whole organisation.
+        (
+            "/api/cases/list",
+            vec![
+                ("text", String::new()),
+                ("stage", String::new()),
+                ("risk", String::new()),
+                ("page", "0".into()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // Only counsellors open cases; an empty alias creates nothing.
+        (
+            "/api/cases/create",
+            vec![
+                ("alias", String::new()),
+                ("birth_year", String::new()),
+                ("nationality", String::new()),
+            ],
+            [401, 200, 404, 404, 404, 404],
+        ),
+        (
+            "/api/cases/open",
+            vec![("code", case.into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // A section never saved, from version 0: the first allowed caller
+        // saves it, the next gets the conflict (200 as well); the
+        // client's section is left alone.
+        (
+            "/api/cases/save",
+            vec![
+                ("code", case.into()),
+                ("section", "options".into()),
+                ("version", "0".into()),
+                ("f[option.stay.wishes]", "{caller}".into()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        (
+            "/api/cases/access_log",
+            vec![("code", case.into()), ("page", "0".into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
         // Last: it ends the caller's session.
         ("/api/auth/logout", vec![], ALL(200)),
     ];
@@ -278,6 +330,30 @@ async fn matrix(db: TestDb) {
     };
     assert_eq!(denied("user."), 3 * 6 + 4, "user administration refusals");
     assert_eq!(denied("audit.read"), 4, "audit log refusals");
+    // The five case endpoints, each refused to the return officer, the
+    // admin and the other organisation's admin, and the supervisor may not
+    // open cases either; a refusal on a case names it.
+    assert_eq!(denied("case."), 5 * 3 + 1, "case refusals");
+    for action in ["case.open", "case.section.save", "case.access_log"] {
+        let named = audit
+            .iter()
+            .filter(|e| e.outcome == "denied" && e.action == action)
+            .filter(|e| e.case_code.as_deref() == Some(case))
+            .count();
+        assert_eq!(named, 3, "{action} refusals name the case");
+    }
+    // The counsellor saved the section; the supervisor's save came too late.
+    let store = db.store().await;
+    let c = store.case_by_code(case).await.unwrap().unwrap();
+    let options = store
+        .case_sections(&c.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.section == "options")
+        .expect("the options section was saved");
+    assert_eq!(options.version, 1);
+    assert!(options.body.contains("Counsellor"), "{}", options.body);
 }
 
 #[tokio::test]

@@ -2,10 +2,11 @@
 
 use app::domain::{OrgKind, Role};
 use app::store::{
-    AuditOutcome, Engine, NewAuditEvent, NewOrganisation, Store, StoreError, UserChange,
+    AuditOutcome, CaseQuery, CaseSummary, Engine, NewAuditEvent, NewOrganisation, SaveOutcome,
+    Store, StoreError, UserChange,
 };
 use chrono::{Duration, Utc};
-use tests::{add_counsellor, add_duplicate_user, add_user, TestDb};
+use tests::{add_case, add_counsellor, add_duplicate_user, add_user, TestDb};
 
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
@@ -43,6 +44,9 @@ on_both_engines!(
     failed_writes_store_nothing,
     sign_in_throttle_is_kept_and_cleared,
     parallel_guesses_cannot_pass_the_limit,
+    stale_section_saves_conflict_and_write_nothing,
+    one_of_simultaneous_saves_of_a_section_wins,
+    the_caseload_query_searches_filters_and_pages,
 );
 
 async fn migrations_are_idempotent(store: &Store, _db: &TestDb) {
@@ -375,4 +379,257 @@ async fn parallel_guesses_cannot_pass_the_limit(store: &Store, _db: &TestDb) {
     );
     let state = store.throttle_state("account:p").await.unwrap().unwrap();
     assert_eq!(state.failures, ACCOUNT.free_failures + 1);
+}
+
+/// A section body as the application stores it: the options talked
+/// through, with these wishes for staying.
+fn options_body(wishes: &str) -> String {
+    use app::domain::case_file::{CaseFile, ParseContext};
+    use app::domain::policy::Section;
+    let mut file = CaseFile::default();
+    let fields = [("option.stay.wishes".to_string(), wishes.to_string())]
+        .into_iter()
+        .collect();
+    file.apply(
+        Section::Options,
+        &fields,
+        &ParseContext {
+            today: Utc::now().date_naive(),
+            user_id: "u",
+            currency: app::domain::Currency::EUR,
+        },
+    )
+    .unwrap();
+    file.section_json(Section::Options)
+}
+
+fn save_event(code: &str) -> NewAuditEvent {
+    NewAuditEvent {
+        case_code: Some(code.to_string()),
+        section: Some("options".into()),
+        ..NewAuditEvent::new("case.section.save", AuditOutcome::Allowed)
+    }
+}
+
+fn summary(stage: &str) -> CaseSummary {
+    CaseSummary {
+        alias: "Contract".into(),
+        birth: "\"Unknown\"".into(),
+        stage: stage.into(),
+        ..Default::default()
+    }
+}
+
+async fn stale_section_saves_conflict_and_write_nothing(store: &Store, _db: &TestDb) {
+    let carla = add_counsellor(store).await;
+    let case = add_case(store, &carla, "Contract").await;
+    let code = case.code.as_str();
+    let (id, by) = (case.id.as_str(), carla.id.as_str());
+    let save = |base: i64, body: String, stage: &'static str| async move {
+        let mut summarised = false;
+        let outcome = store
+            .save_section(
+                id,
+                "options",
+                base,
+                &body,
+                by,
+                Utc::now(),
+                &save_event(code),
+                |sections| {
+                    summarised = true;
+                    assert!(sections
+                        .iter()
+                        .any(|s| s.section == "options" && s.body == body));
+                    summary(stage)
+                },
+            )
+            .await
+            .unwrap();
+        (outcome, summarised)
+    };
+    assert_eq!(
+        save(0, options_body("first"), "draft").await,
+        (SaveOutcome::Saved { version: 1 }, true)
+    );
+    assert_eq!(
+        save(1, options_body("second"), "options_open").await,
+        (SaveOutcome::Saved { version: 2 }, true)
+    );
+    let audit_before = store.recent_audit(1000).await.unwrap();
+    let case_before = store.case_by_code(code).await.unwrap().unwrap();
+    assert_eq!(case_before.summary.stage, "options_open");
+    let sections_before = store.case_sections(&case.id).await.unwrap();
+    // From version 1 again, and from 0 (as if never saved): refused, with
+    // what is stored now; the summary is not even computed.
+    for base in [1, 0] {
+        let (outcome, summarised) = save(base, options_body("stale"), "decided").await;
+        let SaveOutcome::Conflict(current) = outcome else {
+            panic!("base {base}: {outcome:?}");
+        };
+        assert!(!summarised, "base {base}");
+        assert_eq!(current.section, "options");
+        assert_eq!(current.version, 2);
+        assert_eq!(current.body, options_body("second"));
+        assert_eq!(current.updated_by, carla.id);
+        assert_eq!(current.updated_by_name, carla.display_name);
+    }
+    assert_eq!(
+        store.case_sections(&case.id).await.unwrap(),
+        sections_before
+    );
+    assert_eq!(
+        store.case_by_code(code).await.unwrap().unwrap(),
+        case_before,
+        "the case's summary is unchanged"
+    );
+    assert_eq!(
+        store.recent_audit(1000).await.unwrap(),
+        audit_before,
+        "no audit row for a save that did not happen"
+    );
+    // A case that does not exist.
+    let missing = store
+        .save_section(
+            "no-such-case",
+            "options",
+            0,
+            "{}",
+            &carla.id,
+            Utc::now(),
+            &save_event(code),
+            |_| summary("draft"),
+        )
+        .await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+    assert_eq!(store.recent_audit(1000).await.unwrap(), audit_before);
+}
+
+async fn one_of_simultaneous_saves_of_a_section_wins(store: &Store, _db: &TestDb) {
+    let carla = add_counsellor(store).await;
+    let case = add_case(store, &carla, "Contract").await;
+    // Ten saves from the same version, at once: the first save of the
+    // section (an insert) and then a later one (an update).
+    for (base, expected) in [(0, 1), (1, 2)] {
+        let mut tasks = Vec::new();
+        for i in 0..10 {
+            let store = store.clone();
+            let (id, code, by) = (
+                case.id.clone(),
+                case.code.as_str().to_string(),
+                carla.id.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                store
+                    .save_section(
+                        &id,
+                        "options",
+                        base,
+                        &options_body(&format!("writer {i}")),
+                        &by,
+                        Utc::now(),
+                        &save_event(&code),
+                        |_| summary("draft"),
+                    )
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut saved = Vec::new();
+        let mut conflicts = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                SaveOutcome::Saved { version } => saved.push(version),
+                SaveOutcome::Conflict(current) => {
+                    assert_eq!(current.version, expected, "base {base}");
+                    conflicts += 1;
+                }
+            }
+        }
+        assert_eq!(saved, vec![expected], "base {base}: exactly one save wins");
+        assert_eq!(conflicts, 9);
+    }
+    let sections = store.case_sections(&case.id).await.unwrap();
+    let options = sections.iter().find(|s| s.section == "options").unwrap();
+    assert_eq!(options.version, 2);
+    let saves = store
+        .recent_audit(1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "case.section.save")
+        .count();
+    assert_eq!(saves, 2, "one audit row per save that happened");
+}
+
+async fn the_caseload_query_searches_filters_and_pages(store: &Store, _db: &TestDb) {
+    let carla = add_counsellor(store).await;
+    let cora = add_user(
+        store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "cora",
+        "a long passphrase",
+    )
+    .await;
+    let rosa = add_case(store, &carla, "Rósa 100%").await;
+    let li = add_case(store, &cora, "Li").await;
+    for i in 0..4 {
+        add_case(store, &carla, &format!("Client {i}")).await;
+    }
+    let page = |text: &str, owner: Option<&str>, page: i64| CaseQuery {
+        organisation_id: carla.organisation_id.clone(),
+        owner_id: owner.map(str::to_string),
+        text: Some(text.to_string()),
+        page,
+        page_size: 2,
+        ..Default::default()
+    };
+    let codes = |p: &app::store::CasePage| {
+        p.cases
+            .iter()
+            .map(|c| c.code.as_str().to_string())
+            .collect::<Vec<_>>()
+    };
+    let code = rosa.code.as_str();
+    for text in [
+        "rosa",
+        "ROSA 1",
+        "100%",
+        &code[..4],
+        &code[..7],
+        &code.to_lowercase(),
+        &code.replace('-', ""),
+        code,
+    ] {
+        let p = store.case_page(&page(text, None, 0)).await.unwrap();
+        assert!(codes(&p).contains(&code.to_string()), "{text:?}: {p:?}");
+        if text.len() > 4 {
+            assert_eq!(p.total, 1, "{text:?}");
+        }
+    }
+    // LIKE's wildcards are no wildcards (and punctuation is not searched).
+    assert_eq!(store.case_page(&page("%", None, 0)).await.unwrap().total, 0);
+    assert_eq!(store.case_page(&page("_", None, 0)).await.unwrap().total, 0);
+    // Owner, paging, stage.
+    let all = store.case_page(&page("", None, 0)).await.unwrap();
+    assert_eq!((all.total, all.cases.len(), all.has_more), (6, 2, true));
+    let own = store
+        .case_page(&page("", Some(&carla.id), 2))
+        .await
+        .unwrap();
+    assert_eq!((own.total, own.cases.len(), own.has_more), (5, 1, false));
+    let theirs = store.case_page(&page("", Some(&cora.id), 0)).await.unwrap();
+    assert_eq!(codes(&theirs), vec![li.code.as_str().to_string()]);
+    let drafts = CaseQuery {
+        stage: Some("draft".into()),
+        ..page("", None, 0)
+    };
+    assert_eq!(store.case_page(&drafts).await.unwrap().total, 6);
+    let none = CaseQuery {
+        stage: Some("stay_track".into()),
+        ..page("", None, 0)
+    };
+    assert_eq!(store.case_page(&none).await.unwrap().total, 0);
 }

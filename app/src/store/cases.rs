@@ -359,7 +359,7 @@ impl Store {
         let filter = "FROM cases c JOIN users u ON u.id = c.owner_id \
              WHERE c.organisation_id = $1 \
                AND ($2 = '' OR c.owner_id = $2) \
-               AND ($3 = '' OR c.code LIKE $4 || '%' ESCAPE '\\' OR ($5 <> '' AND c.alias_folded LIKE '%' || $5 || '%' ESCAPE '\\')) \
+               AND ($3 = '' OR REPLACE(c.code, '-', '') LIKE $4 || '%' ESCAPE '\\' OR ($5 <> '' AND c.alias_folded LIKE '%' || $5 || '%' ESCAPE '\\')) \
                AND ($6 = '' OR c.stage = $6) \
                AND ($7 = '' OR c.risk_level = $7)";
         let rows: Vec<CaseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
