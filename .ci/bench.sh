@@ -6,7 +6,9 @@
 #   - requests/s and p50/p99 latency of the server-rendered sign-in page
 #     and of a static asset of similar size from the same server, and their ratio;
 #   - the WASM size raw and as the server actually transfers it (br, gzip),
-#     for the file loaded first and the pages split off and loaded on demand.
+#     for the file loaded first and the pages split off and loaded on demand;
+#   - the counselling session: the time of one autosave round trip, and the
+#     session page's weight as headless Chromium loads it.
 # Budgets checked: release WASM <= 350 KB gzip; page throughput >= 50% of the asset's.
 # Usage: bash .ci/bench.sh [seconds per run, default 10]
 set -euo pipefail
@@ -23,6 +25,8 @@ trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export LEPTOS_SITE_ROOT="$PWD/target/site"
 export DATABASE_URL="sqlite://$WORK/bench.db"
 export SAFEPLAN_LOG=warn
+# The demo's people and cases (the session measurements sign in as its counsellor).
+target/release/safeplan demo > /dev/null
 SAFEPLAN_SECRET_KEY="$(target/release/safeplan secret-key)" target/release/safeplan serve --bind 127.0.0.1:0 > "$WORK/out" 2> "$WORK/err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -77,6 +81,12 @@ WASM_BR=$(curl -s -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "$
 WASM_GZ=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$BASE$WASM_URL")
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1000 }'; }
 
+# The counselling session: one autosave round trip, and the session page's
+# weight as headless Chromium loads it (tests/src/bin/case_bench.rs).
+cargo build --release --locked -p tests --bin case_bench -q
+target/release/case_bench "$BASE" 300 > "$WORK/case"
+case_value() { sed -n "s/^$1=//p" "$WORK/case"; }
+
 GZ_OK=$([ "$WASM_GZ" -le 350000 ] && echo "pass" || echo "FAIL")
 RATIO_OK=$([ "$RATIO" -ge 50 ] && echo "pass" || echo "FAIL")
 
@@ -106,6 +116,13 @@ Page throughput is **${RATIO}%** of the static asset's (budget ≥ 50%: $RATIO_O
 | transferred, gzip | $WASM_GZ ($(kb "$WASM_GZ") KB) (budget ≤ 350 KB: $GZ_OK) |
 
 Pages loaded on demand: $SPLIT_FILES further WASM files, $(kb "$SPLIT_GZ") KB gzip in all, the largest $(kb "$SPLIT_MAX") KB.
+
+Counselling session (demo data, one counsellor):
+
+| measure | value |
+|---|---|
+| autosave round trip (\`/api/cases/save\`, $(case_value autosave_count) sequential saves, loopback) | p50 $(case_value autosave_p50_ms) ms · p95 $(case_value autosave_p95_ms) ms · p99 $(case_value autosave_p99_ms) ms · max $(case_value autosave_max_ms) ms |
+| session page \`$(case_value page_path)\`, as Chromium transfers it (cold cache) | $(case_value page_total_kb) KB in $(case_value page_files) files: document $(case_value page_document_kb) KB, WASM $(case_value page_wasm_kb) KB, JS $(case_value page_js_kb) KB, CSS $(case_value page_css_kb) KB, other $(case_value page_other_kb) KB ($(case_value page_decoded_kb) KB decoded) |
 
 MD
 

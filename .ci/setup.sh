@@ -95,7 +95,8 @@ case "${1:-build}" in
     build_tools
     ;;
   bench)
-    ensure_apt wrk
+    # Chromium measures the session page's weight as a browser loads it.
+    ensure_apt wrk chromium chromium-driver
     build_tools
     ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;

@@ -1,14 +1,28 @@
 //! Who has opened or changed this case (from the audit log).
 
-use crate::api::cases::access_log;
+use crate::api::cases::{access_log, CaseAccessLog};
 use crate::components::time::utc_text_from_secs;
 use crate::i18n::{role_key, t, use_locale, K};
 use leptos::prelude::*;
 
+/// The access log's data, made by the case page before anything renders
+/// (a resource made inside the page's Suspense would be made again on
+/// each server pass, and the browser would hydrate with another one's data).
+#[derive(Clone, Copy)]
+pub struct AccessLogData(pub Resource<Result<CaseAccessLog, crate::error::AppError>>);
+
+impl AccessLogData {
+    pub fn new(code: String) -> Self {
+        AccessLogData(Resource::new(move || code.clone(), |code| access_log(code, 0)))
+    }
+}
+
 #[component]
-pub fn AccessLogView(code: String) -> impl IntoView {
+pub fn AccessLogView() -> impl IntoView {
     let locale = use_locale();
-    let log = Resource::new(move || code.clone(), |code| access_log(code, 0));
+    let Some(AccessLogData(log)) = use_context::<AccessLogData>() else {
+        return ().into_any();
+    };
     view! {
         <section class="access-log" aria-labelledby="access-heading">
             <h1 id="access-heading">{t(K::case_access_log)}</h1>
@@ -50,4 +64,5 @@ pub fn AccessLogView(code: String) -> impl IntoView {
             </Suspense>
         </section>
     }
+    .into_any()
 }

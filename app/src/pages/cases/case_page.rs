@@ -112,23 +112,27 @@ pub fn CasePage() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
+    // The page's data is made once, here, outside the sign-in check's
+    // Suspense: a resource made inside it is made again on each server
+    // pass, and the browser then hydrates with another one's data.
+    let code = params.read_untracked().get("code").unwrap_or_default();
+    if params.read_untracked().get("step").as_deref() == Some("access") {
+        provide_context(super::access::AccessLogData::new(code.clone()));
+    }
+    let case = Resource::new(move || code.clone(), open);
     view! {
         <Title text=t(K::case_title)/>
-        <SignedIn
-            path=path
-            page=move |user| {
-                let code = params.read_untracked().get("code").unwrap_or_default();
-                view! { <CaseLoader user code/> }
-            }
-        />
+        <SignedIn path=path page=move |user| view! { <CaseLoader user case/> }/>
     }
 }
 
 #[component]
-fn CaseLoader(user: MeView, code: String) -> impl IntoView {
+fn CaseLoader(
+    user: MeView,
+    case: Resource<Result<CaseView, crate::error::AppError>>,
+) -> impl IntoView {
     let _ = user;
     let locale = use_locale();
-    let case = Resource::new(move || code.clone(), open);
     view! {
         <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
             {move || Suspend::new(async move {
@@ -160,9 +164,24 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         // Drafts kept on this device come back once the page is live.
+        // After the page has hydrated completely (the next task), so that
+        // restoring never changes what is still being hydrated.
         Effect::new(move |done: Option<()>| {
             if done.is_none() {
-                ws.restore_drafts();
+                set_timeout(
+                    move || {
+                        ws.restore_drafts();
+                        // Pages that are not steps are live now (steps say
+                        // so themselves once they have read their form).
+                        let s = slug();
+                        if Step::from_slug(&s).is_none() {
+                            if let Some(root) = document().document_element() {
+                                let _ = root.set_attribute("data-case-live", &s);
+                            }
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                );
             }
         });
         let _online = window_event_listener(leptos::ev::online, move |_| ws.sync_all());
@@ -191,12 +210,15 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let code_for_page = code.clone();
     let page = move || {
         let s = slug();
-        match s.as_str() {
+        let code_for_page = code_for_page.clone();
+        let missions = missions.clone();
+        // Built untracked: only a change of step renders the page again.
+        untrack(move || match s.as_str() {
             "client-view" => {
                 view! { <super::client_view::ClientView code=code_for_page.clone()/> }.into_any()
             }
             "access" if may_read_access_log => {
-                view! { <super::access::AccessLogView code=code_for_page.clone()/> }.into_any()
+                view! { <super::access::AccessLogView/> }.into_any()
             }
             other => match Step::from_slug(other) {
                 Some(step) => {
@@ -204,7 +226,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 }
                 None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
             },
-        }
+        })
     };
 
     let code_for_nav = code.clone();
@@ -224,8 +246,8 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 </div>
                 <SaveIndicator ws/>
                 <div class="case-actions">
-                    <a class="button secondary" href=format!("/cases/{code}/client-view")>{t(K::case_client_view)}</a>
-                    {may_read_access_log.then(|| view! { <a class="button secondary" href=format!("/cases/{code}/access")>{t(K::case_access_log)}</a> })}
+                    <a class="button secondary" href=format!("/cases/{code}/client-view") rel="external">{t(K::case_client_view)}</a>
+                    {may_read_access_log.then(|| view! { <a class="button secondary" href=format!("/cases/{code}/access") rel="external">{t(K::case_access_log)}</a> })}
                     <a class="button secondary" href="/" id="hide-screen" on:click=move |e| {
                         // With WASM: blank at once and stay; without: leave for the start page.
                         e.prevent_default();
@@ -234,6 +256,11 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 </div>
             </header>
             <div class="case-body">
+                // Every step is its own page load (rel="external"): a step's
+                // unsaved edits travel as the device's draft and are synced by
+                // the next page, so leaving mid-save loses nothing. (Moving
+                // between steps inside the router missed clicks now and then
+                // while a save was on its way.)
                 <nav class="stepper" aria-label=t(K::case_steps)>
                     <ol>
                         {Step::ALL
@@ -245,7 +272,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                                 let class = move || format!("step-link state-{}", state_class(state()));
                                 view! {
                                     <li>
-                                        <a href=href class=class aria-current=current id=format!("step-{}", step.slug())>
+                                        <a href=href class=class aria-current=current id=format!("step-{}", step.slug()) rel="external">
                                             <span class="step-mark" aria-hidden="true">{move || state_mark(state())}</span>
                                             <span class="step-name">{t(step_key(step))}</span>
                                             <span class="visually-hidden">{move || format!(" ({})", t(state_key(state())))}</span>
@@ -273,7 +300,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                                         .map(|m| {
                                             let (text, step) = missing_text(m);
                                             match step {
-                                                Some(s) => view! { <li><a href=format!("/cases/{}/{}", code, s.slug())>{text}</a></li> }.into_any(),
+                                                Some(s) => view! { <li><a href=format!("/cases/{}/{}", code, s.slug()) rel="external">{text}</a></li> }.into_any(),
                                                 None => view! { <li>{text}</li> }.into_any(),
                                             }
                                         })
@@ -396,6 +423,30 @@ fn StepView(
             ws.generation.update(|g| *g += 1);
         }
     };
+    // Once the page is live (after the drafts came back): what was typed
+    // before WASM took over is picked up as an edit, and the page says it
+    // is live (`<html data-case-live>`, which the browser tests wait for).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |done: Option<()>| {
+        if done.is_none() {
+            set_timeout(
+                move || {
+                    if let Some(section) = section {
+                        if !ws.edits.with_untracked(|e| e.contains_key(&section)) {
+                            if let Some(fields) = read_form() {
+                                ws.edit(section, fields);
+                                schedule_sync(ws, section);
+                            }
+                        }
+                    }
+                    if let Some(root) = document().document_element() {
+                        let _ = root.set_attribute("data-case-live", step.slug());
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
     let has_rows = matches!(step, Step::Consent | Step::Risk | Step::Reintegration);
 
     let result_text = match result.as_str() {
@@ -426,6 +477,9 @@ fn StepView(
                     .map(|c| view! { <ConflictView ws conflict=c step/> })
             }}
             <ProblemSummary ws/>
+            // The ILO result sits above the long list of indicators, so that
+            // it stays in sight as they are ticked.
+            {(step == Step::Identification).then(|| view! { <StepPanel ws step/> })}
             {match section {
                 None => view! { <super::panels::Review ws progress/> }.into_any(),
                 Some(section) => {
@@ -444,9 +498,11 @@ fn StepView(
                             <input type="hidden" name="section" value=section_slug(section)/>
                             <input type="hidden" name="version" prop:value=version value=version()/>
                             {move || {
+                                // Rendered again only when asked (a draft put
+                                // back, a row added, the other version taken),
+                                // never while the counsellor types.
                                 ws.generation.track();
-                                let fields = ws.fields(section);
-                                step_form(step, fields, form_cx())
+                                untrack(|| step_form(step, ws.fields(section), form_cx()))
                             }}
                             <div class="form-actions">
                                 {has_rows.then(|| view! {
@@ -458,7 +514,7 @@ fn StepView(
                     }.into_any()
                 }
             }}
-            <StepPanel ws step/>
+            {(step != Step::Identification).then(|| view! { <StepPanel ws step/> })}
             <StepPager code=ws.code.get_value() step/>
         </section>
     }
@@ -472,8 +528,8 @@ fn StepPager(code: String, step: Step) -> impl IntoView {
     let next = Step::ALL.get(i + 1).copied();
     view! {
         <nav class="pager" aria-label=t(K::case_step_pager)>
-            {prev.map(|s| view! { <a href=format!("/cases/{code}/{}", s.slug()) rel="prev">{"← "}{t(step_key(s))}</a> })}
-            {next.map(|s| view! { <a href=format!("/cases/{code}/{}", s.slug()) rel="next" id="next-step">{t(step_key(s))}{" →"}</a> })}
+            {prev.map(|s| view! { <a href=format!("/cases/{code}/{}", s.slug()) rel="prev external">{"← "}{t(step_key(s))}</a> })}
+            {next.map(|s| view! { <a href=format!("/cases/{code}/{}", s.slug()) rel="next external" id="next-step">{t(step_key(s))}{" →"}</a> })}
         </nav>
     }
 }
@@ -541,8 +597,9 @@ fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step)
                     <h3>{t(K::case_your_version)}</h3>
                     <p class="hint">{t(K::case_your_version_hint)}</p>
                 </div>
-                <div class="theirs" id="their-version">
-                    <h3>{tf(K::case_their_version, &[("who", &conflict.by)])}</h3>
+                // Scrolls on its own: reachable with the keyboard too.
+                <div class="theirs" id="their-version" tabindex="0" role="region" aria-labelledby="their-version-heading">
+                    <h3 id="their-version-heading">{tf(K::case_their_version, &[("who", &conflict.by)])}</h3>
                     <fieldset disabled class="plain">{theirs}</fieldset>
                 </div>
             </div>

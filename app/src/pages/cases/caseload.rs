@@ -32,18 +32,9 @@ pub fn stage_key(slug: &str) -> K {
 
 #[component]
 pub fn CaseloadPage() -> impl IntoView {
-    view! {
-        <Title text=t(K::caseload_title)/>
-        <SignedIn path="/cases" page=|user| view! { <CaseloadView user/> }/>
-    }
-}
-
-#[component]
-fn CaseloadView(user: MeView) -> impl IntoView {
-    let _ = user;
+    // Made here, outside the sign-in check's Suspense (see the case page).
     let query = use_query_map();
     let q = move |k: &str| query.read().get(k).unwrap_or_default();
-    let locale = use_locale();
     let cases = Resource::new(
         move || {
             (
@@ -55,6 +46,21 @@ fn CaseloadView(user: MeView) -> impl IntoView {
         },
         |(text, stage, risk, page)| list(text, stage, risk, page),
     );
+    view! {
+        <Title text=t(K::caseload_title)/>
+        <SignedIn path="/cases" page=move |user| view! { <CaseloadView user cases/> }/>
+    }
+}
+
+#[component]
+fn CaseloadView(
+    user: MeView,
+    cases: Resource<Result<Caseload, crate::error::AppError>>,
+) -> impl IntoView {
+    let _ = user;
+    let query = use_query_map();
+    let q = move |k: &str| query.read().get(k).unwrap_or_default();
+    let locale = use_locale();
     view! {
         <main class="wide">
             <h1>{t(K::caseload_heading)}</h1>
@@ -212,8 +218,10 @@ fn NewCase() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(Ok(NewCaseOutcome::Created { code })) = value.get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/cases/{code}/first-contact"), Default::default());
+            // A fresh page for the new case (as without WASM).
+            let _ = window()
+                .location()
+                .assign(&format!("/cases/{code}/first-contact"));
         }
     });
     let outcome = move || value.get().and_then(|r| r.ok());

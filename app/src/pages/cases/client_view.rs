@@ -86,7 +86,7 @@ pub fn ClientView(code: String) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <p><a href=format!("/cases/{code}/options") class="button secondary">{t(K::case_back_to_session)}</a></p>
+            <p><a href=format!("/cases/{code}/options") class="button secondary" rel="external">{t(K::case_back_to_session)}</a></p>
         </section>
     }
 }

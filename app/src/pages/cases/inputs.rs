@@ -118,6 +118,13 @@ pub fn DateInput(
     view! { <TextInput field label fields problems kind="date"/> }
 }
 
+/// Text made safe to place inside an element as markup.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 #[component]
 pub fn TextArea(
     #[prop(into)] field: String,
@@ -129,9 +136,16 @@ pub fn TextArea(
     view! {
         <div class="field wide" class:differs=differs(&field)>
             <label for=id(&field)>{t(label)}</label>
-            <textarea id=id(&field) name=name(&field) rows="3" aria-invalid=invalid(problems, &field)>
-                {v}
-            </textarea>
+            // The text goes in as markup: a child text node would get the
+            // renderer's marker comment after it, which a <textarea> shows
+            // as text (and hydration then trips over).
+            <textarea
+                id=id(&field)
+                name=name(&field)
+                rows="3"
+                aria-invalid=invalid(problems, &field)
+                inner_html=escape_text(&v)
+            ></textarea>
             <FieldProblem field=field.clone() problems/>
         </div>
     }

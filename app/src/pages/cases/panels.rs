@@ -290,7 +290,7 @@ pub fn Review(ws: Workspace, progress: Memo<Progress>) -> impl IntoView {
                             });
                             view! {
                                 <tr>
-                                    <td><a href=format!("/cases/{}/{}", code, s.slug())>{t(step_key(*s))}</a></td>
+                                    <td><a href=format!("/cases/{}/{}", code, s.slug()) rel="external">{t(step_key(*s))}</a></td>
                                     <td>{text}</td>
                                 </tr>
                             }

@@ -105,12 +105,34 @@ impl Workspace {
             .unwrap_or(0)
     }
 
-    pub fn context(&self) -> ParseContext<'static> {
-        ParseContext {
+    /// Parses a section's fields into `file`, as the server will (the
+    /// currency of the chosen programme, this user as the one explaining a
+    /// new consent).
+    pub fn apply(
+        &self,
+        file: &mut CaseFile,
+        section: Section,
+        fields: &Fields,
+    ) -> Result<(), Vec<Problem>> {
+        let user_id = self.user_id.get_value();
+        let currency = file
+            .reintegration
+            .programme_id
+            .as_deref()
+            .and_then(|id| {
+                crate::catalog::programmes()
+                    .programmes
+                    .iter()
+                    .find(|p| p.id == id)
+            })
+            .map(|p| p.currency)
+            .unwrap_or(Currency::EUR);
+        let cx = ParseContext {
             today: self.today,
-            user_id: "",
-            currency: Currency::EUR,
-        }
+            user_id: &user_id,
+            currency,
+        };
+        file.apply(section, fields, &cx)
     }
 
     /// The fields a section's form shows: the edits, else the saved ones.
@@ -124,18 +146,33 @@ impl Workspace {
     /// rules judge while the counsellor types).
     pub fn preview(&self) -> CaseFile {
         let mut file = self.file.get();
-        let cx = self.context();
         for (section, fields) in self.edits.get() {
-            let _ = file.apply(section, &fields, &cx);
+            let _ = self.apply(&mut file, section, &fields);
         }
         file
     }
 
     /// Records an edit: kept on the device at once, sent shortly after.
     pub fn edit(&self, section: Section, fields: Fields) {
-        if self.file.with_untracked(|f| f.fields(section)) == fields
-            && !self.edits.with_untracked(|e| e.contains_key(&section))
-        {
+        // What the form says may differ in shape from the saved fields
+        // ("unknown" ticked, a blank row) and mean the same: not an edit.
+        let saved = self.file.with_untracked(|f| f.section_json(section));
+        let mut parsed = self.file.get_untracked();
+        let same = self.apply(&mut parsed, section, &fields).is_ok()
+            && parsed.section_json(section) == saved;
+        if same && self.conflict.with_untracked(|c| c.is_none()) {
+            if self.edits.with_untracked(|e| e.contains_key(&section))
+                && !self.in_flight.with_untracked(|f| f.contains(&section))
+            {
+                self.edits.update(|e| {
+                    e.remove(&section);
+                });
+                #[cfg(feature = "hydrate")]
+                crate::drafts::clear_local(&self.draft_key(section));
+                if self.edits.with_untracked(|e| e.is_empty()) {
+                    self.status.set(SaveStatus::Saved);
+                }
+            }
             return;
         }
         let draft = Draft {
@@ -162,6 +199,16 @@ impl Workspace {
             let Some(draft) = crate::drafts::load_local::<Draft>(&self.draft_key(section)) else {
                 continue;
             };
+            // Already saved (the page was left while its save was on its
+            // way, or another tab saved the same): nothing to put back.
+            let saved = self.file.with_untracked(|f| f.section_json(section));
+            let mut parsed = self.file.get_untracked();
+            if self.apply(&mut parsed, section, &draft.fields).is_ok()
+                && parsed.section_json(section) == saved
+            {
+                crate::drafts::clear_local(&self.draft_key(section));
+                continue;
+            }
             restored = true;
             self.edits.update(|e| {
                 e.insert(section, draft.fields.clone());
@@ -234,9 +281,8 @@ impl Workspace {
                 version,
                 updated_at,
             }) => {
-                let cx = self.context();
                 self.file.update(|f| {
-                    let _ = f.apply(section, &sent, &cx);
+                    let _ = self.apply(f, section, &sent);
                 });
                 self.meta.update(|m| {
                     let entry = m
@@ -326,9 +372,8 @@ impl Workspace {
                 entry.version = c.version;
             }
         });
-        let cx = self.context();
         self.file.update(|f| {
-            let _ = f.apply(c.section, &c.theirs, &cx);
+            let _ = self.apply(f, c.section, &c.theirs);
         });
         if let Some(fields) = self.edits.with_untracked(|e| e.get(&c.section).cloned()) {
             #[cfg(feature = "hydrate")]
@@ -355,9 +400,8 @@ impl Workspace {
                 entry.version = c.version;
             }
         });
-        let cx = self.context();
         self.file.update(|f| {
-            let _ = f.apply(c.section, &c.theirs, &cx);
+            let _ = self.apply(f, c.section, &c.theirs);
         });
         self.edits.update(|e| {
             e.remove(&c.section);

@@ -1,0 +1,408 @@
+//! The counselling session in headless Chromium against the release build:
+//! a new case taken through every step to "ready for handover" on the
+//! return track, with a period without network (edits kept on the device,
+//! through a reload, and saved afterwards) and a conflicting edit by a
+//! second user resolved in the side-by-side view. Every screen is checked
+//! with axe-core (WCAG 2.x A/AA) and photographed under
+//! `target/test-output/screenshots/case-session/`.
+
+use app::domain::{OrgKind, Role};
+use fantoccini::Locator;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tests::browser::Browser;
+use tests::{add_counsellor, add_user, call_ok, http_client, sign_in, Server, TestDb, PASSWORD};
+
+const SAVED: &str = "All changes saved";
+
+struct Session<'a> {
+    b: &'a Browser,
+    shots: usize,
+}
+
+impl Session<'_> {
+    /// Sets an input's value as typing would (dates and selects included)
+    /// and lets the page hear it.
+    async fn set(&self, id: &str, value: &str) {
+        let found = self
+            .b
+            .client
+            .execute(
+                "const el = document.getElementById(arguments[0]);
+                 if (!el) { return false; }
+                 el.focus();
+                 el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));
+                 el.dispatchEvent(new Event('change', { bubbles: true }));
+                 return true;",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(found, json!(true), "no #{id} on the page");
+    }
+
+    async fn click(&self, id: &str) {
+        self.b.click(&format!("#{id}")).await;
+    }
+
+    /// Types into a text input with the keyboard.
+    async fn type_into(&self, id: &str, text: &str) {
+        self.b.fill(id, text).await;
+    }
+
+    async fn text(&self, id: &str) -> String {
+        self.b.text_of(&format!("#{id}")).await
+    }
+
+    /// Waits until `id`'s text satisfies `pred` (30 s at most).
+    async fn wait_text(&self, id: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = match self.b.client.find(Locator::Id(id)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if pred(&text) {
+                return text;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                let shot = self.b.screenshot("case-session/failure").await;
+                let url = self.b.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+                let errors = page_errors(self.b).await;
+                panic!(
+                    "#{id}: expected {what}, have {text:?} at {url}; screenshot {}; page errors: {}",
+                    shot.display(),
+                    errors
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the step's page is live (hydrated, drafts put back).
+    async fn live(&self, slug: &str) {
+        let found = self
+            .b
+            .client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(&format!("html[data-case-live='{slug}']")))
+            .await;
+        if let Err(e) = found {
+            let errors = page_errors(self.b).await;
+            let shot = self.b.screenshot("case-session/failure").await;
+            panic!(
+                "the {slug} page did not come alive: {e}; screenshot {}; page errors: {errors}",
+                shot.display()
+            );
+        }
+    }
+
+    /// Waits until an input holds `expected` (30 s at most).
+    async fn wait_value(&self, id: &str, expected: &str) {
+        let start = Instant::now();
+        loop {
+            let value = match self.b.client.find(Locator::Id(id)).await {
+                Ok(e) => e.prop("value").await.ok().flatten().unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if value == expected {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "#{id} holds {value:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_saved(&self) {
+        self.wait_text("save-status", SAVED, |t| t == SAVED).await;
+    }
+
+    /// Opens a step from the stepper and waits for its heading.
+    async fn step(&mut self, slug: &str, heading: &str) {
+        self.click(&format!("step-{slug}")).await;
+        self.wait_text("step-heading", heading, |t| t == heading).await;
+        self.live(slug).await;
+        self.check(slug).await;
+    }
+
+    /// axe-core on the screen as it is, and a screenshot of it.
+    async fn check(&mut self, name: &str) {
+        self.shots += 1;
+        self.b
+            .screenshot(&format!("case-session/{:02}-{name}", self.shots))
+            .await;
+        self.b.axe_check(name).await;
+    }
+}
+
+/// What the page reported on its console (errors and warnings) and
+/// uncaught exceptions, collected from the start of each document.
+async fn page_errors(b: &Browser) -> String {
+    b.client
+        .execute("return (window.__errors || []).join('\\n')", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Collects console errors and uncaught exceptions of every page.
+async fn collect_page_errors(b: &Browser) {
+    b.cdp("Page.enable", json!({})).await;
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "window.__errors = []; \
+            const e = console.error; console.error = (...a) => { window.__errors.push(a.map(String).join(' ')); e(...a); }; \
+            window.addEventListener('error', ev => window.__errors.push('uncaught: ' + ev.message)); \
+            window.addEventListener('unhandledrejection', ev => window.__errors.push('rejected: ' + ev.reason));" }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_counsellor_runs_a_full_session_to_handover() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_counsellor(&store).await;
+    add_user(&store, "Shelter A", OrgKind::Counselling, Role::Supervisor, "sam", PASSWORD).await;
+    add_user(&store, "IOM Netherlands", OrgKind::IomMission, Role::ReturnOfficer, "olga", PASSWORD).await;
+    let mission = store
+        .organisation_by_name("IOM Netherlands")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    let mut s = Session { b: &browser, shots: 0 };
+    collect_page_errors(&browser).await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+
+    // Sign in and open the caseload.
+    c.goto(&server.url("/login?next=/cases")).await.unwrap();
+    browser.wait_hydrated().await;
+    browser.submit_sign_in("carla", PASSWORD).await;
+    s.wait_text("caseload-total", "an empty caseload", |t| t.starts_with('0')).await;
+    browser.wait_hydrated().await;
+    s.check("caseload").await;
+
+    // A new case.
+    s.click("new-case").await;
+    s.wait_text("create-case", "the new-case form", |t| !t.is_empty()).await;
+    s.check("new-case").await;
+    s.type_into("new-alias", "Rosa").await;
+    s.type_into("new-birth-year", "1994").await;
+    s.type_into("new-nationality", "NG").await;
+    s.click("create-case").await;
+    let code = s.wait_text("case-code", "the new case's code", |t| t.len() >= 8).await;
+    s.live("first-contact").await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/first-contact"));
+    s.wait_text("case-stage", "a new intake", |t| t == "New intake").await;
+    s.check("first-contact").await;
+    let missing = s.text("handover-missing").await;
+    assert!(missing.contains("Consent to store"), "{missing}");
+
+    // S0: safety first; "unknown" is an answer.
+    s.click("f-safety-danger-1").await;
+    s.click("f-safety-medical-2").await;
+    s.type_into("f-contact-companion", "came alone").await;
+    s.wait_saved().await;
+
+    // S1: consent to store, and to share with the IOM mission.
+    s.step("consent", "Consent").await;
+    s.set("f-consent-0-purpose", "store_data").await;
+    s.set("f-consent-0-given-on", &day(0)).await;
+    s.set("f-consent-0-language", "en").await;
+    s.click("add-row").await;
+    s.set("f-consent-1-purpose", "share").await;
+    s.set("f-consent-1-recipient", &mission).await;
+    for section in ["client", "consent", "decision", "risk", "reintegration", "travel"] {
+        s.click(&format!("f-consent-1-section-{section}")).await;
+    }
+    s.set("f-consent-1-given-on", &day(0)).await;
+    s.set("f-consent-1-language", "en").await;
+    s.wait_saved().await;
+    s.wait_text("case-stage", "options open", |t| t == "Options being discussed").await;
+
+    // S2: the ILO result follows the ticks as they are made.
+    s.step("identification", "Identification").await;
+    let result = s.text("ilo-result").await;
+    assert!(result.contains("not (yet) consistent"), "{result}");
+    for indicator in [
+        "d1-nature-of-job",
+        "d1-wages",
+        "d4-excessive-hours",
+        "d4-low-salary",
+        "d5-documents",
+        "d5-threats",
+    ] {
+        s.click(&format!("f-obs-{indicator}")).await;
+    }
+    s.wait_text("ilo-result", "a consistent profile", |t| {
+        t.contains("Indicator profile consistent with trafficking")
+    })
+    .await;
+    s.click("f-screening-judgement-0").await;
+    s.wait_saved().await;
+    s.check("identification-result").await;
+
+    // S3: options, all open. An offline period here.
+    s.step("options", "Options").await;
+    s.set("f-option-stay-feasibility", "difficult").await;
+    s.set("f-option-onward-feasibility", "not_feasible").await;
+    s.wait_saved().await;
+    browser.set_offline(true).await;
+    s.type_into("f-option-return-wishes", "Back to her mother in Benin City").await;
+    s.wait_text("save-status", "offline", |t| t.starts_with("Offline")).await;
+    s.check("options-offline").await;
+    // Still without a way to save, the page is reloaded: the edit is kept
+    // on the device and put back.
+    browser
+        .cdp("Network.setBlockedURLs", json!({ "urls": ["*/api/cases/save*"] }))
+        .await;
+    browser.set_offline(false).await;
+    c.refresh().await.unwrap();
+    s.live("options").await;
+    s.wait_value("f-option-return-wishes", "Back to her mother in Benin City")
+        .await;
+    s.wait_text("save-status", "offline", |t| t.starts_with("Offline")).await;
+    // The network is back: the draft is saved by itself.
+    browser
+        .cdp("Network.setBlockedURLs", json!({ "urls": [] }))
+        .await;
+    s.wait_saved().await;
+
+    // S4: the client's own decision.
+    s.step("decision", "Decision").await;
+    s.click("f-decision-choice-2").await;
+    s.set("f-decision-on", &day(0)).await;
+    s.click("f-decision-free-and-informed").await;
+    s.wait_saved().await;
+    s.wait_text("case-stage", "decided", |t| t == "Decided").await;
+
+    // S5: a medium risk with a mitigation passes the gate.
+    s.step("risk", "Risk assessment").await;
+    s.set("f-risk-assessed-on", &day(0)).await;
+    s.set("f-risk-0-level", "household").await;
+    s.type_into("f-risk-0-description", "Debt to the recruiter's family").await;
+    s.set("f-risk-0-likelihood", "2").await;
+    s.set("f-risk-0-severity", "2").await;
+    s.wait_text("risk-result", "an unmitigated medium risk", |t| {
+        t.contains("Add a mitigation for the medium risk R1")
+    })
+    .await;
+    s.set("f-risk-0-mitigation", "mit-other-region").await;
+    s.wait_text("risk-result", "the gate passed", |t| t.contains("the risk gate is passed")).await;
+    s.wait_saved().await;
+    s.wait_text("case-stage", "approved for return", |t| t == "Approved for return").await;
+    s.check("risk-gate").await;
+
+    // A second user changes the same section meanwhile.
+    let other = http_client();
+    assert_eq!(sign_in(&other, &server, "sam", PASSWORD).await.status(), 200);
+    let opened: serde_json::Value =
+        call_ok(&other, &server, "/api/cases/open", &[("code", &code)]).await;
+    let version = opened["sections"]["risk"]["version"].as_i64().unwrap().to_string();
+    let mut fields: Vec<(String, String)> = vec![
+        ("code".into(), code.clone()),
+        ("section".into(), "risk".into()),
+        ("version".into(), version),
+        ("f[risk.assessed_on]".into(), day(0)),
+        ("f[risk.0.level]".into(), "household".into()),
+        ("f[risk.0.description]".into(), "Debt, as the supervisor noted it".into()),
+        ("f[risk.0.likelihood]".into(), "2".into()),
+        ("f[risk.0.severity]".into(), "2".into()),
+        ("f[risk.0.mitigation]".into(), "mit-other-region".into()),
+    ];
+    fields.push(("f[risk.catalogue_version]".into(), "2026-11.1".into()));
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let saved: serde_json::Value = call_ok(&other, &server, "/api/cases/save", &form).await;
+    assert!(saved.get("Saved").is_some(), "{saved}");
+    // The counsellor, still on the old version, edits the same section.
+    s.type_into("f-risk-0-description", "Debt to the recruiter's family, 2,000 EUR").await;
+    s.wait_text("save-status", "a conflict", |t| t.contains("someone else changed")).await;
+    let conflict = s.text("conflict").await;
+    assert!(conflict.contains("Test supervisor"), "{conflict}");
+    let theirs = c
+        .find(Locator::Id("theirs-f-risk-0-description"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(theirs, "Debt, as the supervisor noted it");
+    s.check("risk-conflict").await;
+    s.click("keep-mine").await;
+    s.wait_saved().await;
+    let reopened: serde_json::Value =
+        call_ok(&other, &server, "/api/cases/open", &[("code", &code)]).await;
+    assert_eq!(
+        reopened["file"]["risk"]["assessment"]["risks"][0]["description"],
+        json!("Debt to the recruiter's family, 2,000 EUR"),
+        "the counsellor's version was kept, knowingly"
+    );
+
+    // S6–S7: the budget within the programme's caps.
+    s.step("reintegration", "Reintegration").await;
+    s.set("f-reint-programme", "nl-2025-reintegration").await;
+    s.set("f-person-0-kind", "adult").await;
+    s.set("f-line-0-category", "economic").await;
+    s.type_into("f-line-0-description", "Sewing machine and stock").await;
+    s.set("f-line-0-amount", "1500").await;
+    s.wait_text("budget-total", "the total", |t| t == "€1,500.00").await;
+    s.wait_text("budget-remaining", "what remains", |t| t == "€500.00").await;
+    s.wait_saved().await;
+    s.check("reintegration-budget").await;
+
+    // S9: travel, to the mission the client consented to share with.
+    s.step("travel", "Travel").await;
+    s.set("f-travel-mission", &mission).await;
+    s.type_into("f-travel-destination", "NG").await;
+    s.set("f-travel-departure", &day(60)).await;
+    s.wait_saved().await;
+
+    s.step("milestones", "Milestones").await;
+    s.step("review", "Review").await;
+    s.wait_text("review-ready", "ready for handover", |t| t.contains("ready to be handed over")).await;
+    s.wait_text("case-stage", "ready for handover", |t| t == "Ready for handover").await;
+
+    // The client's view and the safe screen.
+    c.goto(&server.url(&format!("/cases/{code}/client-view"))).await.unwrap();
+    s.live("client-view").await;
+    s.wait_text("client-view-heading", "the client's view", |t| t == "Your options").await;
+    s.check("client-view").await;
+    c.find(Locator::Css("body")).await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    s.wait_text("show-again", "the safe screen", |t| !t.is_empty()).await;
+    let hidden: serde_json::Value = c
+        .execute("return getComputedStyle(document.getElementById('case-content')).display", vec![])
+        .await
+        .unwrap();
+    assert_eq!(hidden, json!("none"), "Esc hides every bit of the case");
+    s.check("safe-screen").await;
+    s.click("show-again").await;
+
+    // The caseload shows the case as ready; the access log who saw it.
+    c.goto(&server.url("/cases")).await.unwrap();
+    browser.wait_hydrated().await;
+    let row = s.text("caseload").await;
+    assert!(row.contains(&code) && row.contains("Ready for handover"), "{row}");
+    c.goto(&server.url(&format!("/cases/{code}/access"))).await.unwrap();
+    let log = s.text("access-table").await;
+    assert!(log.contains("case.section.save") && log.contains("Test supervisor"), "{log}");
+    s.check("access-log").await;
+
+    browser.close().await;
+    assert!(
+        !server.log_text().contains("Rosa"),
+        "the server log never names the client"
+    );
+}
