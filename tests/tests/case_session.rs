@@ -68,7 +68,13 @@ impl Session<'_> {
             }
             if start.elapsed() > Duration::from_secs(30) {
                 let shot = self.b.screenshot("case-session/failure").await;
-                let url = self.b.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+                let url = self
+                    .b
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
                 let errors = page_errors(self.b).await;
                 panic!(
                     "#{id}: expected {what}, have {text:?} at {url}; screenshot {}; page errors: {}",
@@ -125,7 +131,8 @@ impl Session<'_> {
     /// Opens a step from the stepper and waits for its heading.
     async fn step(&mut self, slug: &str, heading: &str) {
         self.click(&format!("step-{slug}")).await;
-        self.wait_text("step-heading", heading, |t| t == heading).await;
+        self.wait_text("step-heading", heading, |t| t == heading)
+            .await;
         self.live(slug).await;
         self.check(slug).await;
     }
@@ -169,8 +176,24 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     let db = TestDb::sqlite();
     let store = db.store().await;
     add_counsellor(&store).await;
-    add_user(&store, "Shelter A", OrgKind::Counselling, Role::Supervisor, "sam", PASSWORD).await;
-    add_user(&store, "IOM Netherlands", OrgKind::IomMission, Role::ReturnOfficer, "olga", PASSWORD).await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    add_user(
+        &store,
+        "IOM Netherlands",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "olga",
+        PASSWORD,
+    )
+    .await;
     let mission = store
         .organisation_by_name("IOM Netherlands")
         .await
@@ -181,31 +204,50 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     let server = Server::start(&db.url).await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    let mut s = Session { b: &browser, shots: 0 };
+    let mut s = Session {
+        b: &browser,
+        shots: 0,
+    };
     collect_page_errors(&browser).await;
     let today = chrono::Utc::now().date_naive();
-    let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    let day = |offset: i64| {
+        (today + chrono::Duration::days(offset))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
 
     // Sign in and open the caseload.
     c.goto(&server.url("/login?next=/cases")).await.unwrap();
     browser.wait_hydrated().await;
     browser.submit_sign_in("carla", PASSWORD).await;
-    s.wait_text("caseload-total", "an empty caseload", |t| t.starts_with('0')).await;
+    s.wait_text("caseload-total", "an empty caseload", |t| {
+        t.starts_with('0')
+    })
+    .await;
     browser.wait_hydrated().await;
     s.check("caseload").await;
 
     // A new case.
     s.click("new-case").await;
-    s.wait_text("create-case", "the new-case form", |t| !t.is_empty()).await;
+    s.wait_text("create-case", "the new-case form", |t| !t.is_empty())
+        .await;
     s.check("new-case").await;
     s.type_into("new-alias", "Rosa").await;
     s.type_into("new-birth-year", "1994").await;
     s.type_into("new-nationality", "NG").await;
     s.click("create-case").await;
-    let code = s.wait_text("case-code", "the new case's code", |t| t.len() >= 8).await;
+    let code = s
+        .wait_text("case-code", "the new case's code", |t| t.len() >= 8)
+        .await;
     s.live("first-contact").await;
-    assert!(c.current_url().await.unwrap().path().ends_with("/first-contact"));
-    s.wait_text("case-stage", "a new intake", |t| t == "New intake").await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/first-contact"));
+    s.wait_text("case-stage", "a new intake", |t| t == "New intake")
+        .await;
     s.check("first-contact").await;
     let missing = s.text("handover-missing").await;
     assert!(missing.contains("Consent to store"), "{missing}");
@@ -224,13 +266,23 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.click("add-row").await;
     s.set("f-consent-1-purpose", "share").await;
     s.set("f-consent-1-recipient", &mission).await;
-    for section in ["client", "consent", "decision", "risk", "reintegration", "travel"] {
+    for section in [
+        "client",
+        "consent",
+        "decision",
+        "risk",
+        "reintegration",
+        "travel",
+    ] {
         s.click(&format!("f-consent-1-section-{section}")).await;
     }
     s.set("f-consent-1-given-on", &day(0)).await;
     s.set("f-consent-1-language", "en").await;
     s.wait_saved().await;
-    s.wait_text("case-stage", "options open", |t| t == "Options being discussed").await;
+    s.wait_text("case-stage", "options open", |t| {
+        t == "Options being discussed"
+    })
+    .await;
 
     // S2: the ILO result follows the ticks as they are made.
     s.step("identification", "Identification").await;
@@ -260,20 +312,26 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.set("f-option-onward-feasibility", "not_feasible").await;
     s.wait_saved().await;
     browser.set_offline(true).await;
-    s.type_into("f-option-return-wishes", "Back to her mother in Benin City").await;
-    s.wait_text("save-status", "offline", |t| t.starts_with("Offline")).await;
+    s.type_into("f-option-return-wishes", "Back to her mother in Benin City")
+        .await;
+    s.wait_text("save-status", "offline", |t| t.starts_with("Offline"))
+        .await;
     s.check("options-offline").await;
     // Still without a way to save, the page is reloaded: the edit is kept
     // on the device and put back.
     browser
-        .cdp("Network.setBlockedURLs", json!({ "urls": ["*/api/cases/save*"] }))
+        .cdp(
+            "Network.setBlockedURLs",
+            json!({ "urls": ["*/api/cases/save*"] }),
+        )
         .await;
     browser.set_offline(false).await;
     c.refresh().await.unwrap();
     s.live("options").await;
     s.wait_value("f-option-return-wishes", "Back to her mother in Benin City")
         .await;
-    s.wait_text("save-status", "offline", |t| t.starts_with("Offline")).await;
+    s.wait_text("save-status", "offline", |t| t.starts_with("Offline"))
+        .await;
     // The network is back: the draft is saved by itself.
     browser
         .cdp("Network.setBlockedURLs", json!({ "urls": [] }))
@@ -286,13 +344,15 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.set("f-decision-on", &day(0)).await;
     s.click("f-decision-free-and-informed").await;
     s.wait_saved().await;
-    s.wait_text("case-stage", "decided", |t| t == "Decided").await;
+    s.wait_text("case-stage", "decided", |t| t == "Decided")
+        .await;
 
     // S5: a medium risk with a mitigation passes the gate.
     s.step("risk", "Risk assessment").await;
     s.set("f-risk-assessed-on", &day(0)).await;
     s.set("f-risk-0-level", "household").await;
-    s.type_into("f-risk-0-description", "Debt to the recruiter's family").await;
+    s.type_into("f-risk-0-description", "Debt to the recruiter's family")
+        .await;
     s.set("f-risk-0-likelihood", "2").await;
     s.set("f-risk-0-severity", "2").await;
     s.wait_text("risk-result", "an unmitigated medium risk", |t| {
@@ -300,35 +360,60 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     })
     .await;
     s.set("f-risk-0-mitigation", "mit-other-region").await;
-    s.wait_text("risk-result", "the gate passed", |t| t.contains("the risk gate is passed")).await;
+    s.wait_text("risk-result", "the gate passed", |t| {
+        t.contains("the risk gate is passed")
+    })
+    .await;
     s.wait_saved().await;
-    s.wait_text("case-stage", "approved for return", |t| t == "Approved for return").await;
+    s.wait_text("case-stage", "approved for return", |t| {
+        t == "Approved for return"
+    })
+    .await;
     s.check("risk-gate").await;
 
     // A second user changes the same section meanwhile.
     let other = http_client();
-    assert_eq!(sign_in(&other, &server, "sam", PASSWORD).await.status(), 200);
+    assert_eq!(
+        sign_in(&other, &server, "sam", PASSWORD).await.status(),
+        200
+    );
     let opened: serde_json::Value =
         call_ok(&other, &server, "/api/cases/open", &[("code", &code)]).await;
-    let version = opened["sections"]["risk"]["version"].as_i64().unwrap().to_string();
+    let version = opened["sections"]["risk"]["version"]
+        .as_i64()
+        .unwrap()
+        .to_string();
     let mut fields: Vec<(String, String)> = vec![
         ("code".into(), code.clone()),
         ("section".into(), "risk".into()),
         ("version".into(), version),
         ("f[risk.assessed_on]".into(), day(0)),
         ("f[risk.0.level]".into(), "household".into()),
-        ("f[risk.0.description]".into(), "Debt, as the supervisor noted it".into()),
+        (
+            "f[risk.0.description]".into(),
+            "Debt, as the supervisor noted it".into(),
+        ),
         ("f[risk.0.likelihood]".into(), "2".into()),
         ("f[risk.0.severity]".into(), "2".into()),
         ("f[risk.0.mitigation]".into(), "mit-other-region".into()),
     ];
     fields.push(("f[risk.catalogue_version]".into(), "2026-11.1".into()));
-    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let saved: serde_json::Value = call_ok(&other, &server, "/api/cases/save", &form).await;
     assert!(saved.get("Saved").is_some(), "{saved}");
     // The counsellor, still on the old version, edits the same section.
-    s.type_into("f-risk-0-description", "Debt to the recruiter's family, 2,000 EUR").await;
-    s.wait_text("save-status", "a conflict", |t| t.contains("someone else changed")).await;
+    s.type_into(
+        "f-risk-0-description",
+        "Debt to the recruiter's family, 2,000 EUR",
+    )
+    .await;
+    s.wait_text("save-status", "a conflict", |t| {
+        t.contains("someone else changed")
+    })
+    .await;
     let conflict = s.text("conflict").await;
     assert!(conflict.contains("Test supervisor"), "{conflict}");
     let theirs = c
@@ -356,10 +441,13 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.set("f-reint-programme", "nl-2025-reintegration").await;
     s.set("f-person-0-kind", "adult").await;
     s.set("f-line-0-category", "economic").await;
-    s.type_into("f-line-0-description", "Sewing machine and stock").await;
+    s.type_into("f-line-0-description", "Sewing machine and stock")
+        .await;
     s.set("f-line-0-amount", "1500").await;
-    s.wait_text("budget-total", "the total", |t| t == "€1,500.00").await;
-    s.wait_text("budget-remaining", "what remains", |t| t == "€500.00").await;
+    s.wait_text("budget-total", "the total", |t| t == "€1,500.00")
+        .await;
+    s.wait_text("budget-remaining", "what remains", |t| t == "€500.00")
+        .await;
     s.wait_saved().await;
     s.check("reintegration-budget").await;
 
@@ -372,18 +460,38 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
 
     s.step("milestones", "Milestones").await;
     s.step("review", "Review").await;
-    s.wait_text("review-ready", "ready for handover", |t| t.contains("ready to be handed over")).await;
-    s.wait_text("case-stage", "ready for handover", |t| t == "Ready for handover").await;
+    s.wait_text("review-ready", "ready for handover", |t| {
+        t.contains("ready to be handed over")
+    })
+    .await;
+    s.wait_text("case-stage", "ready for handover", |t| {
+        t == "Ready for handover"
+    })
+    .await;
 
     // The client's view and the safe screen.
-    c.goto(&server.url(&format!("/cases/{code}/client-view"))).await.unwrap();
+    c.goto(&server.url(&format!("/cases/{code}/client-view")))
+        .await
+        .unwrap();
     s.live("client-view").await;
-    s.wait_text("client-view-heading", "the client's view", |t| t == "Your options").await;
+    s.wait_text("client-view-heading", "the client's view", |t| {
+        t == "Your options"
+    })
+    .await;
     s.check("client-view").await;
-    c.find(Locator::Css("body")).await.unwrap().send_keys("\u{E00C}").await.unwrap();
-    s.wait_text("show-again", "the safe screen", |t| !t.is_empty()).await;
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    s.wait_text("show-again", "the safe screen", |t| !t.is_empty())
+        .await;
     let hidden: serde_json::Value = c
-        .execute("return getComputedStyle(document.getElementById('case-content')).display", vec![])
+        .execute(
+            "return getComputedStyle(document.getElementById('case-content')).display",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(hidden, json!("none"), "Esc hides every bit of the case");
@@ -394,10 +502,18 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     c.goto(&server.url("/cases")).await.unwrap();
     browser.wait_hydrated().await;
     let row = s.text("caseload").await;
-    assert!(row.contains(&code) && row.contains("Ready for handover"), "{row}");
-    c.goto(&server.url(&format!("/cases/{code}/access"))).await.unwrap();
+    assert!(
+        row.contains(&code) && row.contains("Ready for handover"),
+        "{row}"
+    );
+    c.goto(&server.url(&format!("/cases/{code}/access")))
+        .await
+        .unwrap();
     let log = s.text("access-table").await;
-    assert!(log.contains("case.section.save") && log.contains("Test supervisor"), "{log}");
+    assert!(
+        log.contains("case.section.save") && log.contains("Test supervisor"),
+        "{log}"
+    );
     s.check("access-log").await;
 
     browser.close().await;

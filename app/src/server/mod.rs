@@ -4,8 +4,8 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
-pub mod cases;
 pub mod auth;
+pub mod cases;
 pub mod client_address;
 pub mod cookies;
 pub mod password;

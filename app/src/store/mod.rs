@@ -18,10 +18,10 @@ mod sessions;
 mod throttle;
 mod users;
 
+pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use cases::{
     CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
-pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::{Challenge, SessionActor, SessionRecord};
 pub use users::{normalise_username, NewUser, SecondFactor, User, UserChange, UserCredentials};

@@ -25,7 +25,10 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn main() {
     let mut args = std::env::args().skip(1);
     let base = args.next().expect("usage: case_bench <base URL> [saves]");
-    let saves: usize = args.next().map(|n| n.parse().expect("saves")).unwrap_or(300);
+    let saves: usize = args
+        .next()
+        .map(|n| n.parse().expect("saves"))
+        .unwrap_or(300);
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -83,7 +86,10 @@ async fn main() {
                 "f[option.return.wishes]".to_string(),
                 format!("Back home, draft {i}"),
             ),
-            ("f[option.stay.feasibility]".to_string(), "difficult".to_string()),
+            (
+                "f[option.stay.feasibility]".to_string(),
+                "difficult".to_string(),
+            ),
         ];
         let start = Instant::now();
         let answer: serde_json::Value = post("/api/cases/save", form)

@@ -13,7 +13,10 @@ pub struct AccessLogData(pub Resource<Result<CaseAccessLog, crate::error::AppErr
 
 impl AccessLogData {
     pub fn new(code: String) -> Self {
-        AccessLogData(Resource::new(move || code.clone(), |code| access_log(code, 0)))
+        AccessLogData(Resource::new(
+            move || code.clone(),
+            |code| access_log(code, 0),
+        ))
     }
 }
 

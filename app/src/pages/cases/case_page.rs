@@ -217,9 +217,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             "client-view" => {
                 view! { <super::client_view::ClientView code=code_for_page.clone()/> }.into_any()
             }
-            "access" if may_read_access_log => {
-                view! { <super::access::AccessLogView/> }.into_any()
-            }
+            "access" if may_read_access_log => view! { <super::access::AccessLogView/> }.into_any(),
             other => match Step::from_slug(other) {
                 Some(step) => {
                     view! { <StepView ws step missions=missions.clone() progress/> }.into_any()
