@@ -522,3 +522,45 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
         "the server log never names the client"
     );
 }
+
+/// Without JavaScript at all, a step is readable and its form saves: the
+/// browser posts it and comes back to the step, saying so.
+#[tokio::test]
+async fn a_step_works_without_wasm() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    let carla = add_counsellor(&store).await;
+    let case = tests::add_case(&store, &carla, "Joy").await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start_with(tests::browser::BrowserOptions { javascript: false }).await;
+    let c = &browser.client;
+    let code = case.code.as_str().to_string();
+    c.goto(&server.url(&format!("/login?next=/cases/{code}/options")))
+        .await
+        .unwrap();
+    browser.submit_sign_in("carla", PASSWORD).await;
+    assert_eq!(browser.text_of("#step-heading").await, "Options");
+    assert!(
+        !browser.is_hydrated().await,
+        "no script may run in this browser"
+    );
+    browser
+        .fill("f-option-stay-wishes", "To keep working here, legally")
+        .await;
+    browser.click("#save-step").await;
+    assert_eq!(browser.text_of("#form-result").await, "Saved.");
+    let kept = c
+        .find(Locator::Id("f-option-stay-wishes"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept, "To keep working here, legally");
+    // The stepper and the handover list are there, as links.
+    let steps = browser.text_of("nav.stepper").await;
+    assert!(steps.contains("Risk assessment"), "{steps}");
+    browser.close().await;
+}
