@@ -92,6 +92,16 @@ impl CaseFile {
         Some(gate(a, sign_offs, today, r.last_threat_on))
     }
 
+    /// The currency of the chosen programme (the euro until one is chosen).
+    pub fn currency(&self, programmes: &[Programme]) -> crate::domain::Currency {
+        self.reintegration
+            .programme_id
+            .as_deref()
+            .and_then(|id| programmes.iter().find(|p| p.id == id))
+            .map(|p| p.currency)
+            .unwrap_or(crate::domain::Currency::EUR)
+    }
+
     /// The budget checked against the chosen programme, on the planned
     /// departure (or today).
     pub fn budget(&self, cats: &Catalogues, today: NaiveDate) -> Option<BudgetSummary> {

@@ -47,6 +47,15 @@ fn event(a: &SessionActor, action: &'static str, outcome: AuditOutcome) -> NewAu
     NewAuditEvent::new(action, outcome).by(&a.user_id, a.role, &a.organisation_id)
 }
 
+/// Appends an audit row of its own (a read, or a refusal).
+async fn record(e: NewAuditEvent) -> Result<(), AppError> {
+    app_state()?
+        .store
+        .record_audit(e)
+        .await
+        .map_err(AppError::internal)
+}
+
 /// The case with this code if `a` may do `action` on it; otherwise the
 /// attempt is audited and the answer is "not found", as for a code that
 /// does not exist.
@@ -68,11 +77,7 @@ async fn case_for(
         _ => {
             let mut e = event(a, audit_action, AuditOutcome::Denied);
             e.case_code = Some(code.as_str().to_string());
-            state
-                .store
-                .record_audit(e)
-                .await
-                .map_err(AppError::internal)?;
+            record(e).await?;
             Err(respond_with(AppError::NotFound))
         }
     }
@@ -135,11 +140,7 @@ pub async fn caseload(
     let may_create = org_access(&actor, &a.organisation_id, OrgAction::CreateCase);
     if !sees_whole_org && !may_create {
         // Return officers work from handovers (#6); admins see no cases.
-        state
-            .store
-            .record_audit(event(&a, "case.list", AuditOutcome::Denied))
-            .await
-            .map_err(AppError::internal)?;
+        record(event(&a, "case.list", AuditOutcome::Denied)).await?;
         return Err(respond_with(AppError::NotFound));
     }
     let page = page.clamp(0, 100_000);
@@ -157,11 +158,7 @@ pub async fn caseload(
         .case_page(&q)
         .await
         .map_err(AppError::internal)?;
-    state
-        .store
-        .record_audit(event(&a, "case.list", AuditOutcome::Allowed))
-        .await
-        .map_err(AppError::internal)?;
+    record(event(&a, "case.list", AuditOutcome::Allowed)).await?;
     Ok(Caseload {
         items: p
             .cases
@@ -197,11 +194,7 @@ pub async fn create_case(
     let state = app_state()?;
     let a = require_actor().await?;
     if !org_access(&actor_of(&a), &a.organisation_id, OrgAction::CreateCase) {
-        state
-            .store
-            .record_audit(event(&a, "case.create", AuditOutcome::Denied))
-            .await
-            .map_err(AppError::internal)?;
+        record(event(&a, "case.create", AuditOutcome::Denied)).await?;
         return Err(respond_with(AppError::NotFound));
     }
     let now = Utc::now();
@@ -367,11 +360,7 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .collect();
     let mut audit = event(&a, "case.open", AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
-    state
-        .store
-        .record_audit(audit)
-        .await
-        .map_err(AppError::internal)?;
+    record(audit).await?;
     let may_read_access_log =
         case_access(&actor_of(&a), &facts_of(&c), CaseAction::ReadAccessLog).allowed();
     Ok(CaseView {
@@ -408,22 +397,10 @@ pub async fn save_section(
         .await
         .map_err(AppError::internal)?;
     let mut file = file_of(&sections)?;
-    let currency = file
-        .reintegration
-        .programme_id
-        .as_deref()
-        .and_then(|id| {
-            crate::catalog::programmes()
-                .programmes
-                .iter()
-                .find(|p| p.id == id)
-        })
-        .map(|p| p.currency)
-        .unwrap_or(Currency::EUR);
     let cx = ParseContext {
         today: now.date_naive(),
         user_id: &a.user_id,
-        currency,
+        currency: file.currency(&crate::catalog::programmes().programmes),
     };
     let result = match file.apply(section, &fields, &cx) {
         Err(problems) => SaveResult::Invalid(problems),
@@ -514,11 +491,7 @@ pub async fn access_log(code: String, page: i64) -> Result<CaseAccessLog, AppErr
         .map_err(AppError::internal)?;
     let mut audit = event(&a, "case.access_log", AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
-    state
-        .store
-        .record_audit(audit)
-        .await
-        .map_err(AppError::internal)?;
+    record(audit).await?;
     Ok(CaseAccessLog {
         code: c.code.as_str().to_string(),
         entries: p

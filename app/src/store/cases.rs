@@ -160,6 +160,12 @@ fn section_from_row(r: SectionRow) -> Result<SectionRecord> {
     })
 }
 
+/// Every section of a case (`$1`), with the name of who saved it last.
+const SECTIONS_OF_CASE: &str =
+    "SELECT s.section, s.version, s.body, s.updated_at, s.updated_by, u.display_name \
+     FROM case_sections s JOIN users u ON u.id = s.updated_by \
+     WHERE s.case_id = $1 ORDER BY s.section";
+
 /// `text` with LIKE's wildcards escaped (escape character `\`).
 fn like_escaped(text: &str) -> String {
     text.replace('\\', "\\\\")
@@ -229,14 +235,10 @@ impl Store {
 
     /// Every saved section of a case.
     pub async fn case_sections(&self, case_id: &str) -> Result<Vec<SectionRecord>> {
-        let rows: Vec<SectionRow> = sqlx::query_as(
-            "SELECT s.section, s.version, s.body, s.updated_at, s.updated_by, u.display_name \
-             FROM case_sections s JOIN users u ON u.id = s.updated_by \
-             WHERE s.case_id = $1 ORDER BY s.section",
-        )
-        .bind(case_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<SectionRow> = sqlx::query_as(SECTIONS_OF_CASE)
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter().map(section_from_row).collect()
     }
 
@@ -301,14 +303,10 @@ impl Store {
             .await?
             .rows_affected()
         };
-        let rows: Vec<SectionRow> = sqlx::query_as(
-            "SELECT s.section, s.version, s.body, s.updated_at, s.updated_by, u.display_name \
-             FROM case_sections s JOIN users u ON u.id = s.updated_by \
-             WHERE s.case_id = $1 ORDER BY s.section",
-        )
-        .bind(case_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<SectionRow> = sqlx::query_as(SECTIONS_OF_CASE)
+            .bind(case_id)
+            .fetch_all(&mut *tx)
+            .await?;
         let sections = rows
             .into_iter()
             .map(section_from_row)

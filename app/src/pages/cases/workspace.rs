@@ -10,7 +10,6 @@
 use crate::api::cases::{save, CaseView, SaveResult, SectionMeta};
 use crate::domain::case_file::{section_slug, CaseFile, ParseContext};
 use crate::domain::fields::{Fields, Problem};
-use crate::domain::money::Currency;
 use crate::domain::policy::Section;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -115,18 +114,7 @@ impl Workspace {
         fields: &Fields,
     ) -> Result<(), Vec<Problem>> {
         let user_id = self.user_id.get_value();
-        let currency = file
-            .reintegration
-            .programme_id
-            .as_deref()
-            .and_then(|id| {
-                crate::catalog::programmes()
-                    .programmes
-                    .iter()
-                    .find(|p| p.id == id)
-            })
-            .map(|p| p.currency)
-            .unwrap_or(Currency::EUR);
+        let currency = file.currency(&crate::catalog::programmes().programmes);
         let cx = ParseContext {
             today: self.today,
             user_id: &user_id,
@@ -361,12 +349,9 @@ impl Workspace {
         set_timeout(move || ws.sync_all(), std::time::Duration::from_secs(4));
     }
 
-    /// Keeps this counsellor's version: it is saved over the other one,
-    /// knowingly.
-    pub fn keep_mine(&self) {
-        let Some(c) = self.conflict.get_untracked() else {
-            return;
-        };
+    /// Takes the other version as what the server holds now (its content
+    /// and version), whatever is done with this counsellor's edits.
+    fn adopt_saved(&self, c: &Conflict) {
         self.meta.update(|m| {
             if let Some(entry) = m.get_mut(section_slug(c.section)) {
                 entry.version = c.version;
@@ -375,6 +360,15 @@ impl Workspace {
         self.file.update(|f| {
             let _ = self.apply(f, c.section, &c.theirs);
         });
+    }
+
+    /// Keeps this counsellor's version: it is saved over the other one,
+    /// knowingly.
+    pub fn keep_mine(&self) {
+        let Some(c) = self.conflict.get_untracked() else {
+            return;
+        };
+        self.adopt_saved(&c);
         if let Some(fields) = self.edits.with_untracked(|e| e.get(&c.section).cloned()) {
             #[cfg(feature = "hydrate")]
             crate::drafts::save_local(
@@ -395,14 +389,7 @@ impl Workspace {
         let Some(c) = self.conflict.get_untracked() else {
             return;
         };
-        self.meta.update(|m| {
-            if let Some(entry) = m.get_mut(section_slug(c.section)) {
-                entry.version = c.version;
-            }
-        });
-        self.file.update(|f| {
-            let _ = self.apply(f, c.section, &c.theirs);
-        });
+        self.adopt_saved(&c);
         self.edits.update(|e| {
             e.remove(&c.section);
         });
