@@ -113,3 +113,54 @@ async fn server_messages_follow_the_language() {
     assert!(page.contains("Uw wachtwoord wijzigen"), "{page}");
     assert!(page.contains("begeleider"), "the role in Dutch: {page}");
 }
+
+/// A signed-in user's choice is remembered with the account: signing in on
+/// another browser (no cookie, an English Accept-Language) shows Dutch.
+#[tokio::test]
+async fn the_choice_follows_the_user_to_another_browser() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_counsellor(&store).await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    let first = http_client();
+    assert_eq!(
+        sign_in(&first, &server, "carla", PASSWORD).await.status(),
+        200
+    );
+    let r = first
+        .post(server.url("/api/prefs/set_language"))
+        .header("Origin", &server.base)
+        .header("Accept", "text/html")
+        .form(&[("lang", "nl"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+
+    let other = http_client();
+    let r = sign_in(&other, &server, "carla", PASSWORD).await;
+    assert_eq!(r.status(), 200);
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("safeplan_lang=nl;")),
+        "{cookies:?}"
+    );
+    let page = readable(
+        &other
+            .get(server.url("/account"))
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains(r#"<html lang="nl""#), "{page}");
+}

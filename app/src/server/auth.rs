@@ -273,6 +273,15 @@ pub(crate) async fn start_session(
         Err(e) => return Err(AppError::internal(e)),
     }
     set_cookie(session_cookie(Some(&token), state.sessions.secure_cookies))?;
+    // The language the user chose follows them to this browser.
+    let language = state
+        .store
+        .user_language(&user.id)
+        .await
+        .map_err(AppError::internal)?;
+    if let Some(locale) = language.as_deref().and_then(crate::i18n::Locale::from_code) {
+        super::prefs::set_language_cookie(locale)?;
+    }
     tracing::info!(user.id = %user.id, role = %user.role, "signed in");
     leptos_axum::redirect(safe_next(next));
     Ok(())

@@ -225,6 +225,28 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Remembers the user's language for the interface.
+    pub async fn set_user_language(&self, user_id: &str, code: &str) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(code)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The language the user chose, if any.
+    pub async fn user_language(&self, user_id: &str) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT language FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(l,)| l))
+    }
+
     /// Changes a user, with its audit row, in one transaction: all or
     /// nothing. Deactivation ends all the user's sessions at once; a new
     /// password ends all but the session making the change, and may clear
