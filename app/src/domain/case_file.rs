@@ -826,6 +826,18 @@ struct ItemParts {
     evidence: Option<String>,
 }
 
+impl ItemParts {
+    /// Nothing recorded: a pending item with no date, evidence or reason
+    /// is what the catalogue gives anyway, and is not stored.
+    fn untouched(&self, kind: ItemStatusKind) -> bool {
+        kind == ItemStatusKind::Pending
+            && self.done_on.is_none()
+            && self.reason.is_empty()
+            && self.due.is_none()
+            && self.evidence.is_none()
+    }
+}
+
 fn parse_travel(f: &Fields, cx: &ParseContext) -> Result<TravelPlan, Vec<Problem>> {
     let mut r = Reader::new(f);
     let mut steps = BTreeMap::new();
@@ -834,6 +846,9 @@ fn parse_travel(f: &Fields, cx: &ParseContext) -> Result<TravelPlan, Vec<Problem
         let Some((kind, p)) = parse_item(&mut r, &prefix, cx) else {
             continue;
         };
+        if p.untouched(kind) {
+            continue;
+        }
         let status = match kind {
             ItemStatusKind::Pending => StepStatus::Pending,
             ItemStatusKind::InProgress => StepStatus::InProgress,
@@ -877,6 +892,9 @@ fn parse_milestones(f: &Fields, cx: &ParseContext) -> Result<MilestonePlan, Vec<
         let Some((kind, p)) = parse_item(&mut r, &prefix, cx) else {
             continue;
         };
+        if p.untouched(kind) {
+            continue;
+        }
         let status = match kind {
             ItemStatusKind::Pending => MilestoneStatus::Pending,
             ItemStatusKind::InProgress => MilestoneStatus::InProgress,

@@ -119,6 +119,14 @@ async fn main() {
     browser.wait_hydrated().await;
     browser.submit_sign_in(USER, PASSWORD).await;
     browser.text_of("#step-heading").await;
+    // Signing in loaded the app's files already: empty the cache and load
+    // the session page again, as a first visit would.
+    browser.cdp("Network.enable", serde_json::json!({})).await;
+    browser
+        .cdp("Network.clearBrowserCache", serde_json::json!({}))
+        .await;
+    c.refresh().await.unwrap();
+    browser.text_of("#step-heading").await;
     browser.wait_hydrated().await;
     // Everything the page fetches after load (the page's split WASM) too.
     tokio::time::sleep(Duration::from_secs(2)).await;

@@ -253,7 +253,9 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                     }>{t(K::case_hide_screen)}</a>
                 </div>
             </header>
-            <div class="case-body">
+            // The view turned to the client shows the options only: no steps,
+            // no handover list.
+            <div class="case-body" class:client-facing=move || slug() == "client-view">
                 // Every step is its own page load (rel="external"): a step's
                 // unsaved edits travel as the device's draft and are synced by
                 // the next page, so leaving mid-save loses nothing. (Moving

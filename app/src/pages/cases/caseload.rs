@@ -137,7 +137,7 @@ fn Table(
     view! {
         <div class="caseload-head">
             <p id="caseload-total">{tf(K::caseload_total, &[("n", &caseload.total.to_string())])}</p>
-            {caseload.may_create.then(|| view! { <a class="button" href="/cases/new" id="new-case">{t(K::caseload_new)}</a> })}
+            {caseload.may_create.then(|| view! { <a class="button primary" href="/cases/new" id="new-case">{t(K::caseload_new)}</a> })}
         </div>
         {empty.then(|| view! { <p id="caseload-empty">{t(K::caseload_empty)}</p> })}
         <table class="users caseload" id="caseload">

@@ -429,8 +429,9 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
         Form::InKind => K::case_form_in_kind,
         Form::Cash => K::case_form_cash,
     });
-    let people: Vec<(String, String)> = crate::domain::fields::Reader::new(&f)
-        .rows("person")
+    // Everyone in the household, and the next person being added (so that
+    // there is always a "Person 1" to give support to).
+    let people: Vec<(String, String)> = rows_with_blank(&f, "person")
         .into_iter()
         .map(|i| {
             (
