@@ -18,7 +18,7 @@ use super::reintegration::{Form, PersonKind, SupportCategory, SupportLine};
 use super::risk::{Assessment, FactorLevel, Mitigation, Risk};
 use super::screening::{IloList, Judgement, Observation, Referral, ReflectionPeriod, Source};
 use super::travel::StepStatus;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -153,6 +153,23 @@ impl Default for FirstContact {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentRecords {
     pub records: Vec<Consent>,
+}
+
+impl ConsentRecords {
+    /// Who explained a consent is not for a form to say: a record that was
+    /// there before keeps its explainer, a new one gets `user_id`.
+    pub fn settle_explainers(&mut self, before: &ConsentRecords, user_id: &str) {
+        for c in &mut self.records {
+            c.explained_by = before
+                .records
+                .iter()
+                .find(|b| {
+                    b.purpose == c.purpose && b.given_at == c.given_at && b.language == c.language
+                })
+                .map(|b| b.explained_by.clone())
+                .unwrap_or_else(|| user_id.to_string());
+        }
+    }
 }
 
 /// S2: identification screening.
@@ -559,6 +576,14 @@ fn parse_consent(f: &Fields, cx: &ParseContext) -> Result<ConsentRecords, Vec<Pr
             r.problem(&k("language"), FieldError::Required);
         }
         let expires_on = r.date(&k("expires_on"));
+        // Valid up to and including the day named: until the next midnight.
+        let expires_at = match expires_on.map(|d| d.succ_opt()) {
+            Some(None) => {
+                r.problem(&k("expires_on"), FieldError::Date);
+                None
+            }
+            other => other.flatten().map(midnight),
+        };
         let withdrawn_on = r.past_date(&k("withdrawn_on"), cx.today);
         if let (Some(g), Some(e)) = (given_on, expires_on) {
             if e < g {
@@ -574,8 +599,7 @@ fn parse_consent(f: &Fields, cx: &ParseContext) -> Result<ConsentRecords, Vec<Pr
             language,
             explained_by,
             interpreter_used: r.flag(&k("interpreter")),
-            // Valid up to and including the day named.
-            expires_at: expires_on.map(|d| midnight(d + Duration::days(1))),
+            expires_at,
             withdrawn_at: withdrawn_on.map(midnight),
         });
     }
@@ -766,7 +790,8 @@ fn parse_reintegration(f: &Fields, cx: &ParseContext) -> Result<ReintegrationPla
     }
     let mut lines = Vec::new();
     for i in r.rows("line") {
-        if r.row_blank("line", i, &[]) {
+        // "For" and "form" always hold a choice, also in the empty row.
+        if r.row_blank("line", i, &["person", "form"]) {
             continue;
         }
         let k = |name: &str| format!("line.{i}.{name}");
@@ -1054,7 +1079,7 @@ impl CaseFile {
                     w.flag(k("interpreter"), c.interpreter_used);
                     w.date(
                         k("expires_on"),
-                        c.expires_at.map(|e| e.date_naive() - Duration::days(1)),
+                        c.expires_at.and_then(|e| e.date_naive().pred_opt()),
                     );
                     w.date(k("withdrawn_on"), c.withdrawn_at.map(|t| t.date_naive()));
                 }

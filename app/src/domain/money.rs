@@ -80,6 +80,9 @@ impl fmt::Display for MoneyError {
 
 impl std::error::Error for MoneyError {}
 
+/// The largest amount a single value may hold (a thousand million).
+pub const MAX_AMOUNT: i64 = 1_000_000_000;
+
 /// A non-negative amount of money, exact to the cent. Read from JSON it
 /// goes through the same checks as [`Money::new`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +109,11 @@ impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(MoneyError::Negative);
+        }
+        // Far above any support amount, and low enough that no sum of the
+        // lines of a plan can overflow.
+        if amount > Decimal::from(MAX_AMOUNT) {
+            return Err(MoneyError::Amount);
         }
         if amount.scale() > 2 && amount.round_dp(2) != amount {
             return Err(MoneyError::Amount);

@@ -668,4 +668,53 @@ mod tests {
         assert!(named.contains(&"contact.on"), "{named:?}");
         assert_eq!(f, before);
     }
+
+    #[test]
+    fn the_empty_support_line_is_not_an_error() {
+        // "For" and "form" always hold a choice, also in the empty row a
+        // returning counsellor sees below the saved lines.
+        let mut f = return_case();
+        let mut fields = f.fields(Section::Reintegration);
+        fields.insert("line.1.person".into(), "0".into());
+        fields.insert("line.1.form".into(), "in_kind".into());
+        fields.insert("reint.goals".into(), "A tailoring business".into());
+        f.apply(Section::Reintegration, &fields, &cx())
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(f.reintegration.lines.len(), 1);
+    }
+
+    #[test]
+    fn absurd_amounts_and_dates_are_field_errors_not_crashes() {
+        let mut f = return_case();
+        let mut fields = f.fields(Section::Reintegration);
+        fields.insert(
+            "line.0.amount".into(),
+            "99999999999999999999999999999".into(),
+        );
+        let err = f.apply(Section::Reintegration, &fields, &cx()).unwrap_err();
+        assert_eq!(err[0].field, "line.0.amount");
+        let mut fields = f.fields(Section::Consent);
+        fields.insert("consent.0.expires_on".into(), "+262143-12-31".into());
+        assert!(f.apply(Section::Consent, &fields, &cx()).is_err());
+    }
+
+    #[test]
+    fn who_explained_a_consent_is_not_up_to_the_form() {
+        let f = return_case();
+        let before = f.consent.clone();
+        let mut forged = f.clone();
+        let mut fields = f.fields(Section::Consent);
+        fields.insert("consent.0.explained_by".into(), "someone-else".into());
+        fields.insert("consent.2.purpose".into(), "contact_family".into());
+        fields.insert("consent.2.given_on".into(), "2026-11-19".into());
+        fields.insert("consent.2.language".into(), "en".into());
+        fields.insert("consent.2.explained_by".into(), "someone-else".into());
+        forged.apply(Section::Consent, &fields, &cx()).unwrap();
+        forged.consent.settle_explainers(&before, "u-today");
+        assert_eq!(
+            forged.consent.records[0].explained_by,
+            before.records[0].explained_by
+        );
+        assert_eq!(forged.consent.records[2].explained_by, "u-today");
+    }
 }

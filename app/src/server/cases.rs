@@ -83,6 +83,17 @@ async fn case_for(
     }
 }
 
+/// Why a stored section cannot be read, for the log: where and what kind of
+/// error, never the text (serde's messages quote the offending value).
+fn unreadable(section: &str, e: &serde_json::Error) -> String {
+    format!(
+        "section {section} unreadable: {:?} error at line {} column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+}
+
 /// The case file from its stored sections. A section that cannot be read
 /// is an internal error (logged), never silently replaced by a blank one.
 fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> {
@@ -92,7 +103,7 @@ fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> {
             return Err(AppError::internal(format!("unknown section {}", s.section)));
         };
         file.load_section(section, &s.body)
-            .map_err(|e| AppError::internal(format!("section {} unreadable: {e}", s.section)))?;
+            .map_err(|e| AppError::internal(unreadable(&s.section, &e)))?;
     }
     Ok(file)
 }
@@ -233,7 +244,17 @@ pub async fn create_case(
         let new_client = &file.first_contact.client;
         let mut hints: Vec<(DuplicateLikelihood, DuplicateHint)> = existing
             .into_iter()
-            .filter_map(|(code, alias, nationality, birth)| {
+            .filter_map(|(code, alias, nationality, birth, owner_id)| {
+                // Only what the counsellor may read anyway is named: the
+                // alias of a colleague's case stays unsaid.
+                let facts = CaseFacts {
+                    organisation_id: a.organisation_id.clone(),
+                    owner_id,
+                    assignee_ids: Vec::new(),
+                    handovers: Vec::new(),
+                };
+                let may_read =
+                    case_access(&actor_of(&a), &facts, CaseAction::Read(Section::Client)).allowed();
                 let birth: Birth = serde_json::from_str(&birth).unwrap_or(Birth::Unknown);
                 let other = Client {
                     alias: alias.clone(),
@@ -250,7 +271,7 @@ pub async fn create_case(
                         l,
                         DuplicateHint {
                             code,
-                            alias,
+                            alias: if may_read { alias } else { String::new() },
                             likelihood: likelihood.into(),
                         },
                     )
@@ -402,9 +423,13 @@ pub async fn save_section(
         user_id: &a.user_id,
         currency: file.currency(&crate::catalog::programmes().programmes),
     };
+    let before = file.consent.clone();
     let result = match file.apply(section, &fields, &cx) {
         Err(problems) => SaveResult::Invalid(problems),
         Ok(()) => {
+            if section == Section::Consent {
+                file.consent.settle_explainers(&before, &a.user_id);
+            }
             let body = file.section_json(section);
             let slug = section_slug(section);
             let mut audit = event(&a, "case.section.save", AuditOutcome::Allowed);
@@ -428,7 +453,11 @@ pub async fn save_section(
                     },
                 )
                 .await
-                .map_err(AppError::internal)?;
+                .map_err(|e| match e {
+                    // A version of a section that was never saved.
+                    StoreError::NotFound => respond_with(AppError::Conflict),
+                    e => AppError::internal(e),
+                })?;
             match outcome {
                 SaveOutcome::Saved { version } => {
                     tracing::info!(case = %c.code.as_str(), section = slug, version, "section saved");
@@ -441,7 +470,7 @@ pub async fn save_section(
                     let mut theirs = CaseFile::default();
                     theirs
                         .load_section(section, &current.body)
-                        .map_err(AppError::internal)?;
+                        .map_err(|e| AppError::internal(unreadable(slug, &e)))?;
                     tracing::info!(case = %c.code.as_str(), section = slug, "save refused: section changed meanwhile");
                     SaveResult::Conflict {
                         fields: theirs.fields(section),

@@ -400,13 +400,13 @@ impl Store {
     }
 
     /// The organisation's clients as the duplicate check needs them:
-    /// code, alias, nationality and birth (JSON).
+    /// code, alias, nationality, birth (JSON) and the owner's id.
     pub async fn case_clients(
         &self,
         organisation_id: &str,
-    ) -> Result<Vec<(String, String, Option<String>, String)>> {
+    ) -> Result<Vec<(String, String, Option<String>, String, String)>> {
         Ok(sqlx::query_as(
-            "SELECT code, alias, nationality, birth FROM cases WHERE organisation_id = $1",
+            "SELECT code, alias, nationality, birth, owner_id FROM cases WHERE organisation_id = $1",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)

@@ -260,7 +260,8 @@ fn NewCase() -> impl IntoView {
                     <ul>
                         {d.into_iter().map(|h| {
                             let likelihood = if h.likelihood == "likely" { t(K::case_duplicate_likely) } else { t(K::case_duplicate_possible) };
-                            view! { <li><a href=format!("/cases/{}/first-contact", h.code)>{format!("{} · {} · {likelihood}", h.code, h.alias)}</a></li> }
+                            let alias = if h.alias.is_empty() { t(K::case_duplicate_colleague).to_string() } else { h.alias };
+                            view! { <li><a href=format!("/cases/{}/first-contact", h.code)>{format!("{} · {alias} · {likelihood}", h.code)}</a></li> }
                         }).collect_view()}
                     </ul>
                 </div>
