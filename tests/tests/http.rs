@@ -796,3 +796,34 @@ async fn users_list_and_end_their_own_sessions() {
     let audit = store.recent_audit(100).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "auth.session.end"));
 }
+
+/// Showing the audit log to a supervisor records exactly one read (the
+/// page's data is fetched once per view, not once per rendering pass).
+#[tokio::test]
+async fn a_view_of_the_audit_log_is_one_audited_read() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    tests::add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "sam",
+        PASSWORD,
+    )
+    .await;
+    let server = Server::start(&db.url).await;
+    let c = http_client();
+    assert_eq!(sign_in(&c, &server, "sam", PASSWORD).await.status(), 200);
+    let r = c.get(server.url("/audit")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let reads = store
+        .recent_audit(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "audit.read")
+        .count();
+    assert_eq!(reads, 1);
+    store.close().await;
+}

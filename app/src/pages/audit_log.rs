@@ -14,13 +14,32 @@ use leptos_router::hooks::use_query_map;
 /// its address can be bookmarked.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
+    // Made here, outside the sign-in check's Suspense: made inside it, the
+    // server made it (and audited the read) once per rendering pass.
+    let query = use_query_map();
+    let q = move |k: &str| query.read().get(k).unwrap_or_default();
+    let events = Resource::new(
+        move || {
+            (
+                q("user"),
+                q("action"),
+                q("case"),
+                q("from"),
+                q("until"),
+                q("page").parse::<i64>().unwrap_or(0),
+            )
+        },
+        |(user_id, action, case_code, from, until, page)| {
+            list_events(user_id, action, case_code, from, until, page)
+        },
+    );
     view! {
         <Title text=t(K::audit_title)/>
         <SignedIn
             path="/audit"
-            page=|user| {
+            page=move |user| {
                 if user.role == Role::Supervisor {
-                    view! { <AuditLog user/> }.into_any()
+                    view! { <AuditLog user events/> }.into_any()
                 } else {
                     view! { <NotFound/> }.into_any()
                 }
@@ -38,25 +57,13 @@ const ACTIONS: [(&str, K); 5] = [
 ];
 
 #[component]
-fn AuditLog(user: MeView) -> impl IntoView {
+fn AuditLog(
+    user: MeView,
+    events: Resource<Result<AuditView, crate::error::AppError>>,
+) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.read().get(k).unwrap_or_default();
     let locale = use_locale();
-    let events = Resource::new(
-        move || {
-            (
-                q("user"),
-                q("action"),
-                q("case"),
-                q("from"),
-                q("until"),
-                q("page").parse::<i64>().unwrap_or(0),
-            )
-        },
-        |(user_id, action, case_code, from, until, page)| {
-            list_events(user_id, action, case_code, from, until, page)
-        },
-    );
     view! {
         <main class="wide">
             <h1>{tf(K::audit_heading, &[("organisation", &user.organisation_name)])}</h1>
