@@ -293,6 +293,10 @@ pub struct MilestonePlan {
 /// All sections of a case, as last saved.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFile {
+    /// The IOM mission holding the plan now (an active handover), set by
+    /// the server from the handovers; not a section, never saved with one.
+    #[serde(default)]
+    pub handed_over_to: Option<String>,
     pub first_contact: FirstContact,
     pub consent: ConsentRecords,
     pub screening: ScreeningRecord,

@@ -9,6 +9,7 @@ pub mod case_file;
 pub mod consent;
 pub mod fields;
 pub mod follow_up;
+pub mod handover;
 pub mod milestones;
 pub mod money;
 pub mod navigation;

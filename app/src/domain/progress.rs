@@ -5,13 +5,13 @@
 
 use super::case::Minority;
 use super::case_file::{CaseFile, ItemState, Step};
-use super::milestones::{self, Anchor, Milestone, MilestoneTemplate};
+use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTemplate};
 use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
 use super::reintegration::{summarise, BudgetProblem, BudgetSummary, Programme};
 use super::risk::{gate, Gate, RiskLevel, SignOffs};
-use super::travel::{self, TravelStep, TravelStepTemplate};
+use super::travel::{self, StepStatus, TravelStep, TravelStepTemplate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -51,11 +51,14 @@ pub struct Progress {
     pub handover_missing: Vec<Missing>,
     pub risk_level: Option<RiskLevel>,
     pub next_milestone: Option<Milestone>,
+    /// An IOM mission holds the plan (an active handover).
+    pub handed_over: bool,
 }
 
 impl Progress {
+    /// Ready to be handed over, and not handed over yet.
     pub fn ready_for_handover(&self) -> bool {
-        self.return_track && self.handover_missing.is_empty()
+        self.return_track && self.handover_missing.is_empty() && !self.handed_over
     }
 
     pub fn state(&self, step: Step) -> StepState {
@@ -278,6 +281,7 @@ impl CaseFile {
             handover_missing: self.handover_missing(cats, now, &complete),
             risk_level: self.risk.assessment.as_ref().map(|a| a.overall()),
             next_milestone,
+            handed_over: self.handed_over_to.is_some(),
         }
     }
 
@@ -290,11 +294,29 @@ impl CaseFile {
             minority: self.minority(today),
             risk_gate: self.gate(today),
             complete_sections: complete.clone(),
-            travel_document_ready: false,
-            reintegration_registered: self.reintegration.registered_on.is_some(),
-            departure_confirmed: false,
-            arrival_confirmed: false,
+            travel_document_ready: self.done(&["T4"], &["M10"]),
+            reintegration_registered: self.reintegration.registered_on.is_some()
+                || self.done(&["T5"], &["M9"]),
+            departure_confirmed: self.done(&["T10"], &["M11"]),
+            arrival_confirmed: self.done(&["T12", "T13"], &["M12"]),
         }
+    }
+
+    /// Whether any of these travel steps or milestones is done.
+    fn done(&self, travel: &[&str], milestones: &[&str]) -> bool {
+        let step_done = |id: &&str| {
+            self.travel
+                .steps
+                .get(*id)
+                .is_some_and(|s| matches!(s.status, StepStatus::Done { .. }))
+        };
+        let milestone_done = |id: &&str| {
+            self.milestones
+                .items
+                .get(*id)
+                .is_some_and(|s| matches!(s.status, MilestoneStatus::Done { .. }))
+        };
+        travel.iter().any(step_done) || milestones.iter().any(milestone_done)
     }
 
     fn handover_missing(
@@ -363,6 +385,31 @@ impl CaseFile {
                 }
             }
         }
+        // After the handover, the travel steps and milestones the mission
+        // and its partners record carry the plan on: booked (T8), departed,
+        // arrived, reintegration (final plan, M13), monitoring (a follow-up
+        // contact, M16a–d).
+        let Some(mission_id) = &self.handed_over_to else {
+            return status;
+        };
+        if status != PlanStatus::ApprovedForReturn
+            || !step(
+                &mut status,
+                PlanStatus::HandedOver {
+                    mission_id: mission_id.clone(),
+                },
+            )
+        {
+            return status;
+        }
+        let _ = self.done(&["T8"], &[])
+            && step(&mut status, PlanStatus::TravelBooked)
+            && step(&mut status, PlanStatus::Departed)
+            && step(&mut status, PlanStatus::Arrived)
+            && self.done(&[], &["M13"])
+            && step(&mut status, PlanStatus::Reintegration)
+            && self.done(&[], &["M16a", "M16b", "M16c", "M16d"])
+            && step(&mut status, PlanStatus::Monitoring);
         status
     }
 }
@@ -508,6 +555,74 @@ mod tests {
         assert_eq!(p.state(Step::Review), StepState::Complete);
         let next = p.next_milestone.expect("dated milestones");
         assert!(next.due.is_some());
+    }
+
+    #[test]
+    fn after_the_handover_the_missions_records_carry_the_plan_on() {
+        let cats = crate::catalog::planning();
+        let mut f = return_case();
+        f.handed_over_to = Some(MISSION.into());
+        let p = f.progress(&cats, now());
+        assert_eq!(
+            p.stage,
+            PlanStatus::HandedOver {
+                mission_id: MISSION.into()
+            }
+        );
+        assert!(!p.ready_for_handover(), "already handed over");
+        assert!(p.handed_over);
+        // Booking alone is not "travel booked": the travel document is missing.
+        put(
+            &mut f,
+            Section::Travel,
+            &[
+                ("travel.mission", MISSION),
+                ("travel.destination", "NG"),
+                ("travel.departure", "2027-01-15"),
+                ("step.T8.status", "done"),
+            ],
+        );
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "handed_over");
+        let mut travel = vec![
+            ("travel.mission", MISSION),
+            ("travel.destination", "NG"),
+            ("travel.departure", "2027-01-15"),
+            ("step.T8.status", "done"),
+            ("step.T4.status", "done"),
+        ];
+        put(&mut f, Section::Travel, &travel);
+        // Nor without the registration for reintegration support (T5).
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "handed_over");
+        travel.push(("step.T5.status", "done"));
+        put(&mut f, Section::Travel, &travel);
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "travel_booked");
+        travel.push(("step.T10.status", "done"));
+        put(&mut f, Section::Travel, &travel);
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "departed");
+        put(&mut f, Section::Milestones, &[("ms.M12.status", "done")]);
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "arrived");
+        put(
+            &mut f,
+            Section::Milestones,
+            &[("ms.M12.status", "done"), ("ms.M13.status", "done")],
+        );
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "reintegration");
+        put(
+            &mut f,
+            Section::Milestones,
+            &[
+                ("ms.M12.status", "done"),
+                ("ms.M13.status", "done"),
+                ("ms.M16a.status", "done"),
+            ],
+        );
+        assert_eq!(f.progress(&cats, now()).stage.slug(), "monitoring");
+        // Without the handover none of it counts: the plan is approved.
+        f.handed_over_to = None;
+        assert_eq!(
+            f.progress(&cats, now()).stage,
+            PlanStatus::ApprovedForReturn
+        );
     }
 
     #[test]
