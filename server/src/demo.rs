@@ -417,7 +417,7 @@ async fn seed_cases(store: &Store, owner: &User, mission_id: &str) -> anyhow::Re
                     &owner.id,
                     now,
                     &audit("case.section.save.demo", section),
-                    |_| summary,
+                    |_, _| summary,
                 )
                 .await?;
             if let SaveOutcome::Conflict(_) = outcome {

@@ -390,3 +390,187 @@ pub async fn add_case(
     };
     store.create_case(&new, &audit).await.unwrap()
 }
+
+/// Saves one section of a case over HTTP from its form fields, starting
+/// from `version`.
+pub async fn save_section(
+    client: &reqwest::Client,
+    server: &Server,
+    code: &str,
+    section: &str,
+    version: i64,
+    fields: &[(&str, &str)],
+) -> app::api::cases::SaveResult {
+    let version = version.to_string();
+    let names: Vec<String> = fields.iter().map(|(k, _)| format!("f[{k}]")).collect();
+    let mut form = vec![
+        ("code", code),
+        ("section", section),
+        ("version", version.as_str()),
+    ];
+    form.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(fields.iter().map(|(_, v)| *v)),
+    );
+    call_ok(client, server, "/api/cases/save", &form).await
+}
+
+/// The version a section of the case is at, as `client` sees it.
+pub async fn section_version(
+    client: &reqwest::Client,
+    server: &Server,
+    code: &str,
+    section: &str,
+) -> i64 {
+    let v: app::api::cases::CaseView =
+        call_ok(client, server, "/api/cases/open", &[("code", code)]).await;
+    v.sections.get(section).map_or(0, |m| m.version)
+}
+
+/// Saves a section over whatever version it is at, expecting it saved.
+pub async fn put_section(
+    client: &reqwest::Client,
+    server: &Server,
+    code: &str,
+    section: &str,
+    fields: &[(&str, &str)],
+) {
+    let version = section_version(client, server, code, section).await;
+    let r = save_section(client, server, code, section, version, fields).await;
+    assert!(
+        matches!(r, app::api::cases::SaveResult::Saved { .. }),
+        "{section}: {r:?}"
+    );
+}
+
+/// Fills a case over HTTP until it is ready to be handed over to
+/// `mission_id`: consents (store; share every section but screening and
+/// options with the mission), a free return decision, a fresh medium-risk
+/// assessment, a budget and the travel plan (departure in 60 days).
+pub async fn make_ready(
+    client: &reqwest::Client,
+    server: &Server,
+    code: &str,
+    alias: &str,
+    mission_id: &str,
+) {
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let (t, departure) = (day(today), day(today + chrono::Duration::days(60)));
+    put_section(
+        client,
+        server,
+        code,
+        "client",
+        &[
+            ("client.alias", alias),
+            ("client.birth", "year"),
+            ("client.birth_year", "1994"),
+            ("client.nationality", "NG"),
+            ("contact.on", &t),
+            ("safety.danger", "no"),
+            ("safety.medical", "unknown"),
+        ],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "consent",
+        &[
+            ("consent.0.purpose", "store_data"),
+            ("consent.0.given_on", &t),
+            ("consent.0.language", "en"),
+            ("consent.1.purpose", "share"),
+            ("consent.1.recipient", mission_id),
+            ("consent.1.section_client", "on"),
+            ("consent.1.section_consent", "on"),
+            ("consent.1.section_decision", "on"),
+            ("consent.1.section_risk", "on"),
+            ("consent.1.section_reintegration", "on"),
+            ("consent.1.section_travel", "on"),
+            ("consent.1.section_milestones", "on"),
+            ("consent.1.given_on", &t),
+            ("consent.1.language", "en"),
+        ],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "screening",
+        &[("screening.judgement", "signs_present")],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "options",
+        &[
+            ("option.stay.feasibility", "difficult"),
+            ("option.onward.feasibility", "not_feasible"),
+            ("option.return.wishes", "Back to her mother"),
+        ],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "decision",
+        &[
+            ("decision.choice", "return"),
+            ("decision.on", &t),
+            ("decision.free_and_informed", "on"),
+        ],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "risk",
+        &[
+            ("risk.assessed_on", &t),
+            ("risk.0.level", "household"),
+            ("risk.0.description", "Debt to the recruiter's family"),
+            ("risk.0.likelihood", "2"),
+            ("risk.0.severity", "2"),
+            ("risk.0.mitigation", "mit-other-region"),
+        ],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "reintegration",
+        &[
+            ("reint.programme", "nl-2025-reintegration"),
+            ("person.0.kind", "adult"),
+            ("line.0.category", "economic"),
+            ("line.0.description", "Sewing machine and stock"),
+            ("line.0.amount", "1500"),
+            ("line.0.form", "in_kind"),
+            ("line.0.person", "0"),
+        ],
+    )
+    .await;
+    put_section(
+        client,
+        server,
+        code,
+        "travel",
+        &[
+            ("travel.mission", mission_id),
+            ("travel.destination", "NG"),
+            ("travel.departure", &departure),
+        ],
+    )
+    .await;
+}

@@ -268,6 +268,30 @@ async fn matrix(db: TestDb) {
             vec![("code", case.into()), ("page", "0".into())],
             CASE_OF_COUNSELLOR(200),
         ),
+        // The case is not ready: the counselling side is told what is
+        // missing (200), nothing is handed over.
+        (
+            "/api/handovers/hand_over",
+            vec![("code", case.into()), ("note", String::new())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // There is no such handover, for anyone.
+        (
+            "/api/handovers/respond",
+            vec![
+                ("code", case.into()),
+                ("handover", "0000".into()),
+                ("act", "accept".into()),
+                ("text", String::new()),
+            ],
+            [401, 404, 404, 404, 404, 404],
+        ),
+        // Only the staff of IOM missions have an inbox.
+        (
+            "/api/handovers/inbox",
+            vec![("status", String::new()), ("page", "0".into())],
+            [401, 404, 200, 404, 404, 404],
+        ),
         // Last: it ends the caller's session.
         ("/api/auth/logout", vec![], ALL(200)),
     ];

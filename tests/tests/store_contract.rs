@@ -436,7 +436,7 @@ async fn stale_section_saves_conflict_and_write_nothing(store: &Store, _db: &Tes
                 by,
                 Utc::now(),
                 &save_event(code),
-                |sections| {
+                |sections, _| {
                     summarised = true;
                     assert!(sections
                         .iter()
@@ -498,7 +498,7 @@ async fn stale_section_saves_conflict_and_write_nothing(store: &Store, _db: &Tes
             &carla.id,
             Utc::now(),
             &save_event(code),
-            |_| summary("draft"),
+            |_, _| summary("draft"),
         )
         .await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
@@ -529,7 +529,7 @@ async fn one_of_simultaneous_saves_of_a_section_wins(store: &Store, _db: &TestDb
                         &by,
                         Utc::now(),
                         &save_event(&code),
-                        |_| summary("draft"),
+                        |_, _| summary("draft"),
                     )
                     .await
                     .unwrap()

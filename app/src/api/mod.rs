@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod handovers;
 pub mod prefs;
 
 /// Who may call an endpoint.
@@ -50,4 +51,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/open", Access::SignedIn),
     ("/api/cases/save", Access::SignedIn),
     ("/api/cases/access_log", Access::SignedIn),
+    ("/api/handovers/hand_over", Access::SignedIn),
+    ("/api/handovers/respond", Access::SignedIn),
+    ("/api/handovers/inbox", Access::SignedIn),
 ];

@@ -401,12 +401,9 @@ mod tests {
             let mut at = start;
             for (mv, mission) in moves {
                 let side = if mission { Side::Mission } else { Side::Counselling };
-                match make_move(at, side, &mv) {
-                    Ok(next) => {
-                        prop_assert!(at.is_active(), "{at:?} moved to {next:?}");
-                        at = next;
-                    }
-                    Err(_) => {}
+                if let Ok(next) = make_move(at, side, &mv) {
+                    prop_assert!(at.is_active(), "{at:?} moved to {next:?}");
+                    at = next;
                 }
             }
         }

@@ -83,6 +83,11 @@ pub enum CaseAction {
     ApproveHighRisk,
     /// See who has read or changed the case.
     ReadAccessLog,
+    /// Hand the plan over to an IOM mission, answer its questions,
+    /// withdraw the handover (the counselling side).
+    HandOver,
+    /// Accept, reject or question a handover (the mission holding it).
+    RespondToHandover,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,9 +119,16 @@ pub fn case_access(actor: &Actor, case: &CaseFacts, action: CaseAction) -> Acces
         // Admins manage users and settings; they never see case content.
         (_, Role::Admin) => false,
         (OrgKind::Counselling, Role::Counsellor) => {
-            same_org && on_case && !matches!(action, CaseAction::ApproveHighRisk)
+            same_org
+                && on_case
+                && !matches!(
+                    action,
+                    CaseAction::ApproveHighRisk | CaseAction::RespondToHandover
+                )
         }
-        (OrgKind::Counselling, Role::Supervisor) => same_org,
+        (OrgKind::Counselling, Role::Supervisor) => {
+            same_org && action != CaseAction::RespondToHandover
+        }
         (OrgKind::IomMission, Role::ReturnOfficer | Role::Supervisor) => case
             .handovers
             .iter()
@@ -124,7 +136,10 @@ pub fn case_access(actor: &Actor, case: &CaseFacts, action: CaseAction) -> Acces
             .any(|h| match action {
                 CaseAction::Read(s) => h.shared_sections.contains(&s),
                 CaseAction::Update(s) => h.shared_sections.contains(&s) && s.mission_may_update(),
-                CaseAction::ApproveHighRisk | CaseAction::ReadAccessLog => false,
+                CaseAction::RespondToHandover => true,
+                CaseAction::ApproveHighRisk | CaseAction::ReadAccessLog | CaseAction::HandOver => {
+                    false
+                }
             }),
         // Roles that cannot exist in that kind of organisation.
         (OrgKind::Counselling, Role::ReturnOfficer) | (OrgKind::IomMission, Role::Counsellor) => {
@@ -216,6 +231,11 @@ mod tests {
             ("owner", Role::Counsellor, SHELTER, Update(Risk), true),
             ("owner", Role::Counsellor, SHELTER, ReadAccessLog, true),
             ("owner", Role::Counsellor, SHELTER, ApproveHighRisk, false),
+            ("owner", Role::Counsellor, SHELTER, HandOver, true),
+            ("owner", Role::Counsellor, SHELTER, RespondToHandover, false),
+            ("stranger", Role::Counsellor, SHELTER, HandOver, false),
+            ("sup", Role::Supervisor, SHELTER, HandOver, true),
+            ("sup", Role::Supervisor, SHELTER, RespondToHandover, false),
             ("colleague", Role::Counsellor, SHELTER, Update(Client), true),
             ("stranger", Role::Counsellor, SHELTER, Read(Client), false),
             (
@@ -269,6 +289,11 @@ mod tests {
             (&ro, &handed, Read(Risk), false),
             (&ro, &handed, Update(Milestones), false),
             (&ro, &handed, ApproveHighRisk, false),
+            (&ro, &handed, RespondToHandover, true),
+            (&ro, &handed, HandOver, false),
+            (&iom_sup, &handed, RespondToHandover, true),
+            (&other_ro, &handed, RespondToHandover, false),
+            (&ro, &withdrawn, RespondToHandover, false),
             (&ro, &handed, ReadAccessLog, false),
             (&iom_sup, &handed, Read(Client), true),
             (&iom_sup, &handed, Read(Screening), false),
@@ -330,7 +355,9 @@ mod tests {
                     assert_eq!(case_access(&a, &c, Read(s)), Access::NotFound);
                     assert_eq!(case_access(&a, &c, Update(s)), Access::NotFound);
                 }
-                assert_eq!(case_access(&a, &c, ApproveHighRisk), Access::NotFound);
+                for action in [ApproveHighRisk, HandOver, RespondToHandover, ReadAccessLog] {
+                    assert_eq!(case_access(&a, &c, action), Access::NotFound);
+                }
             }
         }
     }

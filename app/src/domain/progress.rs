@@ -10,7 +10,7 @@ use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
 use super::reintegration::{summarise, BudgetProblem, BudgetSummary, Programme};
-use super::risk::{gate, Gate, RiskLevel, SignOffs};
+use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
 use super::travel::{self, StepStatus, TravelStep, TravelStepTemplate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -297,26 +297,55 @@ impl CaseFile {
             travel_document_ready: self.done(&["T4"], &["M10"]),
             reintegration_registered: self.reintegration.registered_on.is_some()
                 || self.done(&["T5"], &["M9"]),
-            departure_confirmed: self.done(&["T10"], &["M11"]),
-            arrival_confirmed: self.done(&["T12", "T13"], &["M12"]),
+            departure_confirmed: self.departed_on().is_some(),
+            arrival_confirmed: self.arrived_on().is_some(),
         }
     }
 
     /// Whether any of these travel steps or milestones is done.
     fn done(&self, travel: &[&str], milestones: &[&str]) -> bool {
-        let step_done = |id: &&str| {
-            self.travel
-                .steps
-                .get(*id)
-                .is_some_and(|s| matches!(s.status, StepStatus::Done { .. }))
-        };
-        let milestone_done = |id: &&str| {
-            self.milestones
-                .items
-                .get(*id)
-                .is_some_and(|s| matches!(s.status, MilestoneStatus::Done { .. }))
-        };
-        travel.iter().any(step_done) || milestones.iter().any(milestone_done)
+        self.done_on(travel, milestones).is_some()
+    }
+
+    /// The earliest day any of these travel steps or milestones was done.
+    pub fn done_on(&self, travel: &[&str], milestones: &[&str]) -> Option<NaiveDate> {
+        let steps = travel
+            .iter()
+            .filter_map(|id| match self.travel.steps.get(*id) {
+                Some(ItemState {
+                    status: StepStatus::Done { on },
+                    ..
+                }) => Some(*on),
+                _ => None,
+            });
+        let items = milestones
+            .iter()
+            .filter_map(|id| match self.milestones.items.get(*id) {
+                Some(ItemState {
+                    status: MilestoneStatus::Done { on },
+                    ..
+                }) => Some(*on),
+                _ => None,
+            });
+        steps.chain(items).min()
+    }
+
+    /// The day the client left (departure step or milestone done).
+    pub fn departed_on(&self) -> Option<NaiveDate> {
+        self.done_on(&["T10"], &["M11"])
+    }
+
+    /// The day the client's arrival was confirmed.
+    pub fn arrived_on(&self) -> Option<NaiveDate> {
+        self.done_on(&["T12", "T13"], &["M12"])
+    }
+
+    /// A high-risk return whose assessment waits for a supervisor's
+    /// approval the counsellor asked for.
+    pub fn awaiting_approval(&self, today: NaiveDate) -> bool {
+        self.return_track()
+            && self.risk.approval_requested_on.is_some()
+            && matches!(self.gate(today), Some(Gate::Blocked(m)) if m.contains(&GateMissing::SupervisorApproval))
     }
 
     fn handover_missing(

@@ -10,10 +10,13 @@ use crate::api::cases::{
 };
 use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
 use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
+use crate::domain::consent::shareable_sections;
 use crate::domain::fields::{FieldError, Fields, Problem};
+use crate::domain::handover::Side;
 use crate::domain::money::Currency;
+use crate::domain::options::Choice;
 use crate::domain::policy::{
-    case_access, org_access, Actor, CaseAction, CaseFacts, OrgAction, Section,
+    case_access, org_access, Actor, CaseAction, CaseFacts, HandoverFacts, OrgAction, Section,
 };
 use crate::domain::OrgKind;
 use crate::error::AppError;
@@ -25,7 +28,7 @@ use chrono::{Datelike, Utc};
 
 pub const PAGE_SIZE: i64 = 25;
 
-fn actor_of(a: &SessionActor) -> Actor {
+pub(super) fn actor_of(a: &SessionActor) -> Actor {
     Actor {
         user_id: a.user_id.clone(),
         role: a.role,
@@ -34,21 +37,71 @@ fn actor_of(a: &SessionActor) -> Actor {
     }
 }
 
-fn facts_of(c: &CaseRecord) -> CaseFacts {
-    CaseFacts {
+/// What the access rules need to know about a case. For a user of an IOM
+/// mission, its active handovers to that mission, each with the sections
+/// consented to at the handover that the client's consent still covers
+/// now (a consent withdrawn or expired since takes effect at once).
+pub(super) async fn facts_for(a: &SessionActor, c: &CaseRecord) -> Result<CaseFacts, AppError> {
+    let mut facts = CaseFacts {
         organisation_id: c.organisation_id.clone(),
         owner_id: c.owner_id.clone(),
         assignee_ids: Vec::new(),
         handovers: Vec::new(),
+    };
+    if a.organisation_kind != OrgKind::IomMission {
+        return Ok(facts);
     }
+    let store = &app_state()?.store;
+    let mine: Vec<_> = store
+        .handovers_of_case(&c.id)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter(|h| h.status.is_active() && h.mission_id == a.organisation_id)
+        .collect();
+    if mine.is_empty() {
+        return Ok(facts);
+    }
+    let sections = store
+        .case_sections(&c.id)
+        .await
+        .map_err(AppError::internal)?;
+    let mut consent = CaseFile::default();
+    if let Some(s) = sections
+        .iter()
+        .find(|s| s.section == section_slug(Section::Consent))
+    {
+        consent
+            .load_section(Section::Consent, &s.body)
+            .map_err(|e| AppError::internal(unreadable(&s.section, &e)))?;
+    }
+    let now_shareable =
+        shareable_sections(&consent.consent.records, &a.organisation_id, Utc::now());
+    facts.handovers = mine
+        .into_iter()
+        .map(|h| HandoverFacts {
+            mission_id: h.mission_id,
+            active: true,
+            shared_sections: h
+                .sections
+                .into_iter()
+                .filter(|s| now_shareable.contains(s))
+                .collect(),
+        })
+        .collect();
+    Ok(facts)
 }
 
-fn event(a: &SessionActor, action: &'static str, outcome: AuditOutcome) -> NewAuditEvent {
+pub(super) fn event(
+    a: &SessionActor,
+    action: &'static str,
+    outcome: AuditOutcome,
+) -> NewAuditEvent {
     NewAuditEvent::new(action, outcome).by(&a.user_id, a.role, &a.organisation_id)
 }
 
 /// Appends an audit row of its own (a read, or a refusal).
-async fn record(e: NewAuditEvent) -> Result<(), AppError> {
+pub(super) async fn record(e: NewAuditEvent) -> Result<(), AppError> {
     app_state()?
         .store
         .record_audit(e)
@@ -59,7 +112,7 @@ async fn record(e: NewAuditEvent) -> Result<(), AppError> {
 /// The case with this code if `a` may do `action` on it; otherwise the
 /// attempt is audited and the answer is "not found", as for a code that
 /// does not exist.
-async fn case_for(
+pub(super) async fn case_for(
     a: &SessionActor,
     code: &str,
     action: CaseAction,
@@ -72,8 +125,12 @@ async fn case_for(
         .case_by_code(code.as_str())
         .await
         .map_err(AppError::internal)?;
+    let allowed = match &found {
+        Some(c) => case_access(&actor_of(a), &facts_for(a, c).await?, action).allowed(),
+        None => false,
+    };
     match found {
-        Some(c) if case_access(&actor_of(a), &facts_of(&c), action).allowed() => Ok(c),
+        Some(c) if allowed => Ok(c),
         _ => {
             let mut e = event(a, audit_action, AuditOutcome::Denied);
             e.case_code = Some(code.as_str().to_string());
@@ -85,7 +142,7 @@ async fn case_for(
 
 /// Why a stored section cannot be read, for the log: where and what kind of
 /// error, never the text (serde's messages quote the offending value).
-fn unreadable(section: &str, e: &serde_json::Error) -> String {
+pub(super) fn unreadable(section: &str, e: &serde_json::Error) -> String {
     format!(
         "section {section} unreadable: {:?} error at line {} column {}",
         e.classify(),
@@ -96,7 +153,7 @@ fn unreadable(section: &str, e: &serde_json::Error) -> String {
 
 /// The case file from its stored sections. A section that cannot be read
 /// is an internal error (logged), never silently replaced by a blank one.
-fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> {
+pub(super) fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> {
     let mut file = CaseFile::default();
     for s in sections {
         let Some(section) = section_from_slug(&s.section) else {
@@ -118,19 +175,51 @@ pub fn summary_of(file: &CaseFile) -> CaseSummary {
         nationality: client.nationality.clone(),
         birth: serde_json::to_string(&client.birth).unwrap_or_else(|_| "null".into()),
         stage: p.stage.slug().to_string(),
-        risk_level: p.risk_level.map(|r| {
-            serde_json::to_value(r)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        }),
+        risk_level: p.risk_level.map(|r| slug_of(&r)),
         ready_for_handover: p.ready_for_handover(),
         next_milestone: p.next_milestone.as_ref().map(|m| m.template_id.clone()),
         next_due: p
             .next_milestone
             .and_then(|m| m.due)
             .map(|d| d.format("%Y-%m-%d").to_string()),
+        first_contact_on: day(file.first_contact.first_contact_on),
+        screened_on: day(file.screening.observations.iter().map(|o| o.noted_on).max()),
+        screening: file.screening.judgement.as_ref().map(slug_of),
+        decided_on: day(file.decision.decision.as_ref().map(|d| d.decided_on)),
+        decision: file.decision.decision.as_ref().map(|d| match d.choice {
+            Choice::Option(o) => slug_of(&o),
+            other => slug_of(&other),
+        }),
+        departure_on: day(file.travel.planned_departure),
+        departed_on: day(file.departed_on()),
+        arrived_on: day(file.arrived_on()),
+        awaiting_approval: file.awaiting_approval(Utc::now().date_naive()),
     }
+}
+
+fn day(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A unit enum value's serde name ("signs_present").
+fn slug_of(v: &impl serde::Serialize) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The summary from every section as it is in the transaction that
+/// changes the case, with the mission holding it then; `fallback` (the
+/// file as this request sees it) if a stored section cannot be read.
+pub(super) fn summarised(
+    all: &[SectionRecord],
+    mission: Option<&str>,
+    fallback: &CaseFile,
+) -> CaseSummary {
+    let mut file = file_of(all).unwrap_or_else(|_| fallback.clone());
+    file.handed_over_to = mission.map(str::to_string);
+    summary_of(&file)
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -332,7 +421,7 @@ pub async fn create_case(
 
 /// Whether the request is a form posted by a browser without WASM (it
 /// asks for a page, not data).
-async fn accepts_html() -> bool {
+pub(super) async fn accepts_html() -> bool {
     request_headers()
         .await
         .ok()
@@ -348,14 +437,29 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
     let state = app_state()?;
     let a = require_actor().await?;
     let c = case_for(&a, &code, CaseAction::Read(Section::Client), "case.open").await?;
-    let sections = state
+    let actor = actor_of(&a);
+    let facts = facts_for(&a, &c).await?;
+    let may = |action| case_access(&actor, &facts, action).allowed();
+    let readable: Vec<Section> = Section::ALL
+        .into_iter()
+        .filter(|s| may(CaseAction::Read(*s)))
+        .collect();
+    let writable: Vec<Section> = Section::ALL
+        .into_iter()
+        .filter(|s| may(CaseAction::Update(*s)))
+        .collect();
+    // Only the sections this user may read leave the server.
+    let sections: Vec<SectionRecord> = state
         .store
         .case_sections(&c.id)
         .await
-        .map_err(AppError::internal)?;
-    let file = file_of(&sections)?;
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter(|s| section_from_slug(&s.section).is_some_and(|s| readable.contains(&s)))
+        .collect();
+    let mut file = file_of(&sections)?;
     let mut meta = std::collections::BTreeMap::new();
-    for section in Section::ALL {
+    for section in readable.iter().copied() {
         let slug = section_slug(section);
         let m = match sections.iter().find(|s| s.section == slug) {
             Some(s) => SectionMeta {
@@ -379,11 +483,14 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
+    let handover = super::handovers::latest_view(&a, &c, &facts).await?;
+    file.handed_over_to = handover
+        .as_ref()
+        .filter(|(h, _)| h.status.is_active())
+        .map(|(h, _)| h.mission_id.clone());
     let mut audit = event(&a, "case.open", AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
     record(audit).await?;
-    let may_read_access_log =
-        case_access(&actor_of(&a), &facts_of(&c), CaseAction::ReadAccessLog).allowed();
     Ok(CaseView {
         code: c.code.as_str().to_string(),
         counsellor: c.owner_name,
@@ -391,8 +498,17 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         sections: meta,
         missions,
         today: Utc::now().date_naive(),
-        user_id: a.user_id,
-        may_read_access_log,
+        user_id: a.user_id.clone(),
+        may_read_access_log: may(CaseAction::ReadAccessLog),
+        readable,
+        writable,
+        side: if a.organisation_kind == OrgKind::IomMission {
+            Side::Mission
+        } else {
+            Side::Counselling
+        },
+        may_hand_over: may(CaseAction::HandOver),
+        handover: handover.map(|(_, v)| v),
     })
 }
 
@@ -445,12 +561,7 @@ pub async fn save_section(
                     &a.user_id,
                     now,
                     &audit,
-                    |all| {
-                        // The summary from every section as it is after this save.
-                        file_of(all)
-                            .map(|f| summary_of(&f))
-                            .unwrap_or_else(|_| summary_of(&file))
-                    },
+                    |all, mission| summarised(all, mission, &file),
                 )
                 .await
                 .map_err(|e| match e {
@@ -510,7 +621,8 @@ pub async fn access_log(code: String, page: i64) -> Result<CaseAccessLog, AppErr
     let p = state
         .store
         .audit_page(&AuditQuery {
-            organisation_id: c.organisation_id.clone(),
+            // Every organisation's rows about this case: the missions' too.
+            organisation_id: String::new(),
             case_code: Some(c.code.as_str().to_string()),
             page,
             page_size: 50,

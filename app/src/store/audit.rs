@@ -159,7 +159,7 @@ impl Store {
             ", u.display_name, s.display_name \
              FROM audit_events a LEFT JOIN users u ON u.id = a.actor_user_id \
              LEFT JOIN users s ON s.id = a.subject_user_id \
-             WHERE a.organisation_id = $1 \
+             WHERE ($1 = '' OR a.organisation_id = $1) \
                AND ($2 = '' OR a.actor_user_id = $2 OR a.subject_user_id = $2) \
                AND ($3 = '' OR substr(a.action, 1, length($3)) = $3) \
                AND ($4 = '' OR a.case_code = $4) \
@@ -228,6 +228,8 @@ type AuditJoinRow = (
 /// Filters for [`Store::audit_page`].
 #[derive(Clone, Debug, Default)]
 pub struct AuditQuery {
+    /// Empty: every organisation (only with a case code: a case's own log,
+    /// which includes the reads of the missions it was handed over to).
     pub organisation_id: String,
     pub user_id: Option<String>,
     /// "auth." matches every sign-in event.

@@ -7,6 +7,7 @@
 use super::{new_id, taken, ts, NewAuditEvent, Result, Store, StoreError};
 use crate::domain::case::CaseCode;
 use chrono::{DateTime, Utc};
+use sqlx::{Any, Transaction};
 
 /// A case as the caseload lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +39,17 @@ pub struct CaseSummary {
     /// YYYY-MM-DD.
     pub next_due: Option<String>,
     pub ready_for_handover: bool,
+    /// The dates and outcomes the dashboard counts (YYYY-MM-DD; slugs).
+    pub first_contact_on: Option<String>,
+    pub screened_on: Option<String>,
+    pub screening: Option<String>,
+    pub decided_on: Option<String>,
+    pub decision: Option<String>,
+    pub departure_on: Option<String>,
+    pub departed_on: Option<String>,
+    pub arrived_on: Option<String>,
+    /// A high-risk return waits for a supervisor's approval.
+    pub awaiting_approval: bool,
 }
 
 /// A stored section.
@@ -96,54 +108,75 @@ pub struct CasePage {
     pub total: i64,
 }
 
-type CaseRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    String,
-    String,
-);
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: String,
+    code: String,
+    organisation_id: String,
+    owner_id: String,
+    owner_name: String,
+    alias: String,
+    nationality: Option<String>,
+    birth: String,
+    stage: String,
+    risk_level: Option<String>,
+    next_milestone: Option<String>,
+    next_due: Option<String>,
+    ready_for_handover: i64,
+    first_contact_on: Option<String>,
+    screened_on: Option<String>,
+    screening: Option<String>,
+    decided_on: Option<String>,
+    decision: Option<String>,
+    departure_on: Option<String>,
+    departed_on: Option<String>,
+    arrived_on: Option<String>,
+    awaiting_approval: i64,
+    created_at: String,
+    updated_at: String,
+}
 
 macro_rules! case_columns {
     () => {
-        "c.id, c.code, c.organisation_id, c.owner_id, u.display_name, c.alias, c.nationality, \
-         c.birth, c.stage, c.risk_level, c.next_milestone, c.next_due, c.ready_for_handover, \
+        "c.id, c.code, c.organisation_id, c.owner_id, u.display_name AS owner_name, c.alias, \
+         c.nationality, c.birth, c.stage, c.risk_level, c.next_milestone, c.next_due, \
+         c.ready_for_handover, c.first_contact_on, c.screened_on, c.screening, c.decided_on, \
+         c.decision, c.departure_on, c.departed_on, c.arrived_on, c.awaiting_approval, \
          c.created_at, c.updated_at"
     };
 }
 
 fn case_from_row(r: CaseRow) -> Result<CaseRecord> {
     Ok(CaseRecord {
-        id: r.0,
-        code: CaseCode::parse(&r.1).ok_or(StoreError::Corrupt("cases.code"))?,
-        organisation_id: r.2,
-        owner_id: r.3,
-        owner_name: r.4,
-        alias: r.5.clone(),
-        nationality: r.6.clone(),
-        birth: r.7.clone(),
+        id: r.id,
+        code: CaseCode::parse(&r.code).ok_or(StoreError::Corrupt("cases.code"))?,
+        organisation_id: r.organisation_id,
+        owner_id: r.owner_id,
+        owner_name: r.owner_name,
+        alias: r.alias.clone(),
+        nationality: r.nationality.clone(),
+        birth: r.birth.clone(),
         summary: CaseSummary {
-            alias: r.5,
-            nationality: r.6,
-            birth: r.7,
-            stage: r.8,
-            risk_level: r.9,
-            next_milestone: r.10,
-            next_due: r.11,
-            ready_for_handover: r.12 != 0,
+            alias: r.alias,
+            nationality: r.nationality,
+            birth: r.birth,
+            stage: r.stage,
+            risk_level: r.risk_level,
+            next_milestone: r.next_milestone,
+            next_due: r.next_due,
+            ready_for_handover: r.ready_for_handover != 0,
+            first_contact_on: r.first_contact_on,
+            screened_on: r.screened_on,
+            screening: r.screening,
+            decided_on: r.decided_on,
+            decision: r.decision,
+            departure_on: r.departure_on,
+            departed_on: r.departed_on,
+            arrived_on: r.arrived_on,
+            awaiting_approval: r.awaiting_approval != 0,
         },
-        created_at: ts::from_db(&r.13)?,
-        updated_at: ts::from_db(&r.14)?,
+        created_at: ts::from_db(&r.created_at)?,
+        updated_at: ts::from_db(&r.updated_at)?,
     })
 }
 
@@ -173,6 +206,107 @@ fn like_escaped(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// The IOM mission holding the case now (its active handover), read in `tx`.
+pub(super) async fn active_mission(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+) -> Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT mission_id FROM handovers WHERE case_id = $1 \
+         AND status IN ('new', 'needs_information', 'accepted')",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(m,)| m))
+}
+
+/// Keeps every section of a case as it stands, with why (`reason`).
+pub(super) async fn snapshot(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    at: &str,
+    reason: &str,
+    stage: &str,
+    by: &str,
+    sections: &[SectionRecord],
+) -> Result<()> {
+    let mut body = serde_json::Map::new();
+    for s in sections {
+        let value: serde_json::Value =
+            serde_json::from_str(&s.body).map_err(|_| StoreError::Corrupt("case_sections.body"))?;
+        body.insert(
+            s.section.clone(),
+            serde_json::json!({ "version": s.version, "body": value }),
+        );
+    }
+    sqlx::query(
+        "INSERT INTO case_snapshots (id, case_id, at, reason, stage, by_user, body) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(case_id)
+    .bind(at)
+    .bind(reason)
+    .bind(stage)
+    .bind(by)
+    .bind(serde_json::Value::Object(body).to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Every section of a case, read in `tx`.
+pub(super) async fn sections_in(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+) -> Result<Vec<SectionRecord>> {
+    let rows: Vec<SectionRow> = sqlx::query_as(SECTIONS_OF_CASE)
+        .bind(case_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.into_iter().map(section_from_row).collect()
+}
+
+/// Writes a case's summary (and its last activity) in `tx`.
+pub(super) async fn write_summary(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    s: &CaseSummary,
+    at: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE cases SET alias = $1, alias_folded = $2, nationality = $3, birth = $4, stage = $5, \
+         risk_level = $6, next_milestone = $7, next_due = $8, ready_for_handover = $9, \
+         first_contact_on = $10, screened_on = $11, screening = $12, decided_on = $13, decision = $14, \
+         departure_on = $15, departed_on = $16, arrived_on = $17, awaiting_approval = $18, \
+         updated_at = $19 WHERE id = $20",
+    )
+    .bind(&s.alias)
+    .bind(crate::domain::case::fold(&s.alias))
+    .bind(s.nationality.clone())
+    .bind(&s.birth)
+    .bind(&s.stage)
+    .bind(s.risk_level.clone())
+    .bind(s.next_milestone.clone())
+    .bind(s.next_due.clone())
+    .bind(s.ready_for_handover as i64)
+    .bind(s.first_contact_on.clone())
+    .bind(s.screened_on.clone())
+    .bind(s.screening.clone())
+    .bind(s.decided_on.clone())
+    .bind(s.decision.clone())
+    .bind(s.departure_on.clone())
+    .bind(s.departed_on.clone())
+    .bind(s.arrived_on.clone())
+    .bind(s.awaiting_approval as i64)
+    .bind(at)
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Creates a case with its first section. A code already taken (one in
     /// a few billion) is [`StoreError::Taken`]; the caller draws another.
@@ -182,9 +316,8 @@ impl Store {
         let s = &new.summary;
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO cases (id, code, organisation_id, owner_id, alias, alias_folded, nationality, birth, \
-             stage, risk_level, next_milestone, next_due, ready_for_handover, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+            "INSERT INTO cases (id, code, organisation_id, owner_id, alias, alias_folded, birth, stage, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
         .bind(&id)
         .bind(new.code.as_str())
@@ -192,17 +325,13 @@ impl Store {
         .bind(&new.owner_id)
         .bind(&s.alias)
         .bind(crate::domain::case::fold(&s.alias))
-        .bind(s.nationality.clone())
         .bind(&s.birth)
         .bind(&s.stage)
-        .bind(s.risk_level.clone())
-        .bind(s.next_milestone.clone())
-        .bind(s.next_due.clone())
-        .bind(s.ready_for_handover as i64)
         .bind(&at)
         .execute(&mut *tx)
         .await
         .map_err(|e| taken(e, "case code"))?;
+        write_summary(&mut tx, &id, s, &at).await?;
         sqlx::query(
             "INSERT INTO case_sections (case_id, section, version, body, updated_at, updated_by) \
              VALUES ($1, $2, 1, $3, $4, $5)",
@@ -242,6 +371,25 @@ impl Store {
         rows.into_iter().map(section_from_row).collect()
     }
 
+    /// Locks a case for a change (SQLite's `BEGIN IMMEDIATE` serialises
+    /// writers already; on PostgreSQL this row lock does) and returns its
+    /// stage, or `None` when there is no such case.
+    pub(super) async fn lock_case(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        case_id: &str,
+    ) -> Result<Option<String>> {
+        let lock = match self.engine {
+            super::Engine::Sqlite => "SELECT stage FROM cases WHERE id = $1",
+            super::Engine::Postgres => "SELECT stage FROM cases WHERE id = $1 FOR UPDATE",
+        };
+        let found: Option<(String,)> = sqlx::query_as(lock)
+            .bind(case_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(found.map(|(stage,)| stage))
+    }
+
     /// Saves one section if it is still at `base_version` (0: never saved).
     /// `summarise` gets every section as it will be after the save (read
     /// in the same transaction, so two saves of different sections cannot
@@ -257,23 +405,13 @@ impl Store {
         by: &str,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
-        summarise: impl FnOnce(&[SectionRecord]) -> CaseSummary,
+        summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
     ) -> Result<SaveOutcome> {
         let at_db = ts::to_db(at);
         let mut tx = self.write().await?;
-        // Serialises the saves of one case (SQLite's BEGIN IMMEDIATE does
-        // already; on PostgreSQL this row lock does).
-        let lock = match self.engine {
-            super::Engine::Sqlite => "SELECT id FROM cases WHERE id = $1",
-            super::Engine::Postgres => "SELECT id FROM cases WHERE id = $1 FOR UPDATE",
-        };
-        let found: Option<(String,)> = sqlx::query_as(lock)
-            .bind(case_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if found.is_none() {
+        let Some(old_stage) = self.lock_case(&mut tx, case_id).await? else {
             return Err(StoreError::NotFound);
-        }
+        };
         let written = if base_version == 0 {
             sqlx::query(
                 "INSERT INTO case_sections (case_id, section, version, body, updated_at, updated_by) \
@@ -303,14 +441,7 @@ impl Store {
             .await?
             .rows_affected()
         };
-        let rows: Vec<SectionRow> = sqlx::query_as(SECTIONS_OF_CASE)
-            .bind(case_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        let sections = rows
-            .into_iter()
-            .map(section_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let sections = sections_in(&mut tx, case_id).await?;
         if written == 0 {
             // Someone else saved it first: nothing changes.
             tx.rollback().await?;
@@ -325,25 +456,12 @@ impl Store {
             .find(|s| s.section == section)
             .map(|s| s.version)
             .ok_or(StoreError::NotFound)?;
-        let s = summarise(&sections);
-        sqlx::query(
-            "UPDATE cases SET alias = $1, alias_folded = $2, nationality = $3, birth = $4, stage = $5, \
-             risk_level = $6, next_milestone = $7, next_due = $8, ready_for_handover = $9, updated_at = $10 \
-             WHERE id = $11",
-        )
-        .bind(&s.alias)
-        .bind(crate::domain::case::fold(&s.alias))
-        .bind(s.nationality.clone())
-        .bind(&s.birth)
-        .bind(&s.stage)
-        .bind(s.risk_level.clone())
-        .bind(s.next_milestone.clone())
-        .bind(s.next_due.clone())
-        .bind(s.ready_for_handover as i64)
-        .bind(&at_db)
-        .bind(case_id)
-        .execute(&mut *tx)
-        .await?;
+        let mission = active_mission(&mut tx, case_id).await?;
+        let s = summarise(&sections, mission.as_deref());
+        write_summary(&mut tx, case_id, &s, &at_db).await?;
+        if s.stage != old_stage {
+            snapshot(&mut tx, case_id, &at_db, "stage", &s.stage, by, &sections).await?;
+        }
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(SaveOutcome::Saved { version })

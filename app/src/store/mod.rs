@@ -13,6 +13,7 @@
 
 mod audit;
 mod cases;
+mod handovers;
 mod organisations;
 mod sessions;
 mod throttle;
@@ -21,6 +22,10 @@ mod users;
 pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use cases::{
     CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
+};
+pub use handovers::{
+    HandoverChange, HandoverMessage, HandoverRecord, InboxPage, InboxQuery, MoveOutcome,
+    NewHandover, SnapshotMeta,
 };
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::{Challenge, SessionActor, SessionRecord};

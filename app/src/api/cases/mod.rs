@@ -13,8 +13,11 @@ pub use list::{list, List};
 pub use open::{open, Open};
 pub use save::{save, Save};
 
+use crate::api::handovers::HandoverView;
 use crate::domain::case_file::CaseFile;
 use crate::domain::fields::{Fields, Problem};
+use crate::domain::handover::Side;
+use crate::domain::policy::Section;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -92,6 +95,16 @@ pub struct CaseView {
     /// The signed-in user's id (recorded as explaining a consent).
     pub user_id: String,
     pub may_read_access_log: bool,
+    /// The sections the signed-in user may read (the others are blank in
+    /// `file`) and change.
+    pub readable: Vec<Section>,
+    pub writable: Vec<Section>,
+    /// Which side of a handover the signed-in user is on.
+    pub side: Side,
+    /// May hand the plan over, answer the mission, withdraw.
+    pub may_hand_over: bool,
+    /// The latest handover (active, or the last one closed).
+    pub handover: Option<HandoverView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
