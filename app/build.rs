@@ -37,6 +37,10 @@ const SOURCES: &[Source] = &[
         dir: "cases/",
         prefix: "case",
     },
+    Source {
+        dir: "handovers/",
+        prefix: "ho",
+    },
 ];
 
 impl Source {

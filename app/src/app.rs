@@ -3,7 +3,7 @@ use crate::pages::{
     account::AccountRoute,
     admin_users::AdminUsersRoute,
     audit_log::AuditLogRoute,
-    cases::{CaseRoute, CaseloadRoute, NewCaseRoute},
+    cases::{CaseRoute, CaseloadRoute, InboxRoute, NewCaseRoute},
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cases") view={Lazy::<CaseloadRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cases/new") view={Lazy::<NewCaseRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:code/:step") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/two-step") view={Lazy::<SecondFactorSetupRoute>::new()} ssr=SsrMode::Async/>

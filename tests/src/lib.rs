@@ -18,6 +18,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub mod browser;
+pub mod journey;
 
 /// The workspace root (the folder holding `Cargo.lock`).
 pub fn workspace_root() -> PathBuf {

@@ -2,6 +2,7 @@ use crate::api::auth::{Logout, MeView};
 use crate::components::demo_banner::DemoBanner;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::session_timer::SessionTimer;
+use crate::domain::{OrgKind, Role};
 use crate::i18n::{role_key, t, K};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -27,8 +28,12 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
             <a class="brand" href="/">"Safeplan"</a>
             <nav aria-label=t(K::nav_label)>
                 <a href="/">{t(K::nav_start)}</a>
-                {matches!(user.role, crate::domain::Role::Counsellor | crate::domain::Role::Supervisor)
+                {(user.organisation_kind == OrgKind::Counselling
+                    && matches!(user.role, Role::Counsellor | Role::Supervisor))
                     .then(|| view! { <a href="/cases" id="nav-cases">{t(K::nav_cases)}</a> })}
+                {(user.organisation_kind == OrgKind::IomMission
+                    && matches!(user.role, Role::ReturnOfficer | Role::Supervisor))
+                    .then(|| view! { <a href="/inbox" id="nav-inbox">{t(K::nav_inbox)}</a> })}
                 <a href="/account">{t(K::nav_account)}</a>
                 {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">{t(K::nav_users)}</a> })}
                 {(user.role == crate::domain::Role::Supervisor)

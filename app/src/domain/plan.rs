@@ -86,17 +86,26 @@ impl PlanStatus {
     }
 }
 
-/// The stages a case can stand at before a handover, in order (the
-/// caseload's filter).
-pub const PRE_HANDOVER_STAGES: [&str; 8] = [
+/// The stages a case can stand at, in the order of a return (the
+/// caseload's filter and the dashboard's funnel), the side tracks last.
+pub const STAGES: [&str; 17] = [
     "draft",
     "options_open",
     "decided",
     "risk_assessed",
     "approved_for_return",
+    "handed_over",
+    "travel_booked",
+    "departed",
+    "arrived",
+    "reintegration",
+    "monitoring",
+    "closed",
     "no_go_high_risk",
     "stay_track",
     "onward_track",
+    "on_hold",
+    "withdrawn_by_client",
 ];
 
 /// Everything a move may need to know, gathered by the caller.
@@ -393,6 +402,38 @@ mod tests {
             departure_confirmed: true,
             arrival_confirmed: true,
         }
+    }
+
+    #[test]
+    fn every_status_has_its_place_in_the_list_of_stages() {
+        let all = [
+            PlanStatus::Draft,
+            PlanStatus::OptionsOpen,
+            PlanStatus::Decided,
+            PlanStatus::RiskAssessed,
+            PlanStatus::ApprovedForReturn,
+            PlanStatus::HandedOver {
+                mission_id: IOM.into(),
+            },
+            PlanStatus::TravelBooked,
+            PlanStatus::Departed,
+            PlanStatus::Arrived,
+            PlanStatus::Reintegration,
+            PlanStatus::Monitoring,
+            PlanStatus::Closed {
+                reason: ClosureReason::PlanCompleted,
+            },
+            PlanStatus::OnHold {
+                previous: Box::new(PlanStatus::Draft),
+            },
+            PlanStatus::WithdrawnByClient,
+            PlanStatus::NoGoHighRisk,
+            PlanStatus::StayTrack,
+            PlanStatus::OnwardTrack,
+        ];
+        let slugs: BTreeSet<&str> = all.iter().map(|s| s.slug()).collect();
+        assert_eq!(slugs.len(), all.len(), "one name per status");
+        assert_eq!(slugs, STAGES.into_iter().collect::<BTreeSet<_>>());
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! safe screen.
 
 use super::forms::{section_key, step_form, FormCx};
+use super::handover::HandoverPanel;
 use super::inputs::Differs;
-use super::panels::{missing_text, StepPanel};
+use super::panels::StepPanel;
 use super::workspace::{SaveStatus, Workspace};
 use crate::api::auth::MeView;
 use crate::api::cases::{open, CaseView, Save};
@@ -13,6 +14,7 @@ use crate::components::signed_in::SignedIn;
 use crate::components::time::utc_text_from_secs;
 use crate::domain::case::Minority;
 use crate::domain::case_file::{section_slug, Step};
+use crate::domain::handover::Side;
 use crate::domain::progress::StepState;
 use crate::i18n::{t, tf, use_locale, K};
 use leptos::prelude::*;
@@ -160,6 +162,19 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let code = view.code.clone();
     let missions = view.missions.clone();
     let may_read_access_log = view.may_read_access_log;
+    let readable = StoredValue::new(view.readable.clone());
+    let writable = StoredValue::new(view.writable.clone());
+    let side = view.side;
+    let mission_name = {
+        let missions = missions.clone();
+        Signal::derive(move || {
+            let chosen = ws.file.with(|f| f.travel.mission_id.clone())?;
+            missions
+                .iter()
+                .find(|(id, _)| *id == chosen)
+                .map(|(_, name)| name.clone())
+        })
+    };
 
     #[cfg(feature = "hydrate")]
     {
@@ -220,7 +235,14 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             "access" if may_read_access_log => view! { <super::access::AccessLogView/> }.into_any(),
             other => match Step::from_slug(other) {
                 Some(step) => {
-                    view! { <StepView ws step missions=missions.clone() progress/> }.into_any()
+                    let access = match step.section() {
+                        None => StepAccess::Write,
+                        Some(s) if writable.with_value(|w| w.contains(&s)) => StepAccess::Write,
+                        Some(s) if readable.with_value(|r| r.contains(&s)) => StepAccess::Read,
+                        Some(_) => StepAccess::None,
+                    };
+                    view! { <StepView ws step missions=missions.clone() progress access readable/> }
+                        .into_any()
                 }
                 None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
             },
@@ -244,7 +266,9 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 </div>
                 <SaveIndicator ws/>
                 <div class="case-actions">
-                    <a class="button secondary" href=format!("/cases/{code}/client-view") rel="external">{t(K::case_client_view)}</a>
+                    {(side == Side::Counselling).then(|| view! {
+                        <a class="button secondary" href=format!("/cases/{code}/client-view") rel="external">{t(K::case_client_view)}</a>
+                    })}
                     {may_read_access_log.then(|| view! { <a class="button secondary" href=format!("/cases/{code}/access") rel="external">{t(K::case_access_log)}</a> })}
                     <a class="button secondary" href="/" id="hide-screen" on:click=move |e| {
                         // With WASM: blank at once and stay; without: leave for the start page.
@@ -265,6 +289,8 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                     <ol>
                         {Step::ALL
                             .into_iter()
+                            // A mission sees the steps of the sections shared with it.
+                            .filter(|step| step.section().is_none_or(|s| readable.with_value(|r| r.contains(&s))))
                             .map(|step| {
                                 let href = format!("/cases/{}/{}", code_for_nav, step.slug());
                                 let current = move || (slug() == step.slug()).then_some("step");
@@ -284,32 +310,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                     </ol>
                 </nav>
                 <div class="step-area">{page}</div>
-                <aside class="blockers" aria-labelledby="blockers-heading">
-                    <h2 id="blockers-heading">{t(K::case_handover)}</h2>
-                    {move || {
-                        let p = progress.get();
-                        if p.ready_for_handover() {
-                            view! { <p class="ready" id="handover-ready">{t(K::case_ready_for_handover_long)}</p> }.into_any()
-                        } else {
-                            let code = code.clone();
-                            view! {
-                                <p>{t(K::case_blocks_handover)}</p>
-                                <ul id="handover-missing">
-                                    {p.handover_missing
-                                        .iter()
-                                        .map(|m| {
-                                            let (text, step) = missing_text(m);
-                                            match step {
-                                                Some(s) => view! { <li><a href=format!("/cases/{}/{}", code, s.slug()) rel="external">{text}</a></li> }.into_any(),
-                                                None => view! { <li>{text}</li> }.into_any(),
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }.into_any()
-                        }
-                    }}
-                </aside>
+                <HandoverPanel code=code.clone() side may_hand_over=view.may_hand_over handover=view.handover.clone() mission_name progress/>
             </div>
         </div>
     }
@@ -366,13 +367,26 @@ fn SaveIndicator(ws: Workspace) -> impl IntoView {
     view! { <p class=class role="status" aria-live="polite" id="save-status">{text}</p> }
 }
 
+/// What the signed-in user may do with a step's section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StepAccess {
+    Write,
+    /// Shared with the user's mission, kept by the counselling side.
+    Read,
+    /// Not shared with the user's mission.
+    None,
+}
+
 #[component]
 fn StepView(
     ws: Workspace,
     step: Step,
     missions: Vec<(String, String)>,
     progress: Memo<crate::domain::progress::Progress>,
+    access: StepAccess,
+    readable: StoredValue<Vec<crate::domain::policy::Section>>,
 ) -> impl IntoView {
+    let writes = access == StepAccess::Write;
     let query = use_query_map();
     let result = query.read_untracked().get("result").unwrap_or_default();
     let section = step.section();
@@ -396,7 +410,7 @@ fn StepView(
     // Reads the form as it is now and records it as an edit.
     let on_edit = move |_e: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        if let Some(section) = section {
+        if let Some(section) = section.filter(|_| writes) {
             if let Some(fields) = read_form() {
                 ws.edit(section, fields);
                 schedule_sync(ws, section);
@@ -431,7 +445,7 @@ fn StepView(
         if done.is_none() {
             set_timeout(
                 move || {
-                    if let Some(section) = section {
+                    if let Some(section) = section.filter(|_| writes) {
                         if !ws.edits.with_untracked(|e| e.contains_key(&section)) {
                             if let Some(fields) = read_form() {
                                 ws.edit(section, fields);
@@ -480,8 +494,12 @@ fn StepView(
             // The ILO result sits above the long list of indicators, so that
             // it stays in sight as they are ticked.
             {(step == Step::Identification).then(|| view! { <StepPanel ws step/> })}
+            {(access == StepAccess::Read).then(|| view! { <p class="notice" id="read-only">{t(K::ho_read_only)}</p> })}
             {match section {
-                None => view! { <super::panels::Review ws progress/> }.into_any(),
+                None => view! { <super::panels::Review ws progress readable=readable.get_value()/> }.into_any(),
+                Some(_) if access == StepAccess::None => {
+                    view! { <p class="notice" id="not-shared">{t(K::ho_not_shared)}</p> }.into_any()
+                }
                 Some(section) => {
                     let form_cx = form_cx.clone();
                     view! {
@@ -497,14 +515,16 @@ fn StepView(
                             <input type="hidden" name="code" value=code.clone()/>
                             <input type="hidden" name="section" value=section_slug(section)/>
                             <input type="hidden" name="version" prop:value=version value=version()/>
-                            {move || {
-                                // Rendered again only when asked (a draft put
-                                // back, a row added, the other version taken),
-                                // never while the counsellor types.
-                                ws.generation.track();
-                                untrack(|| step_form(step, ws.fields(section), form_cx()))
-                            }}
-                            <div class="form-actions">
+                            <fieldset class="plain" disabled=!writes>
+                                {move || {
+                                    // Rendered again only when asked (a draft put
+                                    // back, a row added, the other version taken),
+                                    // never while the counsellor types.
+                                    ws.generation.track();
+                                    untrack(|| step_form(step, ws.fields(section), form_cx()))
+                                }}
+                            </fieldset>
+                            <div class="form-actions" hidden=!writes>
                                 {has_rows.then(|| view! {
                                     <button type="button" class="secondary" id="add-row" on:click=add_row>{t(K::case_add_row)}</button>
                                 })}

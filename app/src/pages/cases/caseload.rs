@@ -7,7 +7,7 @@ use crate::api::auth::MeView;
 use crate::api::cases::{create, list, Caseload, Create, NewCaseOutcome};
 use crate::components::signed_in::SignedIn;
 use crate::components::time::{date_text, utc_text_from_secs};
-use crate::domain::plan::PRE_HANDOVER_STAGES;
+use crate::domain::plan::STAGES;
 use crate::domain::risk::RiskLevel;
 use crate::i18n::{t, tf, use_locale, K};
 use leptos::prelude::*;
@@ -26,6 +26,15 @@ pub fn stage_key(slug: &str) -> K {
         "no_go_high_risk" => K::case_stage_no_go,
         "stay_track" => K::case_stage_stay,
         "onward_track" => K::case_stage_onward,
+        "handed_over" => K::case_stage_handed_over,
+        "travel_booked" => K::case_stage_travel_booked,
+        "departed" => K::case_stage_departed,
+        "arrived" => K::case_stage_arrived,
+        "reintegration" => K::case_stage_reintegration,
+        "monitoring" => K::case_stage_monitoring,
+        "closed" => K::case_stage_closed,
+        "on_hold" => K::case_stage_on_hold,
+        "withdrawn_by_client" => K::case_stage_withdrawn,
         _ => K::case_stage_other,
     }
 }
@@ -87,7 +96,7 @@ fn Filters(q: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl In
                 {t(K::caseload_stage)}
                 <select name="stage" id="caseload-stage">
                     <option value="">{t(K::caseload_all)}</option>
-                    {PRE_HANDOVER_STAGES
+                    {STAGES
                         .into_iter()
                         .map(|s| view! { <option value=s selected=s == stage>{t(stage_key(s))}</option> })
                         .collect_view()}

@@ -5,6 +5,8 @@ pub mod case_page;
 pub mod caseload;
 mod client_view;
 mod forms;
+mod handover;
+pub mod inbox;
 mod inputs;
 mod panels;
 mod workspace;
@@ -49,5 +51,19 @@ impl leptos_router::LazyRoute for CaseRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <case_page::CasePage/> }.into_any()
+    }
+}
+
+/// A mission's inbox of handed-over plans (`/inbox`).
+pub struct InboxRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for InboxRoute {
+    fn data() -> Self {
+        InboxRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <inbox::InboxPage/> }.into_any()
     }
 }

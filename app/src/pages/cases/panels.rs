@@ -266,14 +266,22 @@ fn budget_problem_text(p: &BudgetProblem, currency: crate::domain::Currency) -> 
 
 /// The review: each step's state, and the plan's readiness.
 #[component]
-pub fn Review(ws: Workspace, progress: Memo<Progress>) -> impl IntoView {
+pub fn Review(
+    ws: Workspace,
+    progress: Memo<Progress>,
+    /// The sections the signed-in user may read (a mission: those shared).
+    readable: Vec<crate::domain::policy::Section>,
+) -> impl IntoView {
     let code = ws.code.get_value();
     move || {
         let p = progress.get();
         let code = code.clone();
+        let readable = readable.clone();
         view! {
             <section class="review" id="review">
-                {if p.ready_for_handover() {
+                {if p.handed_over {
+                    view! { <p class="ready big" id="review-handed-over">{t(super::caseload::stage_key(p.stage.slug()))}</p> }.into_any()
+                } else if p.ready_for_handover() {
                     view! { <p class="ready big" id="review-ready">{t(K::case_ready_for_handover_long)}</p> }.into_any()
                 } else {
                     view! { <p class="notice">{t(K::case_review_not_ready)}</p> }.into_any()
@@ -281,7 +289,12 @@ pub fn Review(ws: Workspace, progress: Memo<Progress>) -> impl IntoView {
                 <table class="review-table">
                     <thead><tr><th scope="col">{t(K::case_step)}</th><th scope="col">{t(K::case_state)}</th></tr></thead>
                     <tbody>
-                        {p.steps.iter().filter(|(s, _)| *s != Step::Review).map(|(s, state)| {
+                        {p.steps
+                            .iter()
+                            .filter(|(s, _)| *s != Step::Review)
+                            // A mission: only the steps shared with it.
+                            .filter(|(s, _)| s.section().is_none_or(|sec| readable.contains(&sec)))
+                            .map(|(s, state)| {
                             let text = t(match state {
                                 StepState::Empty => K::case_state_empty,
                                 StepState::Started => K::case_state_started,
