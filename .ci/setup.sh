@@ -95,8 +95,9 @@ case "${1:-build}" in
     build_tools
     ;;
   bench)
-    # Chromium measures the session page's weight as a browser loads it.
-    ensure_apt wrk chromium chromium-driver
+    # Chromium measures the session page's weight as a browser loads it;
+    # the scale measures run on PostgreSQL too.
+    ensure_apt wrk chromium chromium-driver postgresql
     build_tools
     ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;

@@ -41,6 +41,10 @@ const SOURCES: &[Source] = &[
         dir: "handovers/",
         prefix: "ho",
     },
+    Source {
+        dir: "dashboard/",
+        prefix: "dash",
+    },
 ];
 
 impl Source {

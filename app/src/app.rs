@@ -4,6 +4,7 @@ use crate::pages::{
     admin_users::AdminUsersRoute,
     audit_log::AuditLogRoute,
     cases::{CaseRoute, CaseloadRoute, InboxRoute, NewCaseRoute},
+    dashboard::DashboardRoute,
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cases/new") view={Lazy::<NewCaseRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cases/:code/:step") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/two-step") view={Lazy::<SecondFactorSetupRoute>::new()} ssr=SsrMode::Async/>

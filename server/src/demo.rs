@@ -8,15 +8,17 @@
 
 use app::domain::case::CaseCode;
 use app::domain::case_file::{section_slug, CaseFile, ParseContext};
+use app::domain::consent::shareable_sections;
 use app::domain::fields::Fields;
+use app::domain::handover::{make_move, HandoverMove, Side};
 use app::domain::money::Currency;
 use app::domain::policy::Section;
 use app::domain::{OrgKind, Role};
 use app::server::cases::summary_of;
 use app::server::password::hash_blocking;
 use app::store::{
-    AuditOutcome, NewAuditEvent, NewCase, NewOrganisation, NewUser, SaveOutcome, Store, StoreError,
-    User,
+    AuditOutcome, HandoverChange, NewAuditEvent, NewCase, NewHandover, NewOrganisation, NewUser,
+    SaveOutcome, Store, StoreError, User,
 };
 use chrono::{Duration, NaiveDate, Utc};
 
@@ -117,7 +119,12 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     }
     if let Some(creds) = store.user_credentials("demo.counsellor").await? {
         if creds.user.organisation_id == counselling.id && creds.user.role == Role::Counsellor {
-            seed_cases(store, &creds.user, &iom.id).await?;
+            let officer = store
+                .user_credentials("demo.officer")
+                .await?
+                .map(|c| c.user)
+                .filter(|u| u.organisation_id == iom.id);
+            seed_cases(store, &creds.user, officer.as_ref(), &iom.id).await?;
         }
     }
     Ok(DEMO_LOGINS.to_vec())
@@ -129,6 +136,27 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
 struct SampleCase {
     code_bytes: [u8; 5],
     sections: Vec<(Section, Fields)>,
+    /// Handed over to the demo mission, then these moves (by the mission
+    /// or the counselling side), in order.
+    handover: Option<Vec<HandoverMove>>,
+}
+
+/// A return plan ready for handover, with the dates relative to `today`
+/// shifted `days_ago` into the past (first contact, consents, decision),
+/// the risk assessment `assessed_ago`, departure `departure_in` days ahead
+/// (negative: past) and extra travel and milestone fields.
+struct ReturnPlan<'a> {
+    code_bytes: [u8; 5],
+    alias: &'a str,
+    nationality: &'a str,
+    birth_year: &'a str,
+    days_ago: i64,
+    assessed_ago: i64,
+    departure_in: i64,
+    risk: Vec<(&'static str, String)>,
+    travel: Vec<(String, String)>,
+    milestones: Vec<(String, String)>,
+    handover: Option<Vec<HandoverMove>>,
 }
 
 fn fields(pairs: &[(&str, String)]) -> Fields {
@@ -161,6 +189,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     };
     // A new intake: only the first contact so far.
     let new_intake = SampleCase {
+        handover: None,
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x01],
         sections: vec![(
             Section::Client,
@@ -182,6 +211,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     // Mid-session: consent given, screened, options talked through, no
     // decision yet.
     let mid_session = SampleCase {
+        handover: None,
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x02],
         sections: vec![
             (
@@ -246,6 +276,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
         ("consent.1.language", s("en")),
     ]);
     let ready_for_handover = SampleCase {
+        handover: None,
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x03],
         sections: vec![
             (
@@ -319,6 +350,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     };
     // On the stay track: she chose to stay.
     let stay = SampleCase {
+        handover: None,
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x04],
         sections: vec![
             (
@@ -360,12 +392,258 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             ),
         ],
     };
-    vec![new_intake, mid_session, ready_for_handover, stay]
+    let mut cases = vec![new_intake, mid_session, ready_for_handover, stay];
+    let step = |id: &str, what: &str| format!("step.{id}.{what}");
+    let ms = |id: &str, what: &str| format!("ms.{id}.{what}");
+    let mut travel_done: Vec<(String, String)> = Vec::new();
+    for (id, days, evidence) in [
+        ("T4", 75, "Laissez-passer issued"),
+        ("T5", 80, "Registered with the partner in Lagos"),
+        ("T8", 70, "Flight booked, direct"),
+        ("T10", 50, "Left from Schiphol"),
+        ("T12", 50, "Met at the airport by the partner"),
+    ] {
+        travel_done.push((step(id, "status"), s("done")));
+        travel_done.push((step(id, "done_on"), ago(days)));
+        travel_done.push((step(id, "evidence"), s(evidence)));
+    }
+    let mut follow_ups: Vec<(String, String)> = Vec::new();
+    for (id, days) in [("M11", 50), ("M12", 50), ("M13", 30), ("M16a", 18)] {
+        follow_ups.push((ms(id, "status"), s("done")));
+        follow_ups.push((ms(id, "done_on"), ago(days)));
+    }
+    let plans = [
+        // Handed over, waiting for the mission.
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x05],
+            alias: "Ada",
+            nationality: "NG",
+            birth_year: "1998",
+            days_ago: 50,
+            assessed_ago: 3,
+            departure_in: 40,
+            risk: Vec::new(),
+            travel: Vec::new(),
+            milestones: Vec::new(),
+            handover: Some(Vec::new()),
+        },
+        // The mission asked a question.
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x06],
+            alias: "Mercy",
+            nationality: "GH",
+            birth_year: "1991",
+            days_ago: 70,
+            assessed_ago: 8,
+            departure_in: 25,
+            risk: Vec::new(),
+            travel: Vec::new(),
+            milestones: Vec::new(),
+            handover: Some(vec![HandoverMove::AskInformation {
+                question: "Is her passport still held by the police, or can she collect it?".into(),
+            }]),
+        },
+        // Accepted: the mission books travel.
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x07],
+            alias: "Faith",
+            nationality: "NG",
+            birth_year: "1996",
+            days_ago: 90,
+            assessed_ago: 6,
+            departure_in: 30,
+            risk: Vec::new(),
+            travel: vec![
+                (step("T4", "status"), s("done")),
+                (
+                    step("T4", "evidence"),
+                    s("Laissez-passer requested and issued"),
+                ),
+            ],
+            milestones: Vec::new(),
+            handover: Some(vec![HandoverMove::Accept]),
+        },
+        // Rejected by the mission, with its reason.
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x08],
+            alias: "Blessing",
+            nationality: "ER",
+            birth_year: "1993",
+            days_ago: 40,
+            assessed_ago: 4,
+            departure_in: 60,
+            risk: Vec::new(),
+            travel: Vec::new(),
+            milestones: Vec::new(),
+            handover: Some(vec![HandoverMove::Reject {
+                reason: "Return to this region is suspended; please consider the stay track."
+                    .into(),
+            }]),
+        },
+        // Returned seven weeks ago: arrival confirmed, first follow-up done.
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x09],
+            alias: "Grace",
+            nationality: "NG",
+            birth_year: "1989",
+            days_ago: 160,
+            assessed_ago: 60,
+            departure_in: -50,
+            risk: Vec::new(),
+            travel: travel_done.clone(),
+            milestones: follow_ups.clone(),
+            handover: Some(vec![HandoverMove::Accept]),
+        },
+        // A high risk, mitigated, waiting for the supervisor's approval.
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x0a],
+            alias: "Esther",
+            nationality: "UG",
+            birth_year: "1995",
+            days_ago: 45,
+            assessed_ago: 2,
+            departure_in: 50,
+            risk: vec![
+                ("risk.1.level", s("threat")),
+                (
+                    "risk.1.description",
+                    s("The recruiter has threatened her brother"),
+                ),
+                ("risk.1.likelihood", s("3")),
+                ("risk.1.severity", s("3")),
+                ("risk.1.mitigation", s("mit-other-region")),
+                ("risk.origin_partner", s("Partner shelter in Kampala")),
+                ("risk.origin_confirmed_on", ago(1)),
+                ("risk.approval_requested_on", ago(1)),
+            ],
+            travel: Vec::new(),
+            milestones: Vec::new(),
+            handover: None,
+        },
+    ];
+    for p in plans {
+        cases.push(return_plan(p, today, mission_id));
+    }
+    cases
+}
+
+/// A return plan as [`ReturnPlan`] describes it.
+fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase {
+    let ago = |days: i64| {
+        (today - Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let s = |v: &str| v.to_string();
+    let consent = vec![
+        ("consent.0.purpose", s("store_data")),
+        ("consent.0.given_on", ago(p.days_ago)),
+        ("consent.0.language", s("en")),
+        ("consent.1.purpose", s("share")),
+        ("consent.1.recipient", s(mission_id)),
+        ("consent.1.section_client", s("on")),
+        ("consent.1.section_consent", s("on")),
+        ("consent.1.section_decision", s("on")),
+        ("consent.1.section_risk", s("on")),
+        ("consent.1.section_reintegration", s("on")),
+        ("consent.1.section_travel", s("on")),
+        ("consent.1.section_milestones", s("on")),
+        ("consent.1.given_on", ago(p.days_ago - 10)),
+        ("consent.1.language", s("en")),
+    ];
+    let mut risk = vec![
+        ("risk.assessed_on", ago(p.assessed_ago)),
+        ("risk.0.level", s("household")),
+        ("risk.0.description", s("Debt to the recruiter's family")),
+        ("risk.0.likelihood", s("2")),
+        ("risk.0.severity", s("2")),
+        ("risk.0.mitigation", s("mit-other-region")),
+    ];
+    risk.extend(p.risk);
+    let departure = (today + Duration::days(p.departure_in))
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut travel = vec![
+        ("travel.mission", s(mission_id)),
+        ("travel.destination", s(p.nationality)),
+        ("travel.departure", departure),
+    ];
+    travel.extend(p.travel.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    let mut sections = vec![
+        (
+            Section::Client,
+            fields(&[
+                ("client.alias", s(p.alias)),
+                ("client.birth", s("year")),
+                ("client.birth_year", s(p.birth_year)),
+                ("client.gender", s("female")),
+                ("client.nationality", s(p.nationality)),
+                ("client.languages", s("en")),
+                ("contact.on", ago(p.days_ago)),
+                ("safety.danger", s("no")),
+                ("safety.medical", s("no")),
+            ]),
+        ),
+        (Section::Consent, fields(&consent)),
+        (
+            Section::Screening,
+            fields(&[("screening.judgement", s("signs_present"))]),
+        ),
+        (
+            Section::Options,
+            fields(&[
+                ("option.stay.feasibility", s("difficult")),
+                ("option.onward.feasibility", s("not_feasible")),
+                ("option.return.wishes", s("Back to her family")),
+                ("option.return.feasibility", s("feasible")),
+            ]),
+        ),
+        (
+            Section::Decision,
+            fields(&[
+                ("decision.choice", s("return")),
+                ("decision.on", ago(p.days_ago - 20)),
+                ("decision.free_and_informed", s("on")),
+            ]),
+        ),
+        (Section::Risk, fields(&risk)),
+        (
+            Section::Reintegration,
+            fields(&[
+                ("reint.programme", s("nl-2025-reintegration")),
+                ("person.0.kind", s("adult")),
+                ("line.0.category", s("economic")),
+                ("line.0.description", s("Small shop: stock and a fridge")),
+                ("line.0.amount", s("1400")),
+                ("line.0.form", s("in_kind")),
+                ("line.0.person", s("0")),
+            ]),
+        ),
+        (Section::Travel, fields(&travel)),
+    ];
+    if !p.milestones.is_empty() {
+        let milestones: Vec<(&str, String)> = p
+            .milestones
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        sections.push((Section::Milestones, fields(&milestones)));
+    }
+    SampleCase {
+        code_bytes: p.code_bytes,
+        sections,
+        handover: p.handover,
+    }
 }
 
 /// Adds the sample cases the demo counsellor does not have yet, through
 /// the store as the application would (summary, versions, audit).
-async fn seed_cases(store: &Store, owner: &User, mission_id: &str) -> anyhow::Result<()> {
+async fn seed_cases(
+    store: &Store,
+    owner: &User,
+    officer: Option<&User>,
+    mission_id: &str,
+) -> anyhow::Result<()> {
     let now = Utc::now();
     let cx = ParseContext {
         today: now.date_naive(),
@@ -428,7 +706,94 @@ async fn seed_cases(store: &Store, owner: &User, mission_id: &str) -> anyhow::Re
                 );
             }
         }
+        if let Some(moves) = sample.handover {
+            hand_over(
+                store,
+                owner,
+                officer,
+                &case.id,
+                code.as_str(),
+                mission_id,
+                &file,
+                moves,
+            )
+            .await?;
+        }
         tracing::info!(case = %code.as_str(), "demo case added");
+    }
+    Ok(())
+}
+
+/// Hands a sample case over to the demo mission and makes the moves, as
+/// the application would (snapshots, audit, the conversation).
+#[allow(clippy::too_many_arguments)]
+async fn hand_over(
+    store: &Store,
+    owner: &User,
+    officer: Option<&User>,
+    case_id: &str,
+    code: &str,
+    mission_id: &str,
+    file: &CaseFile,
+    moves: Vec<HandoverMove>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let summarise = |mission: Option<&str>| {
+        let mut f = file.clone();
+        f.handed_over_to = mission.map(str::to_string);
+        summary_of(&f)
+    };
+    let audit = |action: &'static str, by: &User| NewAuditEvent {
+        organisation_id: Some(by.organisation_id.clone()),
+        case_code: Some(code.to_string()),
+        ..NewAuditEvent::new(action, AuditOutcome::Allowed).by(&by.id, by.role, &by.organisation_id)
+    };
+    let shared = shareable_sections(&file.consent.records, mission_id, now);
+    let h = store
+        .create_handover(
+            &NewHandover {
+                case_id: case_id.to_string(),
+                mission_id: mission_id.to_string(),
+                sections: shared,
+                note: "Sample handover (demo).".into(),
+                by: owner.id.clone(),
+                at: now,
+            },
+            &audit("handover.create.demo", owner),
+            |_, mission| summarise(mission),
+        )
+        .await?;
+    let mut status = h.status;
+    for mv in moves {
+        let side = match mv {
+            HandoverMove::Answer { .. } | HandoverMove::Withdraw { .. } => Side::Counselling,
+            _ => Side::Mission,
+        };
+        let by = match side {
+            Side::Counselling => owner,
+            Side::Mission => match officer {
+                Some(o) => o,
+                None => anyhow::bail!("no demo return officer to move the handover"),
+            },
+        };
+        let to = make_move(status, side, &mv)
+            .map_err(|r| anyhow::anyhow!("demo handover move refused: {r:?}"))?;
+        let change = HandoverChange {
+            handover_id: h.id.clone(),
+            case_id: case_id.to_string(),
+            from: status,
+            to,
+            move_: mv.slug(),
+            text: mv.text().map(str::to_string),
+            by: by.id.clone(),
+            at: Utc::now(),
+        };
+        store
+            .move_handover(&change, &audit("handover.move.demo", by), |_, mission| {
+                summarise(mission)
+            })
+            .await?;
+        status = to;
     }
     Ok(())
 }

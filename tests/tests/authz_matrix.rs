@@ -62,6 +62,13 @@ const ANY_ADMIN: fn(u16) -> Row = |s| [401, 404, 404, 404, s, s];
 /// no handover, the other organisation does not know it exists).
 const CASE_OF_COUNSELLOR: fn(u16) -> Row = |s| [401, s, 404, s, 404, 404];
 
+/// Server functions called with GET (downloads behind a plain link).
+const GET_ENDPOINTS: &[&str] = &[
+    "/api/dashboard/statistics",
+    "/api/cases/export_json",
+    "/api/cases/export_ics",
+];
+
 /// The server, the database, the counsellor's id and the code of a case
 /// she owns.
 async fn world(db: TestDb) -> (Server, TestDb, String, String) {
@@ -292,6 +299,34 @@ async fn matrix(db: TestDb) {
             vec![("status", String::new()), ("page", "0".into())],
             [401, 404, 200, 404, 404, 404],
         ),
+        (
+            "/api/cases/export_json",
+            vec![("code", case.into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        (
+            "/api/cases/export_ics",
+            vec![("code", case.into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // The dashboard and the statistics: supervisors of counselling
+        // organisations only.
+        (
+            "/api/dashboard/summary",
+            vec![
+                ("counsellor", String::new()),
+                ("stage", String::new()),
+                ("risk", String::new()),
+                ("from", String::new()),
+                ("until", String::new()),
+            ],
+            [401, 404, 404, 200, 404, 404],
+        ),
+        (
+            "/api/dashboard/statistics",
+            vec![("months", "12".into())],
+            [401, 404, 404, 200, 404, 404],
+        ),
         // Last: it ends the caller's session.
         ("/api/auth/logout", vec![], ALL(200)),
     ];
@@ -314,16 +349,20 @@ async fn matrix(db: TestDb) {
             );
         }
         for (path, form, expected) in &table {
-            let status = c
-                .post(server.url(path))
-                .header("Origin", &server.base)
+            let form: Vec<(&str, String)> = form
+                .iter()
+                .map(|(k, v)| (*k, v.replace("{caller}", &format!("{caller:?}"))))
+                .collect();
+            // Downloads are GET requests (a plain link), the rest POST.
+            let request = if GET_ENDPOINTS.contains(path) {
+                c.get(server.url(path)).query(&form)
+            } else {
+                c.post(server.url(path))
+                    .header("Origin", &server.base)
+                    .form(&form)
+            };
+            let status = request
                 .header("Accept", "application/json")
-                .form(
-                    &form
-                        .iter()
-                        .map(|(k, v)| (*k, v.replace("{caller}", &format!("{caller:?}"))))
-                        .collect::<Vec<_>>(),
-                )
                 .send()
                 .await
                 .unwrap()
@@ -354,10 +393,10 @@ async fn matrix(db: TestDb) {
     };
     assert_eq!(denied("user."), 3 * 6 + 4, "user administration refusals");
     assert_eq!(denied("audit.read"), 4, "audit log refusals");
-    // The five case endpoints, each refused to the return officer, the
-    // admin and the other organisation's admin, and the supervisor may not
-    // open cases either; a refusal on a case names it.
-    assert_eq!(denied("case."), 5 * 3 + 1, "case refusals");
+    // The seven case endpoints (the two exports included), each refused to
+    // the return officer, the admin and the other organisation's admin, and
+    // the supervisor may not open cases either; a refusal on a case names it.
+    assert_eq!(denied("case."), 7 * 3 + 1, "case refusals");
     for action in ["case.open", "case.section.save", "case.access_log"] {
         let named = audit
             .iter()

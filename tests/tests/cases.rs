@@ -577,12 +577,16 @@ async fn the_access_log_names_who_and_the_log_names_no_client() {
     );
 }
 
-/// `safeplan demo` adds four invented sample cases of the demo counsellor
-/// at different stages, once, logging only their codes.
+/// `safeplan demo` adds ten invented sample cases of the demo counsellor
+/// at different stages — among them plans handed over to the demo mission
+/// in every inbox state, one past departure with its follow-up, and a
+/// high-risk return waiting for approval — once, logging only their codes.
 #[tokio::test]
-async fn the_demo_has_sample_cases_at_four_stages() {
+async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     let db = TestDb::sqlite();
-    let aliases = ["Amina", "Rosa", "Joy"];
+    let aliases = [
+        "Amina", "Rosa", "Joy", "Ada", "Mercy", "Faith", "Blessing", "Grace", "Esther",
+    ];
     for run in 0..2 {
         let out = tokio::process::Command::new(tests::server_bin())
             .env("DATABASE_URL", &db.url)
@@ -598,7 +602,7 @@ async fn the_demo_has_sample_cases_at_four_stages() {
         );
         assert!(out.status.success(), "{text}");
         let added = text.matches("demo case added").count();
-        assert_eq!(added, if run == 0 { 4 } else { 0 }, "run {run}:\n{text}");
+        assert_eq!(added, if run == 0 { 10 } else { 0 }, "run {run}:\n{text}");
         for alias in aliases {
             assert!(!text.contains(alias), "run {run} names {alias}:\n{text}");
         }
@@ -615,17 +619,23 @@ async fn the_demo_has_sample_cases_at_four_stages() {
     let r = sign_in(&c, &server, "demo.counsellor", "demo-counsellor-pass").await;
     assert!(r.status().is_success());
     let l = list(&c, &server, "", "", 0).await;
-    assert_eq!(l.total, 4, "seeded once: {:?}", l.items);
+    assert_eq!(l.total, 10, "seeded once: {:?}", l.items);
     let stages: BTreeSet<&str> = l.items.iter().map(|i| i.stage.as_str()).collect();
     assert_eq!(
         stages,
-        BTreeSet::from(["draft", "options_open", "approved_for_return", "stay_track"])
+        BTreeSet::from([
+            "draft",
+            "options_open",
+            "approved_for_return",
+            "stay_track",
+            "handed_over",
+            "monitoring",
+            "risk_assessed",
+        ])
     );
+    // Rosa, and Blessing whose handover the mission rejected.
     let ready: Vec<_> = l.items.iter().filter(|i| i.ready_for_handover).collect();
-    assert_eq!(ready.len(), 1, "{:?}", l.items);
-    assert_eq!(ready[0].stage, "approved_for_return");
-    assert_eq!(ready[0].risk_level.as_deref(), Some("medium"));
-    assert!(ready[0].next_due.is_some());
+    assert_eq!(ready.len(), 2, "{:?}", l.items);
     for item in &l.items {
         let view = open(&c, &server, &item.code).await;
         let p = view
@@ -645,10 +655,42 @@ async fn the_demo_has_sample_cases_at_four_stages() {
     let view = open(&c, &server, &mid.code).await;
     assert!(view.file.screening.observations.len() >= 2);
     assert!(view.file.decision.decision.is_none());
-    // The supervisor sees them too.
+    // The supervisor sees them too, with the high-risk return waiting for
+    // approval and the return that has happened.
     let sup = http_client();
     sign_in(&sup, &server, "demo.supervisor", "demo-supervisor-pass").await;
-    assert_eq!(list(&sup, &server, "", "", 0).await.total, 4);
+    assert_eq!(list(&sup, &server, "", "", 0).await.total, 10);
+    let d: app::api::dashboard::DashboardView =
+        call_ok(&sup, &server, "/api/dashboard/summary", &[]).await;
+    assert_eq!(d.figures.awaiting_approval.len(), 1);
+    assert_eq!(d.figures.trends.departures.iter().sum::<i64>(), 1);
+    assert_eq!(d.waiting.len(), 2, "one new, one with a question");
+    // The demo mission's inbox has a plan in every state but withdrawn.
+    let officer = http_client();
+    sign_in(&officer, &server, "demo.officer", "demo-officer-password").await;
+    let inbox: app::api::handovers::InboxView = call_ok(
+        &officer,
+        &server,
+        "/api/handovers/inbox",
+        &[("status", ""), ("page", "0")],
+    )
+    .await;
+    let count = |slug: &str| {
+        inbox
+            .counts
+            .iter()
+            .find(|(s, _)| s.slug() == slug)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(
+        [
+            count("new"),
+            count("needs_information"),
+            count("accepted"),
+            count("rejected")
+        ],
+        [1, 1, 2, 1]
+    );
 }
 
 macro_rules! on_both_engines {

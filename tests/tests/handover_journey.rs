@@ -2,8 +2,8 @@
 //! counsellor hands a ready plan over to IOM; the return officer finds it
 //! in the mission's inbox, sees only what was shared and asks a question;
 //! the counsellor answers in the plan; the officer accepts, books travel
-//! and records departure and arrival; the supervisor sees the plan at its
-//! stage. Every screen is checked with axe-core and photographed under
+//! and records departure and arrival; the supervisor's dashboard shows the
+//! plan at its stage. Every screen is checked with axe-core and photographed under
 //! `target/test-output/screenshots/handover/`.
 
 use app::domain::{OrgKind, Role};
@@ -198,8 +198,22 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
     s.wait_text("not-shared", "not shared", |t| !t.is_empty())
         .await;
 
-    // The supervisor sees the plan at its stage.
-    sign_in_as(&s, &server, "sam", "/cases").await;
+    // The supervisor's dashboard shows the plan at its stage; the bar
+    // opens the plans behind it.
+    sign_in_as(&s, &server, "sam", "/dashboard").await;
+    let funnel = s.wait_text("funnel", "the funnel", |t| !t.is_empty()).await;
+    assert!(funnel.contains("Arrived"), "{funnel}");
+    let arrived =
+        s.b.client
+            .find(fantoccini::Locator::Css("#funnel a[href*='stage=arrived']"))
+            .await
+            .expect("a bar for the arrived plans");
+    let count =
+        s.b.text_of("#funnel a[href*='stage=arrived'] .bar-count")
+            .await;
+    assert_eq!(count, "1", "one plan has arrived");
+    s.check("supervisor-dashboard").await;
+    arrived.click().await.unwrap();
     let caseload = s
         .wait_text("caseload", "the plan in the caseload", |t| {
             t.contains(&code)

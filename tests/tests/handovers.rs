@@ -374,6 +374,66 @@ async fn the_conversation(db: TestDb) {
     .await;
     assert_eq!(r.status(), 404);
 
+    // The mission's download of the plan: valid against the published
+    // schema, with only what was shared; the calendar parses.
+    let r = w
+        .olga
+        .get(s.url(&format!("/api/cases/export_json?code={code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(&format!("safeplan-{code}.json")));
+    let json: serde_json::Value = r.json().await.unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../docs/plan-export.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let included = json["sections_included"].to_string();
+    assert!(!included.contains("screening"), "{included}");
+    assert_eq!(json["id"], code.as_str());
+    let activities = json["activities"].as_array().unwrap();
+    assert!(activities
+        .iter()
+        .any(|a| a["id"] == "T8" && a["status"] == "completed"));
+    let ics = w
+        .olga
+        .get(s.url(&format!("/api/cases/export_ics?code={code}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(ics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let ics = ics.text().await.unwrap();
+    let calendar: icalendar::Calendar = ics.parse().expect("a calendar a library can read");
+    let events = calendar
+        .components
+        .iter()
+        .filter(|c| matches!(c, icalendar::CalendarComponent::Event(_)))
+        .count();
+    assert!(events >= 5, "{events} events");
+    assert!(
+        !ics.contains("Rosa"),
+        "the calendar names the case by code only"
+    );
+    // Another mission: nothing.
+    let r = w
+        .bert
+        .get(s.url(&format!("/api/cases/export_json?code={code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
     // The counsellor sees the mission's reads in the case's access log.
     let log: CaseAccessLog = call_ok(
         &w.carla,

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod dashboard;
 pub mod handovers;
 pub mod prefs;
 
@@ -51,7 +52,11 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/open", Access::SignedIn),
     ("/api/cases/save", Access::SignedIn),
     ("/api/cases/access_log", Access::SignedIn),
+    ("/api/cases/export_json", Access::SignedIn),
+    ("/api/cases/export_ics", Access::SignedIn),
     ("/api/handovers/hand_over", Access::SignedIn),
     ("/api/handovers/respond", Access::SignedIn),
     ("/api/handovers/inbox", Access::SignedIn),
+    ("/api/dashboard/summary", Access::SignedIn),
+    ("/api/dashboard/statistics", Access::SignedIn),
 ];

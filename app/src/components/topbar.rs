@@ -36,6 +36,8 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
                     .then(|| view! { <a href="/inbox" id="nav-inbox">{t(K::nav_inbox)}</a> })}
                 <a href="/account">{t(K::nav_account)}</a>
                 {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">{t(K::nav_users)}</a> })}
+                {(user.organisation_kind == OrgKind::Counselling && user.role == Role::Supervisor)
+                    .then(|| view! { <a href="/dashboard" id="nav-dashboard">{t(K::nav_dashboard)}</a> })}
                 {(user.role == crate::domain::Role::Supervisor)
                     .then(|| view! { <a href="/audit">{t(K::nav_audit)}</a> })}
             </nav>

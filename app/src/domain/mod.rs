@@ -4,9 +4,12 @@
 //! tokio, web-sys, gloo), so the same rules run in the browser for instant
 //! feedback and on the server, which re-checks them.
 
+pub mod calendar;
 pub mod case;
 pub mod case_file;
 pub mod consent;
+pub mod dashboard;
+pub mod export;
 pub mod fields;
 pub mod follow_up;
 pub mod handover;

@@ -158,6 +158,9 @@ pub enum OrgAction {
     ReadAuditLog,
     /// Create cases (counselling organisations only).
     CreateCase,
+    /// See the dashboard over all plans and export anonymised statistics
+    /// (supervisors of counselling organisations).
+    ReadDashboard,
 }
 
 /// May `actor` do `action` in the organisation `organisation_id`?
@@ -170,6 +173,9 @@ pub fn org_access(actor: &Actor, organisation_id: &str, action: OrgAction) -> bo
         OrgAction::ReadAuditLog => actor.role == Role::Supervisor,
         OrgAction::CreateCase => {
             actor.organisation_kind == OrgKind::Counselling && actor.role == Role::Counsellor
+        }
+        OrgAction::ReadDashboard => {
+            actor.organisation_kind == OrgKind::Counselling && actor.role == Role::Supervisor
         }
     }
 }
@@ -331,6 +337,15 @@ mod tests {
             (Role::Counsellor, SHELTER, OrgAction::CreateCase, true),
             (Role::Supervisor, SHELTER, OrgAction::CreateCase, false),
             (Role::Admin, SHELTER, OrgAction::CreateCase, false),
+            (Role::Supervisor, SHELTER, OrgAction::ReadDashboard, true),
+            (
+                Role::Supervisor,
+                OTHER_SHELTER,
+                OrgAction::ReadDashboard,
+                false,
+            ),
+            (Role::Counsellor, SHELTER, OrgAction::ReadDashboard, false),
+            (Role::Admin, SHELTER, OrgAction::ReadDashboard, false),
         ];
         for (role, org, action, expected) in table {
             assert_eq!(
@@ -341,6 +356,8 @@ mod tests {
         }
         let ro = actor("ro", Role::ReturnOfficer, MISSION);
         assert!(!org_access(&ro, MISSION, OrgAction::CreateCase));
+        let iom_sup = actor("isup", Role::Supervisor, MISSION);
+        assert!(!org_access(&iom_sup, MISSION, OrgAction::ReadDashboard));
     }
 
     #[test]

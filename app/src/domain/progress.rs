@@ -130,7 +130,8 @@ impl CaseFile {
                 .filter(|d| matches!(d.choice, Choice::Option(_)))
                 .map(|d| d.decided_on),
             planned_departure: self.travel.planned_departure,
-            arrival: None,
+            // The follow-ups after return are dated from the confirmed arrival.
+            arrival: self.arrived_on(),
         }
     }
 
@@ -204,7 +205,7 @@ impl CaseFile {
                 .decision
                 .as_ref()
                 .is_some_and(|d| decision_missing(d, self.minority(today)).is_empty()),
-            Section::Risk => self.gate(today) == Some(Gate::Passed),
+            Section::Risk => self.gate(self.gate_day(today)) == Some(Gate::Passed),
             Section::Reintegration => {
                 let r = &self.reintegration;
                 !r.household.is_empty()
@@ -287,12 +288,13 @@ impl CaseFile {
 
     fn facts<'a>(&'a self, now: DateTime<Utc>, complete: &BTreeSet<Section>) -> PlanFacts<'a> {
         let today = now.date_naive();
+        let gate_day = self.gate_day(today);
         PlanFacts {
             now,
             consents: &self.consent.records,
             decision: self.decision.decision.as_ref(),
             minority: self.minority(today),
-            risk_gate: self.gate(today),
+            risk_gate: self.gate(gate_day),
             complete_sections: complete.clone(),
             travel_document_ready: self.done(&["T4"], &["M10"]),
             reintegration_registered: self.reintegration.registered_on.is_some()
@@ -328,6 +330,13 @@ impl CaseFile {
                 _ => None,
             });
         steps.chain(items).min()
+    }
+
+    /// The day the risk gate is judged on: today, or once the client has
+    /// left, the day of departure (an assessment does not go stale after
+    /// the return it was made for).
+    pub fn gate_day(&self, today: NaiveDate) -> NaiveDate {
+        self.departed_on().map_or(today, |d| d.min(today))
     }
 
     /// The day the client left (departure step or milestone done).
@@ -646,6 +655,20 @@ mod tests {
             ],
         );
         assert_eq!(f.progress(&cats, now()).stage.slug(), "monitoring");
+        // Months later the assessment is old, but it was fresh when she
+        // left: the plan stays where it is.
+        let later = now() + chrono::Duration::days(90);
+        assert_eq!(f.progress(&cats, later).stage.slug(), "monitoring");
+        // The follow-ups are dated from the arrival.
+        let arrival_dated = f
+            .milestones(&cats)
+            .into_iter()
+            .find(|m| m.template_id == "M16a")
+            .and_then(|m| m.due);
+        assert!(
+            arrival_dated.is_some(),
+            "follow-up after 1 month has a date"
+        );
         // Without the handover none of it counts: the plan is approved.
         f.handed_over_to = None;
         assert_eq!(

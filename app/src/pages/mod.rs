@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin_users;
 pub mod audit_log;
 pub mod cases;
+pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -5,8 +5,8 @@
 use super::auth::{request_headers, require_actor, respond_with};
 use super::state::app_state;
 use crate::api::cases::{
-    AccessLogEntry, CaseAccessLog, CaseListItem, CaseView, Caseload, DuplicateHint, NewCaseOutcome,
-    SaveResult, SectionMeta,
+    AccessLogEntry, CaseAccessLog, CaseListItem, CaseView, Caseload, CaseloadFilters,
+    DuplicateHint, NewCaseOutcome, SaveResult, SectionMeta,
 };
 use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
 use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
@@ -231,6 +231,7 @@ pub async fn caseload(
     stage: String,
     risk: String,
     page: i64,
+    more: CaseloadFilters,
 ) -> Result<Caseload, AppError> {
     let state = app_state()?;
     let a = require_actor().await?;
@@ -246,10 +247,18 @@ pub async fn caseload(
     let page = page.clamp(0, 100_000);
     let q = CaseQuery {
         organisation_id: a.organisation_id.clone(),
-        owner_id: (!sees_whole_org).then(|| a.user_id.clone()),
+        // A supervisor may narrow to one counsellor; a counsellor sees her own.
+        owner_id: if sees_whole_org {
+            non_empty(&more.counsellor)
+        } else {
+            Some(a.user_id.clone())
+        },
         text: non_empty(&text).map(|t| t.chars().take(60).collect()),
         stage: non_empty(&stage),
         risk_level: non_empty(&risk),
+        due: Some(more.due).filter(|d| d == "overdue" || d == "soon"),
+        today: Some(Utc::now().date_naive().format("%Y-%m-%d").to_string()),
+        awaiting_approval: more.approval,
         page,
         page_size: PAGE_SIZE,
     };
@@ -510,6 +519,92 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         may_hand_over: may(CaseAction::HandOver),
         handover: handover.map(|(_, v)| v),
     })
+}
+
+/// The formats a plan is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Ics,
+}
+
+/// A plan as a download: what `a` may read of it, as JSON or iCalendar.
+/// Audited like an opening of the case.
+pub async fn export(code: String, format: ExportFormat) -> Result<String, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let c = case_for(&a, &code, CaseAction::Read(Section::Client), "case.export").await?;
+    let facts = facts_for(&a, &c).await?;
+    let actor = actor_of(&a);
+    let readable: Vec<Section> = Section::ALL
+        .into_iter()
+        .filter(|s| case_access(&actor, &facts, CaseAction::Read(*s)).allowed())
+        .collect();
+    let sections: Vec<SectionRecord> = state
+        .store
+        .case_sections(&c.id)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter(|s| section_from_slug(&s.section).is_some_and(|s| readable.contains(&s)))
+        .collect();
+    let mut file = file_of(&sections)?;
+    file.handed_over_to = state
+        .store
+        .handovers_of_case(&c.id)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .find(|h| h.status.is_active())
+        .map(|h| h.mission_id);
+    let cats = crate::catalog::planning();
+    let now = Utc::now();
+    let code = c.code.as_str().to_string();
+    let (body, content_type, extension) = match format {
+        ExportFormat::Json => {
+            let meta = crate::domain::export::ExportMeta {
+                code: code.clone(),
+                organisation: a.organisation_name.clone(),
+                exported_by_role: a.role.label().to_string(),
+                readable: readable.clone(),
+                schema_version: crate::domain::export::SCHEMA_VERSION,
+            };
+            let export = crate::domain::export::plan_export(&file, &cats, &meta, now);
+            let body = serde_json::to_string_pretty(&export).map_err(AppError::internal)?;
+            (body, "application/json; charset=utf-8", "json")
+        }
+        ExportFormat::Ics => {
+            let milestones = if readable.contains(&Section::Milestones) {
+                file.milestones(&cats)
+            } else {
+                Vec::new()
+            };
+            let travel = if readable.contains(&Section::Travel) {
+                file.travel_steps(&cats)
+            } else {
+                Vec::new()
+            };
+            let body = crate::domain::calendar::plan_ics(&code, &milestones, &travel, now);
+            (body, "text/calendar; charset=utf-8", "ics")
+        }
+    };
+    let mut audit = event(&a, "case.export", AuditOutcome::Allowed);
+    audit.case_code = Some(code.clone());
+    audit.section = Some(extension.to_string());
+    record(audit).await?;
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(content_type),
+        );
+        // The code is letters, digits and dashes: safe in a header.
+        if let Ok(v) = http::HeaderValue::from_str(&format!(
+            "attachment; filename=\"safeplan-{code}.{extension}\""
+        )) {
+            res.insert_header(http::header::CONTENT_DISPOSITION, v);
+        }
+    }
+    Ok(body)
 }
 
 pub async fn save_section(

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod client_address;
 pub mod cookies;
+pub mod dashboard;
 pub mod handovers;
 pub mod password;
 pub mod prefs;

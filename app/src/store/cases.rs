@@ -96,6 +96,11 @@ pub struct CaseQuery {
     pub text: Option<String>,
     pub stage: Option<String>,
     pub risk_level: Option<String>,
+    /// "overdue" (next milestone before `today`) or "soon" (within 14 days).
+    pub due: Option<String>,
+    pub today: Option<String>,
+    /// Only high-risk returns waiting for approval.
+    pub awaiting_approval: bool,
     /// Zero-based.
     pub page: i64,
     pub page_size: i64,
@@ -472,38 +477,55 @@ impl Store {
         let text = q.text.as_deref().map(str::trim).unwrap_or("");
         let code_prefix = like_escaped(&text.to_uppercase().replace([' ', '-'], ""));
         let folded = like_escaped(&crate::domain::case::fold(text));
+        let today = q.today.clone().unwrap_or_default();
+        let soon_until = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| {
+                d.checked_add_signed(chrono::Duration::days(
+                    crate::domain::dashboard::DUE_SOON_DAYS,
+                ))
+            })
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
         let filter = "FROM cases c JOIN users u ON u.id = c.owner_id \
              WHERE c.organisation_id = $1 \
                AND ($2 = '' OR c.owner_id = $2) \
                AND ($3 = '' OR REPLACE(c.code, '-', '') LIKE $4 || '%' ESCAPE '\\' OR ($5 <> '' AND c.alias_folded LIKE '%' || $5 || '%' ESCAPE '\\')) \
                AND ($6 = '' OR c.stage = $6) \
-               AND ($7 = '' OR c.risk_level = $7)";
-        let rows: Vec<CaseRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} {filter} ORDER BY c.updated_at DESC, c.id LIMIT $8 OFFSET $9",
+               AND ($7 = '' OR c.risk_level = $7) \
+               AND ($8 = '' OR (c.next_due IS NOT NULL AND c.stage NOT IN ('closed', 'withdrawn_by_client') AND \
+                    (($8 = 'overdue' AND c.next_due < $9) OR ($8 = 'soon' AND c.next_due >= $9 AND c.next_due <= $10)))) \
+               AND ($11 = 0 OR c.awaiting_approval = 1)";
+        // The filter's values, in the order of its placeholders.
+        macro_rules! filtered {
+            ($query:expr) => {
+                $query
+                    .bind(&q.organisation_id)
+                    .bind(q.owner_id.clone().unwrap_or_default())
+                    .bind(text)
+                    .bind(&code_prefix)
+                    .bind(&folded)
+                    .bind(q.stage.clone().unwrap_or_default())
+                    .bind(q.risk_level.clone().unwrap_or_default())
+                    .bind(q.due.clone().unwrap_or_default())
+                    .bind(&today)
+                    .bind(&soon_until)
+                    .bind(q.awaiting_approval as i64)
+            };
+        }
+        let rows: Vec<CaseRow> = filtered!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} {filter} ORDER BY c.updated_at DESC, c.id LIMIT $12 OFFSET $13",
             case_columns!()
-        )))
-        .bind(&q.organisation_id)
-        .bind(q.owner_id.clone().unwrap_or_default())
-        .bind(text)
-        .bind(&code_prefix)
-        .bind(&folded)
-        .bind(q.stage.clone().unwrap_or_default())
-        .bind(q.risk_level.clone().unwrap_or_default())
+        ))))
         .bind(q.page_size + 1)
         .bind(q.page * q.page_size)
         .fetch_all(&self.pool)
         .await?;
-        let (total,): (i64,) =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
-                .bind(&q.organisation_id)
-                .bind(q.owner_id.clone().unwrap_or_default())
-                .bind(text)
-                .bind(&code_prefix)
-                .bind(&folded)
-                .bind(q.stage.clone().unwrap_or_default())
-                .bind(q.risk_level.clone().unwrap_or_default())
-                .fetch_one(&self.pool)
-                .await?;
+        let (total,): (i64,) = filtered!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) {filter}"
+        ))))
+        .fetch_one(&self.pool)
+        .await?;
         let has_more = rows.len() as i64 > q.page_size;
         let cases = rows
             .into_iter()
@@ -515,6 +537,60 @@ impl Store {
             has_more,
             total,
         })
+    }
+
+    /// Every plan of an organisation as the dashboard reads it.
+    pub async fn dashboard_rows(
+        &self,
+        organisation_id: &str,
+    ) -> Result<Vec<crate::domain::dashboard::PlanRow>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            code: String,
+            alias: String,
+            owner_id: String,
+            stage: String,
+            risk_level: Option<String>,
+            next_due: Option<String>,
+            first_contact_on: Option<String>,
+            screened_on: Option<String>,
+            screening: Option<String>,
+            decided_on: Option<String>,
+            decision: Option<String>,
+            departed_on: Option<String>,
+            arrived_on: Option<String>,
+            awaiting_approval: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT code, alias, owner_id, stage, risk_level, next_due, first_contact_on, screened_on, \
+             screening, decided_on, decision, departed_on, arrived_on, awaiting_approval \
+             FROM cases WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let day = |d: Option<String>| {
+            d.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| crate::domain::dashboard::PlanRow {
+                code: r.code,
+                alias: r.alias,
+                owner_id: r.owner_id,
+                stage: r.stage,
+                risk_level: r.risk_level,
+                next_due: day(r.next_due),
+                first_contact_on: day(r.first_contact_on),
+                screened_on: day(r.screened_on),
+                screening: r.screening,
+                decided_on: day(r.decided_on),
+                decision: r.decision,
+                departed_on: day(r.departed_on),
+                arrived_on: day(r.arrived_on),
+                awaiting_approval: r.awaiting_approval != 0,
+            })
+            .collect())
     }
 
     /// The organisation's clients as the duplicate check needs them:

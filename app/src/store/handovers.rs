@@ -336,12 +336,19 @@ impl Store {
             .collect()
     }
 
-    /// One page of a mission's handovers, the longest waiting first.
+    /// One page of a mission's handovers: those waiting on the mission or
+    /// on the counsellor (new, needs information) the longest waiting
+    /// first; any other list (all, accepted, closed) the latest move first.
     pub async fn inbox(&self, q: &InboxQuery) -> Result<InboxPage> {
         let status = q.status.clone().unwrap_or_default();
+        let order = if matches!(status.as_str(), "new" | "needs_information") {
+            "h.updated_at, h.id"
+        } else {
+            "h.updated_at DESC, h.id DESC"
+        };
         let rows: Vec<HandoverRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {HANDOVER_COLUMNS} {HANDOVER_FROM} WHERE h.mission_id = $1 \
-             AND ($2 = '' OR h.status = $2) ORDER BY h.updated_at, h.id LIMIT $3 OFFSET $4"
+             AND ($2 = '' OR h.status = $2) ORDER BY {order} LIMIT $3 OFFSET $4"
         )))
         .bind(&q.mission_id)
         .bind(&status)
@@ -385,6 +392,19 @@ impl Store {
             has_more,
             counts,
         })
+    }
+
+    /// An organisation's handovers waiting on a mission (new) or on the
+    /// counsellor (needs information), the longest waiting first.
+    pub async fn waiting_handovers(&self, organisation_id: &str) -> Result<Vec<HandoverRecord>> {
+        let rows: Vec<HandoverRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {HANDOVER_COLUMNS} {HANDOVER_FROM} WHERE c.organisation_id = $1 \
+             AND h.status IN ('new', 'needs_information') ORDER BY h.updated_at, h.id LIMIT 200"
+        )))
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(handover_from_row).collect()
     }
 
     /// A case's kept versions, the latest first.

@@ -158,6 +158,14 @@ impl Store {
         self.engine
     }
 
+    /// The connection pool, for bulk writes outside the store's API.
+    // Bench data generator only (tests/src/bin/plan_gen.rs): the
+    // application goes through the store's methods.
+    #[doc(hidden)]
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Applies the migrations of this engine that have not run yet.
     pub async fn migrate(&self) -> Result<()> {
         let migrator = match self.engine {

@@ -1,15 +1,38 @@
 use super::Caseload;
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The caseload's narrower filters, as the dashboard links to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadFilters {
+    /// "overdue" or "soon": the next milestone is past, or within 14 days.
+    pub due: String,
+    /// Only high-risk returns waiting for a supervisor's approval.
+    pub approval: bool,
+    /// One counsellor's cases (supervisors only).
+    pub counsellor: String,
+}
 
 /// A page of the caseload: a counsellor's own cases, or a supervisor's
-/// whole organisation; filtered by text (code or alias), stage and risk.
+/// whole organisation; filtered by text (code or alias), stage and risk,
+/// and by the dashboard's filters.
 #[server(prefix = "/api", endpoint = "cases/list")]
 pub async fn list(
     text: String,
     stage: String,
     risk: String,
     page: i64,
+    #[server(default)] due: String,
+    /// "1": only high-risk returns waiting for approval.
+    #[server(default)]
+    approval: String,
+    #[server(default)] counsellor: String,
 ) -> Result<Caseload, AppError> {
-    crate::server::cases::caseload(text, stage, risk, page).await
+    let more = CaseloadFilters {
+        due,
+        approval: approval == "1" || approval == "true",
+        counsellor,
+    };
+    crate::server::cases::caseload(text, stage, risk, page, more).await
 }

@@ -3,13 +3,15 @@
 
 mod access_log;
 mod create;
+mod export;
 mod list;
 mod open;
 mod save;
 
 pub use access_log::{access_log, AccessLog, AccessLogEntry, CaseAccessLog};
 pub use create::{create, Create};
-pub use list::{list, List};
+pub use export::{export_ics, export_json, ExportIcs, ExportJson};
+pub use list::{list, CaseloadFilters, List};
 pub use open::{open, Open};
 pub use save::{save, Save};
 

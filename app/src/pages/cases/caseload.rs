@@ -47,13 +47,14 @@ pub fn CaseloadPage() -> impl IntoView {
     let cases = Resource::new(
         move || {
             (
-                q("q"),
-                q("stage"),
-                q("risk"),
+                (q("q"), q("stage"), q("risk")),
                 q("page").parse::<i64>().unwrap_or(0),
+                (q("due"), q("approval"), q("counsellor")),
             )
         },
-        |(text, stage, risk, page)| list(text, stage, risk, page),
+        |((text, stage, risk), page, (due, approval, counsellor))| {
+            list(text, stage, risk, page, due, approval, counsellor)
+        },
     );
     view! {
         <Title text=t(K::caseload_title)/>
@@ -112,8 +113,27 @@ fn Filters(q: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl In
                         .collect_view()}
                 </select>
             </label>
+            // The dashboard's narrower filters stay until cleared.
+            {["due", "approval", "counsellor"]
+                .into_iter()
+                .filter(|k| !q(k).is_empty())
+                .map(|k| view! { <input type="hidden" name=k value=q(k)/> })
+                .collect_view()}
             <button type="submit" class="secondary">{t(K::caseload_apply)}</button>
         </form>
+        {(!q("due").is_empty() || !q("approval").is_empty() || !q("counsellor").is_empty()).then(|| {
+            let what = match (q("due").as_str(), q("approval").as_str()) {
+                ("overdue", _) => t(K::dash_overdue),
+                ("soon", _) => t(K::dash_due_soon),
+                (_, "1") => t(K::dash_awaiting_approval),
+                _ => t(K::dash_one_counsellor),
+            };
+            view! {
+                <p class="notice" id="caseload-narrowed">
+                    {what}" · "<a href="/cases">{t(K::dash_clear_filter)}</a>
+                </p>
+            }
+        })}
     }
 }
 
@@ -135,10 +155,13 @@ fn Table(
                 .collect::<String>()
         };
         format!(
-            "/cases?q={}&stage={}&risk={}&page={p}",
+            "/cases?q={}&stage={}&risk={}&due={}&approval={}&counsellor={}&page={p}",
             enc(q("q")),
             enc(q("stage")),
-            enc(q("risk"))
+            enc(q("risk")),
+            enc(q("due")),
+            enc(q("approval")),
+            enc(q("counsellor"))
         )
     };
     let templates = &crate::catalog::milestones().milestones;

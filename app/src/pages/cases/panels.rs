@@ -286,6 +286,11 @@ pub fn Review(
                 } else {
                     view! { <p class="notice">{t(K::case_review_not_ready)}</p> }.into_any()
                 }}
+                <p class="downloads">
+                    <a class="button secondary" href=format!("/api/cases/export_json?code={code}") download rel="external" id="export-json">{t(K::case_export_json)}</a>
+                    " "
+                    <a class="button secondary" href=format!("/api/cases/export_ics?code={code}") download rel="external" id="export-ics">{t(K::case_export_ics)}</a>
+                </p>
                 <table class="review-table">
                     <thead><tr><th scope="col">{t(K::case_step)}</th><th scope="col">{t(K::case_state)}</th></tr></thead>
                     <tbody>

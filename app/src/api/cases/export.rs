@@ -1,0 +1,23 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, StreamingText, TextStream};
+
+/// The plan as JSON (schema: docs/plan-export.schema.json), with only the
+/// sections the signed-in user may read. A download behind a plain link.
+#[server(prefix = "/api", endpoint = "cases/export_json", input = GetUrl, output = StreamingText)]
+pub async fn export_json(code: String) -> Result<TextStream<AppError>, AppError> {
+    let body = crate::server::cases::export(code, crate::server::cases::ExportFormat::Json).await?;
+    Ok(TextStream::new(futures::stream::once(async move {
+        Ok::<String, AppError>(body)
+    })))
+}
+
+/// The plan's dated milestones and travel steps as an iCalendar file
+/// (named by the case's code only).
+#[server(prefix = "/api", endpoint = "cases/export_ics", input = GetUrl, output = StreamingText)]
+pub async fn export_ics(code: String) -> Result<TextStream<AppError>, AppError> {
+    let body = crate::server::cases::export(code, crate::server::cases::ExportFormat::Ics).await?;
+    Ok(TextStream::new(futures::stream::once(async move {
+        Ok::<String, AppError>(body)
+    })))
+}
