@@ -174,11 +174,6 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             .format("%Y-%m-%d")
             .to_string()
     };
-    let ahead = |days: i64| {
-        (today + Duration::days(days))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
     let s = |v: &str| v.to_string();
     let consent_to_store = |on: String| {
         vec![
@@ -260,94 +255,6 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             ),
         ],
     };
-    // On the return track, ready to be handed over to the IOM mission (as
-    // `domain::progress`'s complete return case).
-    let mut share = consent_to_store(ago(60));
-    share.extend([
-        ("consent.1.purpose", s("share")),
-        ("consent.1.recipient", s(mission_id)),
-        ("consent.1.section_client", s("on")),
-        ("consent.1.section_consent", s("on")),
-        ("consent.1.section_decision", s("on")),
-        ("consent.1.section_risk", s("on")),
-        ("consent.1.section_reintegration", s("on")),
-        ("consent.1.section_travel", s("on")),
-        ("consent.1.given_on", ago(20)),
-        ("consent.1.language", s("en")),
-    ]);
-    let ready_for_handover = SampleCase {
-        handover: None,
-        code_bytes: [0xde, 0x30, 0x00, 0x00, 0x03],
-        sections: vec![
-            (
-                Section::Client,
-                fields(&[
-                    ("client.alias", s("Rosa")),
-                    ("client.birth", s("year")),
-                    ("client.birth_year", s("1994")),
-                    ("client.gender", s("female")),
-                    ("client.nationality", s("NG")),
-                    ("client.languages", s("en")),
-                    ("contact.on", ago(60)),
-                    ("safety.danger", s("no")),
-                    ("safety.medical", s("no")),
-                ]),
-            ),
-            (Section::Consent, fields(&share)),
-            (
-                Section::Screening,
-                fields(&[("screening.judgement", s("signs_present"))]),
-            ),
-            (
-                Section::Options,
-                fields(&[
-                    ("option.stay.feasibility", s("difficult")),
-                    ("option.onward.feasibility", s("not_feasible")),
-                    ("option.return.wishes", s("Back to her mother")),
-                    ("option.return.feasibility", s("feasible")),
-                ]),
-            ),
-            (
-                Section::Decision,
-                fields(&[
-                    ("decision.choice", s("return")),
-                    ("decision.on", ago(20)),
-                    ("decision.free_and_informed", s("on")),
-                ]),
-            ),
-            (
-                Section::Risk,
-                fields(&[
-                    ("risk.assessed_on", ago(5)),
-                    ("risk.0.level", s("household")),
-                    ("risk.0.description", s("Debt to the recruiter's family")),
-                    ("risk.0.likelihood", s("2")),
-                    ("risk.0.severity", s("2")),
-                    ("risk.0.mitigation", s("mit-other-region")),
-                ]),
-            ),
-            (
-                Section::Reintegration,
-                fields(&[
-                    ("reint.programme", s("nl-2025-reintegration")),
-                    ("person.0.kind", s("adult")),
-                    ("line.0.category", s("economic")),
-                    ("line.0.description", s("Sewing machine and stock")),
-                    ("line.0.amount", s("1500")),
-                    ("line.0.form", s("in_kind")),
-                    ("line.0.person", s("0")),
-                ]),
-            ),
-            (
-                Section::Travel,
-                fields(&[
-                    ("travel.mission", s(mission_id)),
-                    ("travel.destination", s("NG")),
-                    ("travel.departure", ahead(45)),
-                ]),
-            ),
-        ],
-    };
     // On the stay track: she chose to stay.
     let stay = SampleCase {
         handover: None,
@@ -392,7 +299,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             ),
         ],
     };
-    let mut cases = vec![new_intake, mid_session, ready_for_handover, stay];
+    let mut cases = vec![new_intake, mid_session, stay];
     let step = |id: &str, what: &str| format!("step.{id}.{what}");
     let ms = |id: &str, what: &str| format!("ms.{id}.{what}");
     let mut travel_done: Vec<(String, String)> = Vec::new();
@@ -413,6 +320,21 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
         follow_ups.push((ms(id, "done_on"), ago(days)));
     }
     let plans = [
+        // On the return track, ready to be handed over to the IOM mission
+        // (as `domain::progress`'s complete return case).
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x03],
+            alias: "Rosa",
+            nationality: "NG",
+            birth_year: "1994",
+            days_ago: 60,
+            assessed_ago: 5,
+            departure_in: 45,
+            risk: Vec::new(),
+            travel: Vec::new(),
+            milestones: Vec::new(),
+            handover: None,
+        },
         // Handed over, waiting for the mission.
         ReturnPlan {
             code_bytes: [0xde, 0x30, 0x00, 0x00, 0x05],

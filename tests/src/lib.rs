@@ -308,6 +308,14 @@ pub async fn add_duplicate_user(
         .await
 }
 
+/// A new client signed in as `username` (with [`PASSWORD`]).
+pub async fn signed_in(server: &Server, username: &str) -> reqwest::Client {
+    let c = http_client();
+    let r = sign_in(&c, server, username, PASSWORD).await;
+    assert!(r.status().is_success(), "{username} signs in");
+    c
+}
+
 /// Calls a server function as the WASM client does: a url-encoded POST
 /// from the site's own origin, asking for JSON.
 pub async fn call(

@@ -9,18 +9,8 @@ use app::api::cases::Caseload;
 use app::api::dashboard::DashboardView;
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, call, call_ok, http_client, make_ready, put_section, sign_in, Server, TestDb,
-    PASSWORD,
+    add_user, call, call_ok, make_ready, put_section, signed_in, Server, TestDb, PASSWORD,
 };
-
-async fn signed_in(server: &Server, username: &str) -> reqwest::Client {
-    let c = http_client();
-    assert!(sign_in(&c, server, username, PASSWORD)
-        .await
-        .status()
-        .is_success());
-    c
-}
 
 async fn new_case(c: &reqwest::Client, s: &Server, alias: &str) -> String {
     let r: app::api::cases::NewCaseOutcome = call_ok(

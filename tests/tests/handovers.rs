@@ -12,8 +12,8 @@ use app::domain::handover::{HandoverStatus, MoveRefusal};
 use app::domain::policy::Section;
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, call, call_ok, http_client, make_ready, put_section, section_version, sign_in,
-    Server, TestDb, PASSWORD,
+    add_user, call, call_ok, make_ready, put_section, section_version, signed_in, Server, TestDb,
+    PASSWORD,
 };
 
 /// Shelter A (counsellor carla, supervisor sam), IOM NL (return officer
@@ -68,22 +68,14 @@ async fn world(db: TestDb) -> World {
     .await;
     store.close().await;
     let server = Server::start(&db.url).await;
-    let mut clients = Vec::new();
-    for username in ["carla", "sam", "olga", "bert"] {
-        let c = http_client();
-        let r = sign_in(&c, &server, username, PASSWORD).await;
-        assert!(r.status().is_success(), "{username} signs in");
-        clients.push(c);
-    }
-    let mut clients = clients.into_iter();
     World {
+        carla: signed_in(&server, "carla").await,
+        sam: signed_in(&server, "sam").await,
+        olga: signed_in(&server, "olga").await,
+        bert: signed_in(&server, "bert").await,
         server,
         db,
         mission: olga.organisation_id,
-        carla: clients.next().unwrap(),
-        sam: clients.next().unwrap(),
-        olga: clients.next().unwrap(),
-        bert: clients.next().unwrap(),
     }
 }
 

@@ -178,7 +178,8 @@ impl Store {
             serde_json::to_string(&new.sections).map_err(|_| StoreError::Corrupt("sections"))?;
         sqlx::query(
             "INSERT INTO handovers (id, case_id, mission_id, status, sections, handed_over_at, \
-             handed_over_by, updated_at) VALUES ($1, $2, $3, 'new', $4, $5, $6, $5)",
+             handed_over_by, updated_at, organisation_id) VALUES ($1, $2, $3, 'new', $4, $5, $6, $5, \
+             (SELECT organisation_id FROM cases WHERE id = $2))",
         )
         .bind(&id)
         .bind(&new.case_id)
@@ -398,7 +399,7 @@ impl Store {
     /// counsellor (needs information), the longest waiting first.
     pub async fn waiting_handovers(&self, organisation_id: &str) -> Result<Vec<HandoverRecord>> {
         let rows: Vec<HandoverRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {HANDOVER_COLUMNS} {HANDOVER_FROM} WHERE c.organisation_id = $1 \
+            "SELECT {HANDOVER_COLUMNS} {HANDOVER_FROM} WHERE h.organisation_id = $1 \
              AND h.status IN ('new', 'needs_information') ORDER BY h.updated_at, h.id LIMIT 200"
         )))
         .bind(organisation_id)

@@ -314,6 +314,7 @@ const HANDOVER_COLUMNS: &[&str] = &[
     "handed_over_by",
     "updated_at",
     "accepted_at",
+    "organisation_id",
 ];
 const MESSAGE_COLUMNS: &[&str] = &["id", "handover_id", "at", "by_user", "move", "body"];
 const SNAPSHOT_COLUMNS: &[&str] = &["id", "case_id", "at", "reason", "stage", "by_user", "body"];
@@ -1177,6 +1178,7 @@ impl Generator {
                 s(owner.id.clone()),
                 s(ts::to_db(last)),
                 n(h.accepted_at.map(ts::to_db)),
+                s(owner.org_id.clone()),
             ]);
             for (mv, by, body, at) in &h.moves {
                 batch.messages().push(vec![
