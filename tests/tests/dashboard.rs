@@ -187,11 +187,7 @@ async fn the_dashboard_follows_the_plans() {
 
     // The anonymised statistics: a CSV download, counts only, small cells
     // suppressed, no code or alias.
-    let r = sam
-        .get(s.url("/api/dashboard/statistics?months=12"))
-        .send()
-        .await
-        .unwrap();
+    let r = call(&sam, &s, "/api/dashboard/statistics", &[("months", "12")]).await;
     assert_eq!(r.status(), 200);
     let headers = r.headers().clone();
     assert!(

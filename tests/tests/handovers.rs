@@ -368,12 +368,13 @@ async fn the_conversation(db: TestDb) {
 
     // The mission's download of the plan: valid against the published
     // schema, with only what was shared; the calendar parses.
-    let r = w
-        .olga
-        .get(s.url(&format!("/api/cases/export_json?code={code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = call(
+        &w.olga,
+        s,
+        "/api/cases/export_json",
+        &[("code", code.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-disposition"]
         .to_str()
@@ -395,12 +396,13 @@ async fn the_conversation(db: TestDb) {
     assert!(activities
         .iter()
         .any(|a| a["id"] == "T8" && a["status"] == "completed"));
-    let ics = w
-        .olga
-        .get(s.url(&format!("/api/cases/export_ics?code={code}")))
-        .send()
-        .await
-        .unwrap();
+    let ics = call(
+        &w.olga,
+        s,
+        "/api/cases/export_ics",
+        &[("code", code.as_str())],
+    )
+    .await;
     assert!(ics.headers()["content-type"]
         .to_str()
         .unwrap()
@@ -418,12 +420,13 @@ async fn the_conversation(db: TestDb) {
         "the calendar names the case by code only"
     );
     // Another mission: nothing.
-    let r = w
-        .bert
-        .get(s.url(&format!("/api/cases/export_json?code={code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = call(
+        &w.bert,
+        s,
+        "/api/cases/export_json",
+        &[("code", code.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 404);
 
     // The counsellor sees the mission's reads in the case's access log.

@@ -320,9 +320,12 @@ fn Figures(d: DashboardView) -> impl IntoView {
                     </table>
                 </div>
             </details>
-            <p>
-                <a class="button secondary" href="/api/dashboard/statistics?months=12" download="safeplan-statistics.csv" rel="external" id="dash-export">{t(K::dash_export)}</a>
-            </p>
+            <div>
+                <form method="post" action="/api/dashboard/statistics" class="inline" id="dash-export-form">
+                    <input type="hidden" name="months" value="12"/>
+                    <button type="submit" class="secondary" id="dash-export">{t(K::dash_export)}</button>
+                </form>
+            </div>
             <p class="hint">{t(K::dash_export_hint)}</p>
         </section>
     }

@@ -1,10 +1,11 @@
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::{GetUrl, StreamingText, TextStream};
+use leptos::server_fn::codec::{StreamingText, TextStream};
 
 /// The plan as JSON (schema: docs/plan-export.schema.json), with only the
-/// sections the signed-in user may read. A download behind a plain link.
-#[server(prefix = "/api", endpoint = "cases/export_json", input = GetUrl, output = StreamingText)]
+/// sections the signed-in user may read. A download posted by a plain form
+/// (every server function is POST: a GET would pass SameSite defences).
+#[server(prefix = "/api", endpoint = "cases/export_json", output = StreamingText)]
 pub async fn export_json(code: String) -> Result<TextStream<AppError>, AppError> {
     let body = crate::server::cases::export(code, crate::server::cases::ExportFormat::Json).await?;
     Ok(TextStream::new(futures::stream::once(async move {
@@ -14,7 +15,7 @@ pub async fn export_json(code: String) -> Result<TextStream<AppError>, AppError>
 
 /// The plan's dated milestones and travel steps as an iCalendar file
 /// (named by the case's code only).
-#[server(prefix = "/api", endpoint = "cases/export_ics", input = GetUrl, output = StreamingText)]
+#[server(prefix = "/api", endpoint = "cases/export_ics", output = StreamingText)]
 pub async fn export_ics(code: String) -> Result<TextStream<AppError>, AppError> {
     let body = crate::server::cases::export(code, crate::server::cases::ExportFormat::Ics).await?;
     Ok(TextStream::new(futures::stream::once(async move {

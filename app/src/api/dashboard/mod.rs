@@ -5,7 +5,7 @@ use crate::domain::dashboard::{Figures, Filters};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos::server_fn::codec::{GetUrl, StreamingText, TextStream};
+use leptos::server_fn::codec::{StreamingText, TextStream};
 use serde::{Deserialize, Serialize};
 
 /// A handover waiting on a mission or on the counsellor.
@@ -44,8 +44,9 @@ pub async fn summary(
 }
 
 /// The anonymised monthly statistics of the last `months` months (12 to
-/// 60) as a CSV download: counts only, cells under 5 suppressed.
-#[server(prefix = "/api", endpoint = "dashboard/statistics", input = GetUrl, output = StreamingText)]
+/// 60) as a CSV download (a plain form's POST): counts only, cells under 5
+/// suppressed.
+#[server(prefix = "/api", endpoint = "dashboard/statistics", output = StreamingText)]
 pub async fn statistics(#[server(default)] months: i64) -> Result<TextStream<AppError>, AppError> {
     let csv = crate::server::dashboard::statistics(months).await?;
     Ok(TextStream::new(futures::stream::once(async move {

@@ -286,11 +286,18 @@ pub fn Review(
                 } else {
                     view! { <p class="notice">{t(K::case_review_not_ready)}</p> }.into_any()
                 }}
-                <p class="downloads">
-                    <a class="button secondary" href=format!("/api/cases/export_json?code={code}") download rel="external" id="export-json">{t(K::case_export_json)}</a>
+                // Downloads are plain form posts (the browser saves the answer).
+                <div class="downloads">
+                    <form method="post" action="/api/cases/export_json" class="inline">
+                        <input type="hidden" name="code" value=code.clone()/>
+                        <button type="submit" class="secondary" id="export-json">{t(K::case_export_json)}</button>
+                    </form>
                     " "
-                    <a class="button secondary" href=format!("/api/cases/export_ics?code={code}") download rel="external" id="export-ics">{t(K::case_export_ics)}</a>
-                </p>
+                    <form method="post" action="/api/cases/export_ics" class="inline">
+                        <input type="hidden" name="code" value=code.clone()/>
+                        <button type="submit" class="secondary" id="export-ics">{t(K::case_export_ics)}</button>
+                    </form>
+                </div>
                 <table class="review-table">
                     <thead><tr><th scope="col">{t(K::case_step)}</th><th scope="col">{t(K::case_state)}</th></tr></thead>
                     <tbody>
