@@ -120,7 +120,15 @@ fn InboxTable(i: InboxView) -> impl IntoView {
                         });
                         view! {
                             <tr data-status=item.status.slug()>
-                                <td><a href=format!("/cases/{}/review", item.code) class="case-link" rel="external">{item.code.clone()}</a></td>
+                                // A rejected or withdrawn plan is no longer the
+                                // mission's to open: its code only.
+                                <td>
+                                    {if item.status.is_active() {
+                                        view! { <a href=format!("/cases/{}/review", item.code) class="case-link" rel="external">{item.code.clone()}</a> }.into_any()
+                                    } else {
+                                        view! { <span class="case-code-closed">{item.code.clone()}</span> }.into_any()
+                                    }}
+                                </td>
                                 <td>{item.organisation}</td>
                                 <td>{t(inbox_status_key(item.status))}</td>
                                 <td>{utc_text_from_secs(item.handed_over_at)}</td>
