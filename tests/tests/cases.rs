@@ -95,20 +95,7 @@ async fn save(
     version: i64,
     fields: &[(&str, &str)],
 ) -> SaveResult {
-    let version = version.to_string();
-    let names: Vec<String> = fields.iter().map(|(k, _)| format!("f[{k}]")).collect();
-    let mut form = vec![
-        ("code", code),
-        ("section", section),
-        ("version", version.as_str()),
-    ];
-    form.extend(
-        names
-            .iter()
-            .map(String::as_str)
-            .zip(fields.iter().map(|(_, v)| *v)),
-    );
-    call_ok(c, s, "/api/cases/save", &form).await
+    tests::save_section(c, s, code, section, version, fields).await
 }
 
 async fn open(c: &reqwest::Client, s: &Server, code: &str) -> CaseView {
