@@ -87,12 +87,13 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>
 /// earlier file of the same locale already defined goes into `problems`.
 fn read_source(
     dir: &Path,
+    sources: &[Source],
     code: &str,
     source: usize,
     messages: &mut BTreeMap<String, Message>,
     problems: &mut Vec<String>,
 ) {
-    let file = SOURCES[source].file(code);
+    let file = sources[source].file(code);
     let path = dir.join(&file);
     println!("cargo::rerun-if-changed={}", path.display());
     let text = std::fs::read_to_string(&path)
@@ -101,12 +102,12 @@ fn read_source(
         .parse()
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut flat = BTreeMap::new();
-    flatten(SOURCES[source].prefix, &table, &mut flat, &file);
+    flatten(sources[source].prefix, &table, &mut flat, &file);
     for (key, text) in flat {
         if let Some(earlier) = messages.get(&key) {
             problems.push(format!(
                 "{file}: {key} is already defined in {}",
-                SOURCES[earlier.source].file(code)
+                sources[earlier.source].file(code)
             ));
         } else {
             messages.insert(key, Message { text, source });
@@ -127,27 +128,65 @@ fn placeholders(text: &str) -> BTreeSet<String> {
     found
 }
 
-fn main() {
-    let dir = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("locales");
-    println!("cargo::rerun-if-changed={}", dir.display());
+/// One generated table: its languages (the first is the reference), its
+/// message files, and the names of what is generated.
+struct Table {
+    locales: &'static [&'static str],
+    sources: &'static [Source],
+    /// The enum of message keys, and the static array of texts.
+    keys: &'static str,
+    texts: &'static str,
+    doc: &'static str,
+    out: &'static str,
+}
+
+/// The client's own copy of a plan (printed or opened from a shared link):
+/// in the languages of the clients, not of the interface, and rendered on
+/// the server only, so that it adds nothing to the browser's code.
+const CLIENT_LOCALES: &[&str] = &["en", "nl", "fr", "ar"];
+const CLIENT_SOURCES: &[Source] = &[Source {
+    dir: "client/",
+    prefix: "",
+}];
+
+const TABLES: &[Table] = &[
+    Table {
+        locales: LOCALES,
+        sources: SOURCES,
+        keys: "K",
+        texts: "TEXTS",
+        doc: "A message of the user interface (generated from `locales/en.toml`\n/// and the files of the other sources, their keys prefixed).",
+        out: "messages.rs",
+    },
+    Table {
+        locales: CLIENT_LOCALES,
+        sources: CLIENT_SOURCES,
+        keys: "CK",
+        texts: "CLIENT_TEXTS",
+        doc: "A message of the client's copy (generated from `locales/client/en.toml`).",
+        out: "client_messages.rs",
+    },
+];
+
+fn generate(dir: &Path, t: &Table) {
     let mut problems = Vec::new();
     let mut tables = Vec::new();
-    for code in LOCALES {
+    for code in t.locales {
         let mut messages = BTreeMap::new();
-        for source in 0..SOURCES.len() {
-            read_source(&dir, code, source, &mut messages, &mut problems);
+        for source in 0..t.sources.len() {
+            read_source(dir, t.sources, code, source, &mut messages, &mut problems);
         }
         tables.push(messages);
     }
-    let base_code = LOCALES[0];
+    let base_code = t.locales[0];
     let base = &tables[0];
-    for (code, table) in LOCALES.iter().zip(&tables).skip(1) {
+    for (code, table) in t.locales.iter().zip(&tables).skip(1) {
         for (key, en) in base.iter().filter(|(k, _)| !table.contains_key(*k)) {
-            let file = SOURCES[en.source].file(code);
+            let file = t.sources[en.source].file(code);
             problems.push(format!("{file} lacks {key}"));
         }
         for (key, message) in table {
-            let source = &SOURCES[message.source];
+            let source = &t.sources[message.source];
             let file = source.file(code);
             match base.get(key) {
                 None => problems.push(format!(
@@ -156,12 +195,12 @@ fn main() {
                 )),
                 Some(en) if en.source != message.source => problems.push(format!(
                     "{file} has {key}, which belongs in {}",
-                    SOURCES[en.source].file(code)
+                    t.sources[en.source].file(code)
                 )),
                 Some(en) if placeholders(&en.text) != placeholders(&message.text) => {
                     problems.push(format!(
                         "{file}: {key} has other {{placeholders}} than {}",
-                        SOURCES[en.source].file(base_code)
+                        t.sources[en.source].file(base_code)
                     ))
                 }
                 Some(_) => {}
@@ -172,16 +211,26 @@ fn main() {
         panic!("translation files disagree:\n  {}", problems.join("\n  "));
     }
     let mut out = String::new();
-    out.push_str("/// A message of the user interface (generated from `locales/en.toml`\n");
-    out.push_str("/// and, prefixed `guide_`, `locales/guidance/en.toml`).\n");
+    writeln!(out, "/// {}", t.doc).unwrap();
     out.push_str("#[allow(non_camel_case_types, clippy::enum_variant_names)]\n");
-    out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum K {\n");
+    writeln!(
+        out,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\npub enum {} {{",
+        t.keys
+    )
+    .unwrap();
     for key in base.keys() {
         writeln!(out, "    {key},").unwrap();
     }
     out.push_str("}\n\n");
-    writeln!(out, "const KEYS: usize = {};", base.len()).unwrap();
-    writeln!(out, "static TEXTS: [[&str; KEYS]; {}] = [", LOCALES.len()).unwrap();
+    writeln!(
+        out,
+        "static {}: [[&str; {}]; {}] = [",
+        t.texts,
+        base.len(),
+        t.locales.len()
+    )
+    .unwrap();
     for table in &tables {
         out.push_str("    [\n");
         for key in base.keys() {
@@ -190,6 +239,14 @@ fn main() {
         out.push_str("    ],\n");
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("messages.rs");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join(t.out);
     std::fs::write(dest, out).unwrap();
+}
+
+fn main() {
+    let dir = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("locales");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    for t in TABLES {
+        generate(&dir, t);
+    }
 }

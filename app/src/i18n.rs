@@ -61,7 +61,12 @@ pub fn text(locale: Locale, key: K) -> &'static str {
 
 /// A message with its `{placeholders}` filled in.
 pub fn fill(locale: Locale, key: K, args: &[(&str, &str)]) -> String {
-    let mut out = text(locale, key).to_string();
+    fill_in(text(locale, key), args)
+}
+
+/// `text` with its `{placeholders}` replaced by the values given.
+fn fill_in(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
     }
@@ -212,6 +217,104 @@ mod tests {
         fn any_header_gives_a_language(accept in ".{0,200}", choice in proptest::option::of(".{0,10}")) {
             let l = negotiate(choice.as_deref(), Some(&accept));
             prop_assert!(Locale::ALL.contains(&l));
+        }
+    }
+}
+
+/// The client's copy of a plan: its own languages (those of the clients,
+/// not of the interface) and texts, from `locales/client/`. Rendered on
+/// the server only, so none of it is in the browser's code.
+#[cfg(feature = "ssr")]
+pub mod client {
+    include!(concat!(env!("OUT_DIR"), "/client_messages.rs"));
+
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum ClientLocale {
+        #[default]
+        En,
+        Nl,
+        Fr,
+        Ar,
+    }
+
+    impl ClientLocale {
+        /// In the order of the translation tables.
+        pub const ALL: [ClientLocale; 4] = [
+            ClientLocale::En,
+            ClientLocale::Nl,
+            ClientLocale::Fr,
+            ClientLocale::Ar,
+        ];
+
+        /// The BCP 47 code, as in `<html lang>`.
+        pub fn code(self) -> &'static str {
+            match self {
+                ClientLocale::En => "en",
+                ClientLocale::Nl => "nl",
+                ClientLocale::Fr => "fr",
+                ClientLocale::Ar => "ar",
+            }
+        }
+
+        /// The language's own name.
+        pub fn name(self) -> &'static str {
+            match self {
+                ClientLocale::En => "English",
+                ClientLocale::Nl => "Nederlands",
+                ClientLocale::Fr => "Français",
+                ClientLocale::Ar => "العربية",
+            }
+        }
+
+        /// The direction of its script, for `<html dir>`.
+        pub fn dir(self) -> &'static str {
+            match self {
+                ClientLocale::Ar => "rtl",
+                _ => "ltr",
+            }
+        }
+
+        /// From a code such as "fr", "FR" or "ar-MA".
+        pub fn from_code(code: &str) -> Option<ClientLocale> {
+            let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+            ClientLocale::ALL.into_iter().find(|l| l.code() == primary)
+        }
+
+        /// The first of the client's languages (ISO 639, most fluent
+        /// first) the copy is written in; English otherwise.
+        pub fn for_client(languages: &[String]) -> ClientLocale {
+            ClientLocale::from_code(crate::domain::share::copy_language(languages))
+                .unwrap_or_default()
+        }
+    }
+
+    pub fn text(locale: ClientLocale, key: CK) -> &'static str {
+        CLIENT_TEXTS[locale as usize][key as usize]
+    }
+
+    /// A message with its `{placeholders}` filled in.
+    pub fn fill(locale: ClientLocale, key: CK, args: &[(&str, &str)]) -> String {
+        super::fill_in(text(locale, key), args)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn every_language_has_every_text_and_arabic_runs_right_to_left() {
+            for l in ClientLocale::ALL {
+                assert!(!text(l, CK::title).is_empty());
+                assert!(fill(l, CK::reference, &[("code", "K7Q2-M9XD-F")]).contains("K7Q2-M9XD-F"));
+                assert_eq!(ClientLocale::from_code(l.code()), Some(l));
+            }
+            assert_eq!(ClientLocale::Ar.dir(), "rtl");
+            assert_eq!(ClientLocale::Fr.dir(), "ltr");
+            assert_eq!(
+                ClientLocale::for_client(&["ti".into(), "ar".into()]),
+                ClientLocale::Ar
+            );
+            assert_eq!(ClientLocale::for_client(&["ti".into()]), ClientLocale::En);
         }
     }
 }

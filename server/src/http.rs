@@ -75,6 +75,11 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        // A client's copy shared by link (no session: the token is the key).
+        .route(
+            "/c/{token}",
+            get(app::server::shares::share_get).post(app::server::shares::share_post),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -112,8 +117,9 @@ pub fn router(state: AppState) -> Router {
                         .get::<RequestId>()
                         .and_then(|id| id.header_value().to_str().ok())
                         .unwrap_or("-");
-                    // The path only: query strings may carry tokens.
-                    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), request.id = %id)
+                    // The path only (query strings may carry tokens), and
+                    // never a shared link's token.
+                    tracing::debug_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()), request.id = %id)
                 })
                 .on_request(())
                 .on_response(
@@ -332,8 +338,18 @@ async fn strict_transport(enabled: bool, req: Request, next: Next) -> Response {
 /// Refused input is logged (path and status only, never the values), so
 /// that an operator sees probing and broken clients: too large (413),
 /// invalid (422), too many attempts (429), cross-site (403).
+/// A request's path as the log may show it: a shared link's token (the
+/// key to a client's plan) is left out.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/c/") {
+        "/c/…"
+    } else {
+        path
+    }
+}
+
 async fn log_refusals(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+    let path = loggable_path(req.uri().path()).to_owned();
     let method = req.method().clone();
     let res = next.run(req).await;
     let status = res.status();

@@ -302,6 +302,49 @@ async fn matrix(db: TestDb) {
             vec![("code", case.into())],
             CASE_OF_COUNSELLOR(200),
         ),
+        // Nothing waits for approval on the case: the organisation's
+        // supervisor is told so (200); nobody else may decide.
+        (
+            "/api/cases/approval",
+            vec![
+                ("code", case.into()),
+                ("decision", "approve".into()),
+                ("comment", String::new()),
+            ],
+            [401, 404, 404, 200, 404, 404],
+        ),
+        (
+            "/api/cases/print",
+            vec![("code", case.into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // The client's copy and its links: the counselling side of the case.
+        (
+            "/api/cases/client_copy",
+            vec![("code", case.into()), ("language", "fr".into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        (
+            "/api/cases/share",
+            vec![
+                ("code", case.into()),
+                ("language", "en".into()),
+                ("days", "7".into()),
+                ("pin", String::new()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        (
+            "/api/cases/share_links",
+            vec![("code", case.into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // No such link: false for those who may revoke, 404 for the others.
+        (
+            "/api/cases/share_revoke",
+            vec![("code", case.into()), ("id", "0000".into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
         // The dashboard and the statistics: supervisors of counselling
         // organisations only.
         (
@@ -382,10 +425,13 @@ async fn matrix(db: TestDb) {
     };
     assert_eq!(denied("user."), 3 * 6 + 4, "user administration refusals");
     assert_eq!(denied("audit.read"), 4, "audit log refusals");
-    // The seven case endpoints (the two exports included), each refused to
+    // The eight case endpoints (the two exports and the print view
+    // included), each refused to
     // the return officer, the admin and the other organisation's admin, and
-    // the supervisor may not open cases either; a refusal on a case names it.
-    assert_eq!(denied("case."), 7 * 3 + 1, "case refusals");
+    // the supervisor may not hand over; the approval, refused to all but
+    // the supervisor; the four endpoints of the client's copy, refused to
+    // the return officer and both admins. A refusal on a case names it.
+    assert_eq!(denied("case."), 8 * 3 + 1 + 4 + 4 * 3, "case refusals");
     for action in ["case.open", "case.section.save", "case.access_log"] {
         let named = audit
             .iter()

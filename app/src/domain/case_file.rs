@@ -232,6 +232,9 @@ pub struct DecisionRecord {
 pub struct SignOff {
     pub by: String,
     pub on: NaiveDate,
+    /// What the person said with it (required when declining).
+    #[serde(default)]
+    pub comment: String,
 }
 
 /// S5: the pre-return risk assessment and its sign-offs.
@@ -246,6 +249,10 @@ pub struct RiskRecord {
     /// Given by a supervisor for exactly this assessment; any change to
     /// the risks clears it (not a form field).
     pub supervisor_approval: Option<SignOff>,
+    /// A supervisor declined to approve this assessment, and why; the
+    /// counsellor may change the plan and ask again.
+    #[serde(default)]
+    pub supervisor_refusal: Option<SignOff>,
     /// The last date a new threat against the client was learnt of.
     pub last_threat_on: Option<NaiveDate>,
 }
@@ -281,6 +288,10 @@ pub struct TravelPlan {
     pub planned_departure: Option<NaiveDate>,
     /// Escort, medical or other travel needs.
     pub needs: String,
+    /// Names and numbers the client should carry (reception on arrival,
+    /// hotlines), one per line: printed on the client's copy.
+    #[serde(default)]
+    pub contacts: String,
     pub steps: BTreeMap<String, ItemState<StepStatus>>,
 }
 
@@ -779,6 +790,7 @@ fn parse_risk(f: &Fields, cx: &ParseContext) -> Result<RiskRecord, Vec<Problem>>
         origin_confirmed_on: r.past_date("risk.origin_confirmed_on", cx.today),
         approval_requested_on: r.past_date("risk.approval_requested_on", cx.today),
         supervisor_approval: None,
+        supervisor_refusal: None,
         last_threat_on: r.past_date("risk.last_threat_on", cx.today),
     };
     r.finish(value)
@@ -908,6 +920,7 @@ fn parse_travel(f: &Fields, cx: &ParseContext) -> Result<TravelPlan, Vec<Problem
         destination,
         planned_departure: r.date("travel.departure"),
         needs: r.text("travel.needs"),
+        contacts: r.text("travel.contacts"),
         steps,
     };
     r.finish(value)
@@ -962,9 +975,11 @@ impl CaseFile {
             Section::Decision => self.decision = parse_decision(fields, cx)?,
             Section::Risk => {
                 let mut risk = parse_risk(fields, cx)?;
-                // A supervisor's approval holds for the assessment approved.
+                // A supervisor's decision holds for the assessment decided
+                // on; any change to the risks needs a new one.
                 if risk.assessment == self.risk.assessment {
                     risk.supervisor_approval = self.risk.supervisor_approval.clone();
+                    risk.supervisor_refusal = self.risk.supervisor_refusal.clone();
                 }
                 self.risk = risk;
             }
@@ -1192,6 +1207,7 @@ impl CaseFile {
                 w.text("travel.destination", v.destination.as_deref().unwrap_or(""));
                 w.date("travel.departure", v.planned_departure);
                 w.text("travel.needs", &v.needs);
+                w.text("travel.contacts", &v.contacts);
                 for (id, item) in &v.steps {
                     write_item(
                         &mut w,

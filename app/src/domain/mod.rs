@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod case;
 pub mod case_file;
+pub mod client_copy;
 pub mod consent;
 pub mod dashboard;
 pub mod export;
@@ -26,6 +27,7 @@ pub mod reintegration;
 pub mod risk;
 pub mod screening;
 pub mod session;
+pub mod share;
 pub mod throttle;
 pub mod travel;
 

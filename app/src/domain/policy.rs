@@ -88,6 +88,9 @@ pub enum CaseAction {
     HandOver,
     /// Accept, reject or question a handover (the mission holding it).
     RespondToHandover,
+    /// Make and revoke links to the client's copy of the plan (the
+    /// counselling side).
+    ShareWithClient,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,9 +140,10 @@ pub fn case_access(actor: &Actor, case: &CaseFacts, action: CaseAction) -> Acces
                 CaseAction::Read(s) => h.shared_sections.contains(&s),
                 CaseAction::Update(s) => h.shared_sections.contains(&s) && s.mission_may_update(),
                 CaseAction::RespondToHandover => true,
-                CaseAction::ApproveHighRisk | CaseAction::ReadAccessLog | CaseAction::HandOver => {
-                    false
-                }
+                CaseAction::ApproveHighRisk
+                | CaseAction::ReadAccessLog
+                | CaseAction::HandOver
+                | CaseAction::ShareWithClient => false,
             }),
         // Roles that cannot exist in that kind of organisation.
         (OrgKind::Counselling, Role::ReturnOfficer) | (OrgKind::IomMission, Role::Counsellor) => {
@@ -240,6 +244,15 @@ mod tests {
             ("owner", Role::Counsellor, SHELTER, HandOver, true),
             ("owner", Role::Counsellor, SHELTER, RespondToHandover, false),
             ("stranger", Role::Counsellor, SHELTER, HandOver, false),
+            ("owner", Role::Counsellor, SHELTER, ShareWithClient, true),
+            (
+                "stranger",
+                Role::Counsellor,
+                SHELTER,
+                ShareWithClient,
+                false,
+            ),
+            ("sup", Role::Supervisor, SHELTER, ShareWithClient, true),
             ("sup", Role::Supervisor, SHELTER, HandOver, true),
             ("sup", Role::Supervisor, SHELTER, RespondToHandover, false),
             ("colleague", Role::Counsellor, SHELTER, Update(Client), true),
@@ -295,6 +308,7 @@ mod tests {
             (&ro, &handed, Read(Risk), false),
             (&ro, &handed, Update(Milestones), false),
             (&ro, &handed, ApproveHighRisk, false),
+            (&ro, &handed, ShareWithClient, false),
             (&ro, &handed, RespondToHandover, true),
             (&ro, &handed, HandOver, false),
             (&iom_sup, &handed, RespondToHandover, true),
@@ -372,7 +386,13 @@ mod tests {
                     assert_eq!(case_access(&a, &c, Read(s)), Access::NotFound);
                     assert_eq!(case_access(&a, &c, Update(s)), Access::NotFound);
                 }
-                for action in [ApproveHighRisk, HandOver, RespondToHandover, ReadAccessLog] {
+                for action in [
+                    ApproveHighRisk,
+                    HandOver,
+                    RespondToHandover,
+                    ReadAccessLog,
+                    ShareWithClient,
+                ] {
                     assert_eq!(case_access(&a, &c, action), Access::NotFound);
                 }
             }

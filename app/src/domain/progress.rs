@@ -4,7 +4,7 @@
 //! is typed in, so it cannot disagree with the sections.
 
 use super::case::Minority;
-use super::case_file::{CaseFile, ItemState, Step};
+use super::case_file::{CaseFile, ItemState, SignOff, Step};
 use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTemplate};
 use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
@@ -15,6 +15,29 @@ use super::travel::{self, StepStatus, TravelStep, TravelStepTemplate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// The longest comment a supervisor's decision may carry.
+pub const MAX_APPROVAL_COMMENT: usize = 2_000;
+
+/// What a supervisor decides on a high-risk return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalDecision {
+    Approve,
+    Decline,
+}
+
+/// Why a supervisor's decision was not taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalRefusal {
+    /// No high-risk return waits for approval (not asked for, already
+    /// decided, or the risks changed the level).
+    NotAwaiting,
+    /// Declining needs a reason the counsellor can act on.
+    CommentRequired,
+    CommentTooLong,
+}
 
 /// The reference data the computations use, with their versions.
 #[derive(Clone, Copy, Debug)]
@@ -355,6 +378,46 @@ impl CaseFile {
         self.return_track()
             && self.risk.approval_requested_on.is_some()
             && matches!(self.gate(today), Some(Gate::Blocked(m)) if m.contains(&GateMissing::SupervisorApproval))
+    }
+
+    /// A supervisor's decision on a high-risk return waiting for approval
+    /// (domain.md §6.3): approving signs off exactly this assessment;
+    /// declining says why (the comment is required) and closes the
+    /// request, so that the counsellor changes the plan and asks again.
+    /// On a refusal the file is unchanged.
+    pub fn decide_approval(
+        &mut self,
+        decision: ApprovalDecision,
+        by: &str,
+        comment: &str,
+        today: NaiveDate,
+    ) -> Result<(), ApprovalRefusal> {
+        if !self.awaiting_approval(today) {
+            return Err(ApprovalRefusal::NotAwaiting);
+        }
+        let comment = comment.trim();
+        if comment.chars().count() > MAX_APPROVAL_COMMENT {
+            return Err(ApprovalRefusal::CommentTooLong);
+        }
+        let sign_off = SignOff {
+            by: by.to_string(),
+            on: today,
+            comment: comment.to_string(),
+        };
+        match decision {
+            ApprovalDecision::Approve => {
+                self.risk.supervisor_approval = Some(sign_off);
+                self.risk.supervisor_refusal = None;
+            }
+            ApprovalDecision::Decline => {
+                if comment.is_empty() {
+                    return Err(ApprovalRefusal::CommentRequired);
+                }
+                self.risk.supervisor_refusal = Some(sign_off);
+                self.risk.approval_requested_on = None;
+            }
+        }
+        Ok(())
     }
 
     fn handover_missing(
@@ -782,12 +845,124 @@ mod tests {
         }));
     }
 
+    /// The return case with one high risk, mitigated, confirmed by the
+    /// partner in origin, and the supervisor's approval asked for.
+    fn high_risk_case() -> CaseFile {
+        let mut f = return_case();
+        let mut risk = f.fields(Section::Risk);
+        risk.insert("risk.0.likelihood".into(), "3".into());
+        risk.insert("risk.0.severity".into(), "3".into());
+        risk.insert("risk.origin_partner".into(), "Partner in Benin City".into());
+        risk.insert("risk.origin_confirmed_on".into(), "2026-11-12".into());
+        risk.insert("risk.approval_requested_on".into(), "2026-11-13".into());
+        f.apply(Section::Risk, &risk, &cx()).unwrap();
+        f
+    }
+
+    #[test]
+    fn a_supervisor_approves_a_high_risk_return_and_the_gate_opens() {
+        let today = now().date_naive();
+        let mut f = high_risk_case();
+        assert!(f.awaiting_approval(today));
+        assert_eq!(
+            f.gate(today),
+            Some(Gate::Blocked(vec![GateMissing::SupervisorApproval]))
+        );
+        f.decide_approval(
+            ApprovalDecision::Approve,
+            "u-sup",
+            "  Escort booked.  ",
+            today,
+        )
+        .unwrap();
+        assert_eq!(f.gate(today), Some(Gate::Passed));
+        assert!(!f.awaiting_approval(today));
+        let s = f.risk.supervisor_approval.clone().unwrap();
+        assert_eq!(
+            (s.by.as_str(), s.on, s.comment.as_str()),
+            ("u-sup", today, "Escort booked.")
+        );
+        assert_eq!(
+            f.decide_approval(ApprovalDecision::Approve, "u-sup", "", today),
+            Err(ApprovalRefusal::NotAwaiting),
+            "decided once"
+        );
+    }
+
+    #[test]
+    fn declining_needs_a_reason_and_sends_the_plan_back() {
+        let today = now().date_naive();
+        let mut f = high_risk_case();
+        let before = f.clone();
+        assert_eq!(
+            f.decide_approval(ApprovalDecision::Decline, "u-sup", "   ", today),
+            Err(ApprovalRefusal::CommentRequired)
+        );
+        let long = "x".repeat(MAX_APPROVAL_COMMENT + 1);
+        assert_eq!(
+            f.decide_approval(ApprovalDecision::Approve, "u-sup", &long, today),
+            Err(ApprovalRefusal::CommentTooLong)
+        );
+        assert_eq!(f, before, "a refused decision changes nothing");
+        f.decide_approval(
+            ApprovalDecision::Decline,
+            "u-sup",
+            "No shelter on arrival yet.",
+            today,
+        )
+        .unwrap();
+        assert!(!f.awaiting_approval(today), "the request is closed");
+        assert_eq!(
+            f.gate(today),
+            Some(Gate::Blocked(vec![GateMissing::SupervisorApproval]))
+        );
+        assert_eq!(
+            f.risk
+                .supervisor_refusal
+                .as_ref()
+                .map(|s| s.comment.as_str()),
+            Some("No shelter on arrival yet.")
+        );
+        // The counsellor asks again: the refusal stays on record until a
+        // supervisor decides anew.
+        let mut again = f.fields(Section::Risk);
+        again.insert("risk.approval_requested_on".into(), "2026-11-20".into());
+        f.apply(Section::Risk, &again, &cx()).unwrap();
+        assert!(f.awaiting_approval(today));
+        assert!(f.risk.supervisor_refusal.is_some());
+        f.decide_approval(ApprovalDecision::Approve, "u-sup", "", today)
+            .unwrap();
+        assert!(f.risk.supervisor_refusal.is_none());
+        assert_eq!(f.gate(today), Some(Gate::Passed));
+    }
+
+    #[test]
+    fn only_a_high_risk_return_asked_for_waits_for_approval() {
+        let today = now().date_naive();
+        let mut medium = return_case();
+        let mut risk = medium.fields(Section::Risk);
+        risk.insert("risk.approval_requested_on".into(), "2026-11-13".into());
+        medium.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert_eq!(
+            medium.decide_approval(ApprovalDecision::Approve, "u-sup", "", today),
+            Err(ApprovalRefusal::NotAwaiting),
+            "a medium risk needs no approval"
+        );
+        let mut not_asked = high_risk_case();
+        not_asked.risk.approval_requested_on = None;
+        assert_eq!(
+            not_asked.decide_approval(ApprovalDecision::Approve, "u-sup", "", today),
+            Err(ApprovalRefusal::NotAwaiting)
+        );
+    }
+
     #[test]
     fn changing_the_risks_clears_the_supervisors_approval() {
         let mut f = return_case();
         f.risk.supervisor_approval = Some(crate::domain::case_file::SignOff {
             by: "u-sup".into(),
             on: now().date_naive(),
+            comment: String::new(),
         });
         let same = f.fields(Section::Risk);
         f.apply(Section::Risk, &same, &cx()).unwrap();

@@ -5,8 +5,8 @@
 use super::auth::{request_headers, require_actor, respond_with};
 use super::state::app_state;
 use crate::api::cases::{
-    AccessLogEntry, CaseAccessLog, CaseListItem, CaseView, Caseload, CaseloadFilters,
-    DuplicateHint, NewCaseOutcome, SaveResult, SectionMeta,
+    AccessLogEntry, ApprovalResult, CaseAccessLog, CaseListItem, CaseView, Caseload,
+    CaseloadFilters, DuplicateHint, NewCaseOutcome, SaveResult, SectionMeta,
 };
 use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
 use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
@@ -18,6 +18,7 @@ use crate::domain::options::Choice;
 use crate::domain::policy::{
     case_access, org_access, Actor, CaseAction, CaseFacts, HandoverFacts, OrgAction, Section,
 };
+use crate::domain::progress::ApprovalDecision;
 use crate::domain::OrgKind;
 use crate::error::AppError;
 use crate::store::{
@@ -497,6 +498,11 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .as_ref()
         .filter(|(h, _)| h.status.is_active())
         .map(|(h, _)| h.mission_id.clone());
+    let share_links = if may(CaseAction::ShareWithClient) {
+        Some(super::shares::link_views(&c.id).await?)
+    } else {
+        None
+    };
     let mut audit = event(&a, "case.open", AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
     record(audit).await?;
@@ -517,6 +523,8 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
             Side::Counselling
         },
         may_hand_over: may(CaseAction::HandOver),
+        may_approve: may(CaseAction::ApproveHighRisk),
+        share_links,
         handover: handover.map(|(_, v)| v),
     })
 }
@@ -526,6 +534,8 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
 pub enum ExportFormat {
     Json,
     Ics,
+    /// The plan for the file: an HTML page to print (not a download).
+    Print,
 }
 
 /// A plan as a download: what `a` may read of it, as JSON or iCalendar.
@@ -587,6 +597,18 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
             let body = crate::domain::calendar::plan_ics(&code, &milestones, &travel, now);
             (body, "text/calendar; charset=utf-8", "ics")
         }
+        ExportFormat::Print => {
+            let meta = crate::domain::export::ExportMeta {
+                code: code.clone(),
+                organisation: a.organisation_name.clone(),
+                exported_by_role: a.role.label().to_string(),
+                readable: readable.clone(),
+                schema_version: crate::domain::export::SCHEMA_VERSION,
+            };
+            let export = crate::domain::export::plan_export(&file, &cats, &meta, now);
+            let body = super::plan_print::render(&export, &c.owner_name);
+            (body, "text/html; charset=utf-8", "print")
+        }
     };
     let mut audit = event(&a, "case.export", AuditOutcome::Allowed);
     audit.case_code = Some(code.clone());
@@ -597,11 +619,14 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static(content_type),
         );
-        // The code is letters, digits and dashes: safe in a header.
-        if let Ok(v) = http::HeaderValue::from_str(&format!(
-            "attachment; filename=\"safeplan-{code}.{extension}\""
-        )) {
-            res.insert_header(http::header::CONTENT_DISPOSITION, v);
+        // The code is letters, digits and dashes: safe in a header. The
+        // print view is a page, not a file.
+        if format != ExportFormat::Print {
+            if let Ok(v) = http::HeaderValue::from_str(&format!(
+                "attachment; filename=\"safeplan-{code}.{extension}\""
+            )) {
+                res.insert_header(http::header::CONTENT_DISPOSITION, v);
+            }
         }
     }
     Ok(body)
@@ -703,6 +728,87 @@ pub async fn save_section(
             "/cases/{}/{}?result={outcome}",
             c.code.as_str(),
             step.slug()
+        ));
+    }
+    Ok(result)
+}
+
+/// A supervisor's decision on a high-risk return (domain.md §6.3): the
+/// risk section is saved with the sign-off (or the refusal and its
+/// reason) at the version it was read at, with a snapshot of the plan and
+/// an audit row, all in one transaction.
+pub async fn decide_approval(
+    code: String,
+    decision: String,
+    comment: String,
+) -> Result<ApprovalResult, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let decision = match decision.as_str() {
+        "approve" => ApprovalDecision::Approve,
+        "decline" => ApprovalDecision::Decline,
+        _ => return Err(respond_with(AppError::Invalid(Vec::new()))),
+    };
+    let c = case_for(&a, &code, CaseAction::ApproveHighRisk, "case.risk.approval").await?;
+    let now = Utc::now();
+    let sections = state
+        .store
+        .case_sections(&c.id)
+        .await
+        .map_err(AppError::internal)?;
+    let mut file = file_of(&sections)?;
+    let version = sections
+        .iter()
+        .find(|s| s.section == section_slug(Section::Risk))
+        .map_or(0, |s| s.version);
+    let result = match file.decide_approval(decision, &a.user_id, &comment, now.date_naive()) {
+        Err(refusal) => ApprovalResult::Refused(refusal),
+        Ok(()) => {
+            let (action, mark) = match decision {
+                ApprovalDecision::Approve => ("case.risk.approve", "approval.approve"),
+                ApprovalDecision::Decline => ("case.risk.decline", "approval.decline"),
+            };
+            let mut audit = event(&a, action, AuditOutcome::Allowed);
+            audit.case_code = Some(c.code.as_str().to_string());
+            audit.section = Some(section_slug(Section::Risk).to_string());
+            let outcome = state
+                .store
+                .save_section_marked(
+                    &c.id,
+                    section_slug(Section::Risk),
+                    version,
+                    &file.section_json(Section::Risk),
+                    &a.user_id,
+                    now,
+                    &audit,
+                    Some(mark),
+                    |all, mission| summarised(all, mission, &file),
+                )
+                .await
+                .map_err(AppError::internal)?;
+            match outcome {
+                SaveOutcome::Saved { .. } => {
+                    tracing::info!(case = %c.code.as_str(), action, "supervisor decision recorded");
+                    ApprovalResult::Decided {
+                        approved: decision == ApprovalDecision::Approve,
+                    }
+                }
+                // The counsellor changed the risks meanwhile: decide on
+                // what is there now.
+                SaveOutcome::Conflict(_) => return Err(respond_with(AppError::Conflict)),
+            }
+        }
+    };
+    if accepts_html().await {
+        let outcome = match &result {
+            ApprovalResult::Decided { approved: true } => "approved",
+            ApprovalResult::Decided { approved: false } => "declined",
+            ApprovalResult::Refused(_) => "refused",
+        };
+        leptos_axum::redirect(&format!(
+            "/cases/{}/{}?approval={outcome}",
+            c.code.as_str(),
+            Step::Risk.slug()
         ));
     }
     Ok(result)

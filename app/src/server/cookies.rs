@@ -33,6 +33,14 @@ pub const CHALLENGE: CookieSpec = CookieSpec {
     max_age: Some(5 * 60),
 };
 
+/// A right PIN for a shared link (the link's id and an expiry, sealed
+/// with the server's key); half an hour.
+pub const SHARE: CookieSpec = CookieSpec {
+    name: "safeplan_share",
+    same_site: "Strict",
+    max_age: Some(30 * 60),
+};
+
 impl CookieSpec {
     /// The name, with `__Host-` when served over HTTPS.
     pub fn name(&self, secure: bool) -> String {

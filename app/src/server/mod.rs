@@ -7,13 +7,16 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod client_address;
+pub mod client_copy;
 pub mod cookies;
 pub mod dashboard;
 pub mod handovers;
 pub mod password;
+pub mod plan_print;
 pub mod prefs;
 pub mod second_factor;
 pub mod secrets;
+pub mod shares;
 pub mod state;
 pub mod totp;
 

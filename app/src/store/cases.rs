@@ -412,6 +412,35 @@ impl Store {
         audit: &NewAuditEvent,
         summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
     ) -> Result<SaveOutcome> {
+        self.save_section_marked(
+            case_id,
+            section,
+            base_version,
+            body,
+            by,
+            at,
+            audit,
+            None,
+            summarise,
+        )
+        .await
+    }
+
+    /// As [`Store::save_section`], and a snapshot of the whole plan marked
+    /// `mark` (e.g. a supervisor's approval) in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_section_marked(
+        &self,
+        case_id: &str,
+        section: &str,
+        base_version: i64,
+        body: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+        mark: Option<&str>,
+        summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
+    ) -> Result<SaveOutcome> {
         let at_db = ts::to_db(at);
         let mut tx = self.write().await?;
         let Some(old_stage) = self.lock_case(&mut tx, case_id).await? else {
@@ -464,6 +493,9 @@ impl Store {
         let mission = active_mission(&mut tx, case_id).await?;
         let s = summarise(&sections, mission.as_deref());
         write_summary(&mut tx, case_id, &s, &at_db).await?;
+        if let Some(mark) = mark {
+            snapshot(&mut tx, case_id, &at_db, mark, &s.stage, by, &sections).await?;
+        }
         if s.stage != old_stage {
             snapshot(&mut tx, case_id, &at_db, "stage", &s.stage, by, &sections).await?;
         }

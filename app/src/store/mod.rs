@@ -16,6 +16,7 @@ mod cases;
 mod handovers;
 mod organisations;
 mod sessions;
+mod shares;
 mod throttle;
 mod users;
 
@@ -29,6 +30,7 @@ pub use handovers::{
 };
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::{Challenge, SessionActor, SessionRecord};
+pub use shares::{NewShareLink, ShareLink};
 pub use users::{normalise_username, NewUser, SecondFactor, User, UserChange, UserCredentials};
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -1402,6 +1402,7 @@ fn risk(
             approval = Some(SignOff {
                 by: org.supervisor.id.clone(),
                 on: signed,
+                comment: String::new(),
             });
             on = signed;
         } else if requested && rng.gen_bool(0.5) {

@@ -22,3 +22,14 @@ pub async fn export_ics(code: String) -> Result<TextStream<AppError>, AppError> 
         Ok::<String, AppError>(body)
     })))
 }
+
+/// The plan for the file as a page built for A4 paper (what the signed-in
+/// user may read), posted by a plain form that opens it in a new tab.
+#[server(prefix = "/api", endpoint = "cases/print", output = StreamingText)]
+pub async fn print_plan(code: String) -> Result<TextStream<AppError>, AppError> {
+    let body =
+        crate::server::cases::export(code, crate::server::cases::ExportFormat::Print).await?;
+    Ok(TextStream::new(futures::stream::once(async move {
+        Ok::<String, AppError>(body)
+    })))
+}

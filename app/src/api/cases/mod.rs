@@ -2,18 +2,25 @@
 //! and who has seen a case.
 
 mod access_log;
+mod approval;
 mod create;
 mod export;
 mod list;
 mod open;
 mod save;
+mod share;
 
 pub use access_log::{access_log, AccessLog, AccessLogEntry, CaseAccessLog};
+pub use approval::{decide_approval, ApprovalResult, DecideApproval};
 pub use create::{create, Create};
-pub use export::{export_ics, export_json, ExportIcs, ExportJson};
+pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};
 pub use list::{list, CaseloadFilters, List};
 pub use open::{open, Open};
 pub use save::{save, Save};
+pub use share::{
+    client_copy, create_share, revoke_share, share_links, ClientCopy, CreateShare, RevokeShare,
+    ShareCreated, ShareLinkView, ShareLinks, ShareOutcome,
+};
 
 use crate::api::handovers::HandoverView;
 use crate::domain::case_file::CaseFile;
@@ -105,6 +112,12 @@ pub struct CaseView {
     pub side: Side,
     /// May hand the plan over, answer the mission, withdraw.
     pub may_hand_over: bool,
+    /// May approve or decline a high-risk return (the organisation's
+    /// supervisors).
+    pub may_approve: bool,
+    /// The links to the client's copy made so far, for those who may make
+    /// them (the counselling side); `None` for the others.
+    pub share_links: Option<Vec<ShareLinkView>>,
     /// The latest handover (active, or the last one closed).
     pub handover: Option<HandoverView>,
 }

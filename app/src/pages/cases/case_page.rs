@@ -162,6 +162,8 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let code = view.code.clone();
     let missions = view.missions.clone();
     let may_read_access_log = view.may_read_access_log;
+    let may_approve = view.may_approve;
+    let share_links = StoredValue::new(view.share_links.clone());
     let readable = StoredValue::new(view.readable.clone());
     let writable = StoredValue::new(view.writable.clone());
     let side = view.side;
@@ -241,7 +243,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                         Some(s) if readable.with_value(|r| r.contains(&s)) => StepAccess::Read,
                         Some(_) => StepAccess::None,
                     };
-                    view! { <StepView ws step missions=missions.clone() progress access readable/> }
+                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links/> }
                         .into_any()
                 }
                 None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
@@ -385,6 +387,8 @@ fn StepView(
     progress: Memo<crate::domain::progress::Progress>,
     access: StepAccess,
     readable: StoredValue<Vec<crate::domain::policy::Section>>,
+    may_approve: bool,
+    share_links: StoredValue<Option<Vec<crate::api::cases::ShareLinkView>>>,
 ) -> impl IntoView {
     let writes = access == StepAccess::Write;
     let query = use_query_map();
@@ -535,6 +539,13 @@ fn StepView(
                 }
             }}
             {(step != Step::Identification).then(|| view! { <StepPanel ws step/> })}
+            {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve/> })}
+            {(step == Step::Review).then(|| share_links.get_value()).flatten().map(|links| {
+                let language = crate::domain::share::copy_language(
+                    &ws.file.with_untracked(|f| f.first_contact.client.languages.clone()),
+                );
+                view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links/> }
+            })}
             <StepPager code=ws.code.get_value() step/>
         </section>
     }

@@ -561,6 +561,7 @@ fn travel(f: Fields, cx: FormCx) -> impl IntoView {
             <DateInput field="travel.departure" label=K::case_departure fields=f.clone() problems=p/>
         </div>
         <TextArea field="travel.needs" label=K::case_travel_needs fields=f.clone() problems=p/>
+        <TextArea field="travel.contacts" label=K::case_travel_contacts fields=f.clone() problems=p/>
         <h2>{t(K::case_travel_steps)}</h2>
         <ol class="timeline">
             {cx.travel_steps

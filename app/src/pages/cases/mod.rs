@@ -1,14 +1,16 @@
 //! Cases: the caseload, a new case, and the counselling session.
 
 mod access;
+mod approval;
 pub mod case_page;
 pub mod caseload;
 mod client_view;
-mod forms;
+pub(crate) mod forms;
 mod handover;
 pub mod inbox;
 mod inputs;
-mod panels;
+pub(crate) mod panels;
+mod share;
 mod workspace;
 
 use leptos::prelude::*;

@@ -172,7 +172,6 @@ pub fn StepPanel(ws: Workspace, step: Step) -> impl IntoView {
                     }.into_any(),
                     None => ().into_any(),
                 };
-                let approval = file.risk.supervisor_approval.clone();
                 view! {
                     <section class="panel" aria-live="polite" id="risk-result">
                         <h2>{tf(K::case_risk_overall, &[("level", t(risk_level_key(a.overall())))])}</h2>
@@ -183,7 +182,6 @@ pub fn StepPanel(ws: Workspace, step: Step) -> impl IntoView {
                         </ul>
                         <h3>{t(K::case_gate)}</h3>
                         {gate_view}
-                        {approval.map(|s| view! { <p>{tf(K::case_approved_by, &[("on", &s.on.to_string())])}</p> })}
                     </section>
                 }
                 .into_any()
@@ -296,6 +294,12 @@ pub fn Review(
                     <form method="post" action="/api/cases/export_ics" class="inline">
                         <input type="hidden" name="code" value=code.clone()/>
                         <button type="submit" class="secondary" id="export-ics">{t(K::case_export_ics)}</button>
+                    </form>
+                    " "
+                    // A page of its own, in a new tab, to print.
+                    <form method="post" action="/api/cases/print" target="_blank" class="inline">
+                        <input type="hidden" name="code" value=code.clone()/>
+                        <button type="submit" class="secondary" id="print-plan">{t(K::case_print_open)}</button>
                     </form>
                 </div>
                 <table class="review-table">

@@ -1,0 +1,24 @@
+use crate::domain::progress::ApprovalRefusal;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApprovalResult {
+    /// Recorded; `approved` false: declined with the comment.
+    Decided { approved: bool },
+    /// Nothing was recorded, for this reason.
+    Refused(ApprovalRefusal),
+}
+
+/// A supervisor approves (`decision=approve`) or declines
+/// (`decision=decline`, with a comment) the high-risk return of a case
+/// whose counsellor asked for approval.
+#[server(prefix = "/api", endpoint = "cases/approval")]
+pub async fn decide_approval(
+    code: String,
+    decision: String,
+    #[server(default)] comment: String,
+) -> Result<ApprovalResult, AppError> {
+    crate::server::cases::decide_approval(code, decision, comment).await
+}

@@ -1,0 +1,242 @@
+//! A supervisor's approval of a high-risk return over HTTP against the real
+//! server (domain.md §6.3): the dashboard lists the plan waiting; only a
+//! supervisor of the plan's organisation may decide; declining needs a
+//! comment the counsellor then reads; approving opens the gate. Each
+//! decision is audited and leaves a snapshot of the plan.
+
+use app::api::cases::{ApprovalResult, CaseView};
+use app::api::dashboard::DashboardView;
+use app::domain::progress::ApprovalRefusal;
+use app::domain::risk::Gate;
+use app::domain::{OrgKind, Role};
+use tests::{
+    add_user, call, call_ok, make_ready, put_section, signed_in, Server, TestDb, PASSWORD,
+};
+
+async fn decide(
+    c: &reqwest::Client,
+    s: &Server,
+    code: &str,
+    decision: &str,
+    comment: &str,
+) -> reqwest::Response {
+    call(
+        c,
+        s,
+        "/api/cases/approval",
+        &[("code", code), ("decision", decision), ("comment", comment)],
+    )
+    .await
+}
+
+async fn open(c: &reqwest::Client, s: &Server, code: &str) -> CaseView {
+    call_ok(c, s, "/api/cases/open", &[("code", code)]).await
+}
+
+async fn awaiting(c: &reqwest::Client, s: &Server) -> Vec<String> {
+    let d: DashboardView = call_ok(c, s, "/api/dashboard/summary", &[]).await;
+    d.figures
+        .awaiting_approval
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect()
+}
+
+/// Makes the plan's one risk high (mitigated, confirmed by the partner in
+/// origin) and asks for approval.
+async fn ask_for_approval(c: &reqwest::Client, s: &Server, code: &str) {
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    put_section(
+        c,
+        s,
+        code,
+        "risk",
+        &[
+            ("risk.assessed_on", &today),
+            ("risk.0.level", "community"),
+            ("risk.0.description", "The recruiter lives in the same town"),
+            ("risk.0.likelihood", "3"),
+            ("risk.0.severity", "3"),
+            ("risk.0.mitigation", "mit-other-region"),
+            ("risk.origin_partner", "Partner in Benin City"),
+            ("risk.origin_confirmed_on", &today),
+            ("risk.approval_requested_on", &today),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_supervisor_decides_on_a_high_risk_return() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    for (org, kind, role, name) in [
+        ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+        ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+        ("Shelter B", OrgKind::Counselling, Role::Supervisor, "bea"),
+    ] {
+        add_user(&store, org, kind, role, name, PASSWORD).await;
+    }
+    let olga = add_user(
+        &store,
+        "IOM NL",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "olga",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let s = Server::start(&db.url).await;
+    let (carla, sam, bea) = (
+        signed_in(&s, "carla").await,
+        signed_in(&s, "sam").await,
+        signed_in(&s, "bea").await,
+    );
+    let r: app::api::cases::NewCaseOutcome = call_ok(
+        &carla,
+        &s,
+        "/api/cases/create",
+        &[
+            ("alias", "Esther Approval"),
+            ("birth_year", "1990"),
+            ("nationality", "NG"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    let app::api::cases::NewCaseOutcome::Created { code } = r else {
+        panic!("{r:?}")
+    };
+    make_ready(&carla, &s, &code, "Esther Approval", &olga.organisation_id).await;
+    ask_for_approval(&carla, &s, &code).await;
+
+    // Waiting: on the dashboard, and the handover is blocked by it.
+    assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
+    let v = open(&carla, &s, &code).await;
+    assert!(!v.may_approve, "a counsellor does not approve");
+    assert!(matches!(v.file.gate(v.today), Some(Gate::Blocked(_))));
+    assert!(open(&sam, &s, &code).await.may_approve);
+
+    // Only the organisation's supervisors: for anyone else the plan does
+    // not exist, and nothing changes.
+    assert_eq!(decide(&carla, &s, &code, "approve", "").await.status(), 404);
+    assert_eq!(decide(&bea, &s, &code, "approve", "").await.status(), 404);
+    assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
+    // A decision that is neither: refused as bad input.
+    assert_eq!(decide(&sam, &s, &code, "maybe", "").await.status(), 400);
+
+    // Declining needs a reason.
+    let r: ApprovalResult = decide(&sam, &s, &code, "decline", "  ")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r, ApprovalResult::Refused(ApprovalRefusal::CommentRequired));
+    assert!(open(&carla, &s, &code)
+        .await
+        .file
+        .risk
+        .supervisor_refusal
+        .is_none());
+    let r: ApprovalResult = decide(
+        &sam,
+        &s,
+        &code,
+        "decline",
+        "No shelter on arrival is confirmed yet.",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(r, ApprovalResult::Decided { approved: false });
+    // The counsellor reads why; the request is closed.
+    let v = open(&carla, &s, &code).await;
+    let refusal = v.file.risk.supervisor_refusal.clone().expect("declined");
+    assert_eq!(refusal.comment, "No shelter on arrival is confirmed yet.");
+    assert_eq!(v.file.risk.approval_requested_on, None);
+    assert!(awaiting(&sam, &s).await.is_empty());
+    let r: ApprovalResult = decide(&sam, &s, &code, "approve", "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        ApprovalResult::Refused(ApprovalRefusal::NotAwaiting),
+        "nothing is asked for now"
+    );
+
+    // The counsellor arranges the shelter and asks again; approved.
+    ask_for_approval(&carla, &s, &code).await;
+    assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
+    let r: ApprovalResult = decide(&sam, &s, &code, "approve", "Shelter confirmed.")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r, ApprovalResult::Decided { approved: true });
+    let v = open(&carla, &s, &code).await;
+    assert_eq!(v.file.gate(v.today), Some(Gate::Passed));
+    assert!(v.file.risk.supervisor_refusal.is_none());
+    assert_eq!(
+        v.file.risk.supervisor_approval.map(|a| a.comment),
+        Some("Shelter confirmed.".to_string())
+    );
+    assert!(awaiting(&sam, &s).await.is_empty());
+    // The plan can be handed over now.
+    let r = call(
+        &carla,
+        &s,
+        "/api/handovers/hand_over",
+        &[("code", code.as_str()), ("note", "")],
+    )
+    .await;
+    let outcome: app::api::handovers::HandOverOutcome = r.json().await.unwrap();
+    assert_eq!(outcome, app::api::handovers::HandOverOutcome::HandedOver);
+
+    // Audited, with the refusals, and a snapshot at each decision.
+    let store = db.store().await;
+    let log = store
+        .audit_page(&app::store::AuditQuery {
+            case_code: Some(code.clone()),
+            action_prefix: Some("case.risk.".into()),
+            page_size: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut actions: Vec<(String, String)> = log
+        .entries
+        .iter()
+        .map(|e| (e.event.action.clone(), e.event.outcome.clone()))
+        .collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        vec![
+            ("case.risk.approval".into(), "denied".into()),
+            ("case.risk.approval".into(), "denied".into()),
+            ("case.risk.approve".into(), "allowed".into()),
+            ("case.risk.decline".into(), "allowed".into()),
+        ]
+    );
+    let case = store.case_by_code(&code).await.unwrap().unwrap();
+    let reasons: Vec<String> = store
+        .case_snapshots(&case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.reason)
+        .collect();
+    for r in ["approval.decline", "approval.approve"] {
+        assert!(reasons.iter().any(|x| x == r), "{r} in {reasons:?}");
+    }
+    store.close().await;
+    assert!(!s.log_text().contains("Esther"));
+    s.stop().await;
+}

@@ -1,0 +1,350 @@
+//! The client's copy shared by link, over HTTP against the real server
+//! (issue #6, item 4): a link opens the copy in the client's language
+//! (Arabic right to left), without a session; it expires, can be switched
+//! off, and may ask for a PIN that locks after five wrong tries. Every
+//! opening is in the case's access log, and the token never reaches the
+//! server's log.
+
+use app::api::cases::{CaseAccessLog, NewCaseOutcome, ShareLinkView, ShareOutcome};
+use app::domain::share::{LinkState, ShareProblem};
+use app::domain::{OrgKind, Role};
+use tests::{
+    add_user, call, call_ok, http_client, make_ready, signed_in, Server, TestDb, PASSWORD,
+};
+
+async fn share(
+    c: &reqwest::Client,
+    s: &Server,
+    code: &str,
+    lang: &str,
+    days: &str,
+    pin: &str,
+) -> ShareOutcome {
+    call_ok(
+        c,
+        s,
+        "/api/cases/share",
+        &[
+            ("code", code),
+            ("language", lang),
+            ("days", days),
+            ("pin", pin),
+        ],
+    )
+    .await
+}
+
+async fn links(c: &reqwest::Client, s: &Server, code: &str) -> Vec<ShareLinkView> {
+    call_ok(c, s, "/api/cases/share_links", &[("code", code)]).await
+}
+
+/// A browser with no session: the client's phone.
+async fn open(url: &str) -> (u16, String) {
+    let r = http_client().get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_link_opens_the_clients_copy_until_it_expires_or_is_switched_off() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    let olga = add_user(
+        &store,
+        "IOM NL",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "olga",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    // The request log at its most talkative: the token must not be in it.
+    let s = Server::start_with(&db.url, &["--log-level", "debug"]).await;
+    let carla = signed_in(&s, "carla").await;
+    let r: NewCaseOutcome = call_ok(
+        &carla,
+        &s,
+        "/api/cases/create",
+        &[
+            ("alias", "Amira Share"),
+            ("birth_year", "1990"),
+            ("nationality", "MA"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    let NewCaseOutcome::Created { code } = r else {
+        panic!("{r:?}")
+    };
+    make_ready(&carla, &s, &code, "Amira Share", &olga.organisation_id).await;
+
+    // Bad input: every problem named, nothing made.
+    let bad = share(&carla, &s, &code, "xx", "0", "12a").await;
+    assert_eq!(
+        bad,
+        ShareOutcome::Invalid(vec![
+            ShareProblem::Days,
+            ShareProblem::Pin,
+            ShareProblem::Language
+        ])
+    );
+    assert!(links(&carla, &s, &code).await.is_empty());
+
+    // A link in French, no PIN.
+    let ShareOutcome::Created(made) = share(&carla, &s, &code, "fr", "30", "").await else {
+        panic!("not made")
+    };
+    let token = made.url.rsplit('/').next().unwrap().to_string();
+    assert_eq!(token.len(), 64, "256 bits, hex");
+    assert!(made.url.starts_with(&s.base), "{} on {}", made.url, s.base);
+    assert!(made.qr_svg.contains("<svg"), "a QR code");
+    let (status, page) = open(&made.url).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");
+    assert!(page.contains(&code), "the reference to quote");
+    assert!(page.contains("112"), "the emergency number");
+    for secret in [
+        "Amira",
+        "Debt to the recruiter",
+        "signs_present",
+        "trafficking",
+    ] {
+        assert!(!page.contains(secret), "{secret} is not for the copy");
+    }
+    // In Arabic, right to left.
+    let (status, page) = open(&format!("{}?lang=ar", made.url)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"), "{page}");
+    let listed = links(&carla, &s, &code).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].views, listed[0].state), (2, LinkState::Active));
+
+    // A wrong token says so plainly.
+    let (status, page) = open(&format!("{}/c/{}", s.base, "0".repeat(64))).await;
+    assert_eq!(status, 404);
+    assert!(page.contains("This link does not work"), "{page}");
+
+    // Switched off: at once, and said plainly.
+    let revoked: bool = call_ok(
+        &carla,
+        &s,
+        "/api/cases/share_revoke",
+        &[("code", code.as_str()), ("id", made.id.as_str())],
+    )
+    .await;
+    assert!(revoked);
+    let again: bool = call_ok(
+        &carla,
+        &s,
+        "/api/cases/share_revoke",
+        &[("code", code.as_str()), ("id", made.id.as_str())],
+    )
+    .await;
+    assert!(!again, "already off");
+    let (status, page) = open(&made.url).await;
+    assert_eq!(status, 410);
+    assert!(page.contains("Ce lien a été désactivé"), "{page}");
+
+    // Expired: a link whose time is up says so.
+    let ShareOutcome::Created(short) = share(&carla, &s, &code, "en", "1", "").await else {
+        panic!("not made")
+    };
+    assert_eq!(open(&short.url).await.0, 200);
+    let store = db.store().await;
+    sqlx::query("UPDATE share_links SET expires_at = $1 WHERE id = $2")
+        .bind(app::store::ts::to_db(
+            chrono::Utc::now() - chrono::Duration::minutes(1),
+        ))
+        .bind(&short.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let (status, page) = open(&short.url).await;
+    assert_eq!(status, 410);
+    assert!(page.contains("This link has expired"), "{page}");
+    let states: Vec<LinkState> = links(&carla, &s, &code)
+        .await
+        .iter()
+        .map(|l| l.state)
+        .collect();
+    assert_eq!(states, vec![LinkState::Expired, LinkState::Revoked]);
+
+    // Every opening is in the case's access log, the refused ones too.
+    let log: CaseAccessLog = call_ok(
+        &carla,
+        &s,
+        "/api/cases/access_log",
+        &[("code", code.as_str()), ("page", "0")],
+    )
+    .await;
+    let views = log
+        .entries
+        .iter()
+        .filter(|e| e.action == "share.view")
+        .count();
+    assert_eq!(
+        views,
+        2 + 1 + 2,
+        "two opened, one after revocation, one opened and one after expiry"
+    );
+    assert!(log.entries.iter().any(|e| e.action == "case.share.revoke"));
+
+    // The counsellor's own view of the copy, to print: a page, not a file.
+    let r = call(
+        &carla,
+        &s,
+        "/api/cases/client_copy",
+        &[("code", code.as_str()), ("language", "nl")],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains("<html lang=\"nl\""));
+
+    // The plan for the file, to print: a page, in the counsellor's language.
+    let r = call(&carla, &s, "/api/cases/print", &[("code", code.as_str())]).await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers().get("content-disposition").is_none(),
+        "shown, not saved"
+    );
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Return plan") && page.contains(&code),
+        "{page}"
+    );
+    assert!(page.contains("/plan-print.css"));
+    assert!(page.contains("Safe return home"), "the decision");
+
+    let text = s.log_text();
+    assert!(!text.contains(&token), "the token is in the log");
+    assert!(!text.contains(&short.url.rsplit('/').next().unwrap().to_string()));
+    assert!(
+        text.contains("/c/…"),
+        "the request log writes shared links without their token"
+    );
+    assert!(!text.contains("Amira"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let s = Server::start(&db.url).await;
+    let carla = signed_in(&s, "carla").await;
+    let r: NewCaseOutcome = call_ok(
+        &carla,
+        &s,
+        "/api/cases/create",
+        &[
+            ("alias", "Pin Case"),
+            ("birth_year", "1990"),
+            ("nationality", "MA"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    let NewCaseOutcome::Created { code } = r else {
+        panic!("{r:?}")
+    };
+    let ShareOutcome::Created(made) = share(&carla, &s, &code, "en", "30", "4821").await else {
+        panic!("not made")
+    };
+    assert!(made.has_pin);
+    let phone = http_client();
+    // Without the PIN: the form, and nothing of the plan.
+    let r = phone.get(&made.url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("name=\"pin\""), "{page}");
+    assert!(!page.contains(&code), "the copy is not shown");
+    let post = |pin: &'static str| {
+        phone
+            .post(&made.url)
+            .header("Origin", &s.base)
+            .form(&[("pin", pin)])
+            .send()
+    };
+    let r = post("1111").await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("That PIN is not right"));
+    // The right PIN: the copy, and the browser remembers it for a while.
+    let r = post("4821").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains(&code));
+    let r = phone
+        .get(format!("{}?lang=fr", made.url))
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(&code) && page.contains("lang=\"fr\""),
+        "{page}"
+    );
+    // Another browser is asked again.
+    let other = http_client()
+        .get(&made.url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(other.contains("name=\"pin\"") && !other.contains(&code));
+
+    // Five wrong PINs in a row lock it: even the right one waits.
+    for i in 0..5 {
+        let r = post("0000").await.unwrap();
+        assert_eq!(r.status(), 401, "try {i}");
+    }
+    let r = post("4821").await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.text().await.unwrap().contains("Too many wrong tries"));
+    let log: CaseAccessLog = call_ok(
+        &carla,
+        &s,
+        "/api/cases/access_log",
+        &[("code", code.as_str()), ("page", "0")],
+    )
+    .await;
+    assert_eq!(
+        log.entries
+            .iter()
+            .filter(|e| e.action == "share.pin")
+            .count(),
+        6
+    );
+    assert_eq!(
+        log.entries
+            .iter()
+            .filter(|e| e.action == "share.view")
+            .count(),
+        2
+    );
+    s.stop().await;
+}
