@@ -350,6 +350,34 @@ async fn the_conversation(db: TestDb) {
     )
     .await;
     assert_eq!(stage_in_caseload(&w.sam, s, &code).await, "arrived");
+
+    // Versions: both sides see what changed since the handover (the
+    // travel steps), and what did not (the decision).
+    for (reader, mission) in [(&w.carla, false), (&w.olga, true)] {
+        let v = open(reader, s, &code).await;
+        let since = v.since_handover.expect("handed over");
+        let changed = app::domain::fields::differing(
+            &since.sections["travel"],
+            &v.file.fields(app::domain::policy::Section::Travel),
+        );
+        assert!(changed.contains("step.T8.status"), "{changed:?}");
+        assert!(app::domain::fields::differing(
+            &since.sections["decision"],
+            &v.file.fields(app::domain::policy::Section::Decision)
+        )
+        .is_empty());
+        assert_eq!(
+            since.sections.contains_key("screening"),
+            !mission,
+            "not shared with the mission, not in its versions either"
+        );
+        let reasons: Vec<&str> = v.versions.iter().map(|x| x.reason.as_str()).collect();
+        assert!(
+            reasons.contains(&"handover") && reasons.contains(&"stage"),
+            "{reasons:?}"
+        );
+        assert_eq!(v.versions[0].stage, "arrived", "the latest first");
+    }
     // Not the mission's to change, even though it may read it.
     let v = section_version(&w.olga, s, &code, "decision").await;
     let r = call(

@@ -6,7 +6,8 @@ use super::auth::{request_headers, require_actor, respond_with};
 use super::state::app_state;
 use crate::api::cases::{
     AccessLogEntry, ApprovalResult, CaseAccessLog, CaseListItem, CaseView, Caseload,
-    CaseloadFilters, DuplicateHint, NewCaseOutcome, SaveResult, SectionMeta,
+    CaseloadFilters, DuplicateHint, NewCaseOutcome, SaveResult, SectionMeta, SinceHandover,
+    VersionView,
 };
 use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
 use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
@@ -26,6 +27,7 @@ use crate::store::{
     SaveOutcome, SectionRecord, SessionActor, StoreError,
 };
 use chrono::{Datelike, Utc};
+use std::collections::BTreeMap;
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -498,6 +500,7 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .as_ref()
         .filter(|(h, _)| h.status.is_active())
         .map(|(h, _)| h.mission_id.clone());
+    let (versions, since_handover) = versions_of(&c.id, &readable).await?;
     let share_links = if may(CaseAction::ShareWithClient) {
         Some(super::shares::link_views(&c.id).await?)
     } else {
@@ -525,8 +528,61 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         may_hand_over: may(CaseAction::HandOver),
         may_approve: may(CaseAction::ApproveHighRisk),
         share_links,
+        versions,
+        since_handover,
         handover: handover.map(|(_, v)| v),
     })
+}
+
+/// The snapshots of a case, the latest first, and the plan as it was at
+/// the latest handover (the sections in `readable` only).
+async fn versions_of(
+    case_id: &str,
+    readable: &[Section],
+) -> Result<(Vec<VersionView>, Option<SinceHandover>), AppError> {
+    let store = &app_state()?.store;
+    let snapshots = store
+        .case_snapshots(case_id)
+        .await
+        .map_err(AppError::internal)?;
+    let versions: Vec<VersionView> = snapshots
+        .iter()
+        .map(|s| VersionView {
+            at: s.at.timestamp(),
+            reason: s.reason.clone(),
+            stage: s.stage.clone(),
+            by: s.by_name.clone(),
+        })
+        .collect();
+    let Some(handed) = snapshots.iter().find(|s| s.reason == "handover") else {
+        return Ok((versions, None));
+    };
+    let Some(body) = store
+        .snapshot_body(case_id, &handed.id)
+        .await
+        .map_err(AppError::internal)?
+    else {
+        return Ok((versions, None));
+    };
+    let all: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&body).map_err(|e| AppError::internal(unreadable("snapshot", &e)))?;
+    let mut sections = BTreeMap::new();
+    for section in readable.iter().copied() {
+        let slug = section_slug(section);
+        let mut file = CaseFile::default();
+        if let Some(b) = all.get(slug).and_then(|v| v.get("body")) {
+            file.load_section(section, &b.to_string())
+                .map_err(|e| AppError::internal(unreadable(slug, &e)))?;
+        }
+        sections.insert(slug.to_string(), file.fields(section));
+    }
+    Ok((
+        versions,
+        Some(SinceHandover {
+            at: handed.at.timestamp(),
+            sections,
+        }),
+    ))
 }
 
 /// The formats a plan is exported in.

@@ -89,6 +89,28 @@ pub struct SectionMeta {
     pub updated_by: Option<String>,
 }
 
+/// A snapshot of the plan (at a handover move, an approval, a change of
+/// stage).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    /// Unix seconds.
+    pub at: i64,
+    /// handover, handover.<move>, approval.<decision> or stage.
+    pub reason: String,
+    /// The plan's stage then (a `PlanStatus` slug).
+    pub stage: String,
+    pub by: String,
+}
+
+/// The plan as it was handed over, to show what changed since: the form
+/// fields of each section the user may read, by section slug.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SinceHandover {
+    /// Unix seconds.
+    pub at: i64,
+    pub sections: BTreeMap<String, Fields>,
+}
+
 /// A case as a step page needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -118,6 +140,10 @@ pub struct CaseView {
     /// The links to the client's copy made so far, for those who may make
     /// them (the counselling side); `None` for the others.
     pub share_links: Option<Vec<ShareLinkView>>,
+    /// Every snapshot of the plan, the latest first.
+    pub versions: Vec<VersionView>,
+    /// The plan at its latest handover, if it was ever handed over.
+    pub since_handover: Option<SinceHandover>,
     /// The latest handover (active, or the last one closed).
     pub handover: Option<HandoverView>,
 }

@@ -164,6 +164,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let may_read_access_log = view.may_read_access_log;
     let may_approve = view.may_approve;
     let share_links = StoredValue::new(view.share_links.clone());
+    let versions = StoredValue::new((view.versions.clone(), view.since_handover.clone()));
     let readable = StoredValue::new(view.readable.clone());
     let writable = StoredValue::new(view.writable.clone());
     let side = view.side;
@@ -243,7 +244,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                         Some(s) if readable.with_value(|r| r.contains(&s)) => StepAccess::Read,
                         Some(_) => StepAccess::None,
                     };
-                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links/> }
+                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links versions/> }
                         .into_any()
                 }
                 None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
@@ -389,6 +390,10 @@ fn StepView(
     readable: StoredValue<Vec<crate::domain::policy::Section>>,
     may_approve: bool,
     share_links: StoredValue<Option<Vec<crate::api::cases::ShareLinkView>>>,
+    versions: StoredValue<(
+        Vec<crate::api::cases::VersionView>,
+        Option<crate::api::cases::SinceHandover>,
+    )>,
 ) -> impl IntoView {
     let writes = access == StepAccess::Write;
     let query = use_query_map();
@@ -540,6 +545,10 @@ fn StepView(
             }}
             {(step != Step::Identification).then(|| view! { <StepPanel ws step/> })}
             {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve/> })}
+            {(step == Step::Review).then(|| view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> })}
+            {(access != StepAccess::None).then(|| versions.with_value(|v| v.1.clone())).flatten().map(|since| view! {
+                <super::versions::SinceHandoverView ws step since/>
+            })}
             {(step == Step::Review).then(|| share_links.get_value()).flatten().map(|links| {
                 let language = crate::domain::share::copy_language(
                     &ws.file.with_untracked(|f| f.first_contact.client.languages.clone()),
@@ -594,15 +603,9 @@ fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step)
     let section = conflict.section;
     let mine = ws.fields(section);
     let differs = crate::domain::fields::differing(&mine, &conflict.theirs);
-    let file = ws.file.get_untracked();
-    let cats = crate::catalog::planning();
-    let cx = FormCx {
-        problems: RwSignal::new(Vec::new()),
-        missions: Vec::new(),
-        maybe_minor: file.minority(ws.today) != Minority::Adult,
-        travel_steps: file.travel_steps(&cats),
-        milestones: file.milestones(&cats),
-    };
+    let cx = ws
+        .file
+        .with_untracked(|file| FormCx::for_display(file, ws.today, Vec::new()));
     provide_context(Differs {
         fields: differs.clone(),
         id_prefix: "theirs-",

@@ -28,6 +28,25 @@ pub struct FormCx {
     pub milestones: Vec<Milestone>,
 }
 
+impl FormCx {
+    /// For a version shown beside the form (read-only: no problems of its
+    /// own), dated by the plan as saved.
+    pub fn for_display(
+        file: &crate::domain::case_file::CaseFile,
+        today: chrono::NaiveDate,
+        missions: Vec<(String, String)>,
+    ) -> FormCx {
+        let cats = crate::catalog::planning();
+        FormCx {
+            problems: RwSignal::new(Vec::new()),
+            missions,
+            maybe_minor: file.minority(today) != crate::domain::case::Minority::Adult,
+            travel_steps: file.travel_steps(&cats),
+            milestones: file.milestones(&cats),
+        }
+    }
+}
+
 /// The rows of a list present in the fields, plus one blank row to add a
 /// new one (also without WASM).
 fn rows_with_blank(fields: &Fields, prefix: &str) -> Vec<usize> {

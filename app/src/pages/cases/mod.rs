@@ -11,6 +11,7 @@ pub mod inbox;
 mod inputs;
 pub(crate) mod panels;
 mod share;
+mod versions;
 mod workspace;
 
 use leptos::prelude::*;
