@@ -127,7 +127,7 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
     assert_eq!(decide(&bea, &s, &code, "approve", "").await.status(), 404);
     assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
     // A decision that is neither: refused as bad input.
-    assert_eq!(decide(&sam, &s, &code, "maybe", "").await.status(), 400);
+    assert_eq!(decide(&sam, &s, &code, "maybe", "").await.status(), 422);
 
     // Declining needs a reason.
     let r: ApprovalResult = decide(&sam, &s, &code, "decline", "  ")
