@@ -583,3 +583,30 @@ pub async fn make_ready(
     )
     .await;
 }
+
+/// Makes the plan's one risk high (mitigated, confirmed by the partner in
+/// origin, assessed today) and asks for a supervisor's approval.
+pub async fn ask_for_approval(client: &reqwest::Client, server: &Server, code: &str) {
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    put_section(
+        client,
+        server,
+        code,
+        "risk",
+        &[
+            ("risk.assessed_on", &today),
+            ("risk.0.level", "community"),
+            ("risk.0.description", "The recruiter lives in the same town"),
+            ("risk.0.likelihood", "3"),
+            ("risk.0.severity", "3"),
+            ("risk.0.mitigation", "mit-other-region"),
+            ("risk.origin_partner", "Partner in Benin City"),
+            ("risk.origin_confirmed_on", &today),
+            ("risk.approval_requested_on", &today),
+        ],
+    )
+    .await;
+}

@@ -10,7 +10,7 @@ use app::domain::progress::ApprovalRefusal;
 use app::domain::risk::Gate;
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, call, call_ok, make_ready, put_section, signed_in, Server, TestDb, PASSWORD,
+    add_user, ask_for_approval, call, call_ok, make_ready, signed_in, Server, TestDb, PASSWORD,
 };
 
 async fn decide(
@@ -40,33 +40,6 @@ async fn awaiting(c: &reqwest::Client, s: &Server) -> Vec<String> {
         .into_iter()
         .map(|(code, _)| code)
         .collect()
-}
-
-/// Makes the plan's one risk high (mitigated, confirmed by the partner in
-/// origin) and asks for approval.
-async fn ask_for_approval(c: &reqwest::Client, s: &Server, code: &str) {
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
-    put_section(
-        c,
-        s,
-        code,
-        "risk",
-        &[
-            ("risk.assessed_on", &today),
-            ("risk.0.level", "community"),
-            ("risk.0.description", "The recruiter lives in the same town"),
-            ("risk.0.likelihood", "3"),
-            ("risk.0.severity", "3"),
-            ("risk.0.mitigation", "mit-other-region"),
-            ("risk.origin_partner", "Partner in Benin City"),
-            ("risk.origin_confirmed_on", &today),
-            ("risk.approval_requested_on", &today),
-        ],
-    )
-    .await;
 }
 
 #[tokio::test]

@@ -76,12 +76,20 @@ pub fn ClientCopyPanel(
             });
         }
     });
-    let revoked_input = revoke.input();
+    // The action forgets its input once the answer is in: keep the id.
+    let revoking = StoredValue::new(None::<String>);
+    let revoke_input = revoke.input();
+    Effect::new(move |_| {
+        if let Some(input) = revoke_input.get() {
+            revoking.set_value(Some(input.id));
+        }
+    });
     let revoked = revoke.value();
     Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(input)) = (revoked.get(), revoked_input.get_untracked()) {
+        // Off now, or off already: either way it no longer works.
+        if let (Some(Ok(_)), Some(id)) = (revoked.get(), revoking.get_value()) {
             links.update(|l| {
-                if let Some(x) = l.iter_mut().find(|x| x.id == input.id) {
+                if let Some(x) = l.iter_mut().find(|x| x.id == id) {
                     x.state = LinkState::Revoked;
                 }
             });

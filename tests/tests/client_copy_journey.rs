@@ -1,0 +1,183 @@
+//! In headless Chromium against the release build: a supervisor declines,
+//! then approves, a high-risk return in the risk step; the counsellor
+//! opens the client's copy to print, shares it in Arabic by link with a
+//! PIN; the client's phone opens the link, gives the PIN and reads the
+//! copy right to left; the counsellor switches the link off and the link
+//! says so. Every screen is checked with axe-core and photographed under
+//! `target/test-output/screenshots/client-copy/`.
+
+use app::domain::{OrgKind, Role};
+use fantoccini::Locator;
+use tests::browser::Browser;
+use tests::journey::{collect_page_errors, Session};
+use tests::{
+    add_user, ask_for_approval, call_ok, http_client, make_ready, sign_in, Server, TestDb, PASSWORD,
+};
+
+async fn sign_in_as(s: &Session<'_>, server: &Server, username: &str, next: &str) {
+    let c = &s.b.client;
+    if c.find(Locator::Id("sign-out")).await.is_ok() {
+        s.b.click("#sign-out button[type=submit]").await;
+        s.b.text_of("#login-form").await;
+    }
+    c.goto(&server.url(&format!("/login?next={next}")))
+        .await
+        .unwrap();
+    s.b.wait_hydrated().await;
+    s.b.submit_sign_in(username, PASSWORD).await;
+    s.b.text_of("#who").await;
+}
+
+#[tokio::test]
+async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    for (org, kind, role, name) in [
+        ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+        ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+        (
+            "IOM Netherlands",
+            OrgKind::IomMission,
+            Role::ReturnOfficer,
+            "olga",
+        ),
+    ] {
+        add_user(&store, org, kind, role, name, PASSWORD).await;
+    }
+    let mission = store
+        .organisation_by_name("IOM Netherlands")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    let carla = http_client();
+    assert!(sign_in(&carla, &server, "carla", PASSWORD)
+        .await
+        .status()
+        .is_success());
+    let created: app::api::cases::NewCaseOutcome = call_ok(
+        &carla,
+        &server,
+        "/api/cases/create",
+        &[
+            ("alias", "Amal"),
+            ("birth_year", "1992"),
+            ("nationality", "MA"),
+        ],
+    )
+    .await;
+    let app::api::cases::NewCaseOutcome::Created { code } = created else {
+        panic!("{created:?}");
+    };
+    make_ready(&carla, &server, &code, "Amal", &mission).await;
+    ask_for_approval(&carla, &server, &code).await;
+
+    let browser = Browser::start().await;
+    collect_page_errors(&browser).await;
+    let mut s = Session::new(&browser, "client-copy");
+    let risk = format!("/cases/{code}/risk");
+
+    // The supervisor declines without a reason: refused; with one: done.
+    sign_in_as(&s, &server, "sam", &risk).await;
+    s.live("risk").await;
+    s.wait_text("approval-waiting", "the request", |t| !t.is_empty())
+        .await;
+    s.check("approval-asked").await;
+    s.click("approval-decline").await;
+    s.click("approval-submit").await;
+    s.wait_text("approval-error", "a reason is needed", |t| {
+        t.contains("Say why")
+    })
+    .await;
+    s.type_into(
+        "approval-comment",
+        "No shelter on arrival is confirmed yet.",
+    )
+    .await;
+    s.click("approval-submit").await;
+    s.wait_text("approval-declined-comment", "the comment", |t| {
+        t.contains("No shelter on arrival")
+    })
+    .await;
+    s.live("risk").await;
+    s.check("approval-declined").await;
+
+    // Asked again (over HTTP); approved in the browser.
+    ask_for_approval(&carla, &server, &code).await;
+    s.b.client.goto(&server.url(&risk)).await.unwrap();
+    s.live("risk").await;
+    s.click("approval-approve").await;
+    s.click("approval-submit").await;
+    s.wait_text("approval-given", "approved", |t| !t.is_empty())
+        .await;
+    s.live("risk").await;
+    s.check("approval-given").await;
+
+    // The counsellor shares the copy in Arabic with a PIN.
+    let review = format!("/cases/{code}/review");
+    sign_in_as(&s, &server, "carla", &review).await;
+    s.live("review").await;
+    s.wait_text("share-none", "no links yet", |t| !t.is_empty())
+        .await;
+    s.check("review").await;
+    s.set("share-language", "ar").await;
+    s.type_into("share-pin", "2468").await;
+    s.click("share-create").await;
+    s.wait_text("share-created", "the new link", |t| !t.is_empty())
+        .await;
+    let url =
+        s.b.client
+            .find(Locator::Id("share-url"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(url.contains("/c/"), "{url}");
+    s.check("link-made").await;
+
+    // The client's phone: the PIN, then the copy, right to left.
+    let phone = Browser::start().await;
+    let mut p = Session::new(&phone, "client-copy/phone");
+    phone.client.goto(&url).await.unwrap();
+    phone.text_of("#pin").await;
+    p.check("pin").await;
+    phone.fill("pin", "2468").await;
+    phone.click("main form button[type=submit]").await;
+    let dir = phone
+        .client
+        .wait()
+        .at_most(std::time::Duration::from_secs(30))
+        .for_element(Locator::Css("html[dir='rtl'] ol.steps"))
+        .await;
+    assert!(dir.is_ok(), "the copy in Arabic, right to left");
+    let page = phone.client.source().await.unwrap();
+    assert!(page.contains(&code) && page.contains("112"));
+    assert!(!page.contains("Amal"), "no name on the copy");
+    p.check("copy-ar").await;
+
+    // Switched off: the phone is told so.
+    s.b.click("#share-links .revoke").await;
+    s.wait_text("share-links", "switched off", |t| {
+        t.contains("Switched off")
+    })
+    .await;
+    s.check("link-off").await;
+    phone.client.goto(&url).await.unwrap();
+    let gone = phone.text_of("main h1").await;
+    assert!(!gone.is_empty());
+    let page = phone.client.source().await.unwrap();
+    assert!(
+        page.contains("dir=\"rtl\""),
+        "still in the client's language"
+    );
+    assert!(!page.contains(&code), "nothing of the plan");
+    p.check("link-off").await;
+
+    phone.close().await;
+    browser.close().await;
+    server.stop().await;
+}
