@@ -489,6 +489,12 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
         ("travel.mission", s(mission_id)),
         ("travel.destination", s(p.nationality)),
         ("travel.departure", departure),
+        // What the client's copy lists under "other contacts" (no real
+        // numbers in demo data).
+        (
+            "travel.contacts",
+            s("Reception on arrival: IOM staff meet you at the airport\nShelter day line: the number on your shelter card"),
+        ),
     ];
     travel.extend(p.travel.iter().map(|(k, v)| (k.as_str(), v.clone())));
     let mut sections = vec![
