@@ -51,9 +51,8 @@ pub fn ClientCopyPanel(
 ) -> impl IntoView {
     let links = RwSignal::new(links);
     let create = ServerAction::<CreateShare>::new();
-    let revoke = ServerAction::<RevokeShare>::new();
     let created = create.value();
-    // A new link joins the list at the top; a switched-off one shows so.
+    // A new link joins the list at the top.
     Effect::new(move |_| {
         if let Some(Ok(ShareOutcome::Created(c))) = created.get() {
             links.update(|l| {
@@ -72,25 +71,6 @@ pub fn ClientCopyPanel(
                             last_view_at: None,
                         },
                     )
-                }
-            });
-        }
-    });
-    // The action forgets its input once the answer is in: keep the id.
-    let revoking = StoredValue::new(None::<String>);
-    let revoke_input = revoke.input();
-    Effect::new(move |_| {
-        if let Some(input) = revoke_input.get() {
-            revoking.set_value(Some(input.id));
-        }
-    });
-    let revoked = revoke.value();
-    Effect::new(move |_| {
-        // Off now, or off already: either way it no longer works.
-        if let (Some(Ok(_)), Some(id)) = (revoked.get(), revoking.get_value()) {
-            links.update(|l| {
-                if let Some(x) = l.iter_mut().find(|x| x.id == id) {
-                    x.state = LinkState::Revoked;
                 }
             });
         }
@@ -177,15 +157,25 @@ pub fn ClientCopyPanel(
                         <tbody>
                             {list.into_iter().map(|l| {
                                 let code = code.clone();
-                                let active = l.state == LinkState::Active;
+                                // Each row its own action: once it answers (off
+                                // now, or off already) the link no longer works.
+                                let revoke = ServerAction::<RevokeShare>::new();
+                                let was = l.state;
+                                let state = move || {
+                                    if matches!(revoke.value().get(), Some(Ok(_))) {
+                                        LinkState::Revoked
+                                    } else {
+                                        was
+                                    }
+                                };
                                 view! {
                                     <tr>
                                         <td>{utc_text_from_secs(l.created_at)}" "{l.created_by.clone()}</td>
                                         <td>{l.language.clone()}</td>
                                         <td>{if l.has_pin { t(K::case_yes) } else { t(K::case_no) }}</td>
-                                        <td class="share-state">{t(state_key(l.state))}" · "{tf(K::case_share_expires, &[("date", &day_of(l.expires_at))])}</td>
+                                        <td class="share-state">{move || t(state_key(state()))}" · "{tf(K::case_share_expires, &[("date", &day_of(l.expires_at))])}</td>
                                         <td>{l.views}{l.last_view_at.map(|v| format!(" · {}", utc_text_from_secs(v)))}</td>
-                                        <td>{active.then(|| view! {
+                                        <td hidden=move || state() != LinkState::Active>{(was == LinkState::Active).then(|| view! {
                                             <ActionForm action=revoke attr:action=RevokeShare::url() attr:class="inline">
                                                 <input type="hidden" name="code" value=code/>
                                                 <input type="hidden" name="id" value=l.id.clone()/>
