@@ -181,6 +181,21 @@ async fn the_dashboard_follows_the_plans() {
     let at_stage = caseload(&sam, &s, &[("stage", "handed_over")]).await;
     assert_eq!(at_stage.items[0].code, rosa);
     assert_eq!(caseload(&sam, &s, &[("approval", "1")]).await.total, 0);
+    // So does a month of a trend.
+    let month = app::domain::dashboard::month_of(chrono::Utc::now().date_naive());
+    let intakes = caseload(&sam, &s, &[("event", "intake"), ("month", &month)]).await;
+    assert_eq!(intakes.total, this_month);
+    let returns = caseload(&sam, &s, &[("event", "return"), ("month", &month)]).await;
+    assert_eq!(
+        returns
+            .items
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect::<Vec<_>>(),
+        vec![rosa.as_str()]
+    );
+    let arrivals = caseload(&sam, &s, &[("event", "arrival"), ("month", &month)]).await;
+    assert_eq!(arrivals.total, 0);
     // A counsellor cannot look at a colleague's cases through the filter.
     let sneaky = caseload(&cora_c, &s, &[("counsellor", carla.id.as_str())]).await;
     assert_eq!(sneaky.total, 1, "cora still sees only her own");

@@ -111,6 +111,20 @@ fn bar_chart(id: &'static str, labelled_by: &'static str, bars: Vec<Bar>) -> imp
 
 /// A small monthly column chart in SVG (the numbers are in the table
 /// beside it).
+/// The name of a trend by the caseload's event filter.
+pub fn trend_key(event: &str) -> Option<K> {
+    Some(match event {
+        "intake" => K::dash_t_intakes,
+        "screening" => K::dash_t_screenings,
+        "stay" => K::dash_t_decisions_stay,
+        "return" => K::dash_t_decisions_return,
+        "onward" => K::dash_t_decisions_onward,
+        "departure" => K::dash_t_departures,
+        "arrival" => K::dash_t_arrivals,
+        _ => return None,
+    })
+}
+
 fn month_chart(title: String, months: &[String], values: &[i64]) -> impl IntoView {
     let max = values.iter().copied().max().unwrap_or(0).max(1);
     let (w, h) = (300, 90);
@@ -198,14 +212,27 @@ fn Figures(d: DashboardView) -> impl IntoView {
         None => t(K::dash_no_data).to_string(),
     };
     let tr = f.trends.clone();
-    let series: Vec<(K, Vec<i64>)> = vec![
-        (K::dash_t_intakes, tr.intakes.clone()),
-        (K::dash_t_screenings, tr.screenings_with_signs.clone()),
-        (K::dash_t_decisions_stay, tr.decisions_stay.clone()),
-        (K::dash_t_decisions_return, tr.decisions_return.clone()),
-        (K::dash_t_decisions_onward, tr.decisions_onward.clone()),
-        (K::dash_t_departures, tr.departures.clone()),
-        (K::dash_t_arrivals, tr.arrivals.clone()),
+    // Each series with the caseload's event filter that lists its plans.
+    let series: Vec<(K, &'static str, Vec<i64>)> = vec![
+        (K::dash_t_intakes, "intake", tr.intakes.clone()),
+        (
+            K::dash_t_screenings,
+            "screening",
+            tr.screenings_with_signs.clone(),
+        ),
+        (K::dash_t_decisions_stay, "stay", tr.decisions_stay.clone()),
+        (
+            K::dash_t_decisions_return,
+            "return",
+            tr.decisions_return.clone(),
+        ),
+        (
+            K::dash_t_decisions_onward,
+            "onward",
+            tr.decisions_onward.clone(),
+        ),
+        (K::dash_t_departures, "departure", tr.departures.clone()),
+        (K::dash_t_arrivals, "arrival", tr.arrivals.clone()),
     ];
     let now = chrono::Utc::now().timestamp();
     let header = view! {
@@ -299,7 +326,7 @@ fn Figures(d: DashboardView) -> impl IntoView {
         <section aria-labelledby="trends-heading">
             <h2 id="trends-heading">{t(K::dash_trends)}</h2>
             <div class="trends">
-                {series.iter().map(|(k, v)| month_chart(t(*k).to_string(), &tr.months, v)).collect_view()}
+                {series.iter().map(|(k, _, v)| month_chart(t(*k).to_string(), &tr.months, v)).collect_view()}
             </div>
             <details>
                 <summary>{t(K::dash_numbers)}</summary>
@@ -307,13 +334,23 @@ fn Figures(d: DashboardView) -> impl IntoView {
                     <table class="users" id="dash-trends">
                         <thead><tr>
                             <th scope="col">{t(K::dash_month)}</th>
-                            {series.iter().map(|(k, _)| view! { <th scope="col">{t(*k)}</th> }).collect_view()}
+                            {series.iter().map(|(k, _, _)| view! { <th scope="col">{t(*k)}</th> }).collect_view()}
                         </tr></thead>
                         <tbody>
                             {tr.months.iter().enumerate().map(|(i, m)| view! {
                                 <tr>
                                     <th scope="row">{m.clone()}</th>
-                                    {series.iter().map(|(_, v)| view! { <td>{v.get(i).copied().unwrap_or(0)}</td> }).collect_view()}
+                                    // A count opens the plans behind it.
+                                    {series.iter().map(|(_, event, v)| {
+                                        let n = v.get(i).copied().unwrap_or(0);
+                                        let href = cases(&format!("event={event}&month={m}"));
+                                        let count = if n > 0 {
+                                            view! { <a href=href>{n}</a> }.into_any()
+                                        } else {
+                                            view! { "0" }.into_any()
+                                        };
+                                        view! { <td>{count}</td> }
+                                    }).collect_view()}
                                 </tr>
                             }).collect_view()}
                         </tbody>

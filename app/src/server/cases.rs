@@ -229,6 +229,27 @@ fn non_empty(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// The dashboard's trend filter, if both parts are well formed (others
+/// are ignored, as an unknown filter always is).
+fn trend_filter(event: &str, month: &str) -> Option<(String, String)> {
+    const EVENTS: [&str; 7] = [
+        "intake",
+        "screening",
+        "stay",
+        "return",
+        "onward",
+        "departure",
+        "arrival",
+    ];
+    let month_ok = month.len() == 7
+        && month.as_bytes()[4] == b'-'
+        && month
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit());
+    (EVENTS.contains(&event) && month_ok).then(|| (event.to_string(), month.to_string()))
+}
+
 pub async fn caseload(
     text: String,
     stage: String,
@@ -262,6 +283,7 @@ pub async fn caseload(
         due: Some(more.due).filter(|d| d == "overdue" || d == "soon"),
         today: Some(Utc::now().date_naive().format("%Y-%m-%d").to_string()),
         awaiting_approval: more.approval,
+        event_in_month: trend_filter(&more.event, &more.month),
         page,
         page_size: PAGE_SIZE,
     };

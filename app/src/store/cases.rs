@@ -101,6 +101,10 @@ pub struct CaseQuery {
     pub today: Option<String>,
     /// Only high-risk returns waiting for approval.
     pub awaiting_approval: bool,
+    /// Only the cases with this event in this month (YYYY-MM): "intake",
+    /// "screening" (signs of trafficking), "stay", "return", "onward" (a
+    /// decision), "departure" or "arrival" — the dashboard's trends.
+    pub event_in_month: Option<(String, String)>,
     /// Zero-based.
     pub page: i64,
     pub page_size: i64,
@@ -527,7 +531,13 @@ impl Store {
                AND ($7 = '' OR c.risk_level = $7) \
                AND ($8 = '' OR (c.next_due IS NOT NULL AND c.stage NOT IN ('closed', 'withdrawn_by_client') AND \
                     (($8 = 'overdue' AND c.next_due < $9) OR ($8 = 'soon' AND c.next_due >= $9 AND c.next_due <= $10)))) \
-               AND ($11 = 0 OR c.awaiting_approval = 1)";
+               AND ($11 = 0 OR c.awaiting_approval = 1) \
+               AND ($12 = '' OR ($12 = 'intake' AND substr(c.first_contact_on, 1, 7) = $13) \
+                    OR ($12 = 'screening' AND c.screening = 'signs_present' AND substr(c.screened_on, 1, 7) = $13) \
+                    OR ($12 IN ('stay', 'return', 'onward') AND c.decision = $12 AND substr(c.decided_on, 1, 7) = $13) \
+                    OR ($12 = 'departure' AND substr(c.departed_on, 1, 7) = $13) \
+                    OR ($12 = 'arrival' AND substr(c.arrived_on, 1, 7) = $13))";
+        let (event, month) = q.event_in_month.clone().unwrap_or_default();
         // The filter's values, in the order of its placeholders.
         macro_rules! filtered {
             ($query:expr) => {
@@ -543,10 +553,12 @@ impl Store {
                     .bind(&today)
                     .bind(&soon_until)
                     .bind(q.awaiting_approval as i64)
+                    .bind(&event)
+                    .bind(&month)
             };
         }
         let rows: Vec<CaseRow> = filtered!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} {filter} ORDER BY c.updated_at DESC, c.id LIMIT $12 OFFSET $13",
+            "SELECT {} {filter} ORDER BY c.updated_at DESC, c.id LIMIT $14 OFFSET $15",
             case_columns!()
         ))))
         .bind(q.page_size + 1)

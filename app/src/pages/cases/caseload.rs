@@ -50,10 +50,13 @@ pub fn CaseloadPage() -> impl IntoView {
                 (q("q"), q("stage"), q("risk")),
                 q("page").parse::<i64>().unwrap_or(0),
                 (q("due"), q("approval"), q("counsellor")),
+                (q("event"), q("month")),
             )
         },
-        |((text, stage, risk), page, (due, approval, counsellor))| {
-            list(text, stage, risk, page, due, approval, counsellor)
+        |((text, stage, risk), page, (due, approval, counsellor), (event, month))| {
+            list(
+                text, stage, risk, page, due, approval, counsellor, event, month,
+            )
         },
     );
     view! {
@@ -114,19 +117,24 @@ fn Filters(q: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl In
                 </select>
             </label>
             // The dashboard's narrower filters stay until cleared.
-            {["due", "approval", "counsellor"]
+            {["due", "approval", "counsellor", "event", "month"]
                 .into_iter()
                 .filter(|k| !q(k).is_empty())
                 .map(|k| view! { <input type="hidden" name=k value=q(k)/> })
                 .collect_view()}
             <button type="submit" class="secondary">{t(K::caseload_apply)}</button>
         </form>
-        {(!q("due").is_empty() || !q("approval").is_empty() || !q("counsellor").is_empty()).then(|| {
+        {(!q("due").is_empty() || !q("approval").is_empty() || !q("counsellor").is_empty() || !q("event").is_empty()).then(|| {
             let what = match (q("due").as_str(), q("approval").as_str()) {
-                ("overdue", _) => t(K::dash_overdue),
-                ("soon", _) => t(K::dash_due_soon),
-                (_, "1") => t(K::dash_awaiting_approval),
-                _ => t(K::dash_one_counsellor),
+                ("overdue", _) => t(K::dash_overdue).to_string(),
+                ("soon", _) => t(K::dash_due_soon).to_string(),
+                (_, "1") => t(K::dash_awaiting_approval).to_string(),
+                _ if !q("event").is_empty() => format!(
+                    "{} · {}",
+                    crate::pages::dashboard::trend_key(&q("event")).map(t).unwrap_or_default(),
+                    q("month")
+                ),
+                _ => t(K::dash_one_counsellor).to_string(),
             };
             view! {
                 <p class="notice" id="caseload-narrowed">
@@ -155,13 +163,15 @@ fn Table(
                 .collect::<String>()
         };
         format!(
-            "/cases?q={}&stage={}&risk={}&due={}&approval={}&counsellor={}&page={p}",
+            "/cases?q={}&stage={}&risk={}&due={}&approval={}&counsellor={}&event={}&month={}&page={p}",
             enc(q("q")),
             enc(q("stage")),
             enc(q("risk")),
             enc(q("due")),
             enc(q("approval")),
-            enc(q("counsellor"))
+            enc(q("counsellor")),
+            enc(q("event")),
+            enc(q("month"))
         )
     };
     let templates = &crate::catalog::milestones().milestones;
