@@ -139,6 +139,22 @@ impl<'a> Session<'a> {
         self.check(slug).await;
     }
 
+    /// Signs the browser out (if signed in) and in again as `username`,
+    /// ending on `next`.
+    pub async fn sign_in_as(&self, server: &crate::Server, username: &str, next: &str) {
+        let c = &self.b.client;
+        if c.find(Locator::Id("sign-out")).await.is_ok() {
+            self.b.click("#sign-out button[type=submit]").await;
+            self.b.text_of("#login-form").await;
+        }
+        c.goto(&server.url(&format!("/login?next={next}")))
+            .await
+            .unwrap();
+        self.b.wait_hydrated().await;
+        self.b.submit_sign_in(username, crate::PASSWORD).await;
+        self.b.text_of("#who").await;
+    }
+
     /// axe-core on the screen as it is, and a screenshot of it.
     pub async fn check(&mut self, name: &str) {
         self.shots += 1;

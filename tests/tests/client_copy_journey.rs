@@ -14,20 +14,6 @@ use tests::{
     add_user, ask_for_approval, call_ok, http_client, make_ready, sign_in, Server, TestDb, PASSWORD,
 };
 
-async fn sign_in_as(s: &Session<'_>, server: &Server, username: &str, next: &str) {
-    let c = &s.b.client;
-    if c.find(Locator::Id("sign-out")).await.is_ok() {
-        s.b.click("#sign-out button[type=submit]").await;
-        s.b.text_of("#login-form").await;
-    }
-    c.goto(&server.url(&format!("/login?next={next}")))
-        .await
-        .unwrap();
-    s.b.wait_hydrated().await;
-    s.b.submit_sign_in(username, PASSWORD).await;
-    s.b.text_of("#who").await;
-}
-
 #[tokio::test]
 async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
     let db = TestDb::sqlite();
@@ -80,7 +66,7 @@ async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
     let risk = format!("/cases/{code}/risk");
 
     // The supervisor declines without a reason: refused; with one: done.
-    sign_in_as(&s, &server, "sam", &risk).await;
+    s.sign_in_as(&server, "sam", &risk).await;
     s.live("risk").await;
     s.wait_text("approval-waiting", "the request", |t| !t.is_empty())
         .await;
@@ -117,7 +103,7 @@ async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
 
     // The counsellor shares the copy in Arabic with a PIN.
     let review = format!("/cases/{code}/review");
-    sign_in_as(&s, &server, "carla", &review).await;
+    s.sign_in_as(&server, "carla", &review).await;
     s.live("review").await;
     s.wait_text("share-none", "no links yet", |t| !t.is_empty())
         .await;

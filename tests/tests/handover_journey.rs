@@ -11,22 +11,6 @@ use tests::browser::Browser;
 use tests::journey::{collect_page_errors, Session};
 use tests::{add_user, call_ok, http_client, make_ready, sign_in, Server, TestDb, PASSWORD};
 
-/// Signs the browser out (if signed in) and in again as `username`, ending
-/// on `next`.
-async fn sign_in_as(s: &Session<'_>, server: &Server, username: &str, next: &str) {
-    let c = &s.b.client;
-    if c.find(fantoccini::Locator::Id("sign-out")).await.is_ok() {
-        s.b.click("#sign-out button[type=submit]").await;
-        s.b.text_of("#login-form").await;
-    }
-    c.goto(&server.url(&format!("/login?next={next}")))
-        .await
-        .unwrap();
-    s.b.wait_hydrated().await;
-    s.b.submit_sign_in(username, PASSWORD).await;
-    s.b.text_of("#who").await;
-}
-
 #[tokio::test]
 async fn a_plan_goes_to_iom_and_the_client_travels() {
     let db = TestDb::sqlite();
@@ -80,7 +64,7 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
     let review = format!("/cases/{code}/review");
 
     // The counsellor hands it over, with a note.
-    sign_in_as(&s, &server, "carla", &review).await;
+    s.sign_in_as(&server, "carla", &review).await;
     s.live("review").await;
     s.wait_text("handover-ready", "ready for handover", |t| !t.is_empty())
         .await;
@@ -100,7 +84,7 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
     s.check("counsellor-handed-over").await;
 
     // The return officer finds it in the inbox.
-    sign_in_as(&s, &server, "olga", "/inbox").await;
+    s.sign_in_as(&server, "olga", "/inbox").await;
     let row = s
         .wait_text("inbox", "the plan in the inbox", |t| t.contains(&code))
         .await;
@@ -133,7 +117,7 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
 
     // The counsellor sees the question and how long it has waited, and
     // answers in the plan.
-    sign_in_as(&s, &server, "carla", &review).await;
+    s.sign_in_as(&server, "carla", &review).await;
     s.live("review").await;
     s.wait_text("handover-status", "the question", |t| {
         t == "IOM asks for information"
@@ -155,7 +139,7 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
 
     // The officer accepts and works the plan: travel document,
     // registration, booking; then departure and arrival.
-    sign_in_as(&s, &server, "olga", &review).await;
+    s.sign_in_as(&server, "olga", &review).await;
     s.live("review").await;
     let messages = s.text("handover-messages").await;
     assert!(messages.contains("it takes four weeks"), "{messages}");
@@ -200,7 +184,7 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
 
     // The supervisor's dashboard shows the plan at its stage; the bar
     // opens the plans behind it.
-    sign_in_as(&s, &server, "sam", "/dashboard").await;
+    s.sign_in_as(&server, "sam", "/dashboard").await;
     let funnel = s.wait_text("funnel", "the funnel", |t| !t.is_empty()).await;
     assert!(funnel.contains("Arrived"), "{funnel}");
     let arrived =

@@ -648,15 +648,16 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
     let cats = crate::catalog::planning();
     let now = Utc::now();
     let code = c.code.as_str().to_string();
+    // What the JSON and the print view say about themselves.
+    let meta = crate::domain::export::ExportMeta {
+        code: code.clone(),
+        organisation: a.organisation_name.clone(),
+        exported_by_role: a.role.label().to_string(),
+        readable: readable.clone(),
+        schema_version: crate::domain::export::SCHEMA_VERSION,
+    };
     let (body, content_type, extension) = match format {
         ExportFormat::Json => {
-            let meta = crate::domain::export::ExportMeta {
-                code: code.clone(),
-                organisation: a.organisation_name.clone(),
-                exported_by_role: a.role.label().to_string(),
-                readable: readable.clone(),
-                schema_version: crate::domain::export::SCHEMA_VERSION,
-            };
             let export = crate::domain::export::plan_export(&file, &cats, &meta, now);
             let body = serde_json::to_string_pretty(&export).map_err(AppError::internal)?;
             (body, "application/json; charset=utf-8", "json")
@@ -676,13 +677,6 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
             (body, "text/calendar; charset=utf-8", "ics")
         }
         ExportFormat::Print => {
-            let meta = crate::domain::export::ExportMeta {
-                code: code.clone(),
-                organisation: a.organisation_name.clone(),
-                exported_by_role: a.role.label().to_string(),
-                readable: readable.clone(),
-                schema_version: crate::domain::export::SCHEMA_VERSION,
-            };
             let export = crate::domain::export::plan_export(&file, &cats, &meta, now);
             let body = super::plan_print::render(&export, &c.owner_name);
             (body, "text/html; charset=utf-8", "print")

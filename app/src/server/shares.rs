@@ -58,6 +58,17 @@ fn qr_svg(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The name of the IOM mission chosen in the plan's travel step.
+async fn mission_name(
+    store: &crate::store::Store,
+    file: &crate::domain::case_file::CaseFile,
+) -> Result<Option<String>, crate::store::StoreError> {
+    match &file.travel.mission_id {
+        Some(id) => Ok(store.organisation(id).await?.map(|o| o.name)),
+        None => Ok(None),
+    }
+}
+
 fn view_of(l: &ShareLink, now: DateTime<Utc>) -> ShareLinkView {
     ShareLinkView {
         id: l.id.clone(),
@@ -302,15 +313,9 @@ async fn show(
             .map_err(|e| e.to_string())?
             .map(|o| o.name)
             .unwrap_or_default();
-        let mission = match &file.travel.mission_id {
-            Some(id) => state
-                .store
-                .organisation(id)
-                .await
-                .map_err(|e| e.to_string())?
-                .map(|o| o.name),
-            None => None,
-        };
+        let mission = mission_name(&state.store, &file)
+            .await
+            .map_err(|e| e.to_string())?;
         let copy = file.client_copy(&crate::catalog::planning());
         let meta = CopyMeta {
             code: case.code.as_str().to_string(),
@@ -471,15 +476,9 @@ pub async fn preview(code: String, language: String) -> Result<String, AppError>
     let file = file_of(&sections)?;
     let l = ClientLocale::from_code(&language)
         .unwrap_or_else(|| ClientLocale::for_client(&file.first_contact.client.languages));
-    let mission = match &file.travel.mission_id {
-        Some(id) => state
-            .store
-            .organisation(id)
-            .await
-            .map_err(AppError::internal)?
-            .map(|o| o.name),
-        None => None,
-    };
+    let mission = mission_name(&state.store, &file)
+        .await
+        .map_err(AppError::internal)?;
     let meta = CopyMeta {
         code: c.code.as_str().to_string(),
         counsellor: c.owner_name.clone(),
