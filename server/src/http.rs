@@ -299,7 +299,7 @@ async fn cache_control(req: Request, next: Next) -> Response {
 async fn cross_origin_guard(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && !same_origin(req.headers()) {
-        tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
+        tracing::warn!(path = %loggable_path(req.uri().path()), "cross-origin request refused");
         return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
     }
     next.run(req).await

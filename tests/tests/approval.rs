@@ -10,9 +10,11 @@ use app::domain::progress::ApprovalRefusal;
 use app::domain::risk::Gate;
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, ask_for_approval, call, call_ok, make_ready, signed_in, Server, TestDb, PASSWORD,
+    add_user, ask_for_approval, call, call_ok, make_ready, section_version, signed_in, Server,
+    TestDb, PASSWORD,
 };
 
+/// A decision on the risks as they are now.
 async fn decide(
     c: &reqwest::Client,
     s: &Server,
@@ -20,11 +22,17 @@ async fn decide(
     decision: &str,
     comment: &str,
 ) -> reqwest::Response {
+    let version = section_version(c, s, code, "risk").await.to_string();
     call(
         c,
         s,
         "/api/cases/approval",
-        &[("code", code), ("decision", decision), ("comment", comment)],
+        &[
+            ("code", code),
+            ("decision", decision),
+            ("version", &version),
+            ("comment", comment),
+        ],
     )
     .await
 }
@@ -144,8 +152,24 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
         "nothing is asked for now"
     );
 
-    // The counsellor arranges the shelter and asks again; approved.
+    // The counsellor arranges the shelter and asks again; a decision on
+    // the risks as they were before is a conflict, and changes nothing.
+    let stale = section_version(&sam, &s, &code, "risk").await.to_string();
     ask_for_approval(&carla, &s, &code).await;
+    let r = call(
+        &sam,
+        &s,
+        "/api/cases/approval",
+        &[
+            ("code", code.as_str()),
+            ("decision", "approve"),
+            ("version", stale.as_str()),
+            ("comment", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
     assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
     let r: ApprovalResult = decide(&sam, &s, &code, "approve", "Shelter confirmed.")
         .await

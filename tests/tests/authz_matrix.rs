@@ -309,6 +309,7 @@ async fn matrix(db: TestDb) {
             vec![
                 ("code", case.into()),
                 ("decision", "approve".into()),
+                ("version", "0".into()),
                 ("comment", String::new()),
             ],
             [401, 404, 404, 200, 404, 404],

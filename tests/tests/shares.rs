@@ -290,7 +290,7 @@ async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
             .send()
     };
     let r = post("1111").await.unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(r.status(), 403);
     assert!(r.text().await.unwrap().contains("That PIN is not right"));
     // The right PIN: the copy, and the browser remembers it for a while.
     let r = post("4821").await.unwrap();
@@ -320,11 +320,39 @@ async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
     // Five wrong PINs in a row lock it: even the right one waits.
     for i in 0..5 {
         let r = post("0000").await.unwrap();
-        assert_eq!(r.status(), 401, "try {i}");
+        assert_eq!(r.status(), 403, "try {i}");
     }
     let r = post("4821").await.unwrap();
     assert_eq!(r.status(), 429);
     assert!(r.text().await.unwrap().contains("Too many wrong tries"));
+    // Each lock ends (here: made to end), and after the third the link is
+    // switched off for good: fifteen guesses in all, whatever the time.
+    let end_lock = || async {
+        let store = db.store().await;
+        sqlx::query("UPDATE share_links SET locked_until = $1 WHERE id = $2")
+            .bind(app::store::ts::to_db(
+                chrono::Utc::now() - chrono::Duration::minutes(1),
+            ))
+            .bind(&made.id)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+    };
+    end_lock().await;
+    for _ in 0..5 {
+        assert_eq!(post("0000").await.unwrap().status(), 403);
+    }
+    end_lock().await;
+    for _ in 0..4 {
+        assert_eq!(post("0000").await.unwrap().status(), 403);
+    }
+    let r = post("0000").await.unwrap();
+    assert_eq!(r.status(), 410, "the fifteenth wrong PIN switches it off");
+    assert_eq!(phone.get(&made.url).send().await.unwrap().status(), 410);
+    assert_eq!(post("4821").await.unwrap().status(), 410);
+    let listed: Vec<ShareLinkView> = links(&carla, &s, &code).await;
+    assert_eq!(listed[0].state, LinkState::Revoked);
     let log: CaseAccessLog = call_ok(
         &carla,
         &s,
@@ -332,19 +360,9 @@ async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
         &[("code", code.as_str()), ("page", "0")],
     )
     .await;
-    assert_eq!(
-        log.entries
-            .iter()
-            .filter(|e| e.action == "share.pin")
-            .count(),
-        6
-    );
-    assert_eq!(
-        log.entries
-            .iter()
-            .filter(|e| e.action == "share.view")
-            .count(),
-        2
-    );
+    let count = |action: &str| log.entries.iter().filter(|e| e.action == action).count();
+    assert_eq!(count("share.pin"), 1 + 5 + 5 + 5, "every wrong PIN");
+    assert_eq!(count("share.pin_locked"), 1, "the try refused while locked");
+    assert_eq!(count("share.view"), 2);
     s.stop().await;
 }

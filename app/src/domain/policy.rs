@@ -130,7 +130,11 @@ pub fn case_access(actor: &Actor, case: &CaseFacts, action: CaseAction) -> Acces
                 )
         }
         (OrgKind::Counselling, Role::Supervisor) => {
-            same_org && action != CaseAction::RespondToHandover
+            // Four eyes: a supervisor does not approve a return on a case
+            // of their own.
+            same_org
+                && action != CaseAction::RespondToHandover
+                && !(action == CaseAction::ApproveHighRisk && on_case)
         }
         (OrgKind::IomMission, Role::ReturnOfficer | Role::Supervisor) => case
             .handovers
@@ -267,6 +271,8 @@ mod tests {
             ("sup", Role::Supervisor, SHELTER, Read(Screening), true),
             ("sup", Role::Supervisor, SHELTER, Update(Decision), true),
             ("sup", Role::Supervisor, SHELTER, ApproveHighRisk, true),
+            ("owner", Role::Supervisor, SHELTER, ApproveHighRisk, false),
+            ("owner", Role::Supervisor, SHELTER, Read(Risk), true),
             ("sup", Role::Supervisor, SHELTER, ReadAccessLog, true),
             ("sup", Role::Supervisor, OTHER_SHELTER, Read(Client), false),
             (

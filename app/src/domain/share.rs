@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_DAYS: i64 = 30;
 /// And at most this many (the plan changes; a new link is cheap).
 pub const MAX_DAYS: i64 = 90;
-/// Wrong PINs in a row before the link locks.
+/// PIN tries in one window; the last of them locks the link for a while.
 pub const PIN_TRIES: i64 = 5;
 /// How long a locked link stays locked.
 pub const LOCK_MINUTES: i64 = 15;
+/// After this many locks the link is switched off for good: at most 15
+/// PINs are ever tried on a link (0.15 % of the 4-digit PINs), however
+/// long it lives.
+pub const MAX_LOCKS: i64 = 3;
 
 /// The languages the client's copy is written in: code and own name.
 pub const COPY_LANGUAGES: [(&str, &str); 4] = [
@@ -97,14 +101,17 @@ pub fn expiry(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
     now + Duration::days(days)
 }
 
-/// A link's count of PIN tries since the last right one, and its lock.
-/// A try is reserved (counted) before the PIN is checked, so that tries
-/// made at the same moment cannot get past the limit; the store applies
-/// the same conditions atomically.
+/// A link's PIN tries in the current window, its lock and how many locks
+/// it has had. A try is counted *before* the PIN is checked, and the try
+/// that fills the window sets the lock in the same step, so that tries
+/// made at the same moment cannot get past the limit and a request that
+/// dies half-way leaves no stuck count. The store applies the same rule
+/// atomically (`Store::reserve_pin_try`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PinGuard {
     pub failed: i64,
     pub locked_until: Option<DateTime<Utc>>,
+    pub locks: i64,
 }
 
 impl PinGuard {
@@ -113,29 +120,43 @@ impl PinGuard {
         self.locked_until.is_some_and(|t| now < t)
     }
 
-    /// Whether one more try may be made now.
-    pub fn may_try(&self, now: DateTime<Utc>) -> bool {
-        !self.locked(now) && self.failed < PIN_TRIES
+    /// No more tries, ever: the link is to be switched off.
+    pub fn exhausted(&self) -> bool {
+        self.locks >= MAX_LOCKS
     }
 
-    /// The try is counted before the PIN is checked.
-    pub fn reserve(self) -> PinGuard {
-        PinGuard {
-            failed: self.failed + 1,
-            ..self
+    /// Counts one try; `None` when none may be made now. A lock that is
+    /// over starts a new window.
+    pub fn reserve(self, now: DateTime<Utc>) -> Option<PinGuard> {
+        if self.locked(now) || self.exhausted() {
+            return None;
         }
-    }
-
-    /// After a wrong PIN: the [`PIN_TRIES`]th in a row locks the link for
-    /// [`LOCK_MINUTES`] and starts the count again.
-    pub fn after_wrong(self, now: DateTime<Utc>) -> PinGuard {
-        if self.failed >= PIN_TRIES {
+        let failed = if self.locked_until.is_some() {
+            0
+        } else {
+            self.failed
+        } + 1;
+        Some(if failed >= PIN_TRIES {
             PinGuard {
-                failed: 0,
+                failed,
                 locked_until: Some(now + Duration::minutes(LOCK_MINUTES)),
+                locks: self.locks + 1,
             }
         } else {
-            self
+            PinGuard {
+                failed,
+                locked_until: None,
+                locks: self.locks,
+            }
+        })
+    }
+
+    /// A right PIN: the window starts again (the locks had stay counted).
+    pub fn after_right(self) -> PinGuard {
+        PinGuard {
+            failed: 0,
+            locked_until: None,
+            locks: self.locks,
         }
     }
 }
@@ -178,59 +199,74 @@ mod tests {
         );
     }
 
-    #[test]
-    fn five_wrong_pins_lock_the_link_for_a_while() {
-        let mut g = PinGuard {
+    fn fresh() -> PinGuard {
+        PinGuard {
             failed: 0,
             locked_until: None,
-        };
+            locks: 0,
+        }
+    }
+
+    #[test]
+    fn five_wrong_pins_lock_the_link_for_a_while() {
+        let mut g = fresh();
         for i in 0..PIN_TRIES - 1 {
-            assert!(g.may_try(t(i)));
-            g = g.reserve().after_wrong(t(i));
+            g = g.reserve(t(i)).expect("may try");
             assert!(!g.locked(t(i)));
         }
-        g = g.reserve().after_wrong(t(5));
-        assert!(g.locked(t(5)) && !g.may_try(t(5)));
+        // The fifth try is counted and locks at once, right or wrong.
+        g = g.reserve(t(5)).expect("the fifth try");
+        assert!(g.locked(t(5)) && g.reserve(t(5)).is_none());
         assert!(g.locked(t(5 + LOCK_MINUTES - 1)));
-        assert!(g.may_try(t(5 + LOCK_MINUTES)));
-        assert_eq!(g.failed, 0, "a fresh count after the lock");
+        let again = g.reserve(t(5 + LOCK_MINUTES)).expect("a new window");
+        assert_eq!((again.failed, again.locked_until), (1, None));
+        // A right PIN on the fifth try opens it and starts again.
+        assert_eq!(g.after_right().locked_until, None);
     }
 
     #[test]
     fn tries_at_the_same_moment_cannot_pass_the_limit() {
-        // Reserved before any is checked: the sixth is refused.
-        let mut g = PinGuard {
-            failed: 0,
-            locked_until: None,
-        };
+        let mut g = fresh();
         let mut reserved = 0;
         for _ in 0..20 {
-            if g.may_try(t(0)) {
-                g = g.reserve();
+            if let Some(next) = g.reserve(t(0)) {
+                g = next;
                 reserved += 1;
             }
         }
         assert_eq!(reserved, PIN_TRIES);
     }
 
+    #[test]
+    fn three_locks_switch_the_link_off() {
+        let mut g = fresh();
+        let mut now = 0;
+        let mut tried = 0;
+        while let Some(next) = g.reserve(t(now)) {
+            g = next;
+            tried += 1;
+            now += LOCK_MINUTES;
+        }
+        assert!(g.exhausted());
+        assert_eq!(tried, PIN_TRIES * MAX_LOCKS);
+    }
+
     proptest! {
-        /// However the wrong PINs come, at most PIN_TRIES are checked in
-        /// any lock period: guessing a 4-digit PIN takes weeks.
+        /// However the tries come, at most PIN_TRIES × MAX_LOCKS wrong
+        /// PINs are ever checked on one link.
         #[test]
-        fn guessing_is_slow(gaps in proptest::collection::vec(0i64..3, 1..200)) {
-            let mut g = PinGuard { failed: 0, locked_until: None };
+        fn guessing_is_bounded(gaps in proptest::collection::vec(0i64..40, 1..400)) {
+            let mut g = fresh();
             let mut now = 0;
             let mut tried = 0;
             for gap in gaps {
                 now += gap;
-                if !g.may_try(t(now)) {
-                    continue;
+                if let Some(next) = g.reserve(t(now)) {
+                    g = next;
+                    tried += 1;
                 }
-                g = g.reserve().after_wrong(t(now));
-                tried += 1;
             }
-            let periods = now / LOCK_MINUTES + 1;
-            prop_assert!(tried <= PIN_TRIES * periods);
+            prop_assert!(tried <= PIN_TRIES * MAX_LOCKS);
         }
     }
 }

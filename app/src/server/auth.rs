@@ -96,6 +96,32 @@ pub fn respond_with(e: AppError) -> AppError {
     e
 }
 
+/// Makes the current server function's answer a document the browser
+/// shows or saves (a download, a page to print): this content type, never
+/// cached, saved as `filename` if given. The status is set to 200 because
+/// leptos_axum answers a plain form post with a redirect back to the
+/// posting page unless told otherwise, and the document would be lost.
+pub(crate) fn answer_as_document(content_type: &'static str, filename: Option<&str>) {
+    let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    res.set_status(http::StatusCode::OK);
+    res.insert_header(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
+    res.insert_header(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    // Names are made of codes and fixed words: safe in a header.
+    if let Some(v) =
+        filename.and_then(|f| HeaderValue::from_str(&format!("attachment; filename=\"{f}\"")).ok())
+    {
+        res.insert_header(http::header::CONTENT_DISPOSITION, v);
+    }
+}
+
 pub(crate) fn set_cookie(value: String) -> Result<(), AppError> {
     let res = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         .ok_or_else(|| AppError::internal("ResponseOptions missing"))?;

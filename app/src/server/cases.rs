@@ -19,7 +19,7 @@ use crate::domain::options::Choice;
 use crate::domain::policy::{
     case_access, org_access, Actor, CaseAction, CaseFacts, HandoverFacts, OrgAction, Section,
 };
-use crate::domain::progress::ApprovalDecision;
+use crate::domain::progress::{ApprovalDecision, ApprovalRefusal};
 use crate::domain::OrgKind;
 use crate::error::AppError;
 use crate::store::{
@@ -522,7 +522,8 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .as_ref()
         .filter(|(h, _)| h.status.is_active())
         .map(|(h, _)| h.mission_id.clone());
-    let (versions, since_handover) = versions_of(&c.id, &readable).await?;
+    let (versions, since_handover) =
+        versions_of(&c.id, &readable, a.organisation_kind == OrgKind::IomMission).await?;
     let share_links = if may(CaseAction::ShareWithClient) {
         Some(super::shares::link_views(&c.id).await?)
     } else {
@@ -558,17 +559,28 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
 
 /// The snapshots of a case, the latest first, and the plan as it was at
 /// the latest handover (the sections in `readable` only).
+/// A mission sees only the versions since the latest handover, and none
+/// of the counselling side's own decisions (a supervisor's approval tells
+/// of the risks even where they were not shared).
 async fn versions_of(
     case_id: &str,
     readable: &[Section],
+    mission: bool,
 ) -> Result<(Vec<VersionView>, Option<SinceHandover>), AppError> {
     let store = &app_state()?.store;
     let snapshots = store
         .case_snapshots(case_id)
         .await
         .map_err(AppError::internal)?;
+    let handed_at = snapshots
+        .iter()
+        .find(|s| s.reason == "handover")
+        .map(|s| s.at);
     let versions: Vec<VersionView> = snapshots
         .iter()
+        .filter(|s| {
+            !mission || (handed_at.is_some_and(|h| s.at >= h) && !s.reason.starts_with("approval"))
+        })
         .map(|s| VersionView {
             at: s.at.timestamp(),
             reason: s.reason.clone(),
@@ -686,21 +698,12 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
     audit.case_code = Some(code.clone());
     audit.section = Some(extension.to_string());
     record(audit).await?;
-    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static(content_type),
-        );
-        // The code is letters, digits and dashes: safe in a header. The
-        // print view is a page, not a file.
-        if format != ExportFormat::Print {
-            if let Ok(v) = http::HeaderValue::from_str(&format!(
-                "attachment; filename=\"safeplan-{code}.{extension}\""
-            )) {
-                res.insert_header(http::header::CONTENT_DISPOSITION, v);
-            }
-        }
-    }
+    // The print view is a page, not a file.
+    let filename = format!("safeplan-{code}.{extension}");
+    super::auth::answer_as_document(
+        content_type,
+        (format != ExportFormat::Print).then_some(filename.as_str()),
+    );
     Ok(body)
 }
 
@@ -812,6 +815,7 @@ pub async fn save_section(
 pub async fn decide_approval(
     code: String,
     decision: String,
+    version: i64,
     comment: String,
 ) -> Result<ApprovalResult, AppError> {
     let state = app_state()?;
@@ -828,11 +832,23 @@ pub async fn decide_approval(
         .case_sections(&c.id)
         .await
         .map_err(AppError::internal)?;
-    let mut file = file_of(&sections)?;
-    let version = sections
+    let current = sections
         .iter()
         .find(|s| s.section == section_slug(Section::Risk))
         .map_or(0, |s| s.version);
+    if version != current {
+        // The risks changed since the supervisor read them: decide on
+        // what is there now.
+        if accepts_html().await {
+            leptos_axum::redirect(&format!(
+                "/cases/{}/{}?approval=conflict",
+                c.code.as_str(),
+                Step::Risk.slug()
+            ));
+        }
+        return Err(respond_with(AppError::Conflict));
+    }
+    let mut file = file_of(&sections)?;
     let result = match file.decide_approval(decision, &a.user_id, &comment, now.date_naive()) {
         Err(refusal) => ApprovalResult::Refused(refusal),
         Ok(()) => {
@@ -875,7 +891,9 @@ pub async fn decide_approval(
         let outcome = match &result {
             ApprovalResult::Decided { approved: true } => "approved",
             ApprovalResult::Decided { approved: false } => "declined",
-            ApprovalResult::Refused(_) => "refused",
+            ApprovalResult::Refused(ApprovalRefusal::NotAwaiting) => "not_awaiting",
+            ApprovalResult::Refused(ApprovalRefusal::CommentRequired) => "comment_required",
+            ApprovalResult::Refused(ApprovalRefusal::CommentTooLong) => "too_long",
         };
         leptos_axum::redirect(&format!(
             "/cases/{}/{}?approval={outcome}",

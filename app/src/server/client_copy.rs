@@ -67,6 +67,17 @@ pub fn date_text(d: NaiveDate) -> String {
     format!("{:02}-{:02}-{}", d.day(), d.month(), d.year())
 }
 
+/// A name in a sentence of another direction: isolated, so that an Arabic
+/// sentence does not reorder a Latin name around it, or the reverse.
+fn name(s: &str) -> String {
+    format!("\u{2068}{s}\u{2069}")
+}
+
+/// A code or a date: always left to right, as a whole.
+fn ltr(s: &str) -> String {
+    format!("\u{2066}{s}\u{2069}")
+}
+
 /// The whole HTML document.
 pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMode) -> String {
     let tx = move |k: CK| text(l, k);
@@ -103,8 +114,10 @@ pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMo
             view! {
                 <li>
                     <strong>{tx(category_key(s.category))}</strong>
+                    ": "
                     // The counsellor's words, in the language they were written in.
-                    <span dir="auto">{format!(": {} ({form})", s.description)}</span>
+                    <bdi>{s.description.clone()}</bdi>
+                    {format!(" ({form})")}
                 </li>
             }
         })
@@ -112,7 +125,7 @@ pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMo
     let contacts = copy
         .contacts
         .iter()
-        .map(|c| view! { <li dir="auto">{c.clone()}</li> })
+        .map(|c| view! { <li><bdi>{c.clone()}</bdi></li> })
         .collect_view();
     let languages = match mode {
         CopyMode::Preview => None,
@@ -131,7 +144,7 @@ pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMo
         CopyMode::Shared { valid_until, .. } => Some(fill(
             l,
             CK::share_valid_until,
-            &[("date", &date_text(*valid_until))],
+            &[("date", &ltr(&date_text(*valid_until)))],
         )),
         CopyMode::Preview => None,
     };
@@ -143,12 +156,12 @@ pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMo
             <h1>{tx(CK::title)}</h1>
             <p class="lead">{tx(CK::lead)}</p>
             <p class="meta">
-                {fill(l, CK::made_on, &[("date", &date_text(meta.made_on))])}
+                {fill(l, CK::made_on, &[("date", &ltr(&date_text(meta.made_on)))])}
                 <br/>
-                <bdi>{fill(l, CK::reference, &[("code", &meta.code)])}</bdi>
+                {fill(l, CK::reference, &[("code", &ltr(&meta.code))])}
             </p>
             {copy.departure.map(|d| view! {
-                <p class="departure">{fill(l, CK::departure, &[("date", &date_text(d))])}</p>
+                <p class="departure">{fill(l, CK::departure, &[("date", &ltr(&date_text(d)))])}</p>
             })}
             <section aria-labelledby="next">
                 <h2 id="next">{tx(CK::next_heading)}</h2>
@@ -169,9 +182,9 @@ pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMo
             <section aria-labelledby="contacts">
                 <h2 id="contacts">{tx(CK::contacts_heading)}</h2>
                 <ul class="contacts">
-                    <li>{fill(l, CK::contacts_counsellor, &[("name", &meta.counsellor), ("organisation", &meta.organisation)])}</li>
+                    <li>{fill(l, CK::contacts_counsellor, &[("name", &name(&meta.counsellor)), ("organisation", &name(&meta.organisation))])}</li>
                     {meta.mission.clone().map(|m| view! {
-                        <li>{fill(l, CK::contacts_mission, &[("organisation", &m)])}</li>
+                        <li>{fill(l, CK::contacts_mission, &[("organisation", &name(&m))])}</li>
                     })}
                 </ul>
                 {(!copy.contacts.is_empty()).then(|| view! {

@@ -94,15 +94,6 @@ pub async fn statistics(months: i64) -> Result<String, AppError> {
         .map_err(AppError::internal)?;
     let f = figures(&rows, &Filters::default(), today, months);
     record(event(&a, "statistics.export", AuditOutcome::Allowed)).await?;
-    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
-        res.insert_header(
-            http::header::CONTENT_DISPOSITION,
-            http::HeaderValue::from_static("attachment; filename=\"safeplan-statistics.csv\""),
-        );
-    }
+    super::auth::answer_as_document("text/csv; charset=utf-8", Some("safeplan-statistics.csv"));
     Ok(statistics_csv(&f.trends))
 }

@@ -18,7 +18,7 @@ use super::state::{app_state, AppState};
 use crate::api::cases::{ShareCreated, ShareLinkView, ShareOutcome};
 use crate::domain::policy::CaseAction;
 use crate::domain::share::{
-    check_new_link, expiry, link_state, LinkState, PinGuard, ShareProblem, LOCK_MINUTES, PIN_TRIES,
+    check_new_link, expiry, link_state, LinkState, PinGuard, ShareProblem, LOCK_MINUTES,
 };
 use crate::error::AppError;
 use crate::i18n::client::{fill, text, ClientLocale, CK};
@@ -93,6 +93,13 @@ pub async fn create_share(
     let state = app_state()?;
     let a = require_actor().await?;
     let c = case_for(&a, &code, CaseAction::ShareWithClient, "case.share.create").await?;
+    if super::cases::accepts_html().await {
+        // A form posted without the page's script could not show the new
+        // link's address (it is shown once, never put in an address):
+        // nothing is made, and the page says why.
+        leptos_axum::redirect(&format!("/cases/{}/review?share=script", c.code.as_str()));
+        return Ok(ShareOutcome::Invalid(Vec::new()));
+    }
     let mut problems = check_new_link(days, &pin).err().unwrap_or_default();
     let locale = ClientLocale::from_code(&language);
     if locale.is_none() {
@@ -292,6 +299,8 @@ async fn show(
     path: &str,
     cookie: Option<String>,
 ) -> Response {
+    // A new cookie: the link was opened with its PIN just now.
+    let right_pin = cookie.is_some();
     let now = Utc::now();
     let result: Result<String, String> = async {
         let case = state
@@ -340,6 +349,7 @@ async fn show(
         .record_share_view(
             &link.id,
             now,
+            right_pin,
             &share_event("share.view", AuditOutcome::Allowed, link),
         )
         .await
@@ -395,30 +405,47 @@ pub async fn share_post(
         return show(&state, &link, l, &path, None).await;
     };
     let now = Utc::now();
-    let locked = || {
-        let guard = PinGuard {
-            failed: link.failed_pins,
-            locked_until: link.locked_until,
-        };
-        let minutes = guard
-            .locked_until
-            .map(|t| ((t - now).num_seconds() + 59) / 60)
-            .unwrap_or(LOCK_MINUTES)
-            .max(1);
-        let problem = fill(
-            l,
-            CK::share_pin_locked,
-            &[("minutes", &minutes.to_string())],
-        );
-        page(
-            StatusCode::TOO_MANY_REQUESTS,
-            pin_page(l, &path, Some(problem)),
-            None,
-        )
+    let guard = PinGuard {
+        failed: link.failed_pins,
+        locked_until: link.locked_until,
+        locks: link.pin_locks,
     };
-    match state.store.reserve_pin_try(&link.id, now, PIN_TRIES).await {
+    // The lock this try would set if it fills the window.
+    let lock_until = guard
+        .reserve(now)
+        .and_then(|g| g.locked_until)
+        .unwrap_or(now + chrono::Duration::minutes(LOCK_MINUTES));
+    match state.store.reserve_pin_try(&link.id, now, lock_until).await {
         Ok(true) => {}
-        Ok(false) => return locked(),
+        Ok(false) => {
+            // Locked: say for how long (read again: a try at the same
+            // moment may have just set the lock).
+            let until = match state.store.share_link_by_token(&token_hash(&token)).await {
+                Ok(l) => l.and_then(|l| l.locked_until),
+                Err(e) => return internal(e),
+            };
+            let minutes = until
+                .map(|t| ((t - now).num_seconds() + 59) / 60)
+                .unwrap_or(LOCK_MINUTES)
+                .max(1);
+            let problem = fill(
+                l,
+                CK::share_pin_locked,
+                &[("minutes", &minutes.to_string())],
+            );
+            if let Err(e) = state
+                .store
+                .record_audit(share_event("share.pin_locked", AuditOutcome::Denied, &link))
+                .await
+            {
+                return internal(e);
+            }
+            return page(
+                StatusCode::TOO_MANY_REQUESTS,
+                pin_page(l, &path, Some(problem)),
+                None,
+            );
+        }
         Err(e) => return internal(e),
     }
     let pin = form.pin.trim().to_string();
@@ -427,28 +454,33 @@ pub async fn share_post(
         Err(e) => return internal(e),
     };
     if !right {
-        let lock_until = PinGuard {
-            failed: PIN_TRIES,
-            locked_until: None,
-        }
-        .after_wrong(now)
-        .locked_until
-        .unwrap_or(now);
-        if let Err(e) = state
+        let switched_off = match state
             .store
             .record_wrong_pin(
                 &link.id,
-                PIN_TRIES,
-                lock_until,
+                now,
                 &share_event("share.pin", AuditOutcome::Denied, &link),
             )
             .await
         {
-            return internal(e);
+            Ok(off) => off,
+            Err(e) => return internal(e),
+        };
+        tracing::info!(case = %link.case_code, link = %link.id, switched_off, "wrong PIN for a client copy link");
+        if switched_off {
+            return page(
+                StatusCode::GONE,
+                notice_page(
+                    l,
+                    CK::share_revoked_title,
+                    view! { <p>{text(l, CK::share_revoked)}</p> },
+                ),
+                None,
+            );
         }
-        tracing::info!(case = %link.case_code, link = %link.id, "wrong PIN for a client copy link");
+        // Forbidden rather than 401: a PIN is not an HTTP authentication.
         return page(
-            StatusCode::UNAUTHORIZED,
+            StatusCode::FORBIDDEN,
             pin_page(l, &path, Some(text(l, CK::share_pin_wrong).to_string())),
             None,
         );
@@ -496,12 +528,6 @@ pub async fn preview(code: String, language: String) -> Result<String, AppError>
     audit.case_code = Some(c.code.as_str().to_string());
     audit.section = Some(l.code().to_string());
     super::cases::record(audit).await?;
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    super::auth::answer_as_document("text/html; charset=utf-8", None);
     Ok(html)
 }

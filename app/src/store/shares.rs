@@ -21,6 +21,7 @@ pub struct ShareLink {
     pub revoked_at: Option<DateTime<Utc>>,
     pub failed_pins: i64,
     pub locked_until: Option<DateTime<Utc>>,
+    pub pin_locks: i64,
     pub views: i64,
     pub last_view_at: Option<DateTime<Utc>>,
 }
@@ -50,12 +51,13 @@ struct LinkRow {
     revoked_at: Option<String>,
     failed_pins: i64,
     locked_until: Option<String>,
+    pin_locks: i64,
     views: i64,
     last_view_at: Option<String>,
 }
 
 const LINK_SELECT: &str = "SELECT l.id, l.case_id, c.code, l.language, l.pin_hash, l.created_at, \
-     u.display_name, l.expires_at, l.revoked_at, l.failed_pins, l.locked_until, l.views, \
+     u.display_name, l.expires_at, l.revoked_at, l.failed_pins, l.locked_until, l.pin_locks, l.views, \
      l.last_view_at FROM share_links l JOIN cases c ON c.id = l.case_id \
      JOIN users u ON u.id = l.created_by";
 
@@ -76,6 +78,7 @@ fn link_from_row(r: LinkRow) -> Result<ShareLink> {
         revoked_at: opt_ts(r.revoked_at)?,
         failed_pins: r.failed_pins,
         locked_until: opt_ts(r.locked_until)?,
+        pin_locks: r.pin_locks,
         views: r.views,
         last_view_at: opt_ts(r.last_view_at)?,
     })
@@ -162,70 +165,87 @@ impl Store {
         Ok(true)
     }
 
-    /// Counts an opening of the link (a right PIN clears the wrong ones).
+    /// Counts an opening of the link; `right_pin`: it was opened with its
+    /// PIN just now, which starts the PIN window again.
     pub async fn record_share_view(
         &self,
         id: &str,
         at: DateTime<Utc>,
+        right_pin: bool,
         audit: &NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE share_links SET views = views + 1, last_view_at = $1, failed_pins = 0 WHERE id = $2",
-        )
-        .bind(ts::to_db(at))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let sql = if right_pin {
+            "UPDATE share_links SET views = views + 1, last_view_at = $1, failed_pins = 0, locked_until = NULL WHERE id = $2"
+        } else {
+            "UPDATE share_links SET views = views + 1, last_view_at = $1 WHERE id = $2"
+        };
+        sqlx::query(sql)
+            .bind(ts::to_db(at))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Counts a PIN try before the PIN is checked, if the link may be
-    /// tried now (not locked, fewer than `max_tries` since the last right
-    /// one); false: refused, nothing counted. Atomic, so that tries at the
-    /// same moment cannot pass the limit (domain::share::PinGuard).
+    /// Counts a PIN try before the PIN is checked, if one may be made now
+    /// (the rule of `domain::share::PinGuard::reserve`, applied in one
+    /// statement): false when refused, and then nothing is counted. The try
+    /// that fills the window sets the lock until `lock_until` and counts a
+    /// lock, so that tries at the same moment cannot pass the limit and no
+    /// count is left without its lock.
     pub async fn reserve_pin_try(
         &self,
         id: &str,
         now: DateTime<Utc>,
-        max_tries: i64,
+        lock_until: DateTime<Utc>,
     ) -> Result<bool> {
+        use crate::domain::share::{MAX_LOCKS, PIN_TRIES};
         let mut tx = self.write().await?;
-        let n = sqlx::query(
-            "UPDATE share_links SET failed_pins = failed_pins + 1              WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) AND failed_pins < $3",
-        )
+        // The try's number in its window: a lock that is over starts anew.
+        let n = "(CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_pins + 1 END)";
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE share_links SET failed_pins = {n}, \
+             locked_until = CASE WHEN {n} >= $3 THEN $4 ELSE NULL END, \
+             pin_locks = pin_locks + CASE WHEN {n} >= $3 THEN 1 ELSE 0 END \
+             WHERE id = $1 AND revoked_at IS NULL AND pin_locks < $5 \
+               AND (locked_until IS NULL OR locked_until <= $2) \
+               AND (locked_until IS NOT NULL OR failed_pins < $3)"
+        )))
         .bind(id)
         .bind(ts::to_db(now))
-        .bind(max_tries)
+        .bind(PIN_TRIES)
+        .bind(ts::to_db(lock_until))
+        .bind(MAX_LOCKS)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         tx.commit().await?;
-        Ok(n == 1)
+        Ok(rows == 1)
     }
 
-    /// After a wrong PIN: audited, and the link locked until `lock_until`
-    /// once `max_tries` wrong ones came in a row (the count starts again).
+    /// After a wrong PIN: audited, and the link switched off once it has
+    /// had its last lock; true if it was switched off now.
     pub async fn record_wrong_pin(
         &self,
         id: &str,
-        max_tries: i64,
-        lock_until: DateTime<Utc>,
+        now: DateTime<Utc>,
         audit: &NewAuditEvent,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.write().await?;
-        sqlx::query(
-            "UPDATE share_links SET locked_until = $1, failed_pins = 0 WHERE id = $2 AND failed_pins >= $3",
+        let off = sqlx::query(
+            "UPDATE share_links SET revoked_at = $1 WHERE id = $2 AND pin_locks >= $3 AND revoked_at IS NULL",
         )
-        .bind(ts::to_db(lock_until))
+        .bind(ts::to_db(now))
         .bind(id)
-        .bind(max_tries)
+        .bind(crate::domain::share::MAX_LOCKS)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(off == 1)
     }
 }

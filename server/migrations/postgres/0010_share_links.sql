@@ -18,10 +18,13 @@ CREATE TABLE share_links (
     expires_at    TEXT NOT NULL,
     revoked_at    TEXT,
     revoked_by    TEXT REFERENCES users (id),
-    -- Wrong PINs since the last right one, and the lock they caused.
-    failed_pins   INTEGER NOT NULL DEFAULT 0,
+    -- PIN tries in the current window (counted before the check), the
+    -- lock the last of them set, and how many locks the link has had: at
+    -- the third it is switched off (domain::share).
+    failed_pins   BIGINT NOT NULL DEFAULT 0,
     locked_until  TEXT,
-    views         INTEGER NOT NULL DEFAULT 0,
+    pin_locks     BIGINT NOT NULL DEFAULT 0,
+    views         BIGINT NOT NULL DEFAULT 0,
     last_view_at  TEXT
 );
 CREATE INDEX share_links_case ON share_links (case_id, created_at);

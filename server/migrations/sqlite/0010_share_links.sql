@@ -18,9 +18,12 @@ CREATE TABLE share_links (
     expires_at    TEXT NOT NULL,
     revoked_at    TEXT,
     revoked_by    TEXT REFERENCES users (id),
-    -- Wrong PINs since the last right one, and the lock they caused.
+    -- PIN tries in the current window (counted before the check), the
+    -- lock the last of them set, and how many locks the link has had: at
+    -- the third it is switched off (domain::share).
     failed_pins   INTEGER NOT NULL DEFAULT 0,
     locked_until  TEXT,
+    pin_locks     INTEGER NOT NULL DEFAULT 0,
     views         INTEGER NOT NULL DEFAULT 0,
     last_view_at  TEXT
 );

@@ -13,12 +13,14 @@ pub enum ApprovalResult {
 
 /// A supervisor approves (`decision=approve`) or declines
 /// (`decision=decline`, with a comment) the high-risk return of a case
-/// whose counsellor asked for approval.
+/// whose counsellor asked for approval: the risk section at `version`, as
+/// the supervisor saw it (changed since: a conflict, nothing recorded).
 #[server(prefix = "/api", endpoint = "cases/approval")]
 pub async fn decide_approval(
     code: String,
     decision: String,
+    version: i64,
     #[server(default)] comment: String,
 ) -> Result<ApprovalResult, AppError> {
-    crate::server::cases::decide_approval(code, decision, comment).await
+    crate::server::cases::decide_approval(code, decision, version, comment).await
 }

@@ -29,7 +29,10 @@ pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
     let from_address = match query.read_untracked().get("approval").as_deref() {
         Some("approved") => Some(K::case_approval_result_approved),
         Some("declined") => Some(K::case_approval_result_declined),
-        Some("refused") => Some(K::case_approval_refused_comment_required),
+        Some("comment_required") => Some(K::case_approval_refused_comment_required),
+        Some("not_awaiting") => Some(K::case_approval_refused_not_awaiting),
+        Some("too_long") => Some(K::case_approval_refused_too_long),
+        Some("conflict") => Some(K::case_approval_conflict),
         _ => None,
     };
     let action = ServerAction::<DecideApproval>::new();
@@ -61,6 +64,7 @@ pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
         let approval = risk.supervisor_approval.clone();
         let refusal = risk.supervisor_refusal.clone();
         let requested = risk.approval_requested_on.filter(|_| awaiting);
+        let version = ws.version(crate::domain::policy::Section::Risk);
         let code = code.clone();
         view! {
             <section class="panel approval" id="approval" aria-labelledby="approval-heading">
@@ -81,6 +85,8 @@ pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
                     {move || problem().map(|p| view! { <p class="form-error" role="alert" id="approval-error">{p}</p> })}
                     <ActionForm action attr:id="approval-form" attr:action=DecideApproval::url()>
                         <input type="hidden" name="code" value=code/>
+                        // The risks as the supervisor read them.
+                        <input type="hidden" name="version" value=version.to_string()/>
                         <fieldset>
                             <legend>{t(K::case_approval_decision)}</legend>
                             <label class="choice">

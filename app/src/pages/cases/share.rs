@@ -103,9 +103,14 @@ pub fn ClientCopyPanel(
     }
     };
     let revoke_code = code.clone();
+    let needs_script = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("share")
+        .is_some_and(|v| v == "script");
     view! {
         <section class="panel client-copy" id="client-copy" aria-labelledby="copy-heading">
             <h2 id="copy-heading">{t(K::case_copy_heading)}</h2>
+            {needs_script.then(|| view! { <p class="form-error" role="alert" id="share-needs-script">{t(K::case_share_needs_script)}</p> })}
             <p class="hint">{t(K::case_copy_hint)}</p>
             // Opens in a new tab: the page is the copy itself, to print.
             <form method="post" action="/api/cases/client_copy" target="_blank" class="inline" id="copy-open-form">
@@ -168,6 +173,17 @@ pub fn ClientCopyPanel(
                                         was
                                     }
                                 };
+                                // And the list remembers it, for when it is drawn again.
+                                let id = l.id.clone();
+                                Effect::new(move |_| {
+                                    if matches!(revoke.value().get(), Some(Ok(_))) {
+                                        links.update(|all| {
+                                            if let Some(x) = all.iter_mut().find(|x| x.id == id) {
+                                                x.state = LinkState::Revoked;
+                                            }
+                                        });
+                                    }
+                                });
                                 view! {
                                     <tr>
                                         <td>{utc_text_from_secs(l.created_at)}" "{l.created_by.clone()}</td>
