@@ -202,6 +202,19 @@ async fn the_dashboard_follows_the_plans() {
 
     // The anonymised statistics: a CSV download, counts only, small cells
     // suppressed, no code or alias.
+    // Posted by the dashboard's plain form (no script): the file itself,
+    // not a redirect back to the dashboard.
+    let plain = sam
+        .post(s.url("/api/dashboard/statistics"))
+        .header("Origin", &s.base)
+        .header("Accept", "text/html,application/xhtml+xml")
+        .header("Referer", s.url("/dashboard"))
+        .form(&[("months", "12")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.text().await.unwrap().starts_with("month,"));
     let r = call(&sam, &s, "/api/dashboard/statistics", &[("months", "12")]).await;
     assert_eq!(r.status(), 200);
     let headers = r.headers().clone();

@@ -214,6 +214,34 @@ async fn a_link_opens_the_clients_copy_until_it_expires_or_is_switched_off() {
         .starts_with("text/html"));
     assert!(r.text().await.unwrap().contains("<html lang=\"nl\""));
 
+    // As the browser posts them without script (Accept: text/html, with a
+    // Referer), the print view and the downloads are answered, not sent
+    // back to the page they were posted from.
+    for (path, kind) in [
+        ("/api/cases/print", "text/html"),
+        ("/api/cases/client_copy", "text/html"),
+        ("/api/cases/export_json", "application/json"),
+        ("/api/cases/export_ics", "text/calendar"),
+    ] {
+        let r = carla
+            .post(s.url(path))
+            .header("Origin", &s.base)
+            .header("Accept", "text/html,application/xhtml+xml")
+            .header("Referer", s.url(&format!("/cases/{code}/review")))
+            .form(&[("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind),
+            "{path}"
+        );
+    }
+
     // The plan for the file, to print: a page, in the counsellor's language.
     let r = call(&carla, &s, "/api/cases/print", &[("code", code.as_str())]).await;
     assert_eq!(r.status(), 200);
