@@ -22,7 +22,16 @@ async fn decide(
     decision: &str,
     comment: &str,
 ) -> reqwest::Response {
-    let version = section_version(c, s, code, "risk").await.to_string();
+    // The risk section's version as this caller sees it (0 for those who
+    // may not open the case at all).
+    let opened = call(c, s, "/api/cases/open", &[("code", code)]).await;
+    let version = if opened.status() == 200 {
+        let v: CaseView = opened.json().await.unwrap();
+        v.sections.get("risk").map_or(0, |m| m.version)
+    } else {
+        0
+    }
+    .to_string();
     call(
         c,
         s,

@@ -391,6 +391,10 @@ async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
     let count = |action: &str| log.entries.iter().filter(|e| e.action == action).count();
     assert_eq!(count("share.pin"), 1 + 5 + 5 + 5, "every wrong PIN");
     assert_eq!(count("share.pin_locked"), 1, "the try refused while locked");
-    assert_eq!(count("share.view"), 2);
+    assert_eq!(
+        count("share.view"),
+        2 + 2,
+        "two openings, and two refused once it was switched off"
+    );
     s.stop().await;
 }
