@@ -194,11 +194,104 @@ pub fn risk() -> &'static RiskCatalogue {
     &RISK
 }
 
+/// The social map's first entries (domain.md §10.2): real, public
+/// organisations with their city and kind of service only.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DirectorySeed {
+    #[serde(flatten)]
+    pub info: CatalogueInfo,
+    pub organisations: Vec<SeedOrganisation>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SeedOrganisation {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub city: String,
+    pub org_type: String,
+    pub services: Vec<String>,
+    /// The source's own words for what they do.
+    pub services_text: String,
+}
+
+static DIRECTORY_SEED: LazyLock<DirectorySeed> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../catalog/directory_seed.json"))
+        .expect("app/catalog/directory_seed.json is checked by the catalogue tests")
+});
+
+pub fn directory_seed() -> &'static DirectorySeed {
+    &DIRECTORY_SEED
+}
+
+/// The seed as entries of the map: name, country and city from the
+/// source; the type and the services are the planner's reading of the
+/// source's words, so they and every other field are marked unverified,
+/// and no entry is verified (each is flagged until an editor does).
+pub fn directory_seed_entries() -> Vec<crate::domain::directory::Organisation> {
+    use crate::domain::directory::{OrgType, Organisation, Service, COLUMNS};
+    let seed = directory_seed();
+    seed.organisations
+        .iter()
+        .map(|s| {
+            let mut o = Organisation::new(&s.id, &s.name, &s.country, &s.city);
+            o.org_type = OrgType::from_slug(&s.org_type);
+            o.services = s
+                .services
+                .iter()
+                .filter_map(|x| Service::from_slug(x))
+                .collect();
+            o.eligibility = s.services_text.clone();
+            o.source = format!("{} ({})", seed.info.source, seed.info.version);
+            o.unverified = COLUMNS
+                .iter()
+                .filter(|c| {
+                    !matches!(
+                        **c,
+                        "id" | "name" | "country" | "city" | "source" | "unverified" | "archived"
+                    )
+                })
+                .map(|c| c.to_string())
+                .collect();
+            o
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::screening::{IloList, DIMENSIONS};
     use std::collections::BTreeSet;
+
+    #[test]
+    fn the_directory_seed_is_valid_and_unverified() {
+        let seed = directory_seed();
+        let entries = directory_seed_entries();
+        assert_eq!(entries.len(), seed.organisations.len());
+        assert!(entries.len() >= 19, "every organisation of domain.md §10.2");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let mut ids = BTreeSet::new();
+        for (o, s) in entries.iter().zip(&seed.organisations) {
+            assert!(ids.insert(o.id.clone()), "{} twice", o.id);
+            assert_eq!(o.problems(today), vec![], "{}", o.id);
+            assert!(o.org_type.is_some(), "{}: type {}", o.id, s.org_type);
+            assert_eq!(
+                o.services.len(),
+                s.services.len(),
+                "{}: a service is not in the list",
+                o.id
+            );
+            assert!(o.stale(today), "{}: nobody verified it", o.id);
+            assert!(o.unverified.contains("services") && !o.unverified.contains("name"));
+        }
+        // The seed goes through the CSV unchanged.
+        let text = crate::domain::directory::to_csv(&entries);
+        assert_eq!(
+            crate::domain::directory::from_csv(&text, today),
+            Ok(entries)
+        );
+    }
 
     #[test]
     fn the_ilo_catalogue_is_well_formed() {
