@@ -47,6 +47,7 @@ on_both_engines!(
     stale_section_saves_conflict_and_write_nothing,
     one_of_simultaneous_saves_of_a_section_wins,
     the_caseload_query_searches_filters_and_pages,
+    directory_entries_are_versioned_and_imports_are_all_or_nothing,
 );
 
 async fn migrations_are_idempotent(store: &Store, _db: &TestDb) {
@@ -632,4 +633,86 @@ async fn the_caseload_query_searches_filters_and_pages(store: &Store, _db: &Test
         ..page("", None, 0)
     };
     assert_eq!(store.case_page(&none).await.unwrap().total, 0);
+}
+
+async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
+    store: &Store,
+    _db: &TestDb,
+) {
+    use app::domain::directory::Organisation;
+    use app::store::DirectorySave;
+    let now = Utc::now();
+    let editor = add_counsellor(store).await;
+    let audit = || NewAuditEvent::new("directory.save", AuditOutcome::Allowed);
+    // The seed goes into an empty map once.
+    let seed = app::catalog::directory_seed_entries();
+    assert_eq!(store.seed_directory(&seed, now).await.unwrap(), seed.len());
+    assert_eq!(store.seed_directory(&seed, now).await.unwrap(), 0);
+    assert_eq!(store.directory_entries().await.unwrap().len(), seed.len());
+
+    // A new entry, an edit, and an edit from a stale version.
+    let mut o = Organisation::new("de-test", "Beratungsstelle Test", "DE", "Köln");
+    let saved = store
+        .save_directory_entry(&o, 0, "create", &editor.id, now, &audit())
+        .await
+        .unwrap();
+    assert_eq!(saved, DirectorySave::Saved { version: 1 });
+    assert_eq!(
+        store
+            .save_directory_entry(&o, 0, "create", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        DirectorySave::Conflict { current: 1 },
+        "the id is taken"
+    );
+    o.city = "Cologne".into();
+    assert_eq!(
+        store
+            .save_directory_entry(&o, 1, "edit", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        DirectorySave::Saved { version: 2 }
+    );
+    let mut late = o.clone();
+    late.city = "Bonn".into();
+    assert_eq!(
+        store
+            .save_directory_entry(&late, 1, "edit", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        DirectorySave::Conflict { current: 2 }
+    );
+    let (stored, version) = store.directory_entry("de-test").await.unwrap().unwrap();
+    assert_eq!((stored.city.as_str(), version), ("Cologne", 2));
+    let history: Vec<(i64, String)> = store
+        .directory_versions("de-test")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.version, v.change))
+        .collect();
+    assert_eq!(history, vec![(2, "edit".into()), (1, "create".into())]);
+
+    // An import: known entries get their next version, new ones are made.
+    let mut known = o.clone();
+    known.acronym = "BT".into();
+    let fresh = Organisation::new("nl-new", "Nieuwe Opvang", "NL", "Utrecht");
+    let n = store
+        .import_directory(&[known, fresh], &editor.id, now, &audit())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        store.directory_entry("de-test").await.unwrap().unwrap().1,
+        3
+    );
+    assert_eq!(store.directory_entry("nl-new").await.unwrap().unwrap().1, 1);
+    // One that fails (by a user who does not exist) writes nothing.
+    let before = store.directory_entries().await.unwrap();
+    let other = Organisation::new("be-other", "Other", "BE", "Gent");
+    assert!(store
+        .import_directory(&[other], "no-such-user", now, &audit())
+        .await
+        .is_err());
+    assert_eq!(store.directory_entries().await.unwrap(), before);
 }

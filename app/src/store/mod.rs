@@ -13,6 +13,7 @@
 
 mod audit;
 mod cases;
+mod directory;
 mod handovers;
 mod organisations;
 mod sessions;
@@ -24,6 +25,7 @@ pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, New
 pub use cases::{
     CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
+pub use directory::{DirectorySave, DirectoryVersion};
 pub use handovers::{
     HandoverChange, HandoverMessage, HandoverRecord, InboxPage, InboxQuery, MoveOutcome,
     NewHandover, SnapshotMeta,

@@ -1,0 +1,238 @@
+//! The social map's entries (issue #7): each kept whole as JSON with a
+//! version, every version kept in `directory_versions`, each change written
+//! with its version row and its audit row in one transaction. An import
+//! is one transaction: all entries or none.
+
+use super::{ts, NewAuditEvent, Result, Store, StoreError};
+use crate::domain::directory::Organisation;
+use chrono::{DateTime, Utc};
+
+/// How saving an entry went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DirectorySave {
+    Saved {
+        version: i64,
+    },
+    /// Someone saved it since `base_version` (or, for a new entry, the id
+    /// is taken): nothing was written.
+    Conflict {
+        current: i64,
+    },
+}
+
+/// One version of an entry, for its history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryVersion {
+    pub version: i64,
+    /// create, edit, verify, archive, import, seed.
+    pub change: String,
+    pub at: DateTime<Utc>,
+    pub by_user: Option<String>,
+    pub entry: Organisation,
+}
+
+fn entry_of(body: &str) -> Result<Organisation> {
+    serde_json::from_str(body).map_err(|_| StoreError::Corrupt("directory_entries.body"))
+}
+
+fn body_of(entry: &Organisation) -> Result<String> {
+    serde_json::to_string(entry).map_err(|_| StoreError::Corrupt("directory entry"))
+}
+
+impl Store {
+    /// Every entry with its version, archived ones included, by name.
+    pub async fn directory_entries(&self) -> Result<Vec<(Organisation, i64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT body, version FROM directory_entries ORDER BY name, id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(body, v)| Ok((entry_of(&body)?, v)))
+            .collect()
+    }
+
+    pub async fn directory_entry(&self, id: &str) -> Result<Option<(Organisation, i64)>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT body, version FROM directory_entries WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(body, v)| Ok((entry_of(&body)?, v))).transpose()
+    }
+
+    /// Writes one entry inside `tx`: a new one at version 1 when
+    /// `base_version` is 0, else the next version if it is still at
+    /// `base_version`. `None`: not written.
+    async fn put_entry(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        entry: &Organisation,
+        base_version: i64,
+        change: &str,
+        by: Option<&str>,
+        at: &str,
+    ) -> Result<Option<i64>> {
+        let body = body_of(entry)?;
+        let written = if base_version == 0 {
+            sqlx::query(
+                "INSERT INTO directory_entries (id, version, body, name, country, archived, updated_at, updated_by) \
+                 SELECT $1, 1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM directory_entries WHERE id = $1)",
+            )
+            .bind(&entry.id)
+            .bind(&body)
+            .bind(&entry.name)
+            .bind(&entry.country)
+            .bind(entry.archived as i64)
+            .bind(at)
+            .bind(by)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        } else {
+            sqlx::query(
+                "UPDATE directory_entries SET version = version + 1, body = $1, name = $2, country = $3, \
+                 archived = $4, updated_at = $5, updated_by = $6 WHERE id = $7 AND version = $8",
+            )
+            .bind(&body)
+            .bind(&entry.name)
+            .bind(&entry.country)
+            .bind(entry.archived as i64)
+            .bind(at)
+            .bind(by)
+            .bind(&entry.id)
+            .bind(base_version)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+        };
+        if written == 0 {
+            return Ok(None);
+        }
+        let version = base_version + 1;
+        sqlx::query(
+            "INSERT INTO directory_versions (entry_id, version, body, change, at, by_user) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&entry.id)
+        .bind(version)
+        .bind(&body)
+        .bind(change)
+        .bind(at)
+        .bind(by)
+        .execute(&mut **tx)
+        .await?;
+        Ok(Some(version))
+    }
+
+    /// Saves one entry from `base_version` (0: a new one), with its
+    /// version row and audit row, or nothing on a conflict.
+    pub async fn save_directory_entry(
+        &self,
+        entry: &Organisation,
+        base_version: i64,
+        change: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<DirectorySave> {
+        let mut tx = self.write().await?;
+        match Self::put_entry(
+            &mut tx,
+            entry,
+            base_version,
+            change,
+            Some(by),
+            &ts::to_db(at),
+        )
+        .await?
+        {
+            Some(version) => {
+                Self::append_audit(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(DirectorySave::Saved { version })
+            }
+            None => {
+                tx.rollback().await?;
+                let current = self.directory_entry(&entry.id).await?.map_or(0, |(_, v)| v);
+                Ok(DirectorySave::Conflict { current })
+            }
+        }
+    }
+
+    /// Writes every entry of an import (new ones created, known ones
+    /// given their next version) in one transaction with one audit row:
+    /// all or none. Returns how many were written.
+    pub async fn import_directory(
+        &self,
+        entries: &[Organisation],
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<usize> {
+        let at = ts::to_db(at);
+        let mut tx = self.write().await?;
+        for entry in entries {
+            let base: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM directory_entries WHERE id = $1")
+                    .bind(&entry.id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let base = base.map_or(0, |(v,)| v);
+            if Self::put_entry(&mut tx, entry, base, "import", Some(by), &at)
+                .await?
+                .is_none()
+            {
+                return Err(StoreError::Corrupt(
+                    "directory entry changed during the import",
+                ));
+            }
+        }
+        Self::append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(entries.len())
+    }
+
+    /// Puts the first entries in an empty map (first start, demo); a map
+    /// that has any entry is left alone. Returns how many were added.
+    pub async fn seed_directory(
+        &self,
+        entries: &[Organisation],
+        at: DateTime<Utc>,
+    ) -> Result<usize> {
+        let at = ts::to_db(at);
+        let mut tx = self.write().await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM directory_entries")
+            .fetch_one(&mut *tx)
+            .await?;
+        if n > 0 {
+            tx.rollback().await?;
+            return Ok(0);
+        }
+        for entry in entries {
+            Self::put_entry(&mut tx, entry, 0, "seed", None, &at).await?;
+        }
+        tx.commit().await?;
+        Ok(entries.len())
+    }
+
+    /// An entry's versions, the latest first.
+    pub async fn directory_versions(&self, id: &str) -> Result<Vec<DirectoryVersion>> {
+        let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT version, change, at, body, by_user FROM directory_versions \
+             WHERE entry_id = $1 ORDER BY version DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(version, change, at, body, by_user)| {
+                Ok(DirectoryVersion {
+                    version,
+                    change,
+                    at: ts::from_db(&at)?,
+                    by_user,
+                    entry: entry_of(&body)?,
+                })
+            })
+            .collect()
+    }
+}
