@@ -137,6 +137,17 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = config.open_store().await?;
     store.migrate().await?;
+    // The social map starts with the organisations of domain.md §10.2
+    // (once, into an empty map). Instances starting together may race for
+    // it: the one that loses only logs it, the map has its seed either way.
+    match store
+        .seed_directory(&app::catalog::directory_seed_entries(), chrono::Utc::now())
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(entries = n, "social map seeded"),
+        Err(e) => tracing::warn!(error = %e, "social map not seeded by this instance"),
+    }
     let state = AppState {
         leptos_options: leptos_options(&config),
         store: store.clone(),

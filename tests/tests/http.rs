@@ -24,6 +24,28 @@ async fn health_and_readiness() {
 }
 
 #[tokio::test]
+async fn a_first_start_seeds_the_social_map_once() {
+    let db = TestDb::sqlite();
+    Server::start(&db.url).await.stop().await;
+    // A second start adds nothing: the map is no longer empty.
+    let server = Server::start(&db.url).await;
+    let store = db.store().await;
+    let entries = store.directory_entries().await.unwrap();
+    let seed = app::catalog::directory_seed_entries();
+    assert_eq!(entries.len(), seed.len());
+    for (o, version) in &entries {
+        assert_eq!(*version, 1, "{}", o.id);
+        assert!(!o.unverified.is_empty(), "{}: marked unverified", o.id);
+    }
+    assert_eq!(
+        store.directory_versions(&seed[0].id).await.unwrap().len(),
+        1
+    );
+    store.close().await;
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn sign_in_page_is_server_rendered_and_never_cached() {
     let db = TestDb::sqlite();
     let server = Server::start(&db.url).await;
