@@ -266,6 +266,10 @@ pub struct ReintegrationPlan {
     pub goals: String,
     /// Registered for reintegration support (e.g. in RIAT), and when.
     pub registered_on: Option<NaiveDate>,
+    /// Referrals to organisations of the social map (not form fields:
+    /// changed one at a time, see [`super::referral`]).
+    #[serde(default)]
+    pub referrals: Vec<super::referral::Referral>,
 }
 
 /// The state of one travel step or milestone as the plan records it; its
@@ -838,6 +842,7 @@ fn parse_reintegration(f: &Fields, cx: &ParseContext) -> Result<ReintegrationPla
         lines,
         goals: r.text("reint.goals"),
         registered_on: r.past_date("reint.registered_on", cx.today),
+        referrals: Vec::new(),
     };
     r.finish(value)
 }
@@ -983,7 +988,12 @@ impl CaseFile {
                 }
                 self.risk = risk;
             }
-            Section::Reintegration => self.reintegration = parse_reintegration(fields, cx)?,
+            Section::Reintegration => {
+                let mut plan = parse_reintegration(fields, cx)?;
+                // The form does not carry the referrals: they stay.
+                plan.referrals = std::mem::take(&mut self.reintegration.referrals);
+                self.reintegration = plan;
+            }
             Section::Travel => self.travel = parse_travel(fields, cx)?,
             Section::Milestones => self.milestones = parse_milestones(fields, cx)?,
         }

@@ -7,7 +7,7 @@
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An entry not verified for this many days is flagged.
 pub const STALE_AFTER_DAYS: i64 = 365;
@@ -521,6 +521,48 @@ fn parse_hours(text: &str) -> Option<Vec<Opening>> {
         .collect()
 }
 
+/// An entry's cells, in the order of [`COLUMNS`].
+pub fn row(o: &Organisation) -> [String; 34] {
+    [
+        o.id.clone(),
+        o.name.clone(),
+        o.local_name.clone(),
+        o.acronym.clone(),
+        o.org_type.map(|t| t.slug().to_string()).unwrap_or_default(),
+        o.network.clone(),
+        o.country.clone(),
+        o.region.clone(),
+        o.city.clone(),
+        o.address.clone(),
+        yes_no(o.address_confidential).into(),
+        list(o.services.iter().map(|s| s.slug())),
+        list(o.target_groups.iter().map(|s| s.slug())),
+        list(o.nationalities.iter().map(String::as_str)),
+        list(o.return_countries.iter().map(String::as_str)),
+        list(o.languages.iter().map(String::as_str)),
+        o.eligibility.clone(),
+        o.capacity_beds.map(|n| n.to_string()).unwrap_or_default(),
+        o.referral_procedure.clone(),
+        o.phone.clone(),
+        o.hotline.clone(),
+        o.email.clone(),
+        o.website.clone(),
+        o.secure_channel.clone(),
+        o.contact_role.clone(),
+        hours_text(&o.opening_hours),
+        yes_no(o.emergency_availability).into(),
+        o.cost.slug().into(),
+        o.visibility.slug().into(),
+        o.verified_by.clone(),
+        o.last_verified
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        o.source.clone(),
+        list(o.unverified.iter().map(String::as_str)),
+        yes_no(o.archived).into(),
+    ]
+}
+
 /// The entries as CSV, one row each in the order given.
 pub fn to_csv(entries: &[Organisation]) -> String {
     let mut w = csv::WriterBuilder::new()
@@ -529,47 +571,96 @@ pub fn to_csv(entries: &[Organisation]) -> String {
     // Writing to memory cannot fail.
     let _ = w.write_record(COLUMNS);
     for o in entries {
-        let row: [String; 34] = [
-            o.id.clone(),
-            o.name.clone(),
-            o.local_name.clone(),
-            o.acronym.clone(),
-            o.org_type.map(|t| t.slug().to_string()).unwrap_or_default(),
-            o.network.clone(),
-            o.country.clone(),
-            o.region.clone(),
-            o.city.clone(),
-            o.address.clone(),
-            yes_no(o.address_confidential).into(),
-            list(o.services.iter().map(|s| s.slug())),
-            list(o.target_groups.iter().map(|s| s.slug())),
-            list(o.nationalities.iter().map(String::as_str)),
-            list(o.return_countries.iter().map(String::as_str)),
-            list(o.languages.iter().map(String::as_str)),
-            o.eligibility.clone(),
-            o.capacity_beds.map(|n| n.to_string()).unwrap_or_default(),
-            o.referral_procedure.clone(),
-            o.phone.clone(),
-            o.hotline.clone(),
-            o.email.clone(),
-            o.website.clone(),
-            o.secure_channel.clone(),
-            o.contact_role.clone(),
-            hours_text(&o.opening_hours),
-            yes_no(o.emergency_availability).into(),
-            o.cost.slug().into(),
-            o.visibility.slug().into(),
-            o.verified_by.clone(),
-            o.last_verified
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            o.source.clone(),
-            list(o.unverified.iter().map(String::as_str)),
-            yes_no(o.archived).into(),
-        ];
-        let _ = w.write_record(&row);
+        let _ = w.write_record(&row(o));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// An entry as form fields, one per CSV column, written as in the CSV.
+pub fn to_fields(o: &Organisation) -> BTreeMap<String, String> {
+    COLUMNS
+        .iter()
+        .zip(row(o))
+        .map(|(c, v)| (c.to_string(), v))
+        .collect()
+}
+
+/// Reads an entry from form fields named like the CSV columns and written
+/// as in the CSV; a form's check boxes `services.<slug>` and
+/// `target_groups.<slug>` add to their lists. Every problem is named by
+/// its column.
+pub fn from_fields(
+    f: &BTreeMap<String, String>,
+    today: NaiveDate,
+) -> Result<Organisation, Vec<(&'static str, EntryProblem)>> {
+    let cells: Vec<String> = COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "services" | "target_groups" => {
+                let prefix = format!("{c}.");
+                let mut items: Vec<&str> = f
+                    .get(*c)
+                    .map(|v| v.split('|').collect())
+                    .unwrap_or_default();
+                items.extend(f.keys().filter_map(|k| k.strip_prefix(prefix.as_str())));
+                list(items)
+            }
+            _ => f.get(*c).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+    let (entry, problems) = entry_of(&refs, today);
+    if problems.is_empty() {
+        Ok(entry)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The columns in which two entries differ.
+pub fn changed_columns(a: &Organisation, b: &Organisation) -> Vec<&'static str> {
+    COLUMNS
+        .iter()
+        .zip(row(a).iter().zip(row(b).iter()))
+        .filter(|(_, (x, y))| x != y)
+        .map(|(c, _)| *c)
+        .collect()
+}
+
+impl Organisation {
+    /// An editor confirms every field today: verified by them (a role and
+    /// organisation, not a person's name), nothing left unverified.
+    pub fn verify(&mut self, by: &str, today: NaiveDate) {
+        self.verified_by = by.to_string();
+        self.last_verified = Some(today);
+        self.unverified.clear();
+    }
+}
+
+// ---------- who may do what ----------
+
+/// What can be done with the social map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapAction {
+    /// Search and read entries.
+    Read,
+    /// Suggest a new entry or a correction, for an editor to accept.
+    Suggest,
+    /// Create, edit, verify and archive entries; accept or reject
+    /// suggestions.
+    Edit,
+    /// Export and import the whole map as CSV.
+    Exchange,
+}
+
+/// May a user with `role` (and designated an editor of the map, or not)
+/// do `action`? Every signed-in user reads and suggests; admins and
+/// designated editors change the map.
+pub fn may(role: super::Role, editor: bool, action: MapAction) -> bool {
+    match action {
+        MapAction::Read | MapAction::Suggest => true,
+        MapAction::Edit | MapAction::Exchange => editor || role == super::Role::Admin,
+    }
 }
 
 /// A problem of an imported file: the row (1 is the header) and column.
@@ -818,6 +909,75 @@ mod tests {
         o.services = [Service::VocationalTraining].into_iter().collect();
         o.languages = ["en".to_string()].into_iter().collect();
         o
+    }
+
+    #[test]
+    fn the_edit_form_gives_back_the_entry_and_names_every_bad_field() {
+        for o in [cosudow(), idia()] {
+            assert_eq!(from_fields(&to_fields(&o), today()), Ok(o.clone()));
+        }
+        // Check boxes add to the lists.
+        let mut f = to_fields(&Organisation::new("x1", "X", "NG", "Benin City"));
+        f.insert("services.shelter_short".into(), "on".into());
+        f.insert("services.legal_aid".into(), "on".into());
+        f.insert("target_groups.women".into(), "on".into());
+        let o = from_fields(&f, today()).unwrap();
+        assert_eq!(
+            o.services,
+            BTreeSet::from([Service::ShelterShort, Service::LegalAid])
+        );
+        assert_eq!(o.target_groups, BTreeSet::from([TargetGroup::Women]));
+        f.insert("country".into(), "Nigeria".into());
+        f.insert("email".into(), "not an address".into());
+        f.insert("services.flying".into(), "on".into());
+        let columns: Vec<_> = from_fields(&f, today())
+            .unwrap_err()
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        assert_eq!(columns, ["services", "country", "email"]);
+    }
+
+    #[test]
+    fn changes_are_named_by_column_and_verifying_clears_the_unverified() {
+        let a = cosudow();
+        let mut b = a.clone();
+        assert!(changed_columns(&a, &b).is_empty());
+        b.phone = "+2348011112222".into();
+        b.unverified.insert("phone".into());
+        b.verify("Editor, CoMensha", today());
+        assert_eq!(
+            changed_columns(&a, &b),
+            ["phone", "verified_by", "last_verified"]
+                .into_iter()
+                .chain((!a.unverified.is_empty()).then_some("unverified"))
+                .collect::<Vec<_>>()
+        );
+        assert!(b.unverified.is_empty());
+        assert!(!b.stale(today()));
+    }
+
+    #[test]
+    fn everyone_reads_and_suggests_only_admins_and_editors_change_the_map() {
+        use super::super::Role;
+        for role in [
+            Role::Counsellor,
+            Role::ReturnOfficer,
+            Role::Supervisor,
+            Role::Admin,
+        ] {
+            for editor in [false, true] {
+                assert!(may(role, editor, MapAction::Read));
+                assert!(may(role, editor, MapAction::Suggest));
+                let changes = editor || role == Role::Admin;
+                assert_eq!(
+                    may(role, editor, MapAction::Edit),
+                    changes,
+                    "{role:?} {editor}"
+                );
+                assert_eq!(may(role, editor, MapAction::Exchange), changes);
+            }
+        }
     }
 
     #[test]

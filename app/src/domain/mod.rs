@@ -24,6 +24,7 @@ pub mod password;
 pub mod plan;
 pub mod policy;
 pub mod progress;
+pub mod referral;
 pub mod reintegration;
 pub mod risk;
 pub mod screening;
