@@ -45,6 +45,10 @@ const SOURCES: &[Source] = &[
         dir: "dashboard/",
         prefix: "dash",
     },
+    Source {
+        dir: "directory/",
+        prefix: "map",
+    },
 ];
 
 impl Source {

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod dashboard;
+pub mod directory;
 pub mod handovers;
 pub mod prefs;
 
@@ -45,6 +46,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/admin/set_role", Access::SignedIn),
     ("/api/admin/reset_password", Access::SignedIn),
     ("/api/admin/reset_second_factor", Access::SignedIn),
+    ("/api/admin/set_directory_editor", Access::SignedIn),
     ("/api/audit/list_events", Access::SignedIn),
     ("/api/prefs/set_language", Access::Public),
     ("/api/cases/list", Access::SignedIn),
@@ -60,6 +62,17 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/share_links", Access::SignedIn),
     ("/api/cases/share_revoke", Access::SignedIn),
     ("/api/cases/client_copy", Access::SignedIn),
+    ("/api/cases/referral", Access::SignedIn),
+    ("/api/cases/referral_contacts", Access::SignedIn),
+    ("/api/directory/search", Access::SignedIn),
+    ("/api/directory/entry", Access::SignedIn),
+    ("/api/directory/save", Access::SignedIn),
+    ("/api/directory/verify", Access::SignedIn),
+    ("/api/directory/archive", Access::SignedIn),
+    ("/api/directory/suggestions", Access::SignedIn),
+    ("/api/directory/decide_suggestion", Access::SignedIn),
+    ("/api/directory/export", Access::SignedIn),
+    ("/api/directory/import", Access::SignedIn),
     ("/api/handovers/hand_over", Access::SignedIn),
     ("/api/handovers/respond", Access::SignedIn),
     ("/api/handovers/inbox", Access::SignedIn),

@@ -479,7 +479,8 @@ fn day_slug(d: Weekday) -> &'static str {
     }
 }
 
-fn hours_text(hours: &[Opening]) -> String {
+/// Opening hours as written in the CSV: `mon 09:00-17:00; tue …`.
+pub fn hours_text(hours: &[Opening]) -> String {
     hours
         .iter()
         .map(|o| {

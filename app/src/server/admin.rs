@@ -246,6 +246,14 @@ pub async fn set_role(user_id: String, role: String) -> Result<(), AppError> {
     apply(&actor, action, &user, UserChange::Role(role)).await
 }
 
+/// Designates a user an editor of the social map, or no longer.
+pub async fn set_directory_editor(user_id: String, editor: bool) -> Result<(), AppError> {
+    let action = "user.set_directory_editor";
+    let actor = admin(action).await?;
+    let user = own_user(&actor, &user_id, action).await?;
+    apply(&actor, action, &user, UserChange::DirectoryEditor(editor)).await
+}
+
 /// Sets a new password for a user who forgot theirs: all their sessions
 /// end and their sign-in throttle is lifted. Not for the admin's own
 /// password: that is changed on the account page, with the current one.

@@ -3,7 +3,7 @@
 //! with its version row and its audit row in one transaction. An import
 //! is one transaction: all entries or none.
 
-use super::{ts, NewAuditEvent, Result, Store, StoreError};
+use super::{new_id, ts, NewAuditEvent, Result, Store, StoreError};
 use crate::domain::directory::Organisation;
 use chrono::{DateTime, Utc};
 
@@ -18,6 +18,42 @@ pub enum DirectorySave {
     Conflict {
         current: i64,
     },
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// A suggested new entry or correction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub id: String,
+    pub entry_id: String,
+    /// The entry's version the suggester read (0: a new entry).
+    pub base_version: i64,
+    pub entry: Organisation,
+    pub note: String,
+    pub by_user: String,
+    pub at: DateTime<Utc>,
+    /// pending, accepted, rejected.
+    pub state: String,
+    pub decided_by: Option<String>,
+    pub reason: String,
+}
+
+/// How deciding on a suggestion went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SuggestionDecision {
+    /// Accepted and written as the entry's `version`, or rejected.
+    Done { version: Option<i64> },
+    /// Already decided, or unknown.
+    NotPending,
+    /// The entry changed since the editor read it: nothing written.
+    Conflict,
 }
 
 /// One version of an entry, for its history.
@@ -159,24 +195,38 @@ impl Store {
     }
 
     /// Writes every entry of an import (new ones created, known ones
-    /// given their next version) in one transaction with one audit row:
-    /// all or none. Returns how many were written.
+    /// given their next version, unchanged ones left as they are) in one
+    /// transaction with one audit row: all or none.
     pub async fn import_directory(
         &self,
         entries: &[Organisation],
         by: &str,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
-    ) -> Result<usize> {
+    ) -> Result<ImportCounts> {
         let at = ts::to_db(at);
         let mut tx = self.write().await?;
+        let mut counts = ImportCounts::default();
         for entry in entries {
-            let base: Option<(i64,)> =
-                sqlx::query_as("SELECT version FROM directory_entries WHERE id = $1")
+            let current: Option<(i64, String)> =
+                sqlx::query_as("SELECT version, body FROM directory_entries WHERE id = $1")
                     .bind(&entry.id)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let base = base.map_or(0, |(v,)| v);
+            let base = match current {
+                Some((_, body)) if entry_of(&body)? == *entry => {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                Some((v, _)) => {
+                    counts.updated += 1;
+                    v
+                }
+                None => {
+                    counts.created += 1;
+                    0
+                }
+            };
             if Self::put_entry(&mut tx, entry, base, "import", Some(by), &at)
                 .await?
                 .is_none()
@@ -188,7 +238,7 @@ impl Store {
         }
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        Ok(entries.len())
+        Ok(counts)
     }
 
     /// Puts the first entries in an empty map (first start, demo); a map
@@ -234,5 +284,148 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Keeps a suggestion (pending) with its audit row.
+    pub async fn add_suggestion(
+        &self,
+        entry: &Organisation,
+        base_version: i64,
+        note: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<String> {
+        let id = new_id();
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO directory_suggestions (id, entry_id, base_version, body, note, by_user, at, state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')",
+        )
+        .bind(&id)
+        .bind(&entry.id)
+        .bind(base_version)
+        .bind(body_of(entry)?)
+        .bind(note)
+        .bind(by)
+        .bind(ts::to_db(at))
+        .execute(&mut *tx)
+        .await?;
+        Self::append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Suggestions waiting for an editor (the oldest first), or those
+    /// about one entry (all states, the latest first).
+    pub async fn suggestions(&self, entry_id: Option<&str>) -> Result<Vec<Suggestion>> {
+        type Row = (
+            String,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+        );
+        let rows: Vec<Row> = match entry_id {
+            None => {
+                sqlx::query_as(
+                    "SELECT id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason \
+                     FROM directory_suggestions WHERE state = 'pending' ORDER BY at, id",
+                )
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Some(e) => {
+                sqlx::query_as(
+                    "SELECT id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason \
+                     FROM directory_suggestions WHERE entry_id = $1 ORDER BY at DESC, id",
+                )
+                    .bind(e)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.into_iter()
+            .map(
+                |(id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason)| {
+                    Ok(Suggestion {
+                        id,
+                        entry_id,
+                        base_version,
+                        entry: entry_of(&body)?,
+                        note,
+                        by_user,
+                        at: ts::from_db(&at)?,
+                        state,
+                        decided_by,
+                        reason,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// An editor accepts a pending suggestion — `accept` is the entry to
+    /// write (as suggested, or as the editor amended it) over the entry's
+    /// `base_version` that the editor read — or rejects it (`None`) with
+    /// `reason`. One transaction with its audit row: the suggestion is
+    /// decided only if the entry is written.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide_suggestion(
+        &self,
+        id: &str,
+        accept: Option<(&Organisation, i64)>,
+        reason: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+    ) -> Result<SuggestionDecision> {
+        let at = ts::to_db(at);
+        let mut tx = self.write().await?;
+        let state = if accept.is_some() {
+            "accepted"
+        } else {
+            "rejected"
+        };
+        let done = sqlx::query(
+            "UPDATE directory_suggestions SET state = $1, decided_by = $2, decided_at = $3, reason = $4 \
+             WHERE id = $5 AND state = 'pending'",
+        )
+        .bind(state)
+        .bind(by)
+        .bind(&at)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(SuggestionDecision::NotPending);
+        }
+        let version = match accept {
+            None => None,
+            Some((entry, base)) => {
+                let change = if base == 0 {
+                    "suggestion.create"
+                } else {
+                    "suggestion.edit"
+                };
+                match Self::put_entry(&mut tx, entry, base, change, Some(by), &at).await? {
+                    Some(v) => Some(v),
+                    None => {
+                        tx.rollback().await?;
+                        return Ok(SuggestionDecision::Conflict);
+                    }
+                }
+            }
+        };
+        Self::append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(SuggestionDecision::Done { version })
     }
 }

@@ -25,7 +25,9 @@ pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, New
 pub use cases::{
     CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
-pub use directory::{DirectorySave, DirectoryVersion};
+pub use directory::{
+    DirectorySave, DirectoryVersion, ImportCounts, Suggestion, SuggestionDecision,
+};
 pub use handovers::{
     HandoverChange, HandoverMessage, HandoverRecord, InboxPage, InboxQuery, MoveOutcome,
     NewHandover, SnapshotMeta,

@@ -16,6 +16,8 @@ pub struct SessionActor {
     pub session_started_at: DateTime<Utc>,
     /// The user signs in with a second factor.
     pub has_second_factor: bool,
+    /// Designated an editor of the social map.
+    pub directory_editor: bool,
 }
 
 type ActorRow = (
@@ -31,6 +33,7 @@ type ActorRow = (
     String,
     i64,
     Option<String>,
+    i64,
 );
 
 /// One of a user's sessions, as the account page lists it.
@@ -190,7 +193,7 @@ impl Store {
     ) -> Result<Option<SessionActor>> {
         let row: Option<ActorRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, o.id, o.name, o.kind, o.is_demo, \
-                    s.created_at, s.last_seen_at, u.active, u.totp_secret \
+                    s.created_at, s.last_seen_at, u.active, u.totp_secret, u.directory_editor \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              JOIN organisations o ON o.id = u.organisation_id WHERE s.id = $1",
         )
@@ -211,6 +214,7 @@ impl Store {
             seen,
             active,
             totp_secret,
+            directory_editor,
         ) = row;
         let created = ts::from_db(&created)?;
         let seen = ts::from_db(&seen)?;
@@ -242,6 +246,7 @@ impl Store {
             organisation_is_demo: is_demo != 0,
             session_started_at: created,
             has_second_factor: totp_secret.is_some(),
+            directory_editor: directory_editor != 0,
         }))
     }
 

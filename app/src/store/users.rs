@@ -13,6 +13,8 @@ pub struct User {
     pub active: bool,
     /// Signs in with a one-time code after the password.
     pub totp_enabled: bool,
+    /// Designated by an admin to edit the social map.
+    pub directory_editor: bool,
 }
 
 /// What signing in needs.
@@ -56,6 +58,7 @@ type UserRow = (
     Option<String>,
     Option<String>,
     Option<i64>,
+    i64,
 );
 
 fn from_row(row: UserRow) -> Result<UserCredentials> {
@@ -71,6 +74,7 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
         pending,
         pending_for,
         last_step,
+        directory_editor,
     ) = row;
     Ok(UserCredentials {
         user: User {
@@ -83,6 +87,7 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
                 .map_err(|_| StoreError::Corrupt("users.role"))?,
             active: active != 0,
             totp_enabled: secret.is_some(),
+            directory_editor: directory_editor != 0,
         },
         password_hash,
         second_factor: SecondFactor {
@@ -131,13 +136,14 @@ impl Store {
             role: new.role,
             active: true,
             totp_enabled: false,
+            directory_editor: false,
         })
     }
 
     pub async fn user_credentials(&self, username: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
-                    totp_secret, totp_pending, totp_pending_for, totp_last_step \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step, directory_editor \
              FROM users WHERE username = $1",
         )
         .bind(normalise_username(username))
@@ -153,7 +159,7 @@ impl Store {
     pub async fn user_credentials_by_id(&self, id: &str) -> Result<Option<UserCredentials>> {
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
-                    totp_secret, totp_pending, totp_pending_for, totp_last_step \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step, directory_editor \
              FROM users WHERE id = $1",
         )
         .bind(id)
@@ -175,7 +181,7 @@ impl Store {
     pub async fn users_of(&self, organisation_id: &str) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = sqlx::query_as(
             "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
-                    totp_secret, totp_pending, totp_pending_for, totp_last_step \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step, directory_editor \
              FROM users WHERE organisation_id = $1 ORDER BY display_name, username",
         )
         .bind(organisation_id)
@@ -265,6 +271,11 @@ impl Store {
                     .bind(*active as i64)
                     .bind(now)
             }
+            UserChange::DirectoryEditor(on) => sqlx::query(
+                "UPDATE users SET directory_editor = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(*on as i64)
+            .bind(now),
             UserChange::Role(role) => {
                 sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
                     .bind(role.as_str())
@@ -362,6 +373,8 @@ impl Store {
 pub enum UserChange<'a> {
     Active(bool),
     Role(Role),
+    /// Designates the user an editor of the social map, or no longer.
+    DirectoryEditor(bool),
     /// Turns the second factor off (lost phone, or the user's own choice);
     /// ends the user's sessions except `keep_session`.
     ClearSecondFactor {

@@ -12,6 +12,8 @@ pub struct UserRow {
     pub role: Role,
     pub active: bool,
     pub totp_enabled: bool,
+    /// Designated an editor of the social map.
+    pub directory_editor: bool,
 }
 
 /// The users of the admin's organisation (admins only).
@@ -27,6 +29,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
             role: u.role,
             active: u.active,
             totp_enabled: u.totp_enabled,
+            directory_editor: u.directory_editor,
         })
         .collect())
 }

@@ -17,6 +17,8 @@ pub struct MeView {
     /// When the session ends however active the user is (Unix seconds:
     /// cheaper to read in the browser than a formatted time).
     pub session_ends_at: i64,
+    /// Designated an editor of the social map (admins edit it too).
+    pub directory_editor: bool,
 }
 
 /// The signed-in user, or `None` when nobody is signed in.
@@ -33,5 +35,6 @@ pub async fn me() -> Result<Option<MeView>, AppError> {
         organisation_name: a.organisation_name,
         organisation_kind: a.organisation_kind,
         organisation_is_demo: a.organisation_is_demo,
+        directory_editor: a.directory_editor,
     }))
 }

@@ -7,6 +7,7 @@ mod create;
 mod export;
 mod list;
 mod open;
+mod referral;
 mod save;
 mod share;
 
@@ -16,6 +17,10 @@ pub use create::{create, Create};
 pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};
 pub use list::{list, CaseloadFilters, List};
 pub use open::{open, Open};
+pub use referral::{
+    change_referral, referral_contacts, ChangeReferral, ReferralContact, ReferralContacts,
+    ReferralResult,
+};
 pub use save::{save, Save};
 pub use share::{
     client_copy, create_share, revoke_share, share_links, ClientCopy, CreateShare, RevokeShare,

@@ -1,0 +1,13 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An editor accepts a suggestion (its changes are written over the entry
+/// as it is now) or rejects it with a reason.
+#[server(prefix = "/api", endpoint = "directory/decide_suggestion")]
+pub async fn decide_suggestion(
+    id: String,
+    accept: bool,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    crate::server::directory::decide_suggestion(id, accept, reason).await
+}
