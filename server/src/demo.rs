@@ -18,7 +18,7 @@ use app::server::cases::summary_of;
 use app::server::password::hash_blocking;
 use app::store::{
     AuditOutcome, HandoverChange, NewAuditEvent, NewCase, NewHandover, NewOrganisation, NewUser,
-    SaveOutcome, Store, StoreError, User,
+    SaveOutcome, Store, StoreError, User, UserChange,
 };
 use chrono::{Duration, NaiveDate, Utc};
 
@@ -32,6 +32,8 @@ pub struct DemoLogin {
     pub password: &'static str,
     pub role: Role,
     pub organisation: &'static str,
+    /// Designated an editor of the social map.
+    pub map_editor: bool,
 }
 
 pub const DEMO_LOGINS: [DemoLogin; 4] = [
@@ -40,24 +42,28 @@ pub const DEMO_LOGINS: [DemoLogin; 4] = [
         password: "demo-counsellor-pass",
         role: Role::Counsellor,
         organisation: COUNSELLING_ORG,
+        map_editor: false,
     },
     DemoLogin {
         username: "demo.supervisor",
         password: "demo-supervisor-pass",
         role: Role::Supervisor,
         organisation: COUNSELLING_ORG,
+        map_editor: true,
     },
     DemoLogin {
         username: "demo.admin",
         password: "demo-admin-password",
         role: Role::Admin,
         organisation: COUNSELLING_ORG,
+        map_editor: false,
     },
     DemoLogin {
         username: "demo.officer",
         password: "demo-officer-password",
         role: Role::ReturnOfficer,
         organisation: IOM_ORG,
+        map_editor: false,
     },
 ];
 
@@ -111,7 +117,21 @@ pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
             ..NewAuditEvent::new("user.create.demo", AuditOutcome::Allowed)
         };
         match store.create_user(&new, audit).await {
-            Ok(user) => tracing::info!(user.id = %user.id, role = %login.role, "demo user added"),
+            Ok(user) => {
+                if login.map_editor {
+                    let audit = NewAuditEvent {
+                        organisation_id: Some(org.id.clone()),
+                        ..NewAuditEvent::new(
+                            "user.set_directory_editor.demo",
+                            AuditOutcome::Allowed,
+                        )
+                    };
+                    store
+                        .change_user(&user.id, UserChange::DirectoryEditor(true), audit)
+                        .await?;
+                }
+                tracing::info!(user.id = %user.id, role = %login.role, "demo user added")
+            }
             // Another instance seeded it meanwhile.
             Err(StoreError::Taken(_)) => {}
             Err(e) => return Err(e.into()),
@@ -748,7 +768,17 @@ pub fn print_logins(logins: &[DemoLogin], url: Option<&str>) {
     println!();
     println!("  {:<18} {:<24} role", "username", "password");
     for l in logins {
-        println!("  {:<18} {:<24} {}", l.username, l.password, l.role.label());
+        let editor = if l.map_editor {
+            ", social map editor"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<18} {:<24} {}{editor}",
+            l.username,
+            l.password,
+            l.role.label()
+        );
     }
     if let Some(url) = url {
         println!();

@@ -697,11 +697,24 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
     let mut known = o.clone();
     known.acronym = "BT".into();
     let fresh = Organisation::new("nl-new", "Nieuwe Opvang", "NL", "Utrecht");
+    let unchanged = store.directory_entry("nl-comensha").await.unwrap().unwrap().0;
     let n = store
-        .import_directory(&[known, fresh], &editor.id, now, &audit())
+        .import_directory(&[known, fresh, unchanged], &editor.id, now, &audit())
         .await
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(
+        n,
+        app::store::ImportCounts {
+            created: 1,
+            updated: 1,
+            unchanged: 1
+        }
+    );
+    assert_eq!(
+        store.directory_entry("nl-comensha").await.unwrap().unwrap().1,
+        1,
+        "an unchanged row makes no new version"
+    );
     assert_eq!(
         store.directory_entry("de-test").await.unwrap().unwrap().1,
         3
@@ -715,4 +728,78 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         .await
         .is_err());
     assert_eq!(store.directory_entries().await.unwrap(), before);
+
+    // Suggestions: kept pending, accepted onto the entry (written with its
+    // version) or rejected, and decided once only.
+    use app::store::SuggestionDecision;
+    let mut corrected = store.directory_entry("nl-new").await.unwrap().unwrap().0;
+    corrected.phone = "+31302000000".into();
+    let s1 = store
+        .add_suggestion(&corrected, 1, "new number", &editor.id, now, &audit())
+        .await
+        .unwrap();
+    let s2 = store
+        .add_suggestion(&corrected, 1, "same", &editor.id, now, &audit())
+        .await
+        .unwrap();
+    let pending = store.suggestions(None).await.unwrap();
+    assert_eq!(pending.len(), 2);
+    assert_eq!(pending[0].entry, corrected);
+    assert_eq!(
+        store
+            .decide_suggestion(&s1, Some((&corrected, 1)), "", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        SuggestionDecision::Done { version: Some(2) }
+    );
+    assert_eq!(
+        store
+            .decide_suggestion(&s1, None, "again", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        SuggestionDecision::NotPending
+    );
+    // Accepting over a version that is no longer current writes nothing
+    // and leaves the suggestion pending.
+    assert_eq!(
+        store
+            .decide_suggestion(&s2, Some((&corrected, 1)), "", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        SuggestionDecision::Conflict
+    );
+    assert_eq!(store.suggestions(None).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .decide_suggestion(&s2, None, "already done", &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        SuggestionDecision::Done { version: None }
+    );
+    let about: Vec<(String, String)> = store
+        .suggestions(Some("nl-new"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.state, s.reason))
+        .collect();
+    assert_eq!(about.len(), 2);
+    assert!(about.contains(&("rejected".into(), "already done".into())));
+    assert!(about.contains(&("accepted".into(), String::new())));
+    assert_eq!(
+        store.directory_entry("nl-new").await.unwrap().unwrap().0.phone,
+        "+31302000000"
+    );
+
+    // An editor is designated, and the session says so.
+    assert!(!store.user(&editor.id).await.unwrap().unwrap().directory_editor);
+    store
+        .change_user(
+            &editor.id,
+            app::store::UserChange::DirectoryEditor(true),
+            NewAuditEvent::new("user.set_directory_editor", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    assert!(store.user(&editor.id).await.unwrap().unwrap().directory_editor);
 }

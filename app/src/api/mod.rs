@@ -63,7 +63,6 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/share_revoke", Access::SignedIn),
     ("/api/cases/client_copy", Access::SignedIn),
     ("/api/cases/referral", Access::SignedIn),
-    ("/api/cases/referral_contacts", Access::SignedIn),
     ("/api/directory/search", Access::SignedIn),
     ("/api/directory/entry", Access::SignedIn),
     ("/api/directory/save", Access::SignedIn),

@@ -572,7 +572,7 @@ pub fn to_csv(entries: &[Organisation]) -> String {
     // Writing to memory cannot fail.
     let _ = w.write_record(COLUMNS);
     for o in entries {
-        let _ = w.write_record(&row(o));
+        let _ = w.write_record(row(o));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -5,6 +5,7 @@ pub mod admin_users;
 pub mod audit_log;
 pub mod cases;
 pub mod dashboard;
+pub mod directory;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -529,10 +529,16 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
     } else {
         None
     };
+    let referral_contacts = if readable.contains(&Section::Reintegration) {
+        super::referrals::contacts_for(&file).await?
+    } else {
+        Vec::new()
+    };
     let mut audit = event(&a, "case.open", AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
     record(audit).await?;
     Ok(CaseView {
+        referral_contacts,
         code: c.code.as_str().to_string(),
         counsellor: c.owner_name,
         file,

@@ -13,12 +13,10 @@ use crate::domain::directory::{
     changed_columns, from_csv, from_fields, may, search as search_map, to_csv, to_fields,
     MapAction, Organisation, Query, RowProblem, Service, TargetGroup,
 };
-use crate::error::FieldError;
 use crate::error::AppError;
+use crate::error::FieldError;
 use crate::i18n::{t, K};
-use crate::store::{
-    AuditOutcome, DirectorySave, NewAuditEvent, SessionActor, SuggestionDecision,
-};
+use crate::store::{AuditOutcome, DirectorySave, NewAuditEvent, SessionActor, SuggestionDecision};
 use chrono::{NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,7 +29,11 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-fn directory_event(a: &SessionActor, action: &'static str, entry_id: Option<&str>) -> NewAuditEvent {
+fn directory_event(
+    a: &SessionActor,
+    action: &'static str,
+    entry_id: Option<&str>,
+) -> NewAuditEvent {
     let mut e = event(a, action, AuditOutcome::Allowed);
     e.section = entry_id.map(str::to_string);
     e
@@ -39,7 +41,10 @@ fn directory_event(a: &SessionActor, action: &'static str, entry_id: Option<&str
 
 /// The signed-in user, if they may do `action` with the map; a refusal is
 /// audited and answered as a page that does not exist.
-async fn actor_for(action: MapAction, audit_action: &'static str) -> Result<SessionActor, AppError> {
+async fn actor_for(
+    action: MapAction,
+    audit_action: &'static str,
+) -> Result<SessionActor, AppError> {
     let a = require_actor().await?;
     if may(a.role, a.directory_editor, action) {
         Ok(a)
@@ -100,7 +105,9 @@ pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
     // Offered as a referral target only for a plan the user may add
     // referrals to (the same rule as saving its reintegration section).
     let for_case = match non_empty(&args.for_case) {
-        Some(code) => super::referrals::may_refer(&a, &code).await?.then_some(code),
+        Some(code) => super::referrals::may_refer(&a, &code)
+            .await?
+            .then_some(code),
         None => None,
     };
     let pending_suggestions = if is_editor(&a) {
@@ -130,7 +137,9 @@ pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
 }
 
 /// Display names of users by id, for histories.
-async fn names(ids: impl IntoIterator<Item = String>) -> Result<BTreeMap<String, String>, AppError> {
+async fn names(
+    ids: impl IntoIterator<Item = String>,
+) -> Result<BTreeMap<String, String>, AppError> {
     let state = app_state()?;
     let mut out = BTreeMap::new();
     for id in ids.into_iter().collect::<BTreeSet<_>>() {
@@ -241,7 +250,9 @@ async fn new_entry_id(name: &str, country: &str) -> Result<String, AppError> {
     unreachable!("an id is always found")
 }
 
-fn problems_of(found: Vec<(&'static str, crate::domain::directory::EntryProblem)>) -> EntrySaveResult {
+fn problems_of(
+    found: Vec<(&'static str, crate::domain::directory::EntryProblem)>,
+) -> EntrySaveResult {
     EntrySaveResult::Problems(
         found
             .into_iter()
@@ -300,7 +311,10 @@ pub async fn save_entry(
             return Ok(EntrySaveResult::Conflict);
         }
     }
-    let kept = current.as_ref().map(|(o, _)| to_fields(o)).unwrap_or_default();
+    let kept = current
+        .as_ref()
+        .map(|(o, _)| to_fields(o))
+        .unwrap_or_default();
     for c in KEPT {
         match kept.get(c) {
             Some(v) => f.insert(c.to_string(), v.clone()),
@@ -424,9 +438,7 @@ pub async fn archive(id: String, version: i64, archived: bool) -> Result<i64, Ap
 /// What the suggester changed: the columns that differ between the
 /// version they read and their suggestion (every filled one for a new
 /// entry).
-async fn suggested_columns(
-    s: &crate::store::Suggestion,
-) -> Result<Vec<&'static str>, AppError> {
+async fn suggested_columns(s: &crate::store::Suggestion) -> Result<Vec<&'static str>, AppError> {
     let state = app_state()?;
     if s.base_version == 0 {
         let blank = Organisation::new(&s.entry.id, "", "", "");
@@ -460,7 +472,10 @@ pub async fn suggestions() -> Result<Vec<SuggestionView>, AppError> {
             .directory_entry(&s.entry_id)
             .await
             .map_err(AppError::internal)?;
-        let now_fields = current.as_ref().map(|(o, _)| to_fields(o)).unwrap_or_default();
+        let now_fields = current
+            .as_ref()
+            .map(|(o, _)| to_fields(o))
+            .unwrap_or_default();
         let suggested = to_fields(&s.entry);
         let changes = suggested_columns(s)
             .await?
@@ -485,9 +500,7 @@ pub async fn suggestions() -> Result<Vec<SuggestionView>, AppError> {
             by: who.get(&s.by_user).cloned().unwrap_or_default(),
             at: s.at.timestamp(),
             changes,
-            entry_changed_since: current
-                .as_ref()
-                .is_some_and(|(_, v)| *v != s.base_version),
+            entry_changed_since: current.as_ref().is_some_and(|(_, v)| *v != s.base_version),
         });
     }
     Ok(out)
@@ -556,7 +569,14 @@ pub async fn decide_suggestion(id: String, accept: bool, reason: String) -> Resu
         };
         state
             .store
-            .decide_suggestion(&s.id, Some((&entry, base)), &reason, &a.user_id, now, &audit)
+            .decide_suggestion(
+                &s.id,
+                Some((&entry, base)),
+                &reason,
+                &a.user_id,
+                now,
+                &audit,
+            )
             .await
     } else {
         state

@@ -4,9 +4,7 @@
 //! change is a new version of it, audited by the case's code.
 
 use super::auth::{require_actor, respond_with};
-use super::cases::{
-    accepts_html, actor_of, case_for, event, facts_for, file_of, summarised,
-};
+use super::cases::{accepts_html, actor_of, case_for, event, facts_for, file_of, summarised};
 use super::state::app_state;
 use crate::api::cases::{ReferralContact, ReferralResult};
 use crate::domain::case::CaseCode;
@@ -91,7 +89,16 @@ pub async fn change(c: Change) -> Result<ReferralResult, AppError> {
                 .filter(|o| !o.archived)
                 .ok_or_else(|| respond_with(AppError::NotFound))?;
             (
-                propose(list, &entry.id, &entry.name, purpose, &c.note, &a.user_id, day).map(|_| ()),
+                propose(
+                    list,
+                    &entry.id,
+                    &entry.name,
+                    purpose,
+                    &c.note,
+                    &a.user_id,
+                    day,
+                )
+                .map(|_| ()),
                 "case.referral.propose",
             )
         }
@@ -165,22 +172,12 @@ fn refusal_slug(r: ReferralRefusal) -> &'static str {
     }
 }
 
-pub async fn contacts(code: String) -> Result<Vec<ReferralContact>, AppError> {
+/// The contacts of the organisations `file` refers to, as the map has
+/// them now (an address kept confidential is left out).
+pub async fn contacts_for(
+    file: &crate::domain::case_file::CaseFile,
+) -> Result<Vec<ReferralContact>, AppError> {
     let state = app_state()?;
-    let a = require_actor().await?;
-    let case = case_for(
-        &a,
-        &code,
-        CaseAction::Read(Section::Reintegration),
-        "case.referral_contacts",
-    )
-    .await?;
-    let sections = state
-        .store
-        .case_sections(&case.id)
-        .await
-        .map_err(AppError::internal)?;
-    let file = file_of(&sections)?;
     let day = Utc::now().date_naive();
     let mut out: Vec<ReferralContact> = Vec::new();
     for r in &file.reintegration.referrals {

@@ -352,7 +352,18 @@ impl Store {
         };
         rows.into_iter()
             .map(
-                |(id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason)| {
+                |(
+                    id,
+                    entry_id,
+                    base_version,
+                    body,
+                    note,
+                    by_user,
+                    at,
+                    state,
+                    decided_by,
+                    reason,
+                )| {
                     Ok(Suggestion {
                         id,
                         entry_id,

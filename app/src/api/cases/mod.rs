@@ -17,10 +17,7 @@ pub use create::{create, Create};
 pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};
 pub use list::{list, CaseloadFilters, List};
 pub use open::{open, Open};
-pub use referral::{
-    change_referral, referral_contacts, ChangeReferral, ReferralContact, ReferralContacts,
-    ReferralResult,
-};
+pub use referral::{change_referral, ChangeReferral, ReferralContact, ReferralResult};
 pub use save::{save, Save};
 pub use share::{
     client_copy, create_share, revoke_share, share_links, ClientCopy, CreateShare, RevokeShare,
@@ -151,6 +148,9 @@ pub struct CaseView {
     pub since_handover: Option<SinceHandover>,
     /// The latest handover (active, or the last one closed).
     pub handover: Option<HandoverView>,
+    /// The contacts of the organisations the plan refers to (for readers
+    /// of the reintegration section).
+    pub referral_contacts: Vec<ReferralContact>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

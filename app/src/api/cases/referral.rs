@@ -1,3 +1,6 @@
+// The server function's arguments are the form's fields.
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::referral::{Referral, ReferralRefusal};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -45,7 +48,6 @@ pub struct ReferralContact {
 /// `note`. `op=move`: moves referral `referral_id` from status `from` to
 /// `to` (one step forward, or declined with a `reason`).
 #[server(prefix = "/api", endpoint = "cases/referral")]
-#[allow(clippy::too_many_arguments)]
 pub async fn change_referral(
     code: String,
     op: String,
@@ -69,10 +71,4 @@ pub async fn change_referral(
         reason,
     })
     .await
-}
-
-/// The contacts of the organisations a plan refers to.
-#[server(prefix = "/api", endpoint = "cases/referral_contacts")]
-pub async fn referral_contacts(code: String) -> Result<Vec<ReferralContact>, AppError> {
-    crate::server::referrals::contacts(code).await
 }

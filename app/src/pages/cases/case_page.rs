@@ -164,6 +164,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let may_read_access_log = view.may_read_access_log;
     let may_approve = view.may_approve;
     let share_links = StoredValue::new(view.share_links.clone());
+    let referral_contacts = StoredValue::new(view.referral_contacts.clone());
     let versions = StoredValue::new((view.versions.clone(), view.since_handover.clone()));
     let readable = StoredValue::new(view.readable.clone());
     let writable = StoredValue::new(view.writable.clone());
@@ -244,7 +245,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                         Some(s) if readable.with_value(|r| r.contains(&s)) => StepAccess::Read,
                         Some(_) => StepAccess::None,
                     };
-                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links versions/> }
+                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links versions referral_contacts/> }
                         .into_any()
                 }
                 None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
@@ -394,6 +395,7 @@ fn StepView(
         Vec<crate::api::cases::VersionView>,
         Option<crate::api::cases::SinceHandover>,
     )>,
+    referral_contacts: StoredValue<Vec<crate::api::cases::ReferralContact>>,
 ) -> impl IntoView {
     let writes = access == StepAccess::Write;
     let query = use_query_map();
@@ -545,6 +547,9 @@ fn StepView(
             }}
             {(step != Step::Identification).then(|| view! { <StepPanel ws step/> })}
             {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve/> })}
+            {(step == Step::Reintegration && access != StepAccess::None).then(|| view! {
+                <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/>
+            })}
             {(step == Step::Review).then(|| view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> })}
             {(access != StepAccess::None).then(|| versions.with_value(|v| v.1.clone())).flatten().map(|since| view! {
                 <super::versions::SinceHandoverView ws step since/>

@@ -119,7 +119,7 @@ pub fn DateInput(
 }
 
 /// Text made safe to place inside an element as markup.
-fn escape_text(text: &str) -> String {
+pub(crate) fn escape_text(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -1,0 +1,261 @@
+//! One organisation of the social map: every field, grouped as a
+//! counsellor looks for them, with its verification and history; editors
+//! verify and archive it here, everyone else suggests a correction.
+
+use super::labels::{
+    change_key, column_key, cost_key, group_key, service_key, type_key, visibility_key,
+};
+use super::Verified;
+use crate::api::directory::{entry, ArchiveEntry, EntryView, VerifyEntry};
+use crate::components::signed_in::SignedIn;
+use crate::components::time::{date_text, utc_text_from_secs};
+use crate::error::AppError;
+use crate::i18n::{t, tf, use_locale, K};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn EntryPage() -> impl IntoView {
+    let params = use_params_map();
+    let verify = ServerAction::<VerifyEntry>::new();
+    let archive = ServerAction::<ArchiveEntry>::new();
+    let found = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                verify.version().get(),
+                archive.version().get(),
+            )
+        },
+        |(id, _, _)| entry(id),
+    );
+    view! {
+        <Title text=t(K::map_title)/>
+        <SignedIn path="/directory" page=move |_user| view! { <EntryLoaded found verify archive/> }/>
+    }
+}
+
+#[component]
+fn EntryLoaded(
+    found: Resource<Result<EntryView, AppError>>,
+    verify: ServerAction<VerifyEntry>,
+    archive: ServerAction<ArchiveEntry>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let problem = move || {
+        [
+            verify.value().get().map(|r| r.map(|_| ())),
+            archive.value().get().map(|r| r.map(|_| ())),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|r| r.err())
+        .map(|e| match e {
+            AppError::Conflict => t(K::map_changed_meanwhile).to_string(),
+            e => e.message_in(locale),
+        })
+    };
+    view! {
+        <main class="wide map-entry">
+            {move || problem().map(|p| view! { <p class="form-error" role="alert" id="entry-error">{p}</p> })}
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match found.await {
+                        Ok(v) => view! { <EntryDetails v verify archive/> }.into_any(),
+                        Err(AppError::NotFound) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+fn or_not_given(s: &str) -> String {
+    if s.trim().is_empty() {
+        t(K::map_not_given).to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A field's label, marked when it is not yet verified.
+fn row(column: &'static str, value: AnyView, unverified: bool) -> impl IntoView {
+    view! {
+        <tr class:unverified=unverified data-column=column>
+            <th scope="row">{column_key(column).map(t)}</th>
+            <td>{value}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn EntryDetails(
+    v: EntryView,
+    verify: ServerAction<VerifyEntry>,
+    archive: ServerAction<ArchiveEntry>,
+) -> impl IntoView {
+    let o = v.entry.clone();
+    let un = |c: &str| o.unverified.contains(c);
+    let text = |c: &'static str, s: &str| row(c, or_not_given(s).into_any(), un(c));
+    let list = |c: &'static str, items: Vec<String>| {
+        row(c, or_not_given(&items.join(", ")).into_any(), un(c))
+    };
+    let yes_no = |b: bool| if b { t(K::map_yes) } else { t(K::map_no) };
+    let link = |c: &'static str, href: String, label: &str| {
+        let view = if label.is_empty() {
+            t(K::map_not_given).into_any()
+        } else {
+            view! { <a href=href>{label.to_string()}</a> }.into_any()
+        };
+        row(c, view, un(c))
+    };
+    let unverified_names = o
+        .unverified
+        .iter()
+        .filter_map(|c| column_key(c).map(t))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let id = o.id.clone();
+    let version = v.version.to_string();
+    view! {
+        <p><a href="/directory">{"← "}{t(K::map_heading)}</a></p>
+        <h1 id="entry-name">{o.name.clone()}{(!o.acronym.is_empty()).then(|| format!(" ({})", o.acronym))}</h1>
+        {o.archived.then(|| view! { <p class="notice" id="entry-archived">{t(K::map_archived)}</p> })}
+        <p class="badges">
+            <Verified stale=v.stale last=o.last_verified/>
+            {(o.visibility == crate::domain::directory::Visibility::PartnersOnly).then(|| view! { <span class="badge warn">{t(K::map_partners_only)}</span> })}
+            {o.emergency_availability.then(|| view! { <span class="badge">{t(K::map_emergency)}</span> })}
+        </p>
+        {(!o.unverified.is_empty()).then(|| view! {
+            <p class="notice" id="entry-unverified">{tf(K::map_unverified_fields, &[("fields", &unverified_names)])}</p>
+        })}
+        {(v.pending_suggestions > 0).then(|| view! {
+            <p class="notice"><a href="/directory/suggestions">{tf(K::map_pending_here, &[("n", &v.pending_suggestions.to_string())])}</a></p>
+        })}
+        <nav class="map-actions">
+            <a href=format!("/directory/entry/{id}/edit") id="entry-edit">
+                {if v.can_edit { t(K::map_edit) } else { t(K::map_suggest_correction) }}
+            </a>
+        </nav>
+        {v.can_edit.then(|| {
+            let (id2, version2) = (id.clone(), version.clone());
+            view! {
+                <div class="map-editor-actions">
+                    <ActionForm action=verify attr:class="inline" attr:id="entry-verify" attr:action=VerifyEntry::url()>
+                        <input type="hidden" name="id" value=id.clone()/>
+                        <input type="hidden" name="version" value=version.clone()/>
+                        <button type="submit" title=t(K::map_verify_hint)>{t(K::map_verify)}</button>
+                    </ActionForm>
+                    <ActionForm action=archive attr:class="inline" attr:id="entry-archive" attr:action=ArchiveEntry::url()>
+                        <input type="hidden" name="id" value=id2/>
+                        <input type="hidden" name="version" value=version2/>
+                        <input type="hidden" name="archived" value=(!o.archived).to_string()/>
+                        <button type="submit" class="secondary">{if o.archived { t(K::map_restore) } else { t(K::map_archive) }}</button>
+                    </ActionForm>
+                </div>
+            }
+        })}
+        <div class="entry-tables">
+            <table class="entry" id="entry-about">
+                <caption>{t(K::map_about)}</caption>
+                {row("org_type", o.org_type.map(|k| t(type_key(k))).unwrap_or(t(K::map_not_given)).into_any(), un("org_type"))}
+                {text("local_name", &o.local_name)}
+                {text("network", &o.network)}
+            </table>
+            <table class="entry" id="entry-where">
+                <caption>{t(K::map_where)}</caption>
+                {text("country", &o.country)}
+                {text("region", &o.region)}
+                {text("city", &o.city)}
+                {if o.address_confidential {
+                    row("address", t(K::map_address_confidential).into_any(), false).into_any()
+                } else {
+                    text("address", &o.address).into_any()
+                }}
+            </table>
+            <table class="entry" id="entry-who">
+                <caption>{t(K::map_who)}</caption>
+                {list("services", o.services.iter().map(|s| t(service_key(*s)).to_string()).collect())}
+                {list("target_groups", o.target_groups.iter().map(|g| t(group_key(*g)).to_string()).collect())}
+                {list("nationalities", o.nationalities.iter().cloned().collect())}
+                {list("return_countries", o.return_countries.iter().cloned().collect())}
+                {list("languages", o.languages.iter().cloned().collect())}
+                {text("eligibility", &o.eligibility)}
+                {row("capacity_beds", o.capacity_beds.map(|n| tf(K::map_beds, &[("n", &n.to_string())])).unwrap_or_else(|| t(K::map_not_given).to_string()).into_any(), un("capacity_beds"))}
+                {row("cost", t(cost_key(o.cost)).into_any(), un("cost"))}
+            </table>
+            <table class="entry" id="entry-refer">
+                <caption>{t(K::map_how_to_refer)}</caption>
+                {text("referral_procedure", &o.referral_procedure)}
+            </table>
+            <table class="entry" id="entry-contact">
+                <caption>{t(K::map_contact)}</caption>
+                {link("phone", format!("tel:{}", o.phone), &o.phone)}
+                {link("hotline", format!("tel:{}", o.hotline), &o.hotline)}
+                {link("email", format!("mailto:{}", o.email), &o.email)}
+                {link("website", o.website.clone(), &o.website)}
+                {text("secure_channel", &o.secure_channel)}
+                {text("contact_role", &o.contact_role)}
+                {text("opening_hours", &crate::domain::directory::hours_text(&o.opening_hours))}
+                {row("emergency_availability", yes_no(o.emergency_availability).into_any(), un("emergency_availability"))}
+            </table>
+            <table class="entry" id="entry-verification">
+                <caption>{t(K::map_verification)}</caption>
+                {text("verified_by", &o.verified_by)}
+                {row("last_verified", o.last_verified.map(date_text).unwrap_or_else(|| t(K::map_not_given).to_string()).into_any(), false)}
+                {text("source", &o.source)}
+                {row("visibility", t(visibility_key(o.visibility)).into_any(), un("visibility"))}
+            </table>
+        </div>
+        <h2>{t(K::map_history)}</h2>
+        <table class="history" id="entry-history">
+            <thead>
+                <tr>
+                    <th scope="col">{t(K::map_h_version)}</th>
+                    <th scope="col">{t(K::map_h_change)}</th>
+                    <th scope="col">{t(K::map_h_when)}</th>
+                    <th scope="col">{t(K::map_h_who)}</th>
+                    <th scope="col">{t(K::map_h_columns)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {v.versions.into_iter().map(|h| {
+                    let changed = h
+                        .changed
+                        .iter()
+                        .filter_map(|c| column_key(c).map(t))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    view! {
+                        <tr>
+                            <td>{h.version}</td>
+                            <td>{change_key(&h.change).map(t).unwrap_or_default()}</td>
+                            <td>{utc_text_from_secs(h.at)}</td>
+                            <td>{h.by}</td>
+                            <td>{changed}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The entry page, loaded on demand.
+pub struct EntryRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for EntryRoute {
+    fn data() -> Self {
+        EntryRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EntryPage/> }.into_any()
+    }
+}

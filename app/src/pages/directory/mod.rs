@@ -1,0 +1,246 @@
+//! The social map's screens (issue #7): search, an entry, its form,
+//! suggestions to review, import and export. Every screen is served
+//! whole by the server and works without WASM; nothing loads from
+//! outside (no map tiles: the app works on a closed network).
+
+pub mod entry;
+pub mod exchange;
+pub mod form;
+pub mod labels;
+pub mod suggestions;
+
+use crate::api::cases::{ChangeReferral, ReferralResult};
+use crate::api::directory::{search, EntryCard, MapSearch};
+use crate::components::signed_in::SignedIn;
+use crate::components::time::date_text;
+use crate::domain::directory::{Service, TargetGroup};
+use crate::domain::referral::ReferralPurpose;
+use crate::error::AppError;
+use crate::i18n::{t, tf, use_locale, K};
+use labels::{group_key, purpose_key, service_key, type_key};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The stale flag or the date of the last verification.
+#[component]
+pub fn Verified(stale: bool, last: Option<chrono::NaiveDate>) -> impl IntoView {
+    match (stale, last) {
+        (true, None) => view! { <span class="badge warn stale">{t(K::map_never_verified)}</span> }.into_any(),
+        (true, Some(_)) => view! { <span class="badge warn stale">{t(K::map_stale)}</span> }.into_any(),
+        (false, Some(d)) => view! { <span class="badge ok">{tf(K::map_verified_on, &[("date", &date_text(d))])}</span> }.into_any(),
+        (false, None) => ().into_any(),
+    }
+}
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    // Made here, outside the sign-in check's Suspense (see the caseload).
+    let query = use_query_map();
+    let q = move |k: &str| query.read().get(k).unwrap_or_default();
+    let results = Resource::new(
+        move || {
+            (
+                (q("q"), q("country"), q("city")),
+                (q("service"), q("group"), q("language")),
+                q("for"),
+            )
+        },
+        |((text, country, city), (service, group, language), for_case)| {
+            search(text, country, city, service, group, language, for_case)
+        },
+    );
+    view! {
+        <Title text=t(K::map_title)/>
+        <SignedIn path="/directory" page=move |_user| view! { <MapView results/> }/>
+    }
+}
+
+#[component]
+fn MapView(results: Resource<Result<MapSearch, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <main class="wide map">
+            <h1>{t(K::map_heading)}</h1>
+            <p class="hint">{t(K::map_intro)}</p>
+            <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(r) => view! { <Results r/> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Results(r: MapSearch) -> impl IntoView {
+    let query = use_query_map();
+    let q = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let (service, group, country, language) =
+        (q("service"), q("group"), q("country"), q("language"));
+    let for_case = r.for_case.clone();
+    let shown = r.results.len();
+    view! {
+        <nav class="map-actions" aria-label=t(K::map_heading)>
+            {for_case.clone().map(|code| view! {
+                <a href=format!("/cases/{code}/reintegration#referrals") rel="external" id="back-to-plan">{"← "}{tf(K::map_back_to_plan, &[("code", &code)])}</a>
+            })}
+            {if r.can_edit {
+                view! {
+                    <a href="/directory/new" id="map-new">{t(K::map_new_entry)}</a>
+                    <a href="/directory/suggestions" id="map-suggestions">{tf(K::map_suggestions_link, &[("n", &r.pending_suggestions.to_string())])}</a>
+                    <a href="/directory/exchange" id="map-exchange">{t(K::map_exchange_link)}</a>
+                }.into_any()
+            } else {
+                view! { <a href="/directory/new" id="map-new">{t(K::map_suggest_new)}</a> }.into_any()
+            }}
+        </nav>
+        <form method="get" action="/directory" class="filters" id="map-filters" role="search">
+            {for_case.clone().map(|code| view! { <input type="hidden" name="for" value=code/> })}
+            <label>{t(K::map_search)}
+                <input name="q" type="search" value=q("q") id="map-q" placeholder=t(K::map_search_hint)/>
+            </label>
+            <label>{t(K::map_country)}
+                <select name="country" id="map-country">
+                    <option value="">{t(K::map_any)}</option>
+                    {r.countries.iter().map(|c| view! { <option value=c.clone() selected=*c == country>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>{t(K::map_city)} <input name="city" value=q("city") id="map-city"/></label>
+            <label>{t(K::map_service)}
+                <select name="service" id="map-service">
+                    <option value="">{t(K::map_any)}</option>
+                    {Service::ALL.iter().map(|s| view! { <option value=s.slug() selected=s.slug() == service>{t(service_key(*s))}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>{t(K::map_target_group)}
+                <select name="group" id="map-group">
+                    <option value="">{t(K::map_any)}</option>
+                    {TargetGroup::ALL.iter().map(|g| view! { <option value=g.slug() selected=g.slug() == group>{t(group_key(*g))}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>{t(K::map_language)}
+                <select name="language" id="map-language">
+                    <option value="">{t(K::map_any)}</option>
+                    {r.languages.iter().map(|l| view! { <option value=l.clone() selected=*l == language>{l.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" id="map-find">{t(K::map_find)}</button>
+            <a href=match &for_case { Some(c) => format!("/directory?for={c}"), None => "/directory".into() } class="button secondary">{t(K::map_clear)}</a>
+        </form>
+        <p role="status" id="map-count">
+            {tf(K::map_results, &[("shown", &shown.to_string()), ("matched", &r.matched.to_string()), ("entries", &r.entries.to_string())])}
+        </p>
+        {(r.matched > shown).then(|| view! { <p class="hint">{tf(K::map_refine, &[("n", &shown.to_string())])}</p> })}
+        {(r.matched == 0).then(|| view! { <p class="notice" id="map-none">{t(K::map_none_found)}</p> })}
+        <ol class="map-results" id="map-results">
+            {r.results.into_iter().map(|e| {
+                let for_case = for_case.clone();
+                view! { <Card e for_case/> }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+#[component]
+fn Card(e: EntryCard, for_case: Option<String>) -> impl IntoView {
+    let kind = e
+        .org_type
+        .as_deref()
+        .and_then(crate::domain::directory::OrgType::from_slug)
+        .map(|k| t(type_key(k)));
+    let services = e
+        .services
+        .iter()
+        .filter_map(|s| Service::from_slug(s))
+        .map(|s| t(service_key(s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let card_id = format!("org-{}", e.id);
+    view! {
+        <li class="map-card" id=card_id data-entry=e.id.clone()>
+            <h2>
+                <a href=format!("/directory/entry/{}", e.id)>{e.name.clone()}</a>
+                {(!e.acronym.is_empty()).then(|| view! { " " <span class="acronym">"(" {e.acronym.clone()} ")"</span> })}
+            </h2>
+            {(!e.local_name.is_empty()).then(|| view! { <p class="local-name" lang="">{e.local_name.clone()}</p> })}
+            <p class="where">{kind.map(|k| view! { <span>{k}" · "</span> })}{e.city.clone()}", "{e.country.clone()}</p>
+            <p class="services">{services}</p>
+            {(!e.languages.is_empty()).then(|| view! { <p class="languages">{t(K::map_language)}": "{e.languages.join(", ")}</p> })}
+            <p class="contact">
+                {(!e.hotline.is_empty()).then(|| view! { <a href=format!("tel:{}", e.hotline)>{e.hotline.clone()}</a>" " })}
+                {(!e.phone.is_empty()).then(|| view! { <a href=format!("tel:{}", e.phone)>{e.phone.clone()}</a> })}
+            </p>
+            <p class="badges">
+                <Verified stale=e.stale last=e.last_verified/>
+                {e.emergency.then(|| view! { <span class="badge">{t(K::map_emergency)}</span> })}
+                {e.partners_only.then(|| view! { <span class="badge warn">{t(K::map_partners_only)}</span> })}
+            </p>
+            {for_case.map(|code| view! { <ReferForm code organisation_id=e.id.clone()/> })}
+        </li>
+    }
+}
+
+/// Refers the client of plan `code` to this organisation.
+#[component]
+fn ReferForm(code: String, organisation_id: String) -> impl IntoView {
+    let action = ServerAction::<ChangeReferral>::new();
+    let value = action.value();
+    #[cfg(feature = "hydrate")]
+    {
+        let code = code.clone();
+        Effect::new(move |_| {
+            if matches!(value.get(), Some(Ok(ReferralResult::Done { .. }))) {
+                let _ = window().location().assign(&format!(
+                    "/cases/{code}/reintegration?referral=done#referrals"
+                ));
+            }
+        });
+    }
+    let message = move || match value.get() {
+        Some(Ok(ReferralResult::Done { .. })) => Some((false, t(K::map_referred).to_string())),
+        Some(Ok(ReferralResult::Refused(r))) => Some((
+            true,
+            t(crate::pages::cases::referrals::refusal_key(r)).to_string(),
+        )),
+        Some(Err(e)) => Some((true, e.user_message())),
+        None => None,
+    };
+    let id = organisation_id.clone();
+    view! {
+        <ActionForm action attr:class="refer" attr:action=ChangeReferral::url()>
+            <input type="hidden" name="code" value=code/>
+            <input type="hidden" name="op" value="propose"/>
+            <input type="hidden" name="organisation_id" value=organisation_id/>
+            <label>{t(K::map_refer_purpose)}
+                <select name="purpose" id=format!("refer-purpose-{id}")>
+                    {ReferralPurpose::ALL.iter().map(|p| view! { <option value=p.slug()>{t(purpose_key(*p))}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>{t(K::map_refer_note)} <input name="note" maxlength="1000" id=format!("refer-note-{id}")/></label>
+            <button type="submit" id=format!("refer-{id}")>{t(K::map_refer_submit)}</button>
+            {move || message().map(|(bad, m)| view! { <p class:form-error=bad class:notice=!bad role="status">{m}</p> })}
+        </ActionForm>
+    }
+}
+
+/// The routes, loaded on demand: with `cargo leptos build --split` their
+/// code is a separate WASM file, fetched when a map page is first needed.
+pub struct MapRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for MapRoute {
+    fn data() -> Self {
+        MapRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <MapPage/> }.into_any()
+    }
+}
