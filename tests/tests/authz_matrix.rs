@@ -208,6 +208,11 @@ async fn matrix(db: TestDb) {
             ADMIN_OF_ORG(200),
         ),
         (
+            "/api/admin/set_directory_editor",
+            vec![("user_id", carla.into()), ("editor", "false".into())],
+            ADMIN_OF_ORG(200),
+        ),
+        (
             "/api/audit/list_events",
             vec![
                 ("user_id", String::new()),
@@ -325,6 +330,69 @@ async fn matrix(db: TestDb) {
             vec![("code", case.into()), ("language", "fr".into())],
             CASE_OF_COUNSELLOR(200),
         ),
+        // No such referral: refused (200) to those who may change the
+        // plan's referrals, 404 for the others.
+        (
+            "/api/cases/referral",
+            vec![
+                ("code", case.into()),
+                ("op", "move".into()),
+                ("referral_id", "r9".into()),
+                ("from", "proposed".into()),
+                ("to", "contacted".into()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
+        // The social map: everyone signed in searches, reads and saves (an
+        // editor's save is written, anyone else's becomes a suggestion);
+        // only editors and admins verify, archive, review suggestions and
+        // exchange CSV. The second admin verifies a version already
+        // replaced by the first: a conflict.
+        ("/api/directory/search", vec![], SIGNED_IN(200)),
+        (
+            "/api/directory/entry",
+            vec![("id", "nl-comensha".into())],
+            SIGNED_IN(200),
+        ),
+        (
+            "/api/directory/save",
+            vec![
+                ("f[name]", "Matrix {caller}".into()),
+                ("f[country]", "NL".into()),
+                ("f[city]", "Utrecht".into()),
+            ],
+            SIGNED_IN(200),
+        ),
+        (
+            "/api/directory/verify",
+            vec![("id", "nl-comensha".into()), ("version", "1".into())],
+            [401, 404, 404, 404, 200, 409],
+        ),
+        (
+            "/api/directory/archive",
+            vec![
+                ("id", "nl-fairwork".into()),
+                ("version", "1".into()),
+                ("archived", "true".into()),
+            ],
+            [401, 404, 404, 404, 200, 409],
+        ),
+        ("/api/directory/suggestions", vec![], ANY_ADMIN(200)),
+        (
+            "/api/directory/decide_suggestion",
+            vec![
+                ("id", "none".into()),
+                ("accept", "false".into()),
+                ("reason", "x".into()),
+            ],
+            [401, 404, 404, 404, 404, 404],
+        ),
+        ("/api/directory/export", vec![], ANY_ADMIN(200)),
+        (
+            "/api/directory/import",
+            vec![("csv", app::domain::directory::to_csv(&[]))],
+            ANY_ADMIN(200),
+        ),
         (
             "/api/cases/share",
             vec![
@@ -424,15 +492,20 @@ async fn matrix(db: TestDb) {
             .filter(|e| e.outcome == "denied" && e.action.starts_with(prefix))
             .count()
     };
-    assert_eq!(denied("user."), 3 * 6 + 4, "user administration refusals");
+    assert_eq!(denied("user."), 3 * 7 + 5, "user administration refusals");
     assert_eq!(denied("audit.read"), 4, "audit log refusals");
     // The eight case endpoints (the two exports and the print view
     // included), each refused to
     // the return officer, the admin and the other organisation's admin, and
     // the supervisor may not hand over; the approval, refused to all but
     // the supervisor; the four endpoints of the client's copy, refused to
-    // the return officer and both admins. A refusal on a case names it.
-    assert_eq!(denied("case."), 8 * 3 + 1 + 4 + 4 * 3, "case refusals");
+    // the return officer and both admins; the referrals, refused to the
+    // return officer and both admins. A refusal on a case names it.
+    assert_eq!(denied("case."), 8 * 3 + 1 + 4 + 4 * 3 + 3, "case refusals");
+    // The six endpoints that change the map, review suggestions or
+    // exchange CSV, refused to the counsellor, the return officer and the
+    // supervisor (none of them an editor).
+    assert_eq!(denied("directory."), 6 * 3, "social map refusals");
     for action in ["case.open", "case.section.save", "case.access_log"] {
         let named = audit
             .iter()

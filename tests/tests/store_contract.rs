@@ -697,7 +697,12 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
     let mut known = o.clone();
     known.acronym = "BT".into();
     let fresh = Organisation::new("nl-new", "Nieuwe Opvang", "NL", "Utrecht");
-    let unchanged = store.directory_entry("nl-comensha").await.unwrap().unwrap().0;
+    let unchanged = store
+        .directory_entry("nl-comensha")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     let n = store
         .import_directory(&[known, fresh, unchanged], &editor.id, now, &audit())
         .await
@@ -711,7 +716,12 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         }
     );
     assert_eq!(
-        store.directory_entry("nl-comensha").await.unwrap().unwrap().1,
+        store
+            .directory_entry("nl-comensha")
+            .await
+            .unwrap()
+            .unwrap()
+            .1,
         1,
         "an unchanged row makes no new version"
     );
@@ -787,12 +797,25 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
     assert!(about.contains(&("rejected".into(), "already done".into())));
     assert!(about.contains(&("accepted".into(), String::new())));
     assert_eq!(
-        store.directory_entry("nl-new").await.unwrap().unwrap().0.phone,
+        store
+            .directory_entry("nl-new")
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .phone,
         "+31302000000"
     );
 
     // An editor is designated, and the session says so.
-    assert!(!store.user(&editor.id).await.unwrap().unwrap().directory_editor);
+    assert!(
+        !store
+            .user(&editor.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .directory_editor
+    );
     store
         .change_user(
             &editor.id,
@@ -801,5 +824,12 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         )
         .await
         .unwrap();
-    assert!(store.user(&editor.id).await.unwrap().unwrap().directory_editor);
+    assert!(
+        store
+            .user(&editor.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .directory_editor
+    );
 }

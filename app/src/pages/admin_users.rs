@@ -1,5 +1,6 @@
 use crate::api::admin::{
-    list_users, CreateUser, ResetPassword, ResetSecondFactor, SetRole, SetUserActive, UserRow,
+    list_users, CreateUser, ResetPassword, ResetSecondFactor, SetDirectoryEditor, SetRole,
+    SetUserActive, UserRow,
 };
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
@@ -58,6 +59,7 @@ fn Users(user: MeView) -> impl IntoView {
     let set_role = ServerAction::<SetRole>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let reset_two_step = ServerAction::<ResetSecondFactor>::new();
+    let set_editor = ServerAction::<SetDirectoryEditor>::new();
     let users = Resource::new(
         move || {
             (
@@ -66,6 +68,7 @@ fn Users(user: MeView) -> impl IntoView {
                 set_role.version().get(),
                 reset.version().get(),
                 reset_two_step.version().get(),
+                set_editor.version().get(),
             )
         },
         |_| list_users(),
@@ -79,6 +82,7 @@ fn Users(user: MeView) -> impl IntoView {
             set_role.value().get(),
             reset.value().get(),
             reset_two_step.value().get(),
+            set_editor.value().get(),
         ]
         .into_iter()
         .find_map(|r| problem(locale, r))
@@ -91,7 +95,7 @@ fn Users(user: MeView) -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(rows) => view! { <UserTable rows kind set_active set_role reset reset_two_step/> }.into_any(),
+                        Ok(rows) => view! { <UserTable rows kind set_active set_role reset reset_two_step set_editor/> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
                     }
                 })}
@@ -126,6 +130,7 @@ fn UserTable(
     set_role: ServerAction<SetRole>,
     reset: ServerAction<ResetPassword>,
     reset_two_step: ServerAction<ResetSecondFactor>,
+    set_editor: ServerAction<SetDirectoryEditor>,
 ) -> impl IntoView {
     view! {
         <table class="users" id="users">
@@ -137,6 +142,7 @@ fn UserTable(
                     <th scope="col">{t(K::admin_status)}</th>
                     <th scope="col">{t(K::admin_password)}</th>
                     <th scope="col">{t(K::admin_two_step)}</th>
+                    <th scope="col">{t(K::admin_map_editor)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -147,6 +153,7 @@ fn UserTable(
                         let current = u.role;
                         let (id_role, id_active, id_reset, id_two_step) =
                             (u.id.clone(), u.id.clone(), u.id.clone(), u.id.clone());
+                        let id_editor = u.id.clone();
                         view! {
                             <tr id=row_id class:inactive=!u.active>
                                 <td>{u.display_name.clone()}</td>
@@ -192,6 +199,16 @@ fn UserTable(
                                     } else {
                                         view! { <span class="status">{t(K::admin_off)}</span> }.into_any()
                                     }}
+                                </td>
+                                <td>
+                                    <ActionForm action=set_editor attr:class="inline">
+                                        <input type="hidden" name="user_id" value=id_editor/>
+                                        <input type="hidden" name="editor" value=(!u.directory_editor).to_string()/>
+                                        <span class="status">{if u.directory_editor { t(K::admin_on) } else { t(K::admin_off) }}</span>
+                                        <button type="submit" class="secondary small" title=t(K::admin_map_editor_hint)>
+                                            {if u.directory_editor { t(K::admin_map_editor_remove) } else { t(K::admin_map_editor_make) }}
+                                        </button>
+                                    </ActionForm>
                                 </td>
                             </tr>
                         }

@@ -1,0 +1,171 @@
+//! In headless Chromium against the release build (issue #7): a counsellor
+//! in a session opens the plan's referrals, goes to the social map, finds
+//! an organisation by service, country and language, refers the client to
+//! it for reception on arrival, and moves the referral on as it happens
+//! (contacted, accepted); the plan shows how to reach the organisation and
+//! how to refer. An editor then corrects the entry through its form and
+//! the counsellor's plan shows the new number. Every screen is checked
+//! with axe-core and photographed under
+//! `target/test-output/screenshots/social-map/`.
+
+use app::domain::directory::{Organisation, Service, TargetGroup};
+use app::domain::{OrgKind, Role};
+use app::store::{AuditOutcome, NewAuditEvent, UserChange};
+use tests::browser::Browser;
+use tests::journey::{collect_page_errors, Session};
+use tests::{add_case, add_user, Server, TestDb, PASSWORD};
+
+#[tokio::test]
+async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    let carla = add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    let ed = add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Supervisor,
+        "ed",
+        PASSWORD,
+    )
+    .await;
+    store
+        .change_user(
+            &ed.id,
+            UserChange::DirectoryEditor(true),
+            NewAuditEvent::new("user.set_directory_editor", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    let case = add_case(&store, &carla, "Joy").await;
+    let code = case.code.as_str().to_string();
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    // The first start seeded the map; one more organisation, with the
+    // languages it works in (the seed knows none).
+    let store = db.store().await;
+    let mut org = Organisation::new("ng-test-return", "Edo Return Support", "NG", "Benin City");
+    org.services = [Service::Reintegration, Service::AirportReception].into();
+    org.target_groups = [TargetGroup::Returnees, TargetGroup::Women].into();
+    org.languages = ["en".to_string(), "pcm".to_string()].into();
+    org.phone = "+2348011110000".into();
+    org.referral_procedure = "Call two days ahead with the flight number.".into();
+    store
+        .save_directory_entry(
+            &org,
+            0,
+            "create",
+            &ed.id,
+            chrono::Utc::now(),
+            &NewAuditEvent::new("directory.create", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+
+    let browser = Browser::start().await;
+    collect_page_errors(&browser).await;
+    let mut s = Session::new(&browser, "social-map");
+    let reintegration = format!("/cases/{code}/reintegration");
+
+    // The plan has no referral yet; the counsellor goes to the map.
+    s.sign_in_as(&server, "carla", &reintegration).await;
+    s.live("reintegration").await;
+    s.wait_text("no-referrals", "no referral yet", |t| !t.is_empty())
+        .await;
+    s.check("plan-without-referrals").await;
+    s.click("find-referral").await;
+    s.wait_text("map-count", "the whole map", |t| {
+        t.contains("organisations found")
+    })
+    .await;
+    browser.wait_hydrated().await;
+    s.check("map").await;
+
+    // Found by service, country and language.
+    s.set("map-service", "reintegration").await;
+    s.set("map-country", "NG").await;
+    s.set("map-language", "pcm").await;
+    s.click("map-find").await;
+    s.wait_text("map-count", "one organisation", |t| t.starts_with("1 of 1"))
+        .await;
+    let name = browser.text_of("#org-ng-test-return h2").await;
+    assert!(name.contains("Edo Return Support"), "{name}");
+    s.check("map-found").await;
+
+    // Referred for reception on arrival: back in the plan.
+    s.set("refer-purpose-ng-test-return", "reception").await;
+    s.type_into("refer-note-ng-test-return", "meet her at the airport")
+        .await;
+    s.click("refer-ng-test-return").await;
+    s.live("reintegration").await;
+    s.wait_text("referral-result", "the referral recorded", |t| {
+        t.contains("Referral recorded")
+    })
+    .await;
+    let item = browser.text_of("#referral-r1").await;
+    assert!(item.contains("Edo Return Support"), "{item}");
+    assert!(item.contains("Reception on arrival"), "{item}");
+    assert!(item.contains("+2348011110000"), "the contacts: {item}");
+    assert!(item.contains("two days ahead"), "the procedure: {item}");
+    s.wait_text("referral-r1", "proposed", |t| t.contains("Proposed"))
+        .await;
+    s.check("referred").await;
+
+    // The referral moves on as it happens.
+    browser.click("#referral-r1 button.advance").await;
+    s.wait_text("referral-r1", "contacted", |t| {
+        t.contains("Contacted since")
+    })
+    .await;
+    browser.click("#referral-r1 button.advance").await;
+    s.wait_text("referral-r1", "accepted", |t| t.contains("Accepted since"))
+        .await;
+    s.check("accepted").await;
+    // The budget form still saves on the section the referrals moved on.
+    s.type_into("f-reint-goals", "A tailoring shop in Benin City")
+        .await;
+    s.wait_saved().await;
+
+    // Reloaded, everything is as the server has it.
+    browser.client.refresh().await.unwrap();
+    s.live("reintegration").await;
+    s.wait_text("referral-r1", "accepted", |t| t.contains("Accepted since"))
+        .await;
+
+    // The entry page, then an editor corrects the number.
+    browser.click("#referral-r1 h3 a").await;
+    s.wait_text("entry-name", "the organisation", |t| {
+        t.contains("Edo Return Support")
+    })
+    .await;
+    s.check("entry").await;
+    s.sign_in_as(&server, "ed", "/directory/entry/ng-test-return/edit")
+        .await;
+    browser.wait_hydrated().await;
+    s.check("entry-form").await;
+    s.type_into("f-phone", "+2348022220000").await;
+    s.click("entry-save").await;
+    s.wait_text("entry-name", "the saved entry", |t| {
+        t.contains("Edo Return Support")
+    })
+    .await;
+    let contact = browser.text_of("#entry-contact").await;
+    assert!(contact.contains("+2348022220000"), "{contact}");
+    let history = browser.text_of("#entry-history").await;
+    assert!(history.contains("edited"), "{history}");
+
+    // The counsellor's plan shows the new number.
+    s.sign_in_as(&server, "carla", &reintegration).await;
+    s.live("reintegration").await;
+    let item = browser.text_of("#referral-r1").await;
+    assert!(item.contains("+2348022220000"), "{item}");
+}
