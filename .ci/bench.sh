@@ -185,6 +185,8 @@ $(scale_row "dashboard, filtered (high risk, first contact since 2025)" dashboar
 $(scale_row "inbox, all statuses" inbox_all)
 $(scale_row "inbox, new" inbox_new)
 $(scale_row "caseload, first page (for comparison)" caseload)
+$(scale_row "social map, 3 000 organisations: search by words" map_text)
+$(scale_row "social map: by service, country and language" map_facets)
 
 MD
 

@@ -25,6 +25,23 @@ pub mod store;
 
 pub use app::{shell, App};
 
+/// Room for wasm-split (`cargo leptos build --split`) to move the split
+/// pages' data out of the first WASM file.
+///
+/// wasm-split lays each data segment out again, grouped by the module that
+/// needs it, each group aligned. When that makes a segment longer than the
+/// linker made it, it gives up and keeps the whole segment in the first
+/// file ("Overlong segment … putting it in main module"): 130 KB of page
+/// data more to load before the first page works, flipped on or off by
+/// unrelated changes. These bytes are kept by the linker (`#[used]`) but
+/// needed by no module, so wasm-split drops them; they leave that much room
+/// in the segment for the alignment padding of its new layout.
+/// `http::assets_are_hashed_compressed_and_cached_for_long` checks the
+/// first file's size.
+#[cfg(feature = "hydrate")]
+#[used]
+static WASM_SPLIT_ROOM: [u8; 8192] = [0x5a; 8192];
+
 /// Entry point of the WASM bundle: sets up browser logging and hydrates the
 /// server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -185,8 +185,25 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     let ids: Vec<&str> = found.results.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["ng-test-shelter"]);
 
-    // A counsellor may not export or import.
+    // The page is rendered whole on the server, in Dutch for a Dutch
+    // browser, with the filters applied and the stale flag.
     let carla = signed_in(&s, "carla").await;
+    let page = carla
+        .get(s.url("/directory?country=NG&service=shelter_short"))
+        .header("Accept-Language", "nl-NL,nl;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = tests::readable(&page);
+    assert!(page.contains("Sociale kaart"), "{page}");
+    assert!(page.contains("Test Shelter"), "{page}");
+    assert!(page.contains("Nooit gecontroleerd"), "{page}");
+    assert!(!page.contains("CoMensha"), "filtered: {page}");
+
+    // A counsellor may not export or import.
     assert_eq!(
         call(&carla, &s, "/api/directory/export", &[])
             .await

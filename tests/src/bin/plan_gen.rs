@@ -50,6 +50,8 @@ const MAX_PARAMS: usize = 30_000;
 const MAX_ROWS_PER_STATEMENT: usize = 1_000;
 /// How far back the oldest case goes.
 const HISTORY_DAYS: i64 = 3 * 365;
+/// Organisations of the generated social map.
+const MAP_ENTRIES: usize = 3_000;
 
 const NATIONALITIES: [(&str, &str); 20] = [
     ("NG", "en"),
@@ -1546,6 +1548,60 @@ async fn write_batch(
 /// Reads cases back as the application does (sections, the mission
 /// holding the plan) and checks that their summary is what the application
 /// would compute from them; the stages set by hand are taken as stored.
+/// A social map of [`MAP_ENTRIES`] organisations over 30 countries, with
+/// services, target groups and languages drawn at random, a third of them
+/// verified within the last two years.
+fn make_map(rng: &mut StdRng, today: NaiveDate) -> Vec<app::domain::directory::Organisation> {
+    use app::domain::directory::{OrgType, Organisation, Service, TargetGroup};
+    const COUNTRIES: [&str; 30] = [
+        "NL", "BE", "DE", "FR", "IT", "ES", "PL", "RO", "BG", "GR", "NG", "GH", "ER", "ET", "MA",
+        "DZ", "TN", "EG", "SY", "IQ", "AF", "PK", "IN", "VN", "CN", "UA", "AL", "RS", "BR", "CO",
+    ];
+    const CITIES: [&str; 6] = ["Capital", "Port", "North", "South", "Central", "Lakeside"];
+    const WORDS: [&str; 8] = [
+        "Hope",
+        "Safe Home",
+        "New Start",
+        "Bridge",
+        "Haven",
+        "Open Door",
+        "Compass",
+        "Harbour",
+    ];
+    const LANGUAGES: [&str; 12] = [
+        "en", "fr", "ar", "nl", "de", "es", "pt", "ti", "am", "yo", "ig", "pcm",
+    ];
+    (0..MAP_ENTRIES)
+        .map(|i| {
+            let country = COUNTRIES[i % COUNTRIES.len()];
+            let name = format!("{} {} {i}", WORDS[rng.gen_range(0..WORDS.len())], country);
+            let city = format!("{} {country}", CITIES[rng.gen_range(0..CITIES.len())]);
+            let mut o = Organisation::new(&format!("gen-{i}"), &name, country, &city);
+            o.org_type = Some(OrgType::ALL[rng.gen_range(0..OrgType::ALL.len())]);
+            for _ in 0..rng.gen_range(1..5) {
+                o.services
+                    .insert(Service::ALL[rng.gen_range(0..Service::ALL.len())]);
+            }
+            for _ in 0..rng.gen_range(1..3) {
+                o.target_groups
+                    .insert(TargetGroup::ALL[rng.gen_range(0..TargetGroup::ALL.len())]);
+            }
+            for _ in 0..rng.gen_range(1..4) {
+                o.languages
+                    .insert(LANGUAGES[rng.gen_range(0..LANGUAGES.len())].to_string());
+            }
+            o.referral_procedure =
+                "Call the intake line first; send the referral form by the secure channel.".into();
+            o.phone = format!("+3120{:07}", i);
+            if rng.gen_bool(1.0 / 3.0) {
+                o.verified_by = "Bench editor".into();
+                o.last_verified = Some(today - Duration::days(rng.gen_range(0..730)));
+            }
+            o
+        })
+        .collect()
+}
+
 async fn verify(store: &Store, count: i64) -> anyhow::Result<()> {
     let t = Instant::now();
     let codes: Vec<(String,)> = sqlx::query_as("SELECT code FROM cases ORDER BY code LIMIT $1")
@@ -1878,6 +1934,22 @@ async fn main() -> anyhow::Result<()> {
         plans_time.as_secs_f64(),
         written as f64 / plans_time.as_secs_f64().max(1e-9),
         generating.as_secs_f64()
+    );
+
+    // Phase 3b: a social map of MAP_ENTRIES organisations, imported as
+    // an editor imports a file (one transaction).
+    let t = Instant::now();
+    let map = make_map(&mut StdRng::seed_from_u64(args.seed ^ 0x006d_6170), today);
+    let audit =
+        app::store::NewAuditEvent::new("directory.import", app::store::AuditOutcome::Allowed);
+    let supervisor_id = orgs[0].supervisor.id.clone();
+    store
+        .import_directory(&map, &supervisor_id, now, &audit)
+        .await?;
+    println!(
+        "social map: {} entries in {:.2}s",
+        map.len(),
+        t.elapsed().as_secs_f64()
     );
 
     // Phase 4: statistics for the planner.

@@ -7,7 +7,8 @@
 //!   (`org1-supervisor`: every plan of the organisation read and counted);
 //! - the inbox of the busiest mission's return officer (`mission1-officer1`),
 //!   all statuses and the "new" list;
-//! - the caseload of that supervisor, for comparison.
+//! - the caseload of that supervisor, for comparison;
+//! - the social map's search, by words and by facets.
 //!
 //! Usage: scale_bench <base URL> [calls per measure, default 40]. Prints
 //! `key=value` lines (milliseconds).
@@ -133,6 +134,30 @@ async fn main() {
         &base,
         "/api/cases/list",
         &[("text", ""), ("stage", ""), ("risk", ""), ("page", "0")],
+        calls,
+    )
+    .await;
+    // The social map (plan_gen's 3 000 organisations): a counsellor's
+    // search by words, and by service, country and language.
+    measure(
+        "map_text",
+        &supervisor,
+        &base,
+        "/api/directory/search",
+        &[("text", "safe home")],
+        calls,
+    )
+    .await;
+    measure(
+        "map_facets",
+        &supervisor,
+        &base,
+        "/api/directory/search",
+        &[
+            ("service", "shelter_short"),
+            ("country", "NG"),
+            ("language", "en"),
+        ],
         calls,
     )
     .await;
