@@ -45,11 +45,14 @@ const SOURCES: &[Source] = &[
         dir: "dashboard/",
         prefix: "dash",
     },
-    Source {
-        dir: "directory/",
-        prefix: "map",
-    },
 ];
+
+/// The social map's screens: a table of their own, used only by pages that
+/// load on demand, so that the first WASM file carries none of its texts.
+const MAP_SOURCES: &[Source] = &[Source {
+    dir: "directory/",
+    prefix: "",
+}];
 
 impl Source {
     /// The file of this source for a locale, relative to `locales/`.
@@ -161,6 +164,14 @@ const TABLES: &[Table] = &[
         texts: "TEXTS",
         doc: "A message of the user interface (generated from `locales/en.toml`\n/// and the files of the other sources, their keys prefixed).",
         out: "messages.rs",
+    },
+    Table {
+        locales: LOCALES,
+        sources: MAP_SOURCES,
+        keys: "MK",
+        texts: "MAP_TEXTS",
+        doc: "A message of the social map's screens (generated from\n/// `locales/directory/en.toml`).",
+        out: "map_messages.rs",
     },
     Table {
         locales: CLIENT_LOCALES,

@@ -49,7 +49,7 @@ impl Locale {
         Locale::ALL.into_iter().find(|l| l.code() == primary)
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -218,6 +218,28 @@ mod tests {
             let l = negotiate(choice.as_deref(), Some(&accept));
             prop_assert!(Locale::ALL.contains(&l));
         }
+    }
+}
+
+/// The social map's texts (`locales/directory/`): a table of their own,
+/// read only by the map's pages and the plan's referrals (all loaded on
+/// demand), so the first WASM file carries none of them.
+pub mod map {
+    use super::Locale;
+    include!(concat!(env!("OUT_DIR"), "/map_messages.rs"));
+
+    pub fn text(locale: Locale, key: MK) -> &'static str {
+        MAP_TEXTS[locale.index()][key as usize]
+    }
+
+    /// A message in the page's language.
+    pub fn mt(key: MK) -> &'static str {
+        text(super::use_locale(), key)
+    }
+
+    /// A message in the page's language with its placeholders filled in.
+    pub fn mtf(key: MK, args: &[(&str, &str)]) -> String {
+        super::fill_in(mt(key), args)
     }
 }
 

@@ -34,7 +34,7 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
                 {(user.organisation_kind == OrgKind::IomMission
                     && matches!(user.role, Role::ReturnOfficer | Role::Supervisor))
                     .then(|| view! { <a href="/inbox" id="nav-inbox">{t(K::nav_inbox)}</a> })}
-                <a href="/directory" id="nav-map">{t(K::map_nav)}</a>
+                <a href="/directory" id="nav-map">{t(K::nav_map)}</a>
                 <a href="/account">{t(K::nav_account)}</a>
                 {(user.role == crate::domain::Role::Admin).then(|| view! { <a href="/admin/users">{t(K::nav_users)}</a> })}
                 {(user.organisation_kind == OrgKind::Counselling && user.role == Role::Supervisor)

@@ -15,7 +15,7 @@ use crate::domain::directory::{
 };
 use crate::error::AppError;
 use crate::error::FieldError;
-use crate::i18n::{t, K};
+use crate::i18n::map::{mt, MK};
 use crate::store::{AuditOutcome, DirectorySave, NewAuditEvent, SessionActor, SuggestionDecision};
 use chrono::{NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -290,7 +290,7 @@ pub async fn save_entry(
     if note.chars().count() > MAX_NOTE {
         return Err(respond_with(AppError::Invalid(vec![FieldError {
             field: "note".into(),
-            message: t(K::map_note_too_long).into(),
+            message: mt(MK::note_too_long).into(),
         }])));
     }
     let current = if id.is_empty() {
@@ -515,17 +515,17 @@ pub async fn decide_suggestion(id: String, accept: bool, reason: String) -> Resu
     };
     let a = actor_for(MapAction::Edit, action).await?;
     let reason = reason.trim().to_string();
-    let invalid = |message: K| {
+    let invalid = |message: MK| {
         respond_with(AppError::Invalid(vec![FieldError {
             field: "reason".into(),
-            message: t(message).into(),
+            message: mt(message).into(),
         }]))
     };
     if reason.chars().count() > MAX_NOTE {
-        return Err(invalid(K::map_note_too_long));
+        return Err(invalid(MK::note_too_long));
     }
     if !accept && reason.is_empty() {
-        return Err(invalid(K::map_reason_required));
+        return Err(invalid(MK::reason_required));
     }
     let pending = state
         .store
@@ -560,7 +560,7 @@ pub async fn decide_suggestion(id: String, accept: bool, reason: String) -> Resu
                 let mut merged = from_fields(&f, today()).map_err(|_| {
                     respond_with(AppError::Invalid(vec![FieldError {
                         field: "suggestion".into(),
-                        message: t(K::map_suggestion_no_longer_fits).into(),
+                        message: mt(MK::suggestion_no_longer_fits).into(),
                     }]))
                 })?;
                 confirm_changed(&mut merged, &now_entry);

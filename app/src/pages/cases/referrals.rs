@@ -11,29 +11,29 @@ use crate::components::time::date_text;
 use crate::domain::case_file::section_slug;
 use crate::domain::policy::Section;
 use crate::domain::referral::{Referral, ReferralRefusal, ReferralStatus};
-use crate::i18n::{t, tf, K};
+use crate::i18n::map::{mt, mtf, MK};
 use crate::pages::directory::labels::{purpose_key, status_key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-pub fn refusal_key(r: ReferralRefusal) -> K {
+pub fn refusal_key(r: ReferralRefusal) -> MK {
     match r {
-        ReferralRefusal::AlreadyReferred => K::map_ref_already_referred,
-        ReferralRefusal::TooMany => K::map_ref_too_many,
-        ReferralRefusal::TooLong => K::map_ref_too_long,
-        ReferralRefusal::UnknownReferral => K::map_ref_unknown,
-        ReferralRefusal::NotAllowed => K::map_ref_not_allowed,
-        ReferralRefusal::ReasonRequired => K::map_ref_reason_required,
+        ReferralRefusal::AlreadyReferred => MK::ref_already_referred,
+        ReferralRefusal::TooMany => MK::ref_too_many,
+        ReferralRefusal::TooLong => MK::ref_too_long,
+        ReferralRefusal::UnknownReferral => MK::ref_unknown,
+        ReferralRefusal::NotAllowed => MK::ref_not_allowed,
+        ReferralRefusal::ReasonRequired => MK::ref_reason_required,
     }
 }
 
-fn next_key(s: ReferralStatus) -> Option<K> {
+fn next_key(s: ReferralStatus) -> Option<MK> {
     match s.next()? {
-        ReferralStatus::Contacted => Some(K::map_ref_to_contacted),
-        ReferralStatus::Accepted => Some(K::map_ref_to_accepted),
-        ReferralStatus::Delivered => Some(K::map_ref_to_delivered),
+        ReferralStatus::Contacted => Some(MK::ref_to_contacted),
+        ReferralStatus::Accepted => Some(MK::ref_to_accepted),
+        ReferralStatus::Delivered => Some(MK::ref_to_delivered),
         _ => None,
     }
 }
@@ -42,13 +42,13 @@ fn next_key(s: ReferralStatus) -> Option<K> {
 pub fn ReferralPanel(ws: Workspace, writes: bool, contacts: Vec<ReferralContact>) -> impl IntoView {
     let query = use_query_map();
     let from_address = match query.read_untracked().get("referral").as_deref() {
-        Some("done") => Some((false, K::map_ref_done)),
-        Some("already_referred") => Some((true, K::map_ref_already_referred)),
-        Some("too_many") => Some((true, K::map_ref_too_many)),
-        Some("too_long") => Some((true, K::map_ref_too_long)),
-        Some("unknown") => Some((true, K::map_ref_unknown)),
-        Some("not_allowed") => Some((true, K::map_ref_not_allowed)),
-        Some("reason_required") => Some((true, K::map_ref_reason_required)),
+        Some("done") => Some((false, MK::ref_done)),
+        Some("already_referred") => Some((true, MK::ref_already_referred)),
+        Some("too_many") => Some((true, MK::ref_too_many)),
+        Some("too_long") => Some((true, MK::ref_too_long)),
+        Some("unknown") => Some((true, MK::ref_unknown)),
+        Some("not_allowed") => Some((true, MK::ref_not_allowed)),
+        Some("reason_required") => Some((true, MK::ref_reason_required)),
         _ => None,
     };
     let action = ServerAction::<ChangeReferral>::new();
@@ -70,24 +70,24 @@ pub fn ReferralPanel(ws: Workspace, writes: bool, contacts: Vec<ReferralContact>
         }
     });
     let message = move || match value.get() {
-        Some(Ok(ReferralResult::Done { .. })) => Some((false, t(K::map_ref_done).to_string())),
-        Some(Ok(ReferralResult::Refused(r))) => Some((true, t(refusal_key(r)).to_string())),
+        Some(Ok(ReferralResult::Done { .. })) => Some((false, mt(MK::ref_done).to_string())),
+        Some(Ok(ReferralResult::Refused(r))) => Some((true, mt(refusal_key(r)).to_string())),
         Some(Err(e)) => Some((true, e.user_message())),
-        None => from_address.map(|(bad, k)| (bad, t(k).to_string())),
+        None => from_address.map(|(bad, k)| (bad, mt(k).to_string())),
     };
     let code = ws.code.get_value();
     let contacts = StoredValue::new(contacts);
     view! {
         <section class="panel referrals" id="referrals" aria-labelledby="referrals-heading">
-            <h2 id="referrals-heading">{t(K::map_ref_heading)}</h2>
-            <p class="hint">{t(K::map_ref_hint)}</p>
+            <h2 id="referrals-heading">{mt(MK::ref_heading)}</h2>
+            <p class="hint">{mt(MK::ref_hint)}</p>
             {move || message().map(|(bad, m)| view! {
                 <p class:form-error=bad class:notice=!bad role=if bad { "alert" } else { "status" } id="referral-result">{m}</p>
             })}
             {move || {
                 let list = ws.file.with(|f| f.reintegration.referrals.clone());
                 if list.is_empty() {
-                    return view! { <p id="no-referrals">{t(K::map_ref_none)}</p> }.into_any();
+                    return view! { <p id="no-referrals">{mt(MK::ref_none)}</p> }.into_any();
                 }
                 let code = ws.code.get_value();
                 view! {
@@ -100,7 +100,7 @@ pub fn ReferralPanel(ws: Workspace, writes: bool, contacts: Vec<ReferralContact>
                 }.into_any()
             }}
             {writes.then(|| view! {
-                <p><a href=format!("/directory?for={code}") id="find-referral" class="button">{t(K::map_ref_find)}</a></p>
+                <p><a href=format!("/directory?for={code}") id="find-referral" class="button">{mt(MK::ref_find)}</a></p>
             })}
         </section>
     }
@@ -124,10 +124,10 @@ fn ReferralItem(
         .history
         .iter()
         .map(|h| {
-            tf(
-                K::map_ref_history,
+            mtf(
+                MK::ref_history,
                 &[
-                    ("status", t(status_key(h.status))),
+                    ("status", mt(status_key(h.status))),
                     ("date", &date_text(h.on)),
                 ],
             )
@@ -144,15 +144,15 @@ fn ReferralItem(
         <li class="referral" id=item_id data-status=from>
             <h3>
                 <a href=format!("/directory/entry/{}", r.organisation_id)>{r.organisation_name.clone()}</a>
-                " — " {t(purpose_key(r.purpose))}
+                " — " {mt(purpose_key(r.purpose))}
             </h3>
             {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
             <p class="status">
-                <strong class="referral-status">{t(status_key(r.status))}</strong>
-                " " {tf(K::map_ref_since, &[("date", &since)])}
+                <strong class="referral-status">{mt(status_key(r.status))}</strong>
+                " " {mtf(MK::ref_since, &[("date", &since)])}
             </p>
             {(r.status == ReferralStatus::Declined).then(|| view! {
-                <p class="declined">{tf(K::map_ref_declined_because, &[("reason", &r.reason)])}</p>
+                <p class="declined">{mtf(MK::ref_declined_because, &[("reason", &r.reason)])}</p>
             })}
             <p class="hint history">{history}</p>
             {contact.map(|c| view! { <ContactBlock c/> })}
@@ -165,7 +165,7 @@ fn ReferralItem(
                             <input type="hidden" name="referral_id" value=id1.clone()/>
                             <input type="hidden" name="from" value=from/>
                             <input type="hidden" name="to" value=to.slug()/>
-                            <button type="submit" class="advance">{t(k)}</button>
+                            <button type="submit" class="advance">{mt(k)}</button>
                         </ActionForm>
                     })}
                     <ActionForm action attr:class="inline decline" attr:action=ChangeReferral::url()>
@@ -174,9 +174,9 @@ fn ReferralItem(
                         <input type="hidden" name="referral_id" value=id2/>
                         <input type="hidden" name="from" value=from/>
                         <input type="hidden" name="to" value="declined"/>
-                        <label for=reason_id.clone()>{t(K::map_ref_decline_reason)}</label>
+                        <label for=reason_id.clone()>{mt(MK::ref_decline_reason)}</label>
                         <input id=reason_id name="reason" maxlength="1000"/>
-                        <button type="submit" class="secondary">{t(K::map_ref_decline)}</button>
+                        <button type="submit" class="secondary">{mt(MK::ref_decline)}</button>
                     </ActionForm>
                 </div>
             })}
@@ -187,39 +187,39 @@ fn ReferralItem(
 /// How to reach the organisation and how to refer.
 #[component]
 fn ContactBlock(c: ReferralContact) -> impl IntoView {
-    let line = |label: K, value: String, href: Option<String>| {
+    let line = |label: MK, value: String, href: Option<String>| {
         (!value.is_empty()).then(|| {
             let shown = match href {
                 Some(h) => view! { <a href=h>{value}</a> }.into_any(),
                 None => view! { {value} }.into_any(),
             };
-            view! { <div><dt>{t(label)}</dt><dd>{shown}</dd></div> }
+            view! { <div><dt>{mt(label)}</dt><dd>{shown}</dd></div> }
         })
     };
     view! {
         <div class="contact-block">
             <p class="badges">
-                {c.stale.then(|| view! { <span class="badge warn stale">{t(K::map_stale)}</span> })}
-                {c.partners_only.then(|| view! { <span class="badge warn">{t(K::map_partners_only)}</span> })}
-                {c.archived.then(|| view! { <span class="badge warn">{t(K::map_archived)}</span> })}
+                {c.stale.then(|| view! { <span class="badge warn stale">{mt(MK::stale)}</span> })}
+                {c.partners_only.then(|| view! { <span class="badge warn">{mt(MK::partners_only)}</span> })}
+                {c.archived.then(|| view! { <span class="badge warn">{mt(MK::archived)}</span> })}
             </p>
             <dl class="contacts">
-                {line(K::map_col_city, format!("{}, {}", c.city, c.country), None)}
+                {line(MK::col_city, format!("{}, {}", c.city, c.country), None)}
                 {if c.address_confidential {
-                    line(K::map_col_address, t(K::map_address_confidential).to_string(), None)
+                    line(MK::col_address, mt(MK::address_confidential).to_string(), None)
                 } else {
-                    line(K::map_col_address, c.address.clone(), None)
+                    line(MK::col_address, c.address.clone(), None)
                 }}
-                {line(K::map_col_hotline, c.hotline.clone(), Some(format!("tel:{}", c.hotline)))}
-                {line(K::map_col_phone, c.phone.clone(), Some(format!("tel:{}", c.phone)))}
-                {line(K::map_col_email, c.email.clone(), Some(format!("mailto:{}", c.email)))}
-                {line(K::map_col_website, c.website.clone(), Some(c.website.clone()))}
-                {line(K::map_col_secure_channel, c.secure_channel.clone(), None)}
-                {line(K::map_col_contact_role, c.contact_role.clone(), None)}
-                {line(K::map_ref_hours, c.opening_hours.clone(), None)}
+                {line(MK::col_hotline, c.hotline.clone(), Some(format!("tel:{}", c.hotline)))}
+                {line(MK::col_phone, c.phone.clone(), Some(format!("tel:{}", c.phone)))}
+                {line(MK::col_email, c.email.clone(), Some(format!("mailto:{}", c.email)))}
+                {line(MK::col_website, c.website.clone(), Some(c.website.clone()))}
+                {line(MK::col_secure_channel, c.secure_channel.clone(), None)}
+                {line(MK::col_contact_role, c.contact_role.clone(), None)}
+                {line(MK::ref_hours, c.opening_hours.clone(), None)}
             </dl>
             {(!c.referral_procedure.is_empty()).then(|| view! {
-                <h4>{t(K::map_ref_procedure)}</h4>
+                <h4>{mt(MK::ref_procedure)}</h4>
                 <p class="procedure">{c.referral_procedure.clone()}</p>
             })}
         </div>

@@ -10,7 +10,8 @@ use crate::api::directory::{entry, ArchiveEntry, EntryView, VerifyEntry};
 use crate::components::signed_in::SignedIn;
 use crate::components::time::{date_text, utc_text_from_secs};
 use crate::error::AppError;
-use crate::i18n::{t, tf, use_locale, K};
+use crate::i18n::map::{mt, mtf, MK};
+use crate::i18n::{t, use_locale, K};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -33,7 +34,7 @@ pub fn EntryPage() -> impl IntoView {
         |(id, _, _)| entry(id),
     );
     view! {
-        <Title text=t(K::map_title)/>
+        <Title text=mt(MK::title)/>
         <SignedIn path="/directory" page=move |_user| view! { <EntryLoaded found verify archive/> }/>
     }
 }
@@ -54,7 +55,7 @@ fn EntryLoaded(
         .flatten()
         .find_map(|r| r.err())
         .map(|e| match e {
-            AppError::Conflict => t(K::map_changed_meanwhile).to_string(),
+            AppError::Conflict => mt(MK::changed_meanwhile).to_string(),
             e => e.message_in(locale),
         })
     };
@@ -76,7 +77,7 @@ fn EntryLoaded(
 
 fn or_not_given(s: &str) -> String {
     if s.trim().is_empty() {
-        t(K::map_not_given).to_string()
+        mt(MK::not_given).to_string()
     } else {
         s.to_string()
     }
@@ -86,7 +87,7 @@ fn or_not_given(s: &str) -> String {
 fn row(column: &'static str, value: AnyView, unverified: bool) -> impl IntoView {
     view! {
         <tr class:unverified=unverified data-column=column>
-            <th scope="row">{column_key(column).map(t)}</th>
+            <th scope="row">{column_key(column).map(mt)}</th>
             <td>{value}</td>
         </tr>
     }
@@ -104,10 +105,10 @@ fn EntryDetails(
     let list = |c: &'static str, items: Vec<String>| {
         row(c, or_not_given(&items.join(", ")).into_any(), un(c))
     };
-    let yes_no = |b: bool| if b { t(K::map_yes) } else { t(K::map_no) };
+    let yes_no = |b: bool| if b { mt(MK::yes) } else { mt(MK::no) };
     let link = |c: &'static str, href: String, label: &str| {
         let view = if label.is_empty() {
-            t(K::map_not_given).into_any()
+            mt(MK::not_given).into_any()
         } else {
             view! { <a href=href>{label.to_string()}</a> }.into_any()
         };
@@ -116,29 +117,29 @@ fn EntryDetails(
     let unverified_names = o
         .unverified
         .iter()
-        .filter_map(|c| column_key(c).map(t))
+        .filter_map(|c| column_key(c).map(mt))
         .collect::<Vec<_>>()
         .join(", ");
     let id = o.id.clone();
     let version = v.version.to_string();
     view! {
-        <p><a href="/directory">{"← "}{t(K::map_heading)}</a></p>
+        <p><a href="/directory">{"← "}{mt(MK::heading)}</a></p>
         <h1 id="entry-name">{o.name.clone()}{(!o.acronym.is_empty()).then(|| format!(" ({})", o.acronym))}</h1>
-        {o.archived.then(|| view! { <p class="notice" id="entry-archived">{t(K::map_archived)}</p> })}
+        {o.archived.then(|| view! { <p class="notice" id="entry-archived">{mt(MK::archived)}</p> })}
         <p class="badges">
             <Verified stale=v.stale last=o.last_verified/>
-            {(o.visibility == crate::domain::directory::Visibility::PartnersOnly).then(|| view! { <span class="badge warn">{t(K::map_partners_only)}</span> })}
-            {o.emergency_availability.then(|| view! { <span class="badge">{t(K::map_emergency)}</span> })}
+            {(o.visibility == crate::domain::directory::Visibility::PartnersOnly).then(|| view! { <span class="badge warn">{mt(MK::partners_only)}</span> })}
+            {o.emergency_availability.then(|| view! { <span class="badge">{mt(MK::emergency)}</span> })}
         </p>
         {(!o.unverified.is_empty()).then(|| view! {
-            <p class="notice" id="entry-unverified">{tf(K::map_unverified_fields, &[("fields", &unverified_names)])}</p>
+            <p class="notice" id="entry-unverified">{mtf(MK::unverified_fields, &[("fields", &unverified_names)])}</p>
         })}
         {(v.pending_suggestions > 0).then(|| view! {
-            <p class="notice"><a href="/directory/suggestions">{tf(K::map_pending_here, &[("n", &v.pending_suggestions.to_string())])}</a></p>
+            <p class="notice"><a href="/directory/suggestions">{mtf(MK::pending_here, &[("n", &v.pending_suggestions.to_string())])}</a></p>
         })}
         <nav class="map-actions">
             <a href=format!("/directory/entry/{id}/edit") id="entry-edit">
-                {if v.can_edit { t(K::map_edit) } else { t(K::map_suggest_correction) }}
+                {if v.can_edit { mt(MK::edit) } else { mt(MK::suggest_correction) }}
             </a>
         </nav>
         {v.can_edit.then(|| {
@@ -148,52 +149,52 @@ fn EntryDetails(
                     <ActionForm action=verify attr:class="inline" attr:id="entry-verify" attr:action=VerifyEntry::url()>
                         <input type="hidden" name="id" value=id.clone()/>
                         <input type="hidden" name="version" value=version.clone()/>
-                        <button type="submit" title=t(K::map_verify_hint)>{t(K::map_verify)}</button>
+                        <button type="submit" title=mt(MK::verify_hint)>{mt(MK::verify)}</button>
                     </ActionForm>
                     <ActionForm action=archive attr:class="inline" attr:id="entry-archive" attr:action=ArchiveEntry::url()>
                         <input type="hidden" name="id" value=id2/>
                         <input type="hidden" name="version" value=version2/>
                         <input type="hidden" name="archived" value=(!o.archived).to_string()/>
-                        <button type="submit" class="secondary">{if o.archived { t(K::map_restore) } else { t(K::map_archive) }}</button>
+                        <button type="submit" class="secondary">{if o.archived { mt(MK::restore) } else { mt(MK::archive) }}</button>
                     </ActionForm>
                 </div>
             }
         })}
         <div class="entry-tables">
             <table class="entry" id="entry-about">
-                <caption>{t(K::map_about)}</caption>
-                {row("org_type", o.org_type.map(|k| t(type_key(k))).unwrap_or(t(K::map_not_given)).into_any(), un("org_type"))}
+                <caption>{mt(MK::about)}</caption>
+                {row("org_type", o.org_type.map(|k| mt(type_key(k))).unwrap_or(mt(MK::not_given)).into_any(), un("org_type"))}
                 {text("local_name", &o.local_name)}
                 {text("network", &o.network)}
             </table>
             <table class="entry" id="entry-where">
-                <caption>{t(K::map_where)}</caption>
+                <caption>{mt(MK::place)}</caption>
                 {text("country", &o.country)}
                 {text("region", &o.region)}
                 {text("city", &o.city)}
                 {if o.address_confidential {
-                    row("address", t(K::map_address_confidential).into_any(), false).into_any()
+                    row("address", mt(MK::address_confidential).into_any(), false).into_any()
                 } else {
                     text("address", &o.address).into_any()
                 }}
             </table>
             <table class="entry" id="entry-who">
-                <caption>{t(K::map_who)}</caption>
-                {list("services", o.services.iter().map(|s| t(service_key(*s)).to_string()).collect())}
-                {list("target_groups", o.target_groups.iter().map(|g| t(group_key(*g)).to_string()).collect())}
+                <caption>{mt(MK::who)}</caption>
+                {list("services", o.services.iter().map(|s| mt(service_key(*s)).to_string()).collect())}
+                {list("target_groups", o.target_groups.iter().map(|g| mt(group_key(*g)).to_string()).collect())}
                 {list("nationalities", o.nationalities.iter().cloned().collect())}
                 {list("return_countries", o.return_countries.iter().cloned().collect())}
                 {list("languages", o.languages.iter().cloned().collect())}
                 {text("eligibility", &o.eligibility)}
-                {row("capacity_beds", o.capacity_beds.map(|n| tf(K::map_beds, &[("n", &n.to_string())])).unwrap_or_else(|| t(K::map_not_given).to_string()).into_any(), un("capacity_beds"))}
-                {row("cost", t(cost_key(o.cost)).into_any(), un("cost"))}
+                {row("capacity_beds", o.capacity_beds.map(|n| mtf(MK::beds, &[("n", &n.to_string())])).unwrap_or_else(|| mt(MK::not_given).to_string()).into_any(), un("capacity_beds"))}
+                {row("cost", mt(cost_key(o.cost)).into_any(), un("cost"))}
             </table>
             <table class="entry" id="entry-refer">
-                <caption>{t(K::map_how_to_refer)}</caption>
+                <caption>{mt(MK::how_to_refer)}</caption>
                 {text("referral_procedure", &o.referral_procedure)}
             </table>
             <table class="entry" id="entry-contact">
-                <caption>{t(K::map_contact)}</caption>
+                <caption>{mt(MK::contact)}</caption>
                 {link("phone", format!("tel:{}", o.phone), &o.phone)}
                 {link("hotline", format!("tel:{}", o.hotline), &o.hotline)}
                 {link("email", format!("mailto:{}", o.email), &o.email)}
@@ -204,22 +205,22 @@ fn EntryDetails(
                 {row("emergency_availability", yes_no(o.emergency_availability).into_any(), un("emergency_availability"))}
             </table>
             <table class="entry" id="entry-verification">
-                <caption>{t(K::map_verification)}</caption>
+                <caption>{mt(MK::verification)}</caption>
                 {text("verified_by", &o.verified_by)}
-                {row("last_verified", o.last_verified.map(date_text).unwrap_or_else(|| t(K::map_not_given).to_string()).into_any(), false)}
+                {row("last_verified", o.last_verified.map(date_text).unwrap_or_else(|| mt(MK::not_given).to_string()).into_any(), false)}
                 {text("source", &o.source)}
-                {row("visibility", t(visibility_key(o.visibility)).into_any(), un("visibility"))}
+                {row("visibility", mt(visibility_key(o.visibility)).into_any(), un("visibility"))}
             </table>
         </div>
-        <h2>{t(K::map_history)}</h2>
+        <h2>{mt(MK::history)}</h2>
         <table class="history" id="entry-history">
             <thead>
                 <tr>
-                    <th scope="col">{t(K::map_h_version)}</th>
-                    <th scope="col">{t(K::map_h_change)}</th>
-                    <th scope="col">{t(K::map_h_when)}</th>
-                    <th scope="col">{t(K::map_h_who)}</th>
-                    <th scope="col">{t(K::map_h_columns)}</th>
+                    <th scope="col">{mt(MK::h_version)}</th>
+                    <th scope="col">{mt(MK::h_change)}</th>
+                    <th scope="col">{mt(MK::h_when)}</th>
+                    <th scope="col">{mt(MK::h_who)}</th>
+                    <th scope="col">{mt(MK::h_columns)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -227,13 +228,13 @@ fn EntryDetails(
                     let changed = h
                         .changed
                         .iter()
-                        .filter_map(|c| column_key(c).map(t))
+                        .filter_map(|c| column_key(c).map(mt))
                         .collect::<Vec<_>>()
                         .join(", ");
                     view! {
                         <tr>
                             <td>{h.version}</td>
-                            <td>{change_key(&h.change).map(t).unwrap_or_default()}</td>
+                            <td>{change_key(&h.change).map(mt).unwrap_or_default()}</td>
                             <td>{utc_text_from_secs(h.at)}</td>
                             <td>{h.by}</td>
                             <td>{changed}</td>

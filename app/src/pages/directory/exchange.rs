@@ -9,7 +9,7 @@ use crate::api::auth::MeView;
 use crate::api::directory::{ExportCsv, ImportCsv, ImportResult};
 use crate::components::signed_in::SignedIn;
 use crate::domain::Role;
-use crate::i18n::{t, tf, K};
+use crate::i18n::map::{mt, mtf, MK};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -17,7 +17,7 @@ use leptos_meta::Title;
 #[component]
 pub fn ExchangePage() -> impl IntoView {
     view! {
-        <Title text=t(K::map_exchange_title)/>
+        <Title text=mt(MK::exchange_title)/>
         <SignedIn path="/directory/exchange" page=move |user: MeView| {
             if user.directory_editor || user.role == Role::Admin {
                 view! { <Exchange/> }.into_any()
@@ -64,51 +64,51 @@ fn Exchange() -> impl IntoView {
     };
     view! {
         <main class="wide map-exchange">
-            <p><a href="/directory">{"← "}{t(K::map_heading)}</a></p>
-            <h1>{t(K::map_exchange_heading)}</h1>
+            <p><a href="/directory">{"← "}{mt(MK::heading)}</a></p>
+            <h1>{mt(MK::exchange_heading)}</h1>
             <section class="panel">
-                <h2>{t(K::map_export_heading)}</h2>
-                <p class="hint">{t(K::map_export_hint)}</p>
+                <h2>{mt(MK::export_heading)}</h2>
+                <p class="hint">{mt(MK::export_hint)}</p>
                 // A plain form: the browser saves the answer as a file.
                 <form method="post" action=ExportCsv::url() id="export-form">
-                    <button type="submit" id="export-submit">{t(K::map_export_submit)}</button>
+                    <button type="submit" id="export-submit">{mt(MK::export_submit)}</button>
                 </form>
             </section>
             <section class="panel">
-                <h2>{t(K::map_import_heading)}</h2>
-                <p class="hint">{t(K::map_import_hint)}</p>
+                <h2>{mt(MK::import_heading)}</h2>
+                <p class="hint">{mt(MK::import_hint)}</p>
                 <form id="import-form" on:submit=on_submit>
                     <div class="field">
-                        <label for="import-file">{t(K::map_import_file)}</label>
+                        <label for="import-file">{mt(MK::import_file)}</label>
                         <input type="file" id="import-file" accept=".csv,text/csv" required/>
                     </div>
-                    <button type="submit" id="import-submit" disabled=move || reading.get() || import.pending().get()>{t(K::map_import_submit)}</button>
+                    <button type="submit" id="import-submit" disabled=move || reading.get() || import.pending().get()>{mt(MK::import_submit)}</button>
                 </form>
-                {move || (reading.get() || import.pending().get()).then(|| view! { <p class="loading" role="status">{t(K::map_import_reading)}</p> })}
-                {move || unreadable.get().then(|| view! { <p class="form-error" role="alert">{t(K::map_import_unreadable)}</p> })}
+                {move || (reading.get() || import.pending().get()).then(|| view! { <p class="loading" role="status">{mt(MK::import_reading)}</p> })}
+                {move || unreadable.get().then(|| view! { <p class="form-error" role="alert">{mt(MK::import_unreadable)}</p> })}
                 {move || value.get().map(|r| match r {
                     Ok(ImportResult::Imported { created, updated, unchanged }) => view! {
                         <p class="notice" role="status" id="import-result">
-                            {tf(K::map_imported, &[("created", &created.to_string()), ("updated", &updated.to_string()), ("unchanged", &unchanged.to_string())])}
+                            {mtf(MK::imported, &[("created", &created.to_string()), ("updated", &updated.to_string()), ("unchanged", &unchanged.to_string())])}
                         </p>
                     }.into_any(),
                     Ok(ImportResult::Problems(problems)) => view! {
                         <div class="form-error" role="alert" id="import-problems">
-                            <p>{tf(K::map_import_problems, &[("n", &problems.len().to_string())])}</p>
+                            <p>{mtf(MK::import_problems, &[("n", &problems.len().to_string())])}</p>
                             <table>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t(K::map_p_row)}</th>
-                                        <th scope="col">{t(K::map_p_column)}</th>
-                                        <th scope="col">{t(K::map_p_problem)}</th>
+                                        <th scope="col">{mt(MK::p_row)}</th>
+                                        <th scope="col">{mt(MK::p_column)}</th>
+                                        <th scope="col">{mt(MK::p_problem)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {problems.into_iter().map(|p| view! {
                                         <tr>
                                             <td>{p.row}</td>
-                                            <td>{column_key(&p.column).map(t).unwrap_or_default()}</td>
-                                            <td>{t(problem_key(p.problem))}</td>
+                                            <td>{column_key(&p.column).map(mt).unwrap_or_default()}</td>
+                                            <td>{mt(problem_key(p.problem))}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

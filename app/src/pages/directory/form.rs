@@ -12,7 +12,8 @@ use crate::components::signed_in::SignedIn;
 use crate::domain::directory::{to_fields, Cost, OrgType, Service, TargetGroup, Visibility};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::i18n::{t, tf, use_locale, K};
+use crate::i18n::map::{mt, mtf, MK};
+use crate::i18n::{t, use_locale, K};
 use crate::pages::cases::inputs::escape_text;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ pub fn EntryFormPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t(K::map_title)/>
+        <Title text=mt(MK::title)/>
         <SignedIn path="/directory" page=move |user| view! { <FormLoaded user found/> }/>
     }
 }
@@ -92,31 +93,27 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
         ),
     };
     let heading = match (editor, v.is_some()) {
-        (true, true) => tf(K::map_edit_heading, &[("name", &name)]),
-        (true, false) => t(K::map_new_heading).to_string(),
-        (false, true) => tf(K::map_suggest_heading, &[("name", &name)]),
-        (false, false) => t(K::map_suggest_new_heading).to_string(),
+        (true, true) => mtf(MK::edit_heading, &[("name", &name)]),
+        (true, false) => mt(MK::new_heading).to_string(),
+        (false, true) => mtf(MK::suggest_heading, &[("name", &name)]),
+        (false, false) => mt(MK::suggest_new_heading).to_string(),
     };
     let problems = move || match value.get() {
         Some(Ok(EntrySaveResult::Problems(p))) => p,
         _ => Vec::new(),
     };
     let message = move || match value.get() {
-        Some(Ok(EntrySaveResult::Saved { .. })) => Some((false, t(K::map_saved).to_string())),
-        Some(Ok(EntrySaveResult::Suggested)) => Some((false, t(K::map_suggested).to_string())),
-        Some(Ok(EntrySaveResult::Unchanged { .. })) => {
-            Some((false, t(K::map_unchanged).to_string()))
-        }
-        Some(Ok(EntrySaveResult::Problems(_))) => Some((true, t(K::map_form_problems).to_string())),
-        Some(Ok(EntrySaveResult::Conflict)) => {
-            Some((true, t(K::map_changed_meanwhile).to_string()))
-        }
+        Some(Ok(EntrySaveResult::Saved { .. })) => Some((false, mt(MK::saved).to_string())),
+        Some(Ok(EntrySaveResult::Suggested)) => Some((false, mt(MK::suggested).to_string())),
+        Some(Ok(EntrySaveResult::Unchanged { .. })) => Some((false, mt(MK::unchanged).to_string())),
+        Some(Ok(EntrySaveResult::Problems(_))) => Some((true, mt(MK::form_problems).to_string())),
+        Some(Ok(EntrySaveResult::Conflict)) => Some((true, mt(MK::changed_meanwhile).to_string())),
         Some(Err(e)) => Some((true, e.user_message())),
         None => match from_address.as_deref() {
-            Some("suggested") => Some((false, t(K::map_suggested).to_string())),
-            Some("unchanged") => Some((false, t(K::map_unchanged).to_string())),
-            Some("invalid") => Some((true, t(K::map_form_problems).to_string())),
-            Some("conflict") => Some((true, t(K::map_changed_meanwhile).to_string())),
+            Some("suggested") => Some((false, mt(MK::suggested).to_string())),
+            Some("unchanged") => Some((false, mt(MK::unchanged).to_string())),
+            Some("invalid") => Some((true, mt(MK::form_problems).to_string())),
+            Some("conflict") => Some((true, mt(MK::changed_meanwhile).to_string())),
             _ => None,
         },
     };
@@ -129,12 +126,12 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
     let get = move |c: &str| f.get(c).cloned().unwrap_or_default();
     let text = {
         let get = get.clone();
-        move |c: &'static str, hint: Option<K>| {
+        move |c: &'static str, hint: Option<MK>| {
             let hint_id = format!("{}-hint", input_id(c));
             view! {
                 <div class="field">
-                    <label for=input_id(c)>{column_key(c).map(t)}</label>
-                    {hint.map(|h| view! { <span class="field-hint" id=hint_id.clone()>{t(h)}</span> })}
+                    <label for=input_id(c)>{column_key(c).map(mt)}</label>
+                    {hint.map(|h| view! { <span class="field-hint" id=hint_id.clone()>{mt(h)}</span> })}
                     <input id=input_id(c) name=format!("f[{c}]") value=get(c) aria-describedby=hint.map(|_| hint_id.clone())
                         aria-invalid=move || problems().iter().any(|p| p.column == c).then_some("true")/>
                     <ColumnProblem column=c problems=Signal::derive(problems)/>
@@ -147,7 +144,7 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
         move |c: &'static str| {
             view! {
                 <div class="field">
-                    <label for=input_id(c)>{column_key(c).map(t)}</label>
+                    <label for=input_id(c)>{column_key(c).map(mt)}</label>
                     <textarea id=input_id(c) name=format!("f[{c}]") rows="3" inner_html=escape_text(&get(c))></textarea>
                     <ColumnProblem column=c problems=Signal::derive(problems)/>
                 </div>
@@ -160,7 +157,7 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
             view! {
                 <label class="choice">
                     <input type="checkbox" id=input_id(c) name=format!("f[{c}]") value="yes" checked=get(c) == "yes"/>
-                    {column_key(c).map(t)}
+                    {column_key(c).map(mt)}
                 </label>
             }
         }
@@ -169,16 +166,16 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
     let groups: Vec<String> = get("target_groups").split('|').map(String::from).collect();
     let (org_type, cost, visibility) = (get("org_type"), get("cost"), get("visibility"));
     view! {
-        <p><a href=back.clone()>{"← "}{t(K::map_cancel)}</a></p>
+        <p><a href=back.clone()>{"← "}{mt(MK::cancel)}</a></p>
         <h1>{heading}</h1>
-        {(!editor).then(|| view! { <p class="hint">{t(K::map_suggest_intro)}</p> })}
+        {(!editor).then(|| view! { <p class="hint">{mt(MK::suggest_intro)}</p> })}
         {move || message().map(|(bad, m)| view! { <p class:form-error=bad class:notice=!bad role=if bad { "alert" } else { "status" } id="entry-form-result">{m}</p> })}
         {move || {
             let p = problems();
             (!p.is_empty()).then(|| view! {
                 <ul class="form-error" id="entry-form-problems">
                     {p.into_iter().map(|p| view! {
-                        <li><a href=format!("#{}", input_id(&p.column))>{column_key(&p.column).map(t)}": "{t(problem_key(p.problem))}</a></li>
+                        <li><a href=format!("#{}", input_id(&p.column))>{column_key(&p.column).map(mt)}": "{mt(problem_key(p.problem))}</a></li>
                     }).collect_view()}
                 </ul>
             })
@@ -187,90 +184,90 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
             <input type="hidden" name="id" value=id.clone()/>
             <input type="hidden" name="version" value=version.to_string()/>
             <fieldset>
-                <legend>{t(K::map_about)}</legend>
+                <legend>{mt(MK::about)}</legend>
                 {text("name", None)}
                 {text("local_name", None)}
                 {text("acronym", None)}
                 <div class="field">
-                    <label for=input_id("org_type")>{t(K::map_col_org_type)}</label>
+                    <label for=input_id("org_type")>{mt(MK::col_org_type)}</label>
                     <select id=input_id("org_type") name="f[org_type]">
                         <option value="">"—"</option>
-                        {OrgType::ALL.iter().map(|k| view! { <option value=k.slug() selected=k.slug() == org_type>{t(type_key(*k))}</option> }).collect_view()}
+                        {OrgType::ALL.iter().map(|k| view! { <option value=k.slug() selected=k.slug() == org_type>{mt(type_key(*k))}</option> }).collect_view()}
                     </select>
                 </div>
                 {text("network", None)}
             </fieldset>
             <fieldset>
-                <legend>{t(K::map_where)}</legend>
-                {text("country", Some(K::map_country_hint))}
+                <legend>{mt(MK::place)}</legend>
+                {text("country", Some(MK::country_hint))}
                 {text("region", None)}
                 {text("city", None)}
                 {area("address")}
                 {flag("address_confidential")}
             </fieldset>
             <fieldset>
-                <legend>{t(K::map_who)}</legend>
+                <legend>{mt(MK::who)}</legend>
                 <fieldset class="checks" id="f-services">
-                    <legend>{t(K::map_col_services)}</legend>
+                    <legend>{mt(MK::col_services)}</legend>
                     {Service::ALL.iter().map(|s| {
                         let name = format!("f[services.{}]", s.slug());
                         let checked = services.iter().any(|x| x == s.slug());
-                        view! { <label class="choice"><input type="checkbox" name=name value="yes" checked=checked/>{t(service_key(*s))}</label> }
+                        view! { <label class="choice"><input type="checkbox" name=name value="yes" checked=checked/>{mt(service_key(*s))}</label> }
                     }).collect_view()}
                     <ColumnProblem column="services" problems=Signal::derive(problems)/>
                 </fieldset>
                 <fieldset class="checks" id="f-target-groups">
-                    <legend>{t(K::map_col_target_groups)}</legend>
+                    <legend>{mt(MK::col_target_groups)}</legend>
                     {TargetGroup::ALL.iter().map(|g| {
                         let name = format!("f[target_groups.{}]", g.slug());
                         let checked = groups.iter().any(|x| x == g.slug());
-                        view! { <label class="choice"><input type="checkbox" name=name value="yes" checked=checked/>{t(group_key(*g))}</label> }
+                        view! { <label class="choice"><input type="checkbox" name=name value="yes" checked=checked/>{mt(group_key(*g))}</label> }
                     }).collect_view()}
                 </fieldset>
-                {text("nationalities", Some(K::map_list_hint))}
-                {text("return_countries", Some(K::map_list_hint))}
-                {text("languages", Some(K::map_languages_hint))}
+                {text("nationalities", Some(MK::list_hint))}
+                {text("return_countries", Some(MK::list_hint))}
+                {text("languages", Some(MK::languages_hint))}
                 {area("eligibility")}
                 {text("capacity_beds", None)}
                 <div class="field">
-                    <label for=input_id("cost")>{t(K::map_col_cost)}</label>
+                    <label for=input_id("cost")>{mt(MK::col_cost)}</label>
                     <select id=input_id("cost") name="f[cost]">
-                        {Cost::ALL.iter().map(|k| view! { <option value=k.slug() selected=k.slug() == cost>{t(cost_key(*k))}</option> }).collect_view()}
+                        {Cost::ALL.iter().map(|k| view! { <option value=k.slug() selected=k.slug() == cost>{mt(cost_key(*k))}</option> }).collect_view()}
                     </select>
                 </div>
             </fieldset>
             <fieldset>
-                <legend>{t(K::map_how_to_refer)}</legend>
+                <legend>{mt(MK::how_to_refer)}</legend>
                 {area("referral_procedure")}
             </fieldset>
             <fieldset>
-                <legend>{t(K::map_contact)}</legend>
-                {text("phone", Some(K::map_phone_hint))}
-                {text("hotline", Some(K::map_phone_hint))}
+                <legend>{mt(MK::contact)}</legend>
+                {text("phone", Some(MK::phone_hint))}
+                {text("hotline", Some(MK::phone_hint))}
                 {text("email", None)}
                 {text("website", None)}
                 {text("secure_channel", None)}
                 {text("contact_role", None)}
-                {text("opening_hours", Some(K::map_hours_hint))}
+                {text("opening_hours", Some(MK::hours_hint))}
                 {flag("emergency_availability")}
             </fieldset>
             <fieldset>
-                <legend>{t(K::map_verification)}</legend>
+                <legend>{mt(MK::verification)}</legend>
                 {text("source", None)}
                 <div class="field">
-                    <label for=input_id("visibility")>{t(K::map_col_visibility)}</label>
+                    <label for=input_id("visibility")>{mt(MK::col_visibility)}</label>
                     <select id=input_id("visibility") name="f[visibility]">
-                        {Visibility::ALL.iter().map(|k| view! { <option value=k.slug() selected=k.slug() == visibility>{t(visibility_key(*k))}</option> }).collect_view()}
+                        {Visibility::ALL.iter().map(|k| view! { <option value=k.slug() selected=k.slug() == visibility>{mt(visibility_key(*k))}</option> }).collect_view()}
                     </select>
                 </div>
             </fieldset>
             {(!editor).then(|| view! {
                 <div class="field">
-                    <label for="entry-note">{t(K::map_note)}</label>
+                    <label for="entry-note">{mt(MK::note)}</label>
                     <textarea id="entry-note" name="note" rows="3" maxlength="1000"></textarea>
                 </div>
             })}
-            <button type="submit" id="entry-save">{if editor { t(K::map_save) } else { t(K::map_send_suggestion) }}</button>
+            <button type="submit" id="entry-save">{if editor { mt(MK::save) } else { mt(MK::send_suggestion) }}</button>
         </ActionForm>
     }
     .into_any()
@@ -287,7 +284,7 @@ fn ColumnProblem(
             .get()
             .into_iter()
             .find(|p| p.column == column)
-            .map(|p| view! { <span class="field-error">{t(problem_key(p.problem))}</span> })
+            .map(|p| view! { <span class="field-error">{mt(problem_key(p.problem))}</span> })
     }
 }
 

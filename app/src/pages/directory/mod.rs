@@ -16,7 +16,8 @@ use crate::components::time::date_text;
 use crate::domain::directory::{Service, TargetGroup};
 use crate::domain::referral::ReferralPurpose;
 use crate::error::AppError;
-use crate::i18n::{t, tf, use_locale, K};
+use crate::i18n::map::{mt, mtf, MK};
+use crate::i18n::{t, use_locale, K};
 use labels::{group_key, purpose_key, service_key, type_key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -28,9 +29,9 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn Verified(stale: bool, last: Option<chrono::NaiveDate>) -> impl IntoView {
     match (stale, last) {
-        (true, None) => view! { <span class="badge warn stale">{t(K::map_never_verified)}</span> }.into_any(),
-        (true, Some(_)) => view! { <span class="badge warn stale">{t(K::map_stale)}</span> }.into_any(),
-        (false, Some(d)) => view! { <span class="badge ok">{tf(K::map_verified_on, &[("date", &date_text(d))])}</span> }.into_any(),
+        (true, None) => view! { <span class="badge warn stale">{mt(MK::never_verified)}</span> }.into_any(),
+        (true, Some(_)) => view! { <span class="badge warn stale">{mt(MK::stale)}</span> }.into_any(),
+        (false, Some(d)) => view! { <span class="badge ok">{mtf(MK::verified_on, &[("date", &date_text(d))])}</span> }.into_any(),
         (false, None) => ().into_any(),
     }
 }
@@ -53,7 +54,7 @@ pub fn MapPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t(K::map_title)/>
+        <Title text=mt(MK::title)/>
         <SignedIn path="/directory" page=move |_user| view! { <MapView results/> }/>
     }
 }
@@ -63,8 +64,8 @@ fn MapView(results: Resource<Result<MapSearch, AppError>>) -> impl IntoView {
     let locale = use_locale();
     view! {
         <main class="wide map">
-            <h1>{t(K::map_heading)}</h1>
-            <p class="hint">{t(K::map_intro)}</p>
+            <h1>{mt(MK::heading)}</h1>
+            <p class="hint">{mt(MK::intro)}</p>
             <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
@@ -86,58 +87,58 @@ fn Results(r: MapSearch) -> impl IntoView {
     let for_case = r.for_case.clone();
     let shown = r.results.len();
     view! {
-        <nav class="map-actions" aria-label=t(K::map_heading)>
+        <nav class="map-actions" aria-label=mt(MK::heading)>
             {for_case.clone().map(|code| view! {
-                <a href=format!("/cases/{code}/reintegration#referrals") rel="external" id="back-to-plan">{"← "}{tf(K::map_back_to_plan, &[("code", &code)])}</a>
+                <a href=format!("/cases/{code}/reintegration#referrals") rel="external" id="back-to-plan">{"← "}{mtf(MK::back_to_plan, &[("code", &code)])}</a>
             })}
             {if r.can_edit {
                 view! {
-                    <a href="/directory/new" id="map-new">{t(K::map_new_entry)}</a>
-                    <a href="/directory/suggestions" id="map-suggestions">{tf(K::map_suggestions_link, &[("n", &r.pending_suggestions.to_string())])}</a>
-                    <a href="/directory/exchange" id="map-exchange">{t(K::map_exchange_link)}</a>
+                    <a href="/directory/new" id="map-new">{mt(MK::new_entry)}</a>
+                    <a href="/directory/suggestions" id="map-suggestions">{mtf(MK::suggestions_link, &[("n", &r.pending_suggestions.to_string())])}</a>
+                    <a href="/directory/exchange" id="map-exchange">{mt(MK::exchange_link)}</a>
                 }.into_any()
             } else {
-                view! { <a href="/directory/new" id="map-new">{t(K::map_suggest_new)}</a> }.into_any()
+                view! { <a href="/directory/new" id="map-new">{mt(MK::suggest_new)}</a> }.into_any()
             }}
         </nav>
         <form method="get" action="/directory" class="filters" id="map-filters" role="search">
             {for_case.clone().map(|code| view! { <input type="hidden" name="for" value=code/> })}
-            <label>{t(K::map_search)}
-                <input name="q" type="search" value=q("q") id="map-q" placeholder=t(K::map_search_hint)/>
+            <label>{mt(MK::search)}
+                <input name="q" type="search" value=q("q") id="map-q" placeholder=mt(MK::search_hint)/>
             </label>
-            <label>{t(K::map_country)}
+            <label>{mt(MK::country)}
                 <select name="country" id="map-country">
-                    <option value="">{t(K::map_any)}</option>
+                    <option value="">{mt(MK::any)}</option>
                     {r.countries.iter().map(|c| view! { <option value=c.clone() selected=*c == country>{c.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{t(K::map_city)} <input name="city" value=q("city") id="map-city"/></label>
-            <label>{t(K::map_service)}
+            <label>{mt(MK::city)} <input name="city" value=q("city") id="map-city"/></label>
+            <label>{mt(MK::service)}
                 <select name="service" id="map-service">
-                    <option value="">{t(K::map_any)}</option>
-                    {Service::ALL.iter().map(|s| view! { <option value=s.slug() selected=s.slug() == service>{t(service_key(*s))}</option> }).collect_view()}
+                    <option value="">{mt(MK::any)}</option>
+                    {Service::ALL.iter().map(|s| view! { <option value=s.slug() selected=s.slug() == service>{mt(service_key(*s))}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{t(K::map_target_group)}
+            <label>{mt(MK::target_group)}
                 <select name="group" id="map-group">
-                    <option value="">{t(K::map_any)}</option>
-                    {TargetGroup::ALL.iter().map(|g| view! { <option value=g.slug() selected=g.slug() == group>{t(group_key(*g))}</option> }).collect_view()}
+                    <option value="">{mt(MK::any)}</option>
+                    {TargetGroup::ALL.iter().map(|g| view! { <option value=g.slug() selected=g.slug() == group>{mt(group_key(*g))}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{t(K::map_language)}
+            <label>{mt(MK::language)}
                 <select name="language" id="map-language">
-                    <option value="">{t(K::map_any)}</option>
+                    <option value="">{mt(MK::any)}</option>
                     {r.languages.iter().map(|l| view! { <option value=l.clone() selected=*l == language>{l.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="submit" id="map-find">{t(K::map_find)}</button>
-            <a href=match &for_case { Some(c) => format!("/directory?for={c}"), None => "/directory".into() } class="button secondary">{t(K::map_clear)}</a>
+            <button type="submit" id="map-find">{mt(MK::find)}</button>
+            <a href=match &for_case { Some(c) => format!("/directory?for={c}"), None => "/directory".into() } class="button secondary">{mt(MK::clear)}</a>
         </form>
         <p role="status" id="map-count">
-            {tf(K::map_results, &[("shown", &shown.to_string()), ("matched", &r.matched.to_string()), ("entries", &r.entries.to_string())])}
+            {mtf(MK::results, &[("shown", &shown.to_string()), ("matched", &r.matched.to_string()), ("entries", &r.entries.to_string())])}
         </p>
-        {(r.matched > shown).then(|| view! { <p class="hint">{tf(K::map_refine, &[("n", &shown.to_string())])}</p> })}
-        {(r.matched == 0).then(|| view! { <p class="notice" id="map-none">{t(K::map_none_found)}</p> })}
+        {(r.matched > shown).then(|| view! { <p class="hint">{mtf(MK::refine, &[("n", &shown.to_string())])}</p> })}
+        {(r.matched == 0).then(|| view! { <p class="notice" id="map-none">{mt(MK::none_found)}</p> })}
         <ol class="map-results" id="map-results">
             {r.results.into_iter().map(|e| {
                 let for_case = for_case.clone();
@@ -154,12 +155,12 @@ fn Card(e: EntryCard, for_case: Option<String>) -> impl IntoView {
         .org_type
         .as_deref()
         .and_then(crate::domain::directory::OrgType::from_slug)
-        .map(|k| t(type_key(k)));
+        .map(|k| mt(type_key(k)));
     let services = e
         .services
         .iter()
         .filter_map(|s| Service::from_slug(s))
-        .map(|s| t(service_key(s)))
+        .map(|s| mt(service_key(s)))
         .collect::<Vec<_>>()
         .join(", ");
     let card_id = format!("org-{}", e.id);
@@ -172,15 +173,15 @@ fn Card(e: EntryCard, for_case: Option<String>) -> impl IntoView {
             {(!e.local_name.is_empty()).then(|| view! { <p class="local-name" lang="">{e.local_name.clone()}</p> })}
             <p class="where">{kind.map(|k| view! { <span>{k}" · "</span> })}{e.city.clone()}", "{e.country.clone()}</p>
             <p class="services">{services}</p>
-            {(!e.languages.is_empty()).then(|| view! { <p class="languages">{t(K::map_language)}": "{e.languages.join(", ")}</p> })}
+            {(!e.languages.is_empty()).then(|| view! { <p class="languages">{mt(MK::language)}": "{e.languages.join(", ")}</p> })}
             <p class="contact">
                 {(!e.hotline.is_empty()).then(|| view! { <a href=format!("tel:{}", e.hotline)>{e.hotline.clone()}</a>" " })}
                 {(!e.phone.is_empty()).then(|| view! { <a href=format!("tel:{}", e.phone)>{e.phone.clone()}</a> })}
             </p>
             <p class="badges">
                 <Verified stale=e.stale last=e.last_verified/>
-                {e.emergency.then(|| view! { <span class="badge">{t(K::map_emergency)}</span> })}
-                {e.partners_only.then(|| view! { <span class="badge warn">{t(K::map_partners_only)}</span> })}
+                {e.emergency.then(|| view! { <span class="badge">{mt(MK::emergency)}</span> })}
+                {e.partners_only.then(|| view! { <span class="badge warn">{mt(MK::partners_only)}</span> })}
             </p>
             {for_case.map(|code| view! { <ReferForm code organisation_id=e.id.clone()/> })}
         </li>
@@ -204,10 +205,10 @@ fn ReferForm(code: String, organisation_id: String) -> impl IntoView {
         });
     }
     let message = move || match value.get() {
-        Some(Ok(ReferralResult::Done { .. })) => Some((false, t(K::map_referred).to_string())),
+        Some(Ok(ReferralResult::Done { .. })) => Some((false, mt(MK::referred).to_string())),
         Some(Ok(ReferralResult::Refused(r))) => Some((
             true,
-            t(crate::pages::cases::referrals::refusal_key(r)).to_string(),
+            mt(crate::pages::cases::referrals::refusal_key(r)).to_string(),
         )),
         Some(Err(e)) => Some((true, e.user_message())),
         None => None,
@@ -218,13 +219,13 @@ fn ReferForm(code: String, organisation_id: String) -> impl IntoView {
             <input type="hidden" name="code" value=code/>
             <input type="hidden" name="op" value="propose"/>
             <input type="hidden" name="organisation_id" value=organisation_id/>
-            <label>{t(K::map_refer_purpose)}
+            <label>{mt(MK::refer_purpose)}
                 <select name="purpose" id=format!("refer-purpose-{id}")>
-                    {ReferralPurpose::ALL.iter().map(|p| view! { <option value=p.slug()>{t(purpose_key(*p))}</option> }).collect_view()}
+                    {ReferralPurpose::ALL.iter().map(|p| view! { <option value=p.slug()>{mt(purpose_key(*p))}</option> }).collect_view()}
                 </select>
             </label>
-            <label>{t(K::map_refer_note)} <input name="note" maxlength="1000" id=format!("refer-note-{id}")/></label>
-            <button type="submit" id=format!("refer-{id}")>{t(K::map_refer_submit)}</button>
+            <label>{mt(MK::refer_note)} <input name="note" maxlength="1000" id=format!("refer-note-{id}")/></label>
+            <button type="submit" id=format!("refer-{id}")>{mt(MK::refer_submit)}</button>
             {move || message().map(|(bad, m)| view! { <p class:form-error=bad class:notice=!bad role="status">{m}</p> })}
         </ActionForm>
     }

@@ -8,7 +8,8 @@ use crate::components::signed_in::SignedIn;
 use crate::components::time::utc_text_from_secs;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::i18n::{t, tf, use_locale, K};
+use crate::i18n::map::{mt, mtf, MK};
+use crate::i18n::{t, use_locale, K};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -19,7 +20,7 @@ pub fn SuggestionsPage() -> impl IntoView {
     let decide = ServerAction::<DecideSuggestion>::new();
     let list = Resource::new(move || decide.version().get(), |_| suggestions());
     view! {
-        <Title text=t(K::map_suggestions_title)/>
+        <Title text=mt(MK::suggestions_title)/>
         <SignedIn path="/directory/suggestions" page=move |user: MeView| {
             if user.directory_editor || user.role == Role::Admin {
                 view! { <SuggestionList list decide/> }.into_any()
@@ -43,19 +44,19 @@ fn SuggestionList(
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        Some(Err(AppError::Conflict)) => Some(t(K::map_changed_meanwhile).to_string()),
+        Some(Err(AppError::Conflict)) => Some(mt(MK::changed_meanwhile).to_string()),
         Some(Err(e)) => Some(e.message_in(locale)),
         _ => None,
     };
     view! {
         <main class="wide map-suggestions">
-            <p><a href="/directory">{"← "}{t(K::map_heading)}</a></p>
-            <h1>{t(K::map_suggestions_heading)}</h1>
+            <p><a href="/directory">{"← "}{mt(MK::heading)}</a></p>
+            <h1>{mt(MK::suggestions_heading)}</h1>
             {move || problem().map(|p| view! { <p class="form-error" role="alert" id="suggestion-error">{p}</p> })}
             <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(items) if items.is_empty() => view! { <p class="notice" id="no-suggestions">{t(K::map_no_suggestions)}</p> }.into_any(),
+                        Ok(items) if items.is_empty() => view! { <p class="notice" id="no-suggestions">{mt(MK::no_suggestions)}</p> }.into_any(),
                         Ok(items) => items.into_iter().map(|s| view! { <SuggestionItem s decide/> }).collect_view().into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.message_in(locale)}</p> }.into_any(),
                     }
@@ -74,26 +75,26 @@ fn SuggestionItem(s: SuggestionView, decide: ServerAction<DecideSuggestion>) -> 
         <article class="panel suggestion" id=item_id>
             <h2>
                 {if s.is_new {
-                    view! { {t(K::map_new_org)}": "{s.entry_name.clone()} }.into_any()
+                    view! { {mt(MK::new_org)}": "{s.entry_name.clone()} }.into_any()
                 } else {
                     view! { <a href=format!("/directory/entry/{}", s.entry_id)>{s.entry_name.clone()}</a> }.into_any()
                 }}
             </h2>
-            <p class="hint">{tf(K::map_suggested_by, &[("who", &s.by), ("when", &utc_text_from_secs(s.at))])}</p>
+            <p class="hint">{mtf(MK::suggested_by, &[("who", &s.by), ("when", &utc_text_from_secs(s.at))])}</p>
             {(!s.note.is_empty()).then(|| view! { <blockquote>{s.note.clone()}</blockquote> })}
-            {s.entry_changed_since.then(|| view! { <p class="notice">{t(K::map_changed_since)}</p> })}
+            {s.entry_changed_since.then(|| view! { <p class="notice">{mt(MK::changed_since)}</p> })}
             <table class="changes">
                 <thead>
                     <tr>
-                        <th scope="col">{t(K::map_p_column)}</th>
-                        <th scope="col">{t(K::map_now_value)}</th>
-                        <th scope="col">{t(K::map_suggested_value)}</th>
+                        <th scope="col">{mt(MK::p_column)}</th>
+                        <th scope="col">{mt(MK::now_value)}</th>
+                        <th scope="col">{mt(MK::suggested_value)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {s.changes.into_iter().map(|(c, now, suggested)| view! {
                         <tr>
-                            <th scope="row">{column_key(&c).map(t)}</th>
+                            <th scope="row">{column_key(&c).map(mt)}</th>
                             <td>{now}</td>
                             <td><ins>{suggested}</ins></td>
                         </tr>
@@ -104,14 +105,14 @@ fn SuggestionItem(s: SuggestionView, decide: ServerAction<DecideSuggestion>) -> 
                 <ActionForm action=decide attr:class="inline" attr:action=DecideSuggestion::url()>
                     <input type="hidden" name="id" value=id1/>
                     <input type="hidden" name="accept" value="true"/>
-                    <button type="submit" class="accept">{t(K::map_accept)}</button>
+                    <button type="submit" class="accept">{mt(MK::accept)}</button>
                 </ActionForm>
                 <ActionForm action=decide attr:class="inline" attr:action=DecideSuggestion::url()>
                     <input type="hidden" name="id" value=id2/>
                     <input type="hidden" name="accept" value="false"/>
-                    <label for=reason_id.clone()>{t(K::map_reason)}</label>
+                    <label for=reason_id.clone()>{mt(MK::reason)}</label>
                     <input id=reason_id name="reason" maxlength="1000"/>
-                    <button type="submit" class="secondary reject">{t(K::map_reject)}</button>
+                    <button type="submit" class="secondary reject">{mt(MK::reject)}</button>
                 </ActionForm>
             </div>
         </article>
