@@ -16,7 +16,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -27,6 +26,36 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (forms and server-function calls).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Largest social map import (a CSV of some thousands of organisations,
+/// sent as one form field).
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+
+/// The largest body a path takes.
+fn body_limit_for(path: &str) -> usize {
+    if path == "/api/directory/import" {
+        MAX_IMPORT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
+/// Refuses a body over its path's limit: at once when its length is
+/// declared (413), else when reading it passes the limit.
+async fn body_limit(req: Request<Body>, next: Next) -> Response {
+    let limit = body_limit_for(req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
 
 /// A request that takes longer is answered 408 and its work dropped.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -103,7 +132,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(cache_control))
         .layer(middleware::from_fn(cross_origin_guard))
         .layer(middleware::from_fn(log_refusals))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // Inside the security headers, so that a panic's answer has them too.
         .layer(CatchPanicLayer::custom(panic_response))

@@ -185,6 +185,52 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     let ids: Vec<&str> = found.results.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["ng-test-shelter"]);
 
+    // A file saved in another encoding (read as UTF-8: replacement
+    // characters) and an id that cannot name a page are refused.
+    let mut entries = seeded.clone();
+    entries[1].name = "Stra\u{FFFD}e".into();
+    entries[2].id = "nl/../x".into();
+    let ImportResult::Problems(problems) =
+        import(&ada, &s, &app::domain::directory::to_csv(&entries)).await
+    else {
+        panic!("refused");
+    };
+    let found: Vec<(usize, &str, EntryProblem)> = problems
+        .iter()
+        .map(|p| (p.row, p.column.as_str(), p.problem))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, "name", EntryProblem::Encoding),
+            (4, "id", EntryProblem::Value)
+        ]
+    );
+
+    // A large file (2 000 organisations, over a megabyte) goes in whole.
+    let many: Vec<app::domain::directory::Organisation> = (0..2000)
+        .map(|i| {
+            let mut o = app::domain::directory::Organisation::new(
+                &format!("bulk-{i}"),
+                &format!("Bulk organisation {i}"),
+                "BE",
+                "Gent",
+            );
+            o.referral_procedure = "Call the intake line first; then send the form. ".repeat(8);
+            o
+        })
+        .collect();
+    let big = app::domain::directory::to_csv(&many);
+    assert!(big.len() > 1024 * 1024, "{}", big.len());
+    assert_eq!(
+        import(&ada, &s, &big).await,
+        ImportResult::Imported {
+            created: 2000,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+
     // The page is rendered whole on the server, in Dutch for a Dutch
     // browser, with the filters applied and the stale flag.
     let carla = signed_in(&s, "carla").await;
@@ -305,6 +351,40 @@ async fn a_counsellors_correction_waits_for_an_editor() {
         EntrySaveResult::Suggested
     );
     assert_eq!(entry(&c, &s, "nl-comensha").await.entry, before.entry);
+    // Without WASM the form posts as a page, and the browser is sent on to
+    // where the result is said.
+    let mut form = form_of(&before, &[("eligibility", "adults")]);
+    form.push(("note".into(), String::new()));
+    let r = c
+        .post(s.url("/api/directory/save"))
+        .header("Origin", &s.base)
+        .header("Accept", "text/html")
+        .header("Referer", s.url("/directory/entry/nl-comensha/edit"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(
+        r.headers()["location"],
+        "/directory/entry/nl-comensha?result=suggested"
+    );
+    let waiting: Vec<SuggestionView> = call_ok(&e, &s, "/api/directory/suggestions", &[]).await;
+    let plain = waiting
+        .iter()
+        .find(|w| w.changes.iter().any(|(c, _, _)| c == "eligibility"))
+        .expect("the plain form's suggestion");
+    call_ok::<()>(
+        &e,
+        &s,
+        "/api/directory/decide_suggestion",
+        &[
+            ("id", &plain.id),
+            ("accept", "false"),
+            ("reason", "tried without script"),
+        ],
+    )
+    .await;
     // A new organisation, suggested.
     let blank = EntryView {
         entry: app::domain::directory::Organisation::new("", "", "", ""),
@@ -375,13 +455,32 @@ async fn a_counsellors_correction_waits_for_an_editor() {
         ],
     )
     .await;
-    // Accepting Carla's correction keeps Ed's region: only her changes
-    // are taken over, and they count as checked by the editor.
+    // Accepting from the list shown before his own edit: the entry is no
+    // longer as shown, nothing is decided.
+    assert_eq!(correction.current_version, 1);
+    assert_eq!(
+        call(
+            &e,
+            &s,
+            "/api/directory/decide_suggestion",
+            &[("id", &correction.id), ("accept", "true"), ("version", "1")]
+        )
+        .await
+        .status(),
+        409
+    );
+    // From the list as it is now, accepting Carla's correction keeps Ed's
+    // region: only her changes are taken over, and they count as checked
+    // by the editor.
+    let list: Vec<SuggestionView> = call_ok(&e, &s, "/api/directory/suggestions", &[]).await;
+    assert_eq!(list.len(), 1);
+    assert!(list[0].entry_changed_since);
+    assert_eq!(list[0].current_version, 2);
     call_ok::<()>(
         &e,
         &s,
         "/api/directory/decide_suggestion",
-        &[("id", &correction.id), ("accept", "true")],
+        &[("id", &correction.id), ("accept", "true"), ("version", "2")],
     )
     .await;
     let after = entry(&e, &s, "nl-comensha").await;
@@ -395,7 +494,10 @@ async fn a_counsellors_correction_waits_for_an_editor() {
     assert!(!after.entry.unverified.contains("phone"));
     let changes: Vec<&str> = after.versions.iter().map(|v| v.change.as_str()).collect();
     assert_eq!(changes, ["suggestion.edit", "edit", "seed"]);
-    assert_eq!(after.versions[0].by, "Test supervisor");
+    assert_eq!(
+        after.versions[0].by, "Shelter A",
+        "the organisation, not the person"
+    );
     assert_eq!(
         after.versions[0].changed,
         ["services", "phone", "unverified"]
@@ -406,7 +508,7 @@ async fn a_counsellors_correction_waits_for_an_editor() {
             &e,
             &s,
             "/api/directory/decide_suggestion",
-            &[("id", &correction.id), ("accept", "true")]
+            &[("id", &correction.id), ("accept", "true"), ("version", "3")]
         )
         .await
         .status(),
@@ -442,6 +544,42 @@ async fn a_counsellors_correction_waits_for_an_editor() {
     let found: MapSearch = call_ok(&c, &s, "/api/directory/search", &[("text", "comensha")]).await;
     assert_eq!(found.matched, 0);
     assert!(entry(&c, &s, "nl-comensha").await.entry.archived);
+
+    // A confidential address reaches the map's editors only; a
+    // correction from someone who cannot see it leaves it alone.
+    let shelter = entry(&e, &s, "nl-fier").await;
+    let saved = save(
+        &e,
+        &s,
+        &form_of(
+            &shelter,
+            &[
+                ("address", "Geheime straat 1"),
+                ("address_confidential", "yes"),
+            ],
+        ),
+    )
+    .await;
+    assert!(matches!(saved, EntrySaveResult::Saved { .. }), "{saved:?}");
+    let seen = entry(&c, &s, "nl-fier").await;
+    assert!(seen.entry.address_confidential && seen.entry.address.is_empty());
+    let body = call(&c, &s, "/api/directory/entry", &[("id", "nl-fier")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains("Geheime"), "{body}");
+    assert_eq!(
+        save(&c, &s, &form_of(&seen, &[("phone", "+31582000000")])).await,
+        EntrySaveResult::Suggested
+    );
+    let list: Vec<SuggestionView> = call_ok(&e, &s, "/api/directory/suggestions", &[]).await;
+    let columns: Vec<&str> = list[0].changes.iter().map(|(c, _, _)| c.as_str()).collect();
+    assert_eq!(columns, ["phone"]);
+    assert_eq!(
+        entry(&e, &s, "nl-fier").await.entry.address,
+        "Geheime straat 1"
+    );
 
     // Every change audited by the entry's id, never with a person's name.
     let audit = db.store().await.recent_audit(200).await.unwrap();

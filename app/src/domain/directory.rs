@@ -287,6 +287,9 @@ pub enum EntryProblem {
     Header,
     /// The id is in the file twice.
     DuplicateId,
+    /// Not UTF-8 text (a spreadsheet's other encodings): the characters
+    /// would be damaged.
+    Encoding,
 }
 
 fn is_country(c: &str) -> bool {
@@ -716,6 +719,13 @@ pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<Organisation>, Vec<R
         }
         let cells: Vec<&str> = record.iter().collect();
         let (entry, mut found) = entry_of(&cells, today);
+        // A file saved in another encoding and read as UTF-8 has
+        // replacement characters where its accented letters were.
+        for (column, cell) in COLUMNS.iter().zip(&cells) {
+            if cell.contains('\u{FFFD}') {
+                found.push((column, EntryProblem::Encoding));
+            }
+        }
         if !entry.id.is_empty() && !ids.insert(entry.id.clone()) {
             found.push(("id", EntryProblem::DuplicateId));
         }
@@ -842,6 +852,13 @@ fn entry_of(c: &[&str], today: NaiveDate) -> (Organisation, Vec<(&'static str, E
     o.archived = flag("archived", &mut bad);
     if o.id.is_empty() {
         bad.push(("id", EntryProblem::Required));
+    } else if !o
+        .id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        // It names the entry's page: lower-case letters, digits and dashes.
+        bad.push(("id", EntryProblem::Value));
     }
     bad.extend(o.problems(today));
     (o, bad)

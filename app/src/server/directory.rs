@@ -136,16 +136,34 @@ pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
     })
 }
 
-/// Display names of users by id, for histories.
+/// Display names of users by id (for editors reviewing suggestions), or
+/// with `organisations` their organisations' names (for an entry's
+/// history, which every user of every organisation reads: it names no
+/// one).
 async fn names(
     ids: impl IntoIterator<Item = String>,
+    organisations: bool,
 ) -> Result<BTreeMap<String, String>, AppError> {
     let state = app_state()?;
     let mut out = BTreeMap::new();
     for id in ids.into_iter().collect::<BTreeSet<_>>() {
-        if let Some(u) = state.store.user(&id).await.map_err(AppError::internal)? {
-            out.insert(id, u.display_name);
-        }
+        let Some(u) = state.store.user(&id).await.map_err(AppError::internal)? else {
+            continue;
+        };
+        let name = if organisations {
+            match state
+                .store
+                .organisation(&u.organisation_id)
+                .await
+                .map_err(AppError::internal)?
+            {
+                Some(o) => o.name,
+                None => continue,
+            }
+        } else {
+            u.display_name
+        };
+        out.insert(id, name);
     }
     Ok(out)
 }
@@ -166,7 +184,7 @@ pub async fn entry(id: String) -> Result<EntryView, AppError> {
         .directory_versions(&id)
         .await
         .map_err(AppError::internal)?;
-    let who = names(history.iter().filter_map(|v| v.by_user.clone())).await?;
+    let who = names(history.iter().filter_map(|v| v.by_user.clone()), true).await?;
     let versions = history
         .iter()
         .enumerate()
@@ -190,6 +208,13 @@ pub async fn entry(id: String) -> Result<EntryView, AppError> {
                 .unwrap_or_default(),
         })
         .collect();
+    // A confidential address is for the map's editors only: it never
+    // leaves the server for anyone else (nor in the history's versions,
+    // which carry only the names of the changed columns).
+    let mut entry = entry;
+    if entry.address_confidential && !is_editor(&a) {
+        entry.address.clear();
+    }
     let pending_suggestions = if is_editor(&a) {
         state
             .store
@@ -277,7 +302,40 @@ fn confirm_changed(entry: &mut Organisation, before: &Organisation) {
     }
 }
 
+/// Where a form posted without WASM goes next, saying how it went.
+fn page_after_save(form_id: &str, result: &EntrySaveResult) -> String {
+    let form = |outcome: &str| {
+        if form_id.is_empty() {
+            format!("/directory/new?result={outcome}")
+        } else {
+            format!("/directory/entry/{form_id}/edit?result={outcome}")
+        }
+    };
+    match result {
+        EntrySaveResult::Saved { id, .. } => format!("/directory/entry/{id}?result=saved"),
+        EntrySaveResult::Unchanged { id } => format!("/directory/entry/{id}?result=unchanged"),
+        EntrySaveResult::Suggested if form_id.is_empty() => "/directory?result=suggested".into(),
+        EntrySaveResult::Suggested => format!("/directory/entry/{form_id}?result=suggested"),
+        EntrySaveResult::Problems(_) => form("invalid"),
+        EntrySaveResult::Conflict => form("conflict"),
+    }
+}
+
 pub async fn save_entry(
+    id: String,
+    version: i64,
+    f: BTreeMap<String, String>,
+    note: String,
+) -> Result<EntrySaveResult, AppError> {
+    let form_id = id.clone();
+    let result = save_entry_from(id, version, f, note).await?;
+    if super::cases::accepts_html().await {
+        leptos_axum::redirect(&page_after_save(&form_id, &result));
+    }
+    Ok(result)
+}
+
+async fn save_entry_from(
     id: String,
     version: i64,
     mut f: BTreeMap<String, String>,
@@ -315,10 +373,15 @@ pub async fn save_entry(
         .as_ref()
         .map(|(o, _)| to_fields(o))
         .unwrap_or_default();
-    for c in KEPT {
-        match kept.get(c) {
+    // Someone who may not see a confidential address cannot change it.
+    let hidden: &[&str] = match &current {
+        Some((o, _)) if o.address_confidential && !editor => &["address", "address_confidential"],
+        _ => &[],
+    };
+    for c in KEPT.iter().chain(hidden) {
+        match kept.get(*c) {
             Some(v) => f.insert(c.to_string(), v.clone()),
-            None => f.remove(c),
+            None => f.remove(*c),
         };
     }
     let new_id = match &current {
@@ -458,13 +521,18 @@ async fn suggested_columns(s: &crate::store::Suggestion) -> Result<Vec<&'static 
 
 pub async fn suggestions() -> Result<Vec<SuggestionView>, AppError> {
     let state = app_state()?;
-    actor_for(MapAction::Edit, "directory.suggestions").await?;
+    // Only reading: a refusal is not audited (the page asks for it before
+    // it knows who is signed in).
+    let a = require_actor().await?;
+    if !is_editor(&a) {
+        return Err(respond_with(AppError::NotFound));
+    }
     let pending = state
         .store
         .suggestions(None)
         .await
         .map_err(AppError::internal)?;
-    let who = names(pending.iter().map(|s| s.by_user.clone())).await?;
+    let who = names(pending.iter().map(|s| s.by_user.clone()), false).await?;
     let mut out = Vec::new();
     for s in &pending {
         let current = state
@@ -501,12 +569,18 @@ pub async fn suggestions() -> Result<Vec<SuggestionView>, AppError> {
             at: s.at.timestamp(),
             changes,
             entry_changed_since: current.as_ref().is_some_and(|(_, v)| *v != s.base_version),
+            current_version: current.as_ref().map_or(0, |(_, v)| *v),
         });
     }
     Ok(out)
 }
 
-pub async fn decide_suggestion(id: String, accept: bool, reason: String) -> Result<(), AppError> {
+pub async fn decide_suggestion(
+    id: String,
+    accept: bool,
+    reason: String,
+    version: i64,
+) -> Result<(), AppError> {
     let state = app_state()?;
     let action = if accept {
         "directory.suggestion.accept"
@@ -544,10 +618,18 @@ pub async fn decide_suggestion(id: String, accept: bool, reason: String) -> Resu
             .await
             .map_err(AppError::internal)?;
         let (entry, base) = match current {
-            // A new entry, as suggested (its id taken meanwhile: conflict).
+            // A new entry, as suggested.
             None if s.base_version == 0 => (s.entry.clone(), 0),
             None => return Err(respond_with(AppError::NotFound)),
-            Some(_) if s.base_version == 0 => return Err(respond_with(AppError::Conflict)),
+            // Its id was taken meanwhile (another entry of that name): it
+            // gets one of its own.
+            Some(_) if s.base_version == 0 => {
+                let mut entry = s.entry.clone();
+                entry.id = new_entry_id(&entry.name, &entry.country).await?;
+                (entry, 0)
+            }
+            // The editor decided on the entry as it was shown to them.
+            Some((_, v)) if v != version => return Err(respond_with(AppError::Conflict)),
             // The suggester's changes, over the entry as it is now.
             Some((now_entry, v)) => {
                 let mut f = to_fields(&now_entry);

@@ -131,6 +131,8 @@ pub struct SuggestionView {
     /// The entry was changed since the suggester read it (the changes are
     /// applied to what is there now).
     pub entry_changed_since: bool,
+    /// The entry's version as shown (0: a new entry); accepting checks it.
+    pub current_version: i64,
 }
 
 /// How saving an entry went.

@@ -46,6 +46,14 @@ fn EntryLoaded(
     archive: ServerAction<ArchiveEntry>,
 ) -> impl IntoView {
     let locale = use_locale();
+    // How a save went, when the form sent the browser here.
+    let query = leptos_router::hooks::use_query_map();
+    let from_form = match query.read_untracked().get("result").as_deref() {
+        Some("saved") => Some(MK::saved),
+        Some("unchanged") => Some(MK::unchanged),
+        Some("suggested") => Some(MK::suggested),
+        _ => None,
+    };
     let problem = move || {
         [
             verify.value().get().map(|r| r.map(|_| ())),
@@ -61,6 +69,7 @@ fn EntryLoaded(
     };
     view! {
         <main class="wide map-entry">
+            {from_form.map(|k| view! { <p class="notice" role="status" id="entry-result">{mt(k)}</p> })}
             {move || problem().map(|p| view! { <p class="form-error" role="alert" id="entry-error">{p}</p> })}
             <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {

@@ -73,7 +73,7 @@ fn EntryForm(v: Option<EntryView>, editor: bool) -> impl IntoView {
         if let Some(Ok(EntrySaveResult::Saved { id, .. })) = value.get() {
             let _ = window()
                 .location()
-                .assign(&format!("/directory/entry/{id}?saved"));
+                .assign(&format!("/directory/entry/{id}?result=saved"));
         }
     });
     let query = use_query_map();

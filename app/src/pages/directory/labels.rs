@@ -131,6 +131,7 @@ pub fn problem_key(p: EntryProblem) -> MK {
         EntryProblem::Columns => MK::problem_columns,
         EntryProblem::Header => MK::problem_header,
         EntryProblem::DuplicateId => MK::problem_duplicate_id,
+        EntryProblem::Encoding => MK::problem_encoding,
     }
 }
 

@@ -62,9 +62,12 @@ pub fn MapPage() -> impl IntoView {
 #[component]
 fn MapView(results: Resource<Result<MapSearch, AppError>>) -> impl IntoView {
     let locale = use_locale();
+    // A new organisation suggested by a form posted without WASM.
+    let suggested = use_query_map().read_untracked().get("result").as_deref() == Some("suggested");
     view! {
         <main class="wide map">
             <h1>{mt(MK::heading)}</h1>
+            {suggested.then(|| view! { <p class="notice" role="status" id="map-result">{mt(MK::suggested)}</p> })}
             <p class="hint">{mt(MK::intro)}</p>
             <Suspense fallback=|| view! { <p class="loading">{t(K::app_loading)}</p> }>
                 {move || Suspend::new(async move {

@@ -71,6 +71,7 @@ fn SuggestionItem(s: SuggestionView, decide: ServerAction<DecideSuggestion>) -> 
     let item_id = format!("suggestion-{}", s.id);
     let reason_id = format!("reason-{}", s.id);
     let (id1, id2) = (s.id.clone(), s.id.clone());
+    let version = s.current_version.to_string();
     view! {
         <article class="panel suggestion" id=item_id>
             <h2>
@@ -105,6 +106,7 @@ fn SuggestionItem(s: SuggestionView, decide: ServerAction<DecideSuggestion>) -> 
                 <ActionForm action=decide attr:class="inline" attr:action=DecideSuggestion::url()>
                     <input type="hidden" name="id" value=id1/>
                     <input type="hidden" name="accept" value="true"/>
+                    <input type="hidden" name="version" value=version/>
                     <button type="submit" class="accept">{mt(MK::accept)}</button>
                 </ActionForm>
                 <ActionForm action=decide attr:class="inline" attr:action=DecideSuggestion::url()>
