@@ -216,7 +216,7 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
                 "BE",
                 "Gent",
             );
-            o.referral_procedure = "Call the intake line first; then send the form. ".repeat(8);
+            o.referral_procedure = "Call the intake line first; then send the form. ".repeat(10);
             o
         })
         .collect();
@@ -267,7 +267,9 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
         .iter()
         .filter(|e| e.action == "directory.import" && e.outcome == "allowed")
         .count();
-    assert_eq!(imports, 3, "a refused file is not an import");
+    // The two round trips, the good file and the large one; the refused
+    // files are not imports.
+    assert_eq!(imports, 4, "a refused file is not an import");
 }
 
 #[tokio::test]
