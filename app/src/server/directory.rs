@@ -55,6 +55,27 @@ async fn actor_for(
     }
 }
 
+/// Every entry of the map, archived ones too.
+async fn all_entries() -> Result<Vec<Organisation>, AppError> {
+    Ok(app_state()?
+        .store
+        .directory_entries()
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect())
+}
+
+/// One entry with its version, if there is one with this id.
+pub(super) async fn entry_by_id(id: &str) -> Result<Option<(Organisation, i64)>, AppError> {
+    app_state()?
+        .store
+        .directory_entry(id)
+        .await
+        .map_err(AppError::internal)
+}
+
 fn is_editor(a: &SessionActor) -> bool {
     may(a.role, a.directory_editor, MapAction::Edit)
 }
@@ -78,15 +99,8 @@ fn non_empty(s: &str) -> Option<String> {
 pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
     let state = app_state()?;
     let a = require_actor().await?;
-    let entries: Vec<Organisation> = state
-        .store
-        .directory_entries()
-        .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .map(|(o, _)| o)
-        .filter(|o| !o.archived)
-        .collect();
+    let mut entries = all_entries().await?;
+    entries.retain(|o| !o.archived);
     let query = Query {
         country: non_empty(&args.country).map(|c| c.to_uppercase()),
         city: non_empty(&args.city),
@@ -171,12 +185,7 @@ async fn names(
 pub async fn entry(id: String) -> Result<EntryView, AppError> {
     let state = app_state()?;
     let a = require_actor().await?;
-    let Some((entry, version)) = state
-        .store
-        .directory_entry(&id)
-        .await
-        .map_err(AppError::internal)?
-    else {
+    let Some((entry, version)) = entry_by_id(&id).await? else {
         return Err(respond_with(AppError::NotFound));
     };
     let history = state
@@ -241,7 +250,6 @@ pub async fn entry(id: String) -> Result<EntryView, AppError> {
 
 /// A new entry's id: its country and name, made unique.
 async fn new_entry_id(name: &str, country: &str) -> Result<String, AppError> {
-    let state = app_state()?;
     let mut slug = String::new();
     for c in crate::domain::case::fold(name).chars() {
         if c.is_ascii_alphanumeric() {
@@ -262,13 +270,7 @@ async fn new_entry_id(name: &str, country: &str) -> Result<String, AppError> {
         } else {
             format!("{base}-{n}")
         };
-        if state
-            .store
-            .directory_entry(&id)
-            .await
-            .map_err(AppError::internal)?
-            .is_none()
-        {
+        if entry_by_id(&id).await?.is_none() {
             return Ok(id);
         }
     }
@@ -354,12 +356,7 @@ async fn save_entry_from(
     let current = if id.is_empty() {
         None
     } else {
-        match state
-            .store
-            .directory_entry(&id)
-            .await
-            .map_err(AppError::internal)?
-        {
+        match entry_by_id(&id).await? {
             Some(found) => Some(found),
             None => return Err(respond_with(AppError::NotFound)),
         }
@@ -454,12 +451,7 @@ async fn change_entry(
 ) -> Result<i64, AppError> {
     let state = app_state()?;
     let a = actor_for(MapAction::Edit, action).await?;
-    let Some((mut entry, current)) = state
-        .store
-        .directory_entry(id)
-        .await
-        .map_err(AppError::internal)?
-    else {
+    let Some((mut entry, current)) = entry_by_id(id).await? else {
         return Err(respond_with(AppError::NotFound));
     };
     if current != version {
@@ -535,11 +527,7 @@ pub async fn suggestions() -> Result<Vec<SuggestionView>, AppError> {
     let who = names(pending.iter().map(|s| s.by_user.clone()), false).await?;
     let mut out = Vec::new();
     for s in &pending {
-        let current = state
-            .store
-            .directory_entry(&s.entry_id)
-            .await
-            .map_err(AppError::internal)?;
+        let current = entry_by_id(&s.entry_id).await?;
         let now_fields = current
             .as_ref()
             .map(|(o, _)| to_fields(o))
@@ -612,11 +600,7 @@ pub async fn decide_suggestion(
     let audit = directory_event(&a, action, Some(&s.entry_id));
     let now = Utc::now();
     let decision = if accept {
-        let current = state
-            .store
-            .directory_entry(&s.entry_id)
-            .await
-            .map_err(AppError::internal)?;
+        let current = entry_by_id(&s.entry_id).await?;
         let (entry, base) = match current {
             // A new entry, as suggested.
             None if s.base_version == 0 => (s.entry.clone(), 0),
@@ -678,16 +662,8 @@ pub async fn decide_suggestion(
 }
 
 pub async fn export() -> Result<String, AppError> {
-    let state = app_state()?;
     let a = actor_for(MapAction::Exchange, "directory.export").await?;
-    let entries: Vec<Organisation> = state
-        .store
-        .directory_entries()
-        .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .map(|(o, _)| o)
-        .collect();
+    let entries = all_entries().await?;
     record(directory_event(&a, "directory.export", None)).await?;
     let name = format!("social-map-{}.csv", today().format("%Y-%m-%d"));
     answer_as_document("text/csv; charset=utf-8", Some(&name));

@@ -80,11 +80,8 @@ pub async fn change(c: Change) -> Result<ReferralResult, AppError> {
         "propose" => {
             let purpose = ReferralPurpose::from_slug(&c.purpose).ok_or_else(bad)?;
             // Only an entry of the map that is not archived.
-            let entry = state
-                .store
-                .directory_entry(&c.organisation_id)
-                .await
-                .map_err(AppError::internal)?
+            let entry = super::directory::entry_by_id(&c.organisation_id)
+                .await?
                 .map(|(o, _)| o)
                 .filter(|o| !o.archived)
                 .ok_or_else(|| respond_with(AppError::NotFound))?;
@@ -177,19 +174,13 @@ fn refusal_slug(r: ReferralRefusal) -> &'static str {
 pub async fn contacts_for(
     file: &crate::domain::case_file::CaseFile,
 ) -> Result<Vec<ReferralContact>, AppError> {
-    let state = app_state()?;
     let day = Utc::now().date_naive();
     let mut out: Vec<ReferralContact> = Vec::new();
     for r in &file.reintegration.referrals {
         if out.iter().any(|c| c.organisation_id == r.organisation_id) {
             continue;
         }
-        let Some((o, _)) = state
-            .store
-            .directory_entry(&r.organisation_id)
-            .await
-            .map_err(AppError::internal)?
-        else {
+        let Some((o, _)) = super::directory::entry_by_id(&r.organisation_id).await? else {
             continue;
         };
         out.push(ReferralContact {
