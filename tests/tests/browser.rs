@@ -331,19 +331,29 @@ async fn the_account_page_hydrates_and_answers_in_place() {
     browser.submit_sign_in("carla", PASSWORD).await;
     browser.text_of("#password-form").await;
     browser.wait_hydrated().await;
-    let loaded = browser
-        .client
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name).join(' ')",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let loaded = loaded.as_str().unwrap_or_default().to_string();
-    assert!(
-        loaded.contains("split___account_route_view"),
-        "the account page's own WASM was fetched: {loaded}"
-    );
+    // A file appears among the page's resources once it has arrived: the
+    // page's own WASM may still be on its way after the chunks it needs
+    // (a busy machine), so wait for it (30 s at most).
+    let start = std::time::Instant::now();
+    loop {
+        let loaded = browser
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name).join(' ')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let loaded = loaded.as_str().unwrap_or_default().to_string();
+        if loaded.contains("split___account_route_view") {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the account page's own WASM was fetched: {loaded}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     browser.fill("current", PASSWORD).await;
     browser.fill("new", "a long enough passphrase").await;
     browser.fill("repeat", "a different passphrase").await;
