@@ -5,10 +5,7 @@ use crate::pages::{
     audit_log::AuditLogRoute,
     cases::{CaseRoute, CaseloadRoute, InboxRoute, NewCaseRoute},
     dashboard::DashboardRoute,
-    directory::{
-        entry::EntryRoute, exchange::ExchangeRoute, form::EntryFormRoute,
-        suggestions::SuggestionsRoute, MapRoute,
-    },
+    directory::MapRoute,
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
@@ -72,11 +69,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/directory") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/new") view={Lazy::<EntryFormRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/suggestions") view={Lazy::<SuggestionsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/exchange") view={Lazy::<ExchangeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/entry/:id") view={Lazy::<EntryRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/directory/entry/:id/edit") view={Lazy::<EntryFormRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/new") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/suggestions") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/exchange") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/entry/:id") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/directory/entry/:id/edit") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/login/code") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account/two-step") view={Lazy::<SecondFactorSetupRoute>::new()} ssr=SsrMode::Async/>

@@ -255,17 +255,3 @@ fn EntryDetails(
     }
     .into_any()
 }
-
-/// The entry page, loaded on demand.
-pub struct EntryRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for EntryRoute {
-    fn data() -> Self {
-        EntryRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <EntryPage/> }.into_any()
-    }
-}

@@ -121,17 +121,3 @@ fn Exchange() -> impl IntoView {
         </main>
     }
 }
-
-/// The import and export page, loaded on demand.
-pub struct ExchangeRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for ExchangeRoute {
-    fn data() -> Self {
-        ExchangeRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ExchangePage/> }.into_any()
-    }
-}

@@ -287,17 +287,3 @@ fn ColumnProblem(
             .map(|p| view! { <span class="field-error">{mt(problem_key(p.problem))}</span> })
     }
 }
-
-/// The entry form, loaded on demand.
-pub struct EntryFormRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for EntryFormRoute {
-    fn data() -> Self {
-        EntryFormRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <EntryFormPage/> }.into_any()
-    }
-}

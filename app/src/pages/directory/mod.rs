@@ -234,8 +234,10 @@ fn ReferForm(code: String, organisation_id: String) -> impl IntoView {
     }
 }
 
-/// The routes, loaded on demand: with `cargo leptos build --split` their
-/// code is a separate WASM file, fetched when a map page is first needed.
+/// Every map page in one route loaded on demand: one split point for the
+/// area rather than one per page, so that wasm-split cuts the code these
+/// pages share with the rest of the application into fewer, larger chunks
+/// (each chunk a file of its own, with its own headers).
 pub struct MapRoute;
 
 #[leptos_router::lazy_route]
@@ -245,6 +247,18 @@ impl leptos_router::LazyRoute for MapRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <MapPage/> }.into_any()
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        match path.trim_end_matches('/') {
+            "/directory/new" => view! { <form::EntryFormPage/> }.into_any(),
+            "/directory/suggestions" => view! { <suggestions::SuggestionsPage/> }.into_any(),
+            "/directory/exchange" => view! { <exchange::ExchangePage/> }.into_any(),
+            p if p.starts_with("/directory/entry/") && p.ends_with("/edit") => {
+                view! { <form::EntryFormPage/> }.into_any()
+            }
+            p if p.starts_with("/directory/entry/") => view! { <entry::EntryPage/> }.into_any(),
+            _ => view! { <MapPage/> }.into_any(),
+        }
     }
 }

@@ -120,17 +120,3 @@ fn SuggestionItem(s: SuggestionView, decide: ServerAction<DecideSuggestion>) -> 
         </article>
     }
 }
-
-/// The suggestions page, loaded on demand.
-pub struct SuggestionsRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for SuggestionsRoute {
-    fn data() -> Self {
-        SuggestionsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SuggestionsPage/> }.into_any()
-    }
-}
