@@ -169,3 +169,44 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
     let item = browser.text_of("#referral-r1").await;
     assert!(item.contains("+2348022220000"), "{item}");
 }
+
+/// The map's pages are one route loaded on demand that picks the page by
+/// its address: moving between them inside the application (no page
+/// load) shows the page asked for.
+#[tokio::test]
+async fn the_map_pages_follow_links_without_a_page_load() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    add_user(
+        &store,
+        "Shelter A",
+        OrgKind::Counselling,
+        Role::Counsellor,
+        "carla",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    collect_page_errors(&browser).await;
+    let s = Session::new(&browser, "social-map/links");
+    s.sign_in_as(&server, "carla", "/directory").await;
+    browser.wait_hydrated().await;
+    s.wait_text("map-count", "the whole map", |t| {
+        t.contains("organisations found")
+    })
+    .await;
+    browser.click("#org-nl-comensha h2 a").await;
+    s.wait_text("entry-name", "the entry", |t| t.contains("CoMensha"))
+        .await;
+    browser.click("#entry-edit").await;
+    browser.text_of("#entry-form").await;
+    let heading = browser.text_of("main h1").await;
+    assert!(
+        heading.starts_with("Suggest a correction to CoMensha"),
+        "{heading}"
+    );
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/directory/entry/nl-comensha/edit");
+}
