@@ -1,0 +1,25 @@
+//! All black-box tests, in one binary: one link instead of twenty, and one
+//! copy of the server on disk instead of twenty (each was ~460 MB in debug
+//! builds, which once ran a CI machine out of disk). Every file is a module;
+//! test names keep their file as prefix, e.g. `directory_journey::…`.
+
+mod admin;
+mod approval;
+mod authz_matrix;
+mod browser;
+mod browser_infra;
+mod case_session;
+mod cases;
+mod cli;
+mod client_copy_journey;
+mod dashboard;
+mod directory;
+mod directory_journey;
+mod endpoints;
+mod handover_journey;
+mod handovers;
+mod http;
+mod languages;
+mod second_factor;
+mod shares;
+mod store_contract;
