@@ -2,7 +2,8 @@
 # Safeplan's run command: installs what is missing, builds the release,
 # migrates, adds the demo data, prints the demo logins and serves on
 # http://127.0.0.1:3000 (SQLite file under ./data/). Existing data is kept.
-# Extra arguments go to `safeplan serve` (e.g. --bind 0.0.0.0:3000).
+# Extra arguments are safeplan's options (e.g. --bind 0.0.0.0:3000), given
+# to migrate, demo and serve alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh build
@@ -17,6 +18,8 @@ if [ ! -s data/secret.key ]; then
   (umask 077 && "$BIN" secret-key > data/secret.key)
 fi
 export SAFEPLAN_SECRET_KEY_FILE="${SAFEPLAN_SECRET_KEY_FILE:-$PWD/data/secret.key}"
-"$BIN" migrate
-"$BIN" demo
+# Every option is global (database, bind, …): migrate and demo get them too,
+# so that they work on the database that is served and print its address.
+"$BIN" migrate "$@"
+"$BIN" demo "$@"
 exec "$BIN" serve "$@"
