@@ -373,6 +373,7 @@ fn pin_remembered(state: &AppState, headers: &HeaderMap, link: &ShareLink) -> bo
 
 /// `GET /c/<token>`: the copy, or the PIN form, or why neither.
 pub async fn share_get(
+    method: axum::http::Method,
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
@@ -382,6 +383,12 @@ pub async fn share_get(
         Ok(found) => found,
         Err(page) => return page,
     };
+    // HEAD (a chat app or a link checker looking before it shows the
+    // link): whether the link works, without the copy and without
+    // counting a view.
+    if method == axum::http::Method::HEAD {
+        return page(StatusCode::OK, String::new(), None);
+    }
     let path = format!("/c/{token}");
     if link.pin_hash.is_some() && !pin_remembered(&state, &headers, &link) {
         return page(StatusCode::OK, pin_page(l, &path, None), None);

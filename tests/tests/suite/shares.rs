@@ -124,6 +124,11 @@ async fn a_link_opens_the_clients_copy_until_it_expires_or_is_switched_off() {
     let (status, page) = open(&format!("{}?lang=ar", made.url)).await;
     assert_eq!(status, 200);
     assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"), "{page}");
+    // A HEAD request (a chat app checking the link before showing it)
+    // reads no copy: it answers whether the link works and is no view.
+    let head = tests::http_client().head(&made.url).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.text().await.unwrap(), "");
     let listed = links(&carla, &s, &code).await;
     assert_eq!(listed.len(), 1);
     assert_eq!((listed[0].views, listed[0].state), (2, LinkState::Active));
