@@ -135,11 +135,63 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
         .await;
     s.wait_saved().await;
 
-    // Reloaded, everything is as the server has it.
+    // Someone else (the IOM mission, or the counsellor on another device)
+    // marks the service delivered while the form is open. The form's next
+    // save is no conflict: that change is not in the form, and neither
+    // change is lost.
+    let elsewhere = tests::signed_in(&server, "carla").await;
+    let moved: app::api::cases::ReferralResult = tests::call_ok(
+        &elsewhere,
+        &server,
+        "/api/cases/referral",
+        &[
+            ("code", code.as_str()),
+            ("op", "move"),
+            ("referral_id", "r1"),
+            ("from", "accepted"),
+            ("to", "delivered"),
+        ],
+    )
+    .await;
+    assert!(
+        matches!(moved, app::api::cases::ReferralResult::Done { .. }),
+        "{moved:?}"
+    );
+    s.type_into(
+        "f-reint-goals",
+        "A tailoring shop in Benin City, with two sewing machines",
+    )
+    .await;
+    s.wait_saved().await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Id("conflict"))
+            .await
+            .is_err(),
+        "no conflict to resolve"
+    );
+
+    // Reloaded, everything is as the server has it: both changes.
     browser.client.refresh().await.unwrap();
     s.live("reintegration").await;
-    s.wait_text("referral-r1", "accepted", |t| t.contains("Accepted since"))
-        .await;
+    s.wait_text("referral-r1", "delivered", |t| {
+        t.contains("Service delivered")
+    })
+    .await;
+    let goals = browser
+        .client
+        .find(fantoccini::Locator::Id("f-reint-goals"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(
+        goals,
+        "A tailoring shop in Benin City, with two sewing machines"
+    );
 
     // The entry page, then an editor corrects the number.
     browser.click("#referral-r1 h3 a").await;

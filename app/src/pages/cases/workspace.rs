@@ -321,13 +321,24 @@ impl Workspace {
                 updated_at,
                 updated_by,
             }) => {
-                self.conflict.set(Some(Conflict {
+                let c = Conflict {
                     section,
                     theirs: fields,
                     version,
                     by: updated_by,
                     at: updated_at,
-                }));
+                };
+                // The other save changed nothing this form shows (a
+                // referral moved on by the mission, say): the server
+                // applies these edits onto what it holds now, so they are
+                // sent again on its version and nothing is lost.
+                let untouched = self.file.with_untracked(|f| f.fields(section)) == c.theirs;
+                if untouched && version != self.version(section) {
+                    self.adopt_saved(&c);
+                    self.sync(section);
+                    return;
+                }
+                self.conflict.set(Some(c));
                 self.status.set(SaveStatus::Conflict);
             }
             Ok(SaveResult::Invalid(problems)) => {
