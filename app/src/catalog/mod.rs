@@ -286,11 +286,14 @@ mod tests {
             assert!(o.unverified.contains("services") && !o.unverified.contains("name"));
         }
         // The seed goes through the CSV unchanged.
-        let text = crate::domain::directory::to_csv(&entries);
-        assert_eq!(
-            crate::domain::directory::from_csv(&text, today),
-            Ok(entries)
-        );
+        let with_versions: Vec<_> = entries.iter().map(|o| (o.clone(), 0)).collect();
+        let text = crate::domain::directory::to_csv(&with_versions);
+        let read: Vec<_> = crate::domain::directory::from_csv(&text, today)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.entry)
+            .collect();
+        assert_eq!(read, entries);
     }
 
     #[test]

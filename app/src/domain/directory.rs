@@ -290,6 +290,12 @@ pub enum EntryProblem {
     /// Not UTF-8 text (a spreadsheet's other encodings): the characters
     /// would be damaged.
     Encoding,
+    /// An organisation already in the map, in a row without the version
+    /// it was exported at.
+    VersionMissing,
+    /// The organisation was changed in the map after the file was
+    /// exported: importing the row would undo that change.
+    ChangedSinceExport,
 }
 
 fn is_country(c: &str) -> bool {
@@ -567,15 +573,27 @@ pub fn row(o: &Organisation) -> [String; 34] {
     ]
 }
 
-/// The entries as CSV, one row each in the order given.
-pub fn to_csv(entries: &[Organisation]) -> String {
+/// The exchange file's last column, after [`COLUMNS`]: the version each
+/// entry had when the file was exported (empty for a new organisation).
+/// An import refuses a row whose organisation was changed since, so that
+/// an older file cannot undo later edits.
+pub const VERSION_COLUMN: &str = "version";
+
+/// The entries with their versions (0: none yet) as CSV, one row each in
+/// the order given.
+pub fn to_csv(entries: &[(Organisation, i64)]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     // Writing to memory cannot fail.
-    let _ = w.write_record(COLUMNS);
-    for o in entries {
-        let _ = w.write_record(row(o));
+    let _ = w.write_record(COLUMNS.iter().copied().chain([VERSION_COLUMN]));
+    for (o, version) in entries {
+        let version = if *version > 0 {
+            version.to_string()
+        } else {
+            String::new()
+        };
+        let _ = w.write_record(row(o).into_iter().chain([version]));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -675,9 +693,20 @@ pub struct RowProblem {
     pub problem: EntryProblem,
 }
 
+/// A row of an exchange file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRow {
+    /// Its number in the file (1 is the header).
+    pub row: usize,
+    pub entry: Organisation,
+    /// The entry's version when the file was exported; `None` for a new
+    /// organisation.
+    pub version: Option<i64>,
+}
+
 /// Reads a CSV of entries. Every problem of every row is reported; a file
 /// with any problem gives no entries at all (nothing is half-imported).
-pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<Organisation>, Vec<RowProblem>> {
+pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<ImportRow>, Vec<RowProblem>> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -699,7 +728,11 @@ pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<Organisation>, Vec<R
             }
         };
         if row == 1 {
-            if record.iter().map(str::trim).ne(COLUMNS.iter().copied()) {
+            if record
+                .iter()
+                .map(str::trim)
+                .ne(COLUMNS.iter().copied().chain([VERSION_COLUMN]))
+            {
                 problems.push(RowProblem {
                     row,
                     column: String::new(),
@@ -709,7 +742,7 @@ pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<Organisation>, Vec<R
             }
             continue;
         }
-        if record.len() != COLUMNS.len() {
+        if record.len() != COLUMNS.len() + 1 {
             problems.push(RowProblem {
                 row,
                 column: String::new(),
@@ -719,6 +752,16 @@ pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<Organisation>, Vec<R
         }
         let cells: Vec<&str> = record.iter().collect();
         let (entry, mut found) = entry_of(&cells, today);
+        let version = match cells[COLUMNS.len()].trim() {
+            "" => None,
+            v => match v.parse::<i64>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    found.push((VERSION_COLUMN, EntryProblem::Format));
+                    None
+                }
+            },
+        };
         // A file saved in another encoding and read as UTF-8 has
         // replacement characters where its accented letters were.
         for (column, cell) in COLUMNS.iter().zip(&cells) {
@@ -734,7 +777,11 @@ pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<Organisation>, Vec<R
             column: column.to_string(),
             problem,
         }));
-        entries.push(entry);
+        entries.push(ImportRow {
+            row,
+            entry,
+            version,
+        });
     }
     if problems.is_empty() {
         Ok(entries)
@@ -894,7 +941,8 @@ mod tests {
             o.capacity_beds = beds;
             o.services = services;
             let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-            prop_assert_eq!(from_csv(&to_csv(&[o.clone()]), today), Ok(vec![o]));
+            let rows = from_csv(&to_csv(&[(o.clone(), 3)]), today);
+            prop_assert_eq!(rows, Ok(vec![ImportRow { row: 2, entry: o, version: Some(3) }]));
         }
     }
 
@@ -999,17 +1047,32 @@ mod tests {
     }
 
     #[test]
-    fn an_export_imports_as_the_same_records() {
-        let entries = vec![cosudow(), idia()];
-        let text = to_csv(&entries);
-        assert_eq!(from_csv(&text, today()), Ok(entries));
+    fn an_export_imports_as_the_same_records_with_their_versions() {
+        let text = to_csv(&[(cosudow(), 4), (idia(), 0)]);
+        assert!(text.starts_with("id,name,"));
+        assert!(text.lines().next().unwrap().ends_with(",archived,version"));
+        assert_eq!(
+            from_csv(&text, today()),
+            Ok(vec![
+                ImportRow {
+                    row: 2,
+                    entry: cosudow(),
+                    version: Some(4)
+                },
+                ImportRow {
+                    row: 3,
+                    entry: idia(),
+                    version: None
+                },
+            ])
+        );
     }
 
     #[test]
     fn every_bad_row_is_reported_and_nothing_is_imported() {
-        let mut text = to_csv(&[cosudow()]);
-        text.push_str("x1,,,,spaceship,,Nigeria,,Lagos,,maybe,shelter_short|teleport,,,,EN,,-3,,0800,,a@b,www.x.org,,,mon 17:00-09:00,no,free,public,,2099-01-01,,,no\r\n");
-        text.push_str("ng-cosudow,Again,,,,,NG,,,,no,,,,,,,,,,,,,,,,no,free,public,,,,,no\r\n");
+        let mut text = to_csv(&[(cosudow(), 2)]);
+        text.push_str("x1,,,,spaceship,,Nigeria,,Lagos,,maybe,shelter_short|teleport,,,,EN,,-3,,0800,,a@b,www.x.org,,,mon 17:00-09:00,no,free,public,,2099-01-01,,,no,two\r\n");
+        text.push_str("ng-cosudow,Again,,,,,NG,,,,no,,,,,,,,,,,,,,,,no,free,public,,,,,no,-1\r\n");
         text.push_str("short,row\r\n");
         let problems = from_csv(&text, today()).unwrap_err();
         let at = |row: usize| -> Vec<(String, EntryProblem)> {
@@ -1033,28 +1096,39 @@ mod tests {
             ("website", EntryProblem::Website),
             ("last_verified", EntryProblem::FutureDate),
             ("opening_hours", EntryProblem::OpeningHours),
+            ("version", EntryProblem::Format),
         ] {
             assert!(
                 row3.contains(&(column.to_string(), problem)),
                 "{column} {problem:?} in {row3:?}"
             );
         }
-        assert_eq!(at(4), vec![("id".to_string(), EntryProblem::DuplicateId)]);
+        assert_eq!(
+            at(4),
+            vec![
+                ("version".to_string(), EntryProblem::Format),
+                ("id".to_string(), EntryProblem::DuplicateId)
+            ]
+        );
         assert_eq!(at(5), vec![(String::new(), EntryProblem::Columns)]);
         assert!(at(2).is_empty(), "the good row has no problem");
     }
 
     #[test]
     fn a_file_with_another_header_is_refused_at_once() {
+        let header_only = vec![RowProblem {
+            row: 1,
+            column: String::new(),
+            problem: EntryProblem::Header,
+        }];
         let problems = from_csv("name,city\r\nX,Y\r\n", today()).unwrap_err();
-        assert_eq!(
-            problems,
-            vec![RowProblem {
-                row: 1,
-                column: String::new(),
-                problem: EntryProblem::Header
-            }]
-        );
+        assert_eq!(problems, header_only);
+        // A file without the version column cannot say what it would undo.
+        let without_versions = to_csv(&[(cosudow(), 1)])
+            .lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\r\n")
+            .collect::<String>();
+        assert_eq!(from_csv(&without_versions, today()), Err(header_only));
     }
 
     #[test]

@@ -11,12 +11,14 @@ use crate::api::directory::{
 };
 use crate::domain::directory::{
     changed_columns, from_csv, from_fields, may, search as search_map, to_csv, to_fields,
-    MapAction, Organisation, Query, RowProblem, Service, TargetGroup,
+    MapAction, Organisation, Query, RowProblem, Service, TargetGroup, VERSION_COLUMN,
 };
 use crate::error::AppError;
 use crate::error::FieldError;
 use crate::i18n::map::{mt, MK};
-use crate::store::{AuditOutcome, DirectorySave, NewAuditEvent, SessionActor, SuggestionDecision};
+use crate::store::{
+    AuditOutcome, DirectorySave, ImportOutcome, NewAuditEvent, SessionActor, SuggestionDecision,
+};
 use chrono::{NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,16 +57,13 @@ async fn actor_for(
     }
 }
 
-/// Every entry of the map, archived ones too.
-async fn all_entries() -> Result<Vec<Organisation>, AppError> {
-    Ok(app_state()?
+/// Every entry of the map with its version, archived ones too.
+async fn all_entries() -> Result<Vec<(Organisation, i64)>, AppError> {
+    app_state()?
         .store
         .directory_entries()
         .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .map(|(o, _)| o)
-        .collect())
+        .map_err(AppError::internal)
 }
 
 /// One entry with its version, if there is one with this id.
@@ -96,11 +95,23 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// How many suggestions wait for an editor (about one entry, or all).
+async fn pending_count(entry_id: Option<&str>) -> Result<usize, AppError> {
+    let n = app_state()?
+        .store
+        .pending_suggestions(entry_id)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
-    let state = app_state()?;
     let a = require_actor().await?;
-    let mut entries = all_entries().await?;
-    entries.retain(|o| !o.archived);
+    let entries: Vec<Organisation> = all_entries()
+        .await?
+        .into_iter()
+        .filter_map(|(o, _)| (!o.archived).then_some(o))
+        .collect();
     let query = Query {
         country: non_empty(&args.country).map(|c| c.to_uppercase()),
         city: non_empty(&args.city),
@@ -125,12 +136,7 @@ pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
         None => None,
     };
     let pending_suggestions = if is_editor(&a) {
-        state
-            .store
-            .suggestions(None)
-            .await
-            .map_err(AppError::internal)?
-            .len()
+        pending_count(None).await?
     } else {
         0
     };
@@ -225,14 +231,7 @@ pub async fn entry(id: String) -> Result<EntryView, AppError> {
         entry.address.clear();
     }
     let pending_suggestions = if is_editor(&a) {
-        state
-            .store
-            .suggestions(Some(&id))
-            .await
-            .map_err(AppError::internal)?
-            .iter()
-            .filter(|s| s.state == "pending")
-            .count()
+        pending_count(Some(&id)).await?
     } else {
         0
     };
@@ -589,12 +588,13 @@ pub async fn decide_suggestion(
     if !accept && reason.is_empty() {
         return Err(invalid(MK::reason_required));
     }
-    let pending = state
+    let Some(s) = state
         .store
-        .suggestions(None)
+        .suggestion(&id)
         .await
-        .map_err(AppError::internal)?;
-    let Some(s) = pending.into_iter().find(|s| s.id == id) else {
+        .map_err(AppError::internal)?
+        .filter(|s| s.state == "pending")
+    else {
         return Err(respond_with(AppError::NotFound));
     };
     let audit = directory_event(&a, action, Some(&s.entry_id));
@@ -675,19 +675,38 @@ pub async fn import(csv: String) -> Result<ImportResult, AppError> {
     let a = actor_for(MapAction::Exchange, "directory.import").await?;
     // A spreadsheet may save a byte-order mark first.
     let text = csv.strip_prefix('\u{feff}').unwrap_or(&csv);
-    let entries = match from_csv(text, today()) {
-        Ok(e) => e,
+    let rows = match from_csv(text, today()) {
+        Ok(rows) => rows,
         Err(problems) => {
             tracing::info!(problems = problems.len(), "social map import refused");
             return Ok(ImportResult::Problems(problems));
         }
     };
     let audit = directory_event(&a, "directory.import", None);
-    let counts = state
+    let counts = match state
         .store
-        .import_directory(&entries, &a.user_id, Utc::now(), &audit)
+        .import_directory(&rows, &a.user_id, Utc::now(), &audit)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(AppError::internal)?
+    {
+        ImportOutcome::Imported(counts) => counts,
+        ImportOutcome::Refused(refused) => {
+            tracing::info!(
+                rows = refused.len(),
+                "social map import refused: rows changed since their export"
+            );
+            return Ok(ImportResult::Problems(
+                refused
+                    .into_iter()
+                    .map(|(row, problem)| RowProblem {
+                        row,
+                        column: VERSION_COLUMN.into(),
+                        problem,
+                    })
+                    .collect(),
+            ));
+        }
+    };
     tracing::info!(
         created = counts.created,
         updated = counts.updated,

@@ -175,14 +175,21 @@ pub async fn contacts_for(
     file: &crate::domain::case_file::CaseFile,
 ) -> Result<Vec<ReferralContact>, AppError> {
     let day = Utc::now().date_naive();
-    let mut out: Vec<ReferralContact> = Vec::new();
+    let mut ids: Vec<&str> = Vec::new();
     for r in &file.reintegration.referrals {
-        if out.iter().any(|c| c.organisation_id == r.organisation_id) {
-            continue;
+        if !ids.contains(&r.organisation_id.as_str()) {
+            ids.push(&r.organisation_id);
         }
-        let Some((o, _)) = super::directory::entry_by_id(&r.organisation_id).await? else {
-            continue;
-        };
+    }
+    let mut found = app_state()?
+        .store
+        .directory_entries_with_ids(&ids)
+        .await
+        .map_err(AppError::internal)?;
+    // In the order the plan first names them.
+    found.sort_by_key(|(o, _)| ids.iter().position(|id| *id == o.id));
+    let mut out: Vec<ReferralContact> = Vec::new();
+    for (o, _) in found {
         out.push(ReferralContact {
             organisation_id: o.id.clone(),
             name: o.name.clone(),

@@ -4,7 +4,7 @@
 //! is one transaction: all entries or none.
 
 use super::{new_id, ts, NewAuditEvent, Result, Store, StoreError};
-use crate::domain::directory::Organisation;
+use crate::domain::directory::{EntryProblem, ImportRow, Organisation};
 use chrono::{DateTime, Utc};
 
 /// How saving an entry went.
@@ -26,6 +26,15 @@ pub struct ImportCounts {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+/// How an import went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported(ImportCounts),
+    /// Rows that would change an organisation without the version it has
+    /// now (`row`, and why): nothing was written.
+    Refused(Vec<(usize, EntryProblem)>),
 }
 
 /// A suggested new entry or correction.
@@ -75,6 +84,57 @@ fn body_of(entry: &Organisation) -> Result<String> {
     serde_json::to_string(entry).map_err(|_| StoreError::Corrupt("directory entry"))
 }
 
+/// A query of suggestions' rows (as [`SuggestionRow`]), the rest given.
+macro_rules! select_suggestions {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason \
+             FROM directory_suggestions ",
+            $rest
+        )
+    };
+}
+
+/// Counts pending suggestions, the rest of the condition given.
+macro_rules! count_pending {
+    ($rest:literal) => {
+        concat!(
+            "SELECT COUNT(*) FROM directory_suggestions WHERE state = 'pending'",
+            $rest
+        )
+    };
+}
+
+type SuggestionRow = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+);
+
+fn suggestion_of(
+    (id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason): SuggestionRow,
+) -> Result<Suggestion> {
+    Ok(Suggestion {
+        id,
+        entry_id,
+        base_version,
+        entry: entry_of(&body)?,
+        note,
+        by_user,
+        at: ts::from_db(&at)?,
+        state,
+        decided_by,
+        reason,
+    })
+}
+
 impl Store {
     /// Every entry with its version, archived ones included, by name.
     pub async fn directory_entries(&self) -> Result<Vec<(Organisation, i64)>> {
@@ -94,6 +154,32 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         row.map(|(body, v)| Ok((entry_of(&body)?, v))).transpose()
+    }
+
+    /// The entries with these ids (in no particular order; unknown ids
+    /// are left out), in one query.
+    pub async fn directory_entries_with_ids(
+        &self,
+        ids: &[&str],
+    ) -> Result<Vec<(Organisation, i64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Only placeholders are formatted into the text; the ids are bound.
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT body, version FROM directory_entries WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(body, v)| Ok((entry_of(&body)?, v)))
+            .collect()
     }
 
     /// Writes one entry inside `tx`: a new one at version 1 when
@@ -194,51 +280,70 @@ impl Store {
         }
     }
 
-    /// Writes every entry of an import (new ones created, known ones
-    /// given their next version, unchanged ones left as they are) in one
-    /// transaction with one audit row: all or none.
+    /// Writes an import in one transaction with one audit row: all or
+    /// none. New ids are created; rows equal to their entry are left
+    /// alone; a row that changes a known entry needs the version that
+    /// entry has now (the one it was exported at), else nothing is written
+    /// and every such row is returned, so that an older file cannot undo
+    /// later edits.
     pub async fn import_directory(
         &self,
-        entries: &[Organisation],
+        rows: &[ImportRow],
         by: &str,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
-    ) -> Result<ImportCounts> {
+    ) -> Result<ImportOutcome> {
         let at = ts::to_db(at);
         let mut tx = self.write().await?;
         let mut counts = ImportCounts::default();
-        for entry in entries {
+        let mut refused = Vec::new();
+        for r in rows {
             let current: Option<(i64, String)> =
                 sqlx::query_as("SELECT version, body FROM directory_entries WHERE id = $1")
-                    .bind(&entry.id)
+                    .bind(&r.entry.id)
                     .fetch_optional(&mut *tx)
                     .await?;
             let base = match current {
-                Some((_, body)) if entry_of(&body)? == *entry => {
+                Some((_, body)) if entry_of(&body)? == r.entry => {
                     counts.unchanged += 1;
                     continue;
                 }
-                Some((v, _)) => {
+                Some((v, _)) if r.version == Some(v) => {
                     counts.updated += 1;
                     v
+                }
+                Some(_) => {
+                    refused.push((
+                        r.row,
+                        if r.version.is_none() {
+                            EntryProblem::VersionMissing
+                        } else {
+                            EntryProblem::ChangedSinceExport
+                        },
+                    ));
+                    continue;
                 }
                 None => {
                     counts.created += 1;
                     0
                 }
             };
-            if Self::put_entry(&mut tx, entry, base, "import", Some(by), &at)
+            // Written only if still at `base`: another writer between the
+            // read and this write (PostgreSQL) refuses the row as well.
+            if Self::put_entry(&mut tx, &r.entry, base, "import", Some(by), &at)
                 .await?
                 .is_none()
             {
-                return Err(StoreError::Corrupt(
-                    "directory entry changed during the import",
-                ));
+                refused.push((r.row, EntryProblem::ChangedSinceExport));
             }
+        }
+        if !refused.is_empty() {
+            tx.rollback().await?;
+            return Ok(ImportOutcome::Refused(refused));
         }
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
-        Ok(counts)
+        Ok(ImportOutcome::Imported(counts))
     }
 
     /// Puts the first entries in an empty map (first start, demo); a map
@@ -319,66 +424,52 @@ impl Store {
     /// Suggestions waiting for an editor (the oldest first), or those
     /// about one entry (all states, the latest first).
     pub async fn suggestions(&self, entry_id: Option<&str>) -> Result<Vec<Suggestion>> {
-        type Row = (
-            String,
-            String,
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-        );
-        let rows: Vec<Row> = match entry_id {
+        let rows: Vec<SuggestionRow> = match entry_id {
             None => {
-                sqlx::query_as(
-                    "SELECT id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason \
-                     FROM directory_suggestions WHERE state = 'pending' ORDER BY at, id",
-                )
-                    .fetch_all(&self.pool)
+                sqlx::query_as(select_suggestions!(
+                    "WHERE state = 'pending' ORDER BY at, id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Some(e) => {
+                sqlx::query_as(select_suggestions!(
+                    "WHERE entry_id = $1 ORDER BY at DESC, id"
+                ))
+                .bind(e)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.into_iter().map(suggestion_of).collect()
+    }
+
+    /// One suggestion, whatever its state.
+    pub async fn suggestion(&self, id: &str) -> Result<Option<Suggestion>> {
+        let row: Option<SuggestionRow> = sqlx::query_as(select_suggestions!("WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(suggestion_of).transpose()
+    }
+
+    /// How many suggestions wait for an editor: all of them, or those
+    /// about one entry.
+    pub async fn pending_suggestions(&self, entry_id: Option<&str>) -> Result<i64> {
+        let (n,): (i64,) = match entry_id {
+            None => {
+                sqlx::query_as(count_pending!(""))
+                    .fetch_one(&self.pool)
                     .await?
             }
             Some(e) => {
-                sqlx::query_as(
-                    "SELECT id, entry_id, base_version, body, note, by_user, at, state, decided_by, reason \
-                     FROM directory_suggestions WHERE entry_id = $1 ORDER BY at DESC, id",
-                )
+                sqlx::query_as(count_pending!(" AND entry_id = $1"))
                     .bind(e)
-                    .fetch_all(&self.pool)
+                    .fetch_one(&self.pool)
                     .await?
             }
         };
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    entry_id,
-                    base_version,
-                    body,
-                    note,
-                    by_user,
-                    at,
-                    state,
-                    decided_by,
-                    reason,
-                )| {
-                    Ok(Suggestion {
-                        id,
-                        entry_id,
-                        base_version,
-                        entry: entry_of(&body)?,
-                        note,
-                        by_user,
-                        at: ts::from_db(&at)?,
-                        state,
-                        decided_by,
-                        reason,
-                    })
-                },
-            )
-            .collect()
+        Ok(n)
     }
 
     /// An editor accepts a pending suggestion — `accept` is the entry to

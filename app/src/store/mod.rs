@@ -26,7 +26,7 @@ pub use cases::{
     CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
 pub use directory::{
-    DirectorySave, DirectoryVersion, ImportCounts, Suggestion, SuggestionDecision,
+    DirectorySave, DirectoryVersion, ImportCounts, ImportOutcome, Suggestion, SuggestionDecision,
 };
 pub use handovers::{
     HandoverChange, HandoverMessage, HandoverRecord, InboxPage, InboxQuery, MoveOutcome,

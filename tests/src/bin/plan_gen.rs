@@ -1943,8 +1943,17 @@ async fn main() -> anyhow::Result<()> {
     let audit =
         app::store::NewAuditEvent::new("directory.import", app::store::AuditOutcome::Allowed);
     let supervisor_id = orgs[0].supervisor.id.clone();
+    let rows: Vec<_> = map
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| app::domain::directory::ImportRow {
+            row: i + 2,
+            entry: entry.clone(),
+            version: None,
+        })
+        .collect();
     store
-        .import_directory(&map, &supervisor_id, now, &audit)
+        .import_directory(&rows, &supervisor_id, now, &audit)
         .await?;
     println!(
         "social map: {} entries in {:.2}s",

@@ -104,10 +104,16 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     // A file with bad rows among good ones: every problem of every row,
     // with its row number (the header is row 1), and nothing imported.
     let today = chrono::Utc::now().date_naive();
-    let seeded = app::domain::directory::from_csv(&first, today).unwrap();
+    // Each entry with the version it was exported at.
+    let seeded: Vec<(app::domain::directory::Organisation, i64)> =
+        app::domain::directory::from_csv(&first, today)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.entry, r.version.expect("an export gives versions")))
+            .collect();
     let mut entries = seeded.clone();
-    entries[0].country = "Netherlands".into();
-    entries[2].email = "nobody".into();
+    entries[0].0.country = "Netherlands".into();
+    entries[2].0.email = "nobody".into();
     let mut bad = app::domain::directory::to_csv(&entries);
     let third = bad.lines().nth(3).unwrap().to_string();
     bad.push_str("only,three,cells\r\n");
@@ -135,7 +141,7 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     // A good file (with the byte-order mark a spreadsheet writes): one
     // entry changed, one new.
     let mut entries = seeded.clone();
-    entries[0].address_confidential = true;
+    entries[0].0.address_confidential = true;
     let new = {
         let mut o = app::domain::directory::Organisation::new(
             "ng-test-shelter",
@@ -149,7 +155,7 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
             .insert(app::domain::directory::Service::ShelterShort);
         o
     };
-    entries.push(new.clone());
+    entries.push((new.clone(), 0));
     let good = app::domain::directory::to_csv(&entries);
     assert_eq!(
         import(&ada, &s, &format!("\u{feff}{good}")).await,
@@ -169,6 +175,17 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
             unchanged: rows + 1
         }
     );
+    // The first export, imported after that change, would undo it: it is
+    // refused, with the row named, and nothing changes.
+    assert_eq!(
+        import(&ada, &s, &first).await,
+        ImportResult::Problems(vec![app::domain::directory::RowProblem {
+            row: 2,
+            column: "version".into(),
+            problem: EntryProblem::ChangedSinceExport,
+        }])
+    );
+    assert_eq!(export(&ada, &s).await, second, "nothing changed");
 
     // Found by service, country and language.
     let found: MapSearch = call_ok(
@@ -188,8 +205,8 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     // A file saved in another encoding (read as UTF-8: replacement
     // characters) and an id that cannot name a page are refused.
     let mut entries = seeded.clone();
-    entries[1].name = "Stra\u{FFFD}e".into();
-    entries[2].id = "nl/../x".into();
+    entries[1].0.name = "Stra\u{FFFD}e".into();
+    entries[2].0.id = "nl/../x".into();
     let ImportResult::Problems(problems) =
         import(&ada, &s, &app::domain::directory::to_csv(&entries)).await
     else {
@@ -208,7 +225,7 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     );
 
     // A large file (2 000 organisations, over a megabyte) goes in whole.
-    let many: Vec<app::domain::directory::Organisation> = (0..2000)
+    let many: Vec<(app::domain::directory::Organisation, i64)> = (0..2000)
         .map(|i| {
             let mut o = app::domain::directory::Organisation::new(
                 &format!("bulk-{i}"),
@@ -217,7 +234,7 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
                 "Gent",
             );
             o.referral_procedure = "Call the intake line first; then send the form. ".repeat(10);
-            o
+            (o, 0)
         })
         .collect();
     let big = app::domain::directory::to_csv(&many);

@@ -693,7 +693,15 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         .collect();
     assert_eq!(history, vec![(2, "edit".into()), (1, "create".into())]);
 
-    // An import: known entries get their next version, new ones are made.
+    // An import: known entries get their next version if the file has
+    // the version they have now, new ones are made.
+    use app::domain::directory::{EntryProblem, ImportRow};
+    use app::store::ImportOutcome;
+    let row = |row: usize, entry: &Organisation, version: Option<i64>| ImportRow {
+        row,
+        entry: entry.clone(),
+        version,
+    };
     let mut known = o.clone();
     known.acronym = "BT".into();
     let fresh = Organisation::new("nl-new", "Nieuwe Opvang", "NL", "Utrecht");
@@ -703,17 +711,53 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         .unwrap()
         .unwrap()
         .0;
+    // A row from an older export, or without a version, would undo a
+    // later edit: the whole file is refused, every such row named.
+    let before = store.directory_entries().await.unwrap();
+    let mut other = o.clone();
+    other.city = "Essen".into();
+    assert_eq!(
+        store
+            .import_directory(
+                &[
+                    row(2, &fresh, None),
+                    row(3, &known, Some(1)),
+                    row(4, &other, None),
+                    row(5, &unchanged, Some(7)),
+                ],
+                &editor.id,
+                now,
+                &audit()
+            )
+            .await
+            .unwrap(),
+        ImportOutcome::Refused(vec![
+            (3, EntryProblem::ChangedSinceExport),
+            (4, EntryProblem::VersionMissing)
+        ]),
+        "an unchanged row is no problem whatever its version"
+    );
+    assert_eq!(store.directory_entries().await.unwrap(), before);
     let n = store
-        .import_directory(&[known, fresh, unchanged], &editor.id, now, &audit())
+        .import_directory(
+            &[
+                row(2, &known, Some(2)),
+                row(3, &fresh, None),
+                row(4, &unchanged, Some(1)),
+            ],
+            &editor.id,
+            now,
+            &audit(),
+        )
         .await
         .unwrap();
     assert_eq!(
         n,
-        app::store::ImportCounts {
+        ImportOutcome::Imported(app::store::ImportCounts {
             created: 1,
             updated: 1,
             unchanged: 1
-        }
+        })
     );
     assert_eq!(
         store
@@ -730,11 +774,28 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         3
     );
     assert_eq!(store.directory_entry("nl-new").await.unwrap().unwrap().1, 1);
+    let mut some: Vec<(String, i64)> = store
+        .directory_entries_with_ids(&["nl-new", "no-such-entry", "de-test"])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(o, v)| (o.id, v))
+        .collect();
+    some.sort();
+    assert_eq!(
+        some,
+        [("de-test".to_string(), 3), ("nl-new".to_string(), 1)]
+    );
+    assert!(store
+        .directory_entries_with_ids(&[])
+        .await
+        .unwrap()
+        .is_empty());
     // One that fails (by a user who does not exist) writes nothing.
     let before = store.directory_entries().await.unwrap();
     let other = Organisation::new("be-other", "Other", "BE", "Gent");
     assert!(store
-        .import_directory(&[other], "no-such-user", now, &audit())
+        .import_directory(&[row(2, &other, None)], "no-such-user", now, &audit())
         .await
         .is_err());
     assert_eq!(store.directory_entries().await.unwrap(), before);
@@ -755,6 +816,14 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
     let pending = store.suggestions(None).await.unwrap();
     assert_eq!(pending.len(), 2);
     assert_eq!(pending[0].entry, corrected);
+    assert_eq!(store.pending_suggestions(None).await.unwrap(), 2);
+    assert_eq!(store.pending_suggestions(Some("nl-new")).await.unwrap(), 2);
+    assert_eq!(store.pending_suggestions(Some("de-test")).await.unwrap(), 0);
+    assert_eq!(
+        store.suggestion(&s1).await.unwrap().as_ref(),
+        pending.iter().find(|p| p.id == s1)
+    );
+    assert_eq!(store.suggestion("no-such-id").await.unwrap(), None);
     assert_eq!(
         store
             .decide_suggestion(&s1, Some((&corrected, 1)), "", &editor.id, now, &audit())

@@ -42,6 +42,7 @@ pub fn column_key(column: &str) -> Option<MK> {
         "source" => MK::col_source,
         "unverified" => MK::col_unverified,
         "archived" => MK::col_archived,
+        "version" => MK::col_version,
         _ => return None,
     })
 }
@@ -132,6 +133,8 @@ pub fn problem_key(p: EntryProblem) -> MK {
         EntryProblem::Header => MK::problem_header,
         EntryProblem::DuplicateId => MK::problem_duplicate_id,
         EntryProblem::Encoding => MK::problem_encoding,
+        EntryProblem::VersionMissing => MK::problem_version_missing,
+        EntryProblem::ChangedSinceExport => MK::problem_changed_since_export,
     }
 }
 
