@@ -124,6 +124,18 @@ impl Browser {
             .unwrap_or(false)
     }
 
+    /// The current value of the input (or text area, select) with this id.
+    pub async fn value_of(&self, id: &str) -> String {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("#{id}: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     /// Types into the input with this id.
     pub async fn fill(&self, id: &str, text: &str) {
         let field = self

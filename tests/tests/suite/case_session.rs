@@ -255,14 +255,7 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     .await;
     let conflict = s.text("conflict").await;
     assert!(conflict.contains("Test supervisor"), "{conflict}");
-    let theirs = c
-        .find(Locator::Id("theirs-f-risk-0-description"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let theirs = browser.value_of("theirs-f-risk-0-description").await;
     assert_eq!(theirs, "Debt, as the supervisor noted it");
     s.check("risk-conflict").await;
     s.click("keep-mine").await;
@@ -389,14 +382,7 @@ async fn a_step_works_without_wasm() {
         .await;
     browser.click("#save-step").await;
     assert_eq!(browser.text_of("#form-result").await, "Saved.");
-    let kept = c
-        .find(Locator::Id("f-option-stay-wishes"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let kept = browser.value_of("f-option-stay-wishes").await;
     assert_eq!(kept, "To keep working here, legally");
     // The stepper and the handover list are there, as links.
     let steps = browser.text_of("nav.stepper").await;

@@ -113,15 +113,7 @@ async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
     s.click("share-create").await;
     s.wait_text("share-created", "the new link", |t| !t.is_empty())
         .await;
-    let url =
-        s.b.client
-            .find(Locator::Id("share-url"))
-            .await
-            .unwrap()
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap();
+    let url = s.b.value_of("share-url").await;
     assert!(url.contains("/c/"), "{url}");
     s.check("link-made").await;
 

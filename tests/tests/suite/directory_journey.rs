@@ -179,15 +179,7 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
         t.contains("Service delivered")
     })
     .await;
-    let goals = browser
-        .client
-        .find(fantoccini::Locator::Id("f-reint-goals"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let goals = browser.value_of("f-reint-goals").await;
     assert_eq!(
         goals,
         "A tailoring shop in Benin City, with two sewing machines"
