@@ -263,6 +263,22 @@ pub fn readable(html: &str) -> String {
     html.replace("<!>", "")
 }
 
+/// Adds users, each `(organisation, its kind, role, username)` with
+/// [`PASSWORD`], in order; the organisations are made as needed.
+pub async fn add_users<const N: usize>(
+    store: &Store,
+    users: [(&str, OrgKind, Role, &str); N],
+) -> [app::store::User; N] {
+    let mut made = Vec::with_capacity(N);
+    for (org, kind, role, username) in users {
+        made.push(add_user(store, org, kind, role, username, PASSWORD).await);
+    }
+    match made.try_into() {
+        Ok(all) => all,
+        Err(_) => unreachable!("one user per entry"),
+    }
+}
+
 /// The password of the test users made by [`add_counsellor`].
 pub const PASSWORD: &str = "a long enough passphrase";
 

@@ -1,7 +1,7 @@
 //! User administration over HTTP, and who may use it, on both engines.
 
 use app::domain::{OrgKind, Role};
-use tests::{add_user, http_client, sign_in, Server, TestDb, PASSWORD};
+use tests::{add_users, http_client, sign_in, Server, TestDb, PASSWORD};
 
 struct World {
     server: Server,
@@ -13,40 +13,14 @@ struct World {
 /// Shelter B: admin "bob".
 async fn world(db: TestDb) -> World {
     let store = db.store().await;
-    add_user(
+    let [_, _, carla, _] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Admin,
-        "ada",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "sam",
-        PASSWORD,
-    )
-    .await;
-    let carla = add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter B",
-        OrgKind::Counselling,
-        Role::Admin,
-        "bob",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Admin, "ada"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter B", OrgKind::Counselling, Role::Admin, "bob"),
+        ],
     )
     .await;
     store.close().await;

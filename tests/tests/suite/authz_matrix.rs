@@ -6,7 +6,7 @@
 
 use app::domain::{OrgKind, Role};
 use std::collections::BTreeSet;
-use tests::{add_case, add_user, http_client, sign_in, Server, TestDb, PASSWORD};
+use tests::{add_case, add_user, add_users, http_client, sign_in, Server, TestDb, PASSWORD};
 
 /// Who calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,22 +94,17 @@ async fn world(db: TestDb) -> (Server, TestDb, String, String) {
         PASSWORD,
     )
     .await;
-    add_user(
+    add_users(
         &store,
-        "IOM Mission",
-        OrgKind::IomMission,
-        Role::ReturnOfficer,
-        "rita",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter B",
-        OrgKind::Counselling,
-        Role::Admin,
-        "bob",
-        PASSWORD,
+        [
+            (
+                "IOM Mission",
+                OrgKind::IomMission,
+                Role::ReturnOfficer,
+                "rita",
+            ),
+            ("Shelter B", OrgKind::Counselling, Role::Admin, "bob"),
+        ],
     )
     .await;
     let case = add_case(&store, &carla, "Matrix").await;

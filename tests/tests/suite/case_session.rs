@@ -11,29 +11,24 @@ use fantoccini::Locator;
 use serde_json::json;
 use tests::browser::Browser;
 use tests::journey::{collect_page_errors, Session};
-use tests::{add_counsellor, add_user, call_ok, http_client, sign_in, Server, TestDb, PASSWORD};
+use tests::{add_counsellor, add_users, call_ok, http_client, sign_in, Server, TestDb, PASSWORD};
 
 #[tokio::test]
 async fn a_counsellor_runs_a_full_session_to_handover() {
     let db = TestDb::sqlite();
     let store = db.store().await;
     add_counsellor(&store).await;
-    add_user(
+    add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "sam",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "IOM Netherlands",
-        OrgKind::IomMission,
-        Role::ReturnOfficer,
-        "olga",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+            (
+                "IOM Netherlands",
+                OrgKind::IomMission,
+                Role::ReturnOfficer,
+                "olga",
+            ),
+        ],
     )
     .await;
     let mission = store

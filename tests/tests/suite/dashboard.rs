@@ -8,9 +8,7 @@
 use app::api::cases::Caseload;
 use app::api::dashboard::DashboardView;
 use app::domain::{OrgKind, Role};
-use tests::{
-    add_user, call, call_ok, make_ready, put_section, signed_in, Server, TestDb, PASSWORD,
-};
+use tests::{add_users, call, call_ok, make_ready, put_section, signed_in, Server, TestDb};
 
 async fn new_case(c: &reqwest::Client, s: &Server, alias: &str) -> String {
     let r: app::api::cases::NewCaseOutcome = call_ok(
@@ -59,49 +57,15 @@ fn stage(d: &DashboardView, slug: &str) -> i64 {
 async fn the_dashboard_follows_the_plans() {
     let db = TestDb::sqlite();
     let store = db.store().await;
-    let carla = add_user(
+    let [carla, _, _, _, olga] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "cora",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "sam",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter B",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "bea",
-        PASSWORD,
-    )
-    .await;
-    let olga = add_user(
-        &store,
-        "IOM NL",
-        OrgKind::IomMission,
-        Role::ReturnOfficer,
-        "olga",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "cora"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+            ("Shelter B", OrgKind::Counselling, Role::Supervisor, "bea"),
+            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
+        ],
     )
     .await;
     store.close().await;

@@ -11,7 +11,7 @@ use app::api::directory::{EntrySaveResult, EntryView, ImportResult, MapSearch, S
 use app::domain::directory::EntryProblem;
 use app::domain::referral::{ReferralRefusal, ReferralStatus};
 use app::domain::{OrgKind, Role};
-use tests::{add_case, add_user, call, call_ok, signed_in, Server, TestDb, PASSWORD};
+use tests::{add_case, add_users, call, call_ok, signed_in, Server, TestDb};
 
 async fn export(c: &reqwest::Client, s: &Server) -> String {
     // Posted as the page's plain form posts it: a browser asking for a page.
@@ -65,22 +65,12 @@ async fn save(c: &reqwest::Client, s: &Server, form: &[(String, String)]) -> Ent
 async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
     let db = TestDb::sqlite();
     let store = db.store().await;
-    add_user(
+    add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Admin,
-        "ada",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Admin, "ada"),
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+        ],
     )
     .await;
     store.close().await;
@@ -293,31 +283,13 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
 async fn a_counsellors_correction_waits_for_an_editor() {
     let db = TestDb::sqlite();
     let store = db.store().await;
-    add_user(
+    let [_, carla, ed] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Admin,
-        "ada",
-        PASSWORD,
-    )
-    .await;
-    let carla = add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    let ed = add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "ed",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Admin, "ada"),
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "ed"),
+        ],
     )
     .await;
     store.close().await;
@@ -623,22 +595,12 @@ async fn a_counsellors_correction_waits_for_an_editor() {
 async fn a_plan_refers_the_client_and_tracks_the_referral() {
     let db = TestDb::sqlite();
     let store = db.store().await;
-    let carla = add_user(
+    let [carla, _] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter B",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "bert",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter B", OrgKind::Counselling, Role::Counsellor, "bert"),
+        ],
     )
     .await;
     let case = add_case(&store, &carla, "Referral").await;

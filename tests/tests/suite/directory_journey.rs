@@ -13,28 +13,18 @@ use app::domain::{OrgKind, Role};
 use app::store::{AuditOutcome, NewAuditEvent, UserChange};
 use tests::browser::Browser;
 use tests::journey::{collect_page_errors, Session};
-use tests::{add_case, add_user, Server, TestDb, PASSWORD};
+use tests::{add_case, add_user, add_users, Server, TestDb, PASSWORD};
 
 #[tokio::test]
 async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
     let db = TestDb::sqlite();
     let store = db.store().await;
-    let carla = add_user(
+    let [carla, ed] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    let ed = add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "ed",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "ed"),
+        ],
     )
     .await;
     store

@@ -12,8 +12,7 @@ use app::domain::handover::{HandoverStatus, MoveRefusal};
 use app::domain::policy::Section;
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, call, call_ok, make_ready, put_section, section_version, signed_in, Server, TestDb,
-    PASSWORD,
+    add_users, call, call_ok, make_ready, put_section, section_version, signed_in, Server, TestDb,
 };
 
 /// Shelter A (counsellor carla, supervisor sam), IOM NL (return officer
@@ -30,40 +29,14 @@ struct World {
 
 async fn world(db: TestDb) -> World {
     let store = db.store().await;
-    add_user(
+    let [_, _, olga, _] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Supervisor,
-        "sam",
-        PASSWORD,
-    )
-    .await;
-    let olga = add_user(
-        &store,
-        "IOM NL",
-        OrgKind::IomMission,
-        Role::ReturnOfficer,
-        "olga",
-        PASSWORD,
-    )
-    .await;
-    add_user(
-        &store,
-        "IOM BE",
-        OrgKind::IomMission,
-        Role::ReturnOfficer,
-        "bert",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
+            ("IOM BE", OrgKind::IomMission, Role::ReturnOfficer, "bert"),
+        ],
     )
     .await;
     store.close().await;

@@ -9,7 +9,8 @@ use app::api::cases::{CaseAccessLog, NewCaseOutcome, ShareLinkView, ShareOutcome
 use app::domain::share::{LinkState, ShareProblem};
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, call, call_ok, http_client, make_ready, signed_in, Server, TestDb, PASSWORD,
+    add_user, add_users, call, call_ok, http_client, make_ready, signed_in, Server, TestDb,
+    PASSWORD,
 };
 
 async fn share(
@@ -48,22 +49,12 @@ async fn open(url: &str) -> (u16, String) {
 async fn a_link_opens_the_clients_copy_until_it_expires_or_is_switched_off() {
     let db = TestDb::sqlite();
     let store = db.store().await;
-    add_user(
+    let [_, olga] = add_users(
         &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    let olga = add_user(
-        &store,
-        "IOM NL",
-        OrgKind::IomMission,
-        Role::ReturnOfficer,
-        "olga",
-        PASSWORD,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
+        ],
     )
     .await;
     store.close().await;
