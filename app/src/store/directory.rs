@@ -281,11 +281,11 @@ impl Store {
     }
 
     /// Writes an import in one transaction with one audit row: all or
-    /// none. New ids are created; rows equal to their entry are left
-    /// alone; a row that changes a known entry needs the version that
-    /// entry has now (the one it was exported at), else nothing is written
-    /// and every such row is returned, so that an older file cannot undo
-    /// later edits.
+    /// none. New ids are created; rows equal to their entry, or to the
+    /// entry as it was at the row's version (not edited in the file), are
+    /// left alone; a row edited in the file needs the version its entry
+    /// has now, else nothing is written and every such row is returned, so
+    /// that an older file cannot undo later edits.
     pub async fn import_directory(
         &self,
         rows: &[ImportRow],
@@ -311,6 +311,13 @@ impl Store {
                 Some((v, _)) if r.version == Some(v) => {
                     counts.updated += 1;
                     v
+                }
+                // The row is as the entry was at the version it was
+                // exported at: nobody edited it in the file, and the later
+                // change in the map stays.
+                Some(_) if Self::exported_as(&mut tx, r).await? => {
+                    counts.unchanged += 1;
+                    continue;
                 }
                 Some(_) => {
                     refused.push((
@@ -344,6 +351,28 @@ impl Store {
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(ImportOutcome::Imported(counts))
+    }
+
+    /// Whether an import row equals its entry as it was at the row's
+    /// version (the one it was exported at).
+    async fn exported_as(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        r: &ImportRow,
+    ) -> Result<bool> {
+        let Some(version) = r.version else {
+            return Ok(false);
+        };
+        let body: Option<(String,)> = sqlx::query_as(
+            "SELECT body FROM directory_versions WHERE entry_id = $1 AND version = $2",
+        )
+        .bind(&r.entry.id)
+        .bind(version)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match body {
+            Some((body,)) => Ok(entry_of(&body)? == r.entry),
+            None => Ok(false),
+        }
     }
 
     /// Puts the first entries in an empty map (first start, demo); a map

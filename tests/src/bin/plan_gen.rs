@@ -1952,9 +1952,12 @@ async fn main() -> anyhow::Result<()> {
             version: None,
         })
         .collect();
-    store
+    if let app::store::ImportOutcome::Refused(rows) = store
         .import_directory(&rows, &supervisor_id, now, &audit)
-        .await?;
+        .await?
+    {
+        anyhow::bail!("the generated map was refused: {} rows", rows.len());
+    }
     println!(
         "social map: {} entries in {:.2}s",
         map.len(),

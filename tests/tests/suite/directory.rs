@@ -165,10 +165,23 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
             unchanged: rows + 1
         }
     );
-    // The first export, imported after that change, would undo it: it is
-    // refused, with the row named, and nothing changes.
+    // The first export, as it was, imported after that change: its row of
+    // the changed entry was not edited in the file, so the change stays.
     assert_eq!(
         import(&ada, &s, &first).await,
+        ImportResult::Imported {
+            created: 0,
+            updated: 0,
+            unchanged: rows
+        }
+    );
+    assert_eq!(export(&ada, &s).await, second, "the later change stays");
+    // Edited in that old file, the row would undo the change: it is
+    // refused, with the row named, and nothing changes.
+    let mut stale = seeded.clone();
+    stale[0].0.region = "Randstad".into();
+    assert_eq!(
+        import(&ada, &s, &app::domain::directory::to_csv(&stale)).await,
         ImportResult::Problems(vec![app::domain::directory::RowProblem {
             row: 2,
             column: "version".into(),
@@ -274,9 +287,9 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
         .iter()
         .filter(|e| e.action == "directory.import" && e.outcome == "allowed")
         .count();
-    // The two round trips, the good file and the large one; the refused
-    // files are not imports.
-    assert_eq!(imports, 4, "a refused file is not an import");
+    // The two round trips, the good file, the old file left as it was and
+    // the large one; the refused files are not imports.
+    assert_eq!(imports, 5, "a refused file is not an import");
 }
 
 #[tokio::test]

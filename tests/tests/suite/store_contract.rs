@@ -738,6 +738,22 @@ async fn directory_entries_are_versioned_and_imports_are_all_or_nothing(
         "an unchanged row is no problem whatever its version"
     );
     assert_eq!(store.directory_entries().await.unwrap(), before);
+    // A row as the entry was at its version (not edited in the file) is
+    // left alone: the later change in the map stays.
+    let mut as_exported = o.clone();
+    as_exported.city = "Köln".into();
+    assert_eq!(
+        store
+            .import_directory(&[row(2, &as_exported, Some(1))], &editor.id, now, &audit())
+            .await
+            .unwrap(),
+        ImportOutcome::Imported(app::store::ImportCounts {
+            created: 0,
+            updated: 0,
+            unchanged: 1
+        })
+    );
+    assert_eq!(store.directory_entries().await.unwrap(), before);
     let n = store
         .import_directory(
             &[
