@@ -243,11 +243,13 @@ fn share_event(action: &'static str, outcome: AuditOutcome, link: &ShareLink) ->
 }
 
 /// The link of `token` and the language to show, or the page that says
-/// why there is nothing to show.
+/// why there is nothing to show. A try at an ended link is audited when
+/// `opening` (a person opening it, not a HEAD request checking it).
 async fn usable_link(
     state: &AppState,
     token: &str,
     lang: &str,
+    opening: bool,
 ) -> Result<(ShareLink, ClientLocale), Response> {
     let plain = |l: ClientLocale, heading: CK, body: CK, status: StatusCode| {
         page(
@@ -283,11 +285,13 @@ async fn usable_link(
         LinkState::Expired => (CK::share_expired_title, CK::share_expired),
         LinkState::Revoked => (CK::share_revoked_title, CK::share_revoked),
     };
-    state
-        .store
-        .record_audit(share_event("share.view", AuditOutcome::Denied, &link))
-        .await
-        .map_err(internal)?;
+    if opening {
+        state
+            .store
+            .record_audit(share_event("share.view", AuditOutcome::Denied, &link))
+            .await
+            .map_err(internal)?;
+    }
     Err(plain(l, heading, body, StatusCode::GONE))
 }
 
@@ -379,14 +383,15 @@ pub async fn share_get(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let (link, l) = match usable_link(&state, &token, &q.lang).await {
+    let head = method == axum::http::Method::HEAD;
+    let (link, l) = match usable_link(&state, &token, &q.lang, !head).await {
         Ok(found) => found,
         Err(page) => return page,
     };
     // HEAD (a chat app or a link checker looking before it shows the
     // link): whether the link works, without the copy and without
     // counting a view.
-    if method == axum::http::Method::HEAD {
+    if head {
         return page(StatusCode::OK, String::new(), None);
     }
     let path = format!("/c/{token}");
@@ -403,7 +408,7 @@ pub async fn share_post(
     Query(q): Query<LangQuery>,
     axum::Form(form): axum::Form<PinForm>,
 ) -> Response {
-    let (link, l) = match usable_link(&state, &token, &q.lang).await {
+    let (link, l) = match usable_link(&state, &token, &q.lang, true).await {
         Ok(found) => found,
         Err(page) => return page,
     };
