@@ -148,10 +148,12 @@ impl Workspace {
         let mut parsed = self.file.get_untracked();
         let same = self.apply(&mut parsed, section, &fields).is_ok()
             && parsed.section_json(section) == saved;
-        if same && self.conflict.with_untracked(|c| c.is_none()) {
-            if self.edits.with_untracked(|e| e.contains_key(&section))
-                && !self.in_flight.with_untracked(|f| f.contains(&section))
-            {
+        // While a save is on its way, the server is about to hold what was
+        // sent, not what this device last knew as saved: typing a field
+        // back is then an edit, sent after it.
+        let in_flight = self.in_flight.with_untracked(|f| f.contains(&section));
+        if same && !in_flight && self.conflict.with_untracked(|c| c.is_none()) {
+            if self.edits.with_untracked(|e| e.contains_key(&section)) {
                 self.edits.update(|e| {
                     e.remove(&section);
                 });
@@ -302,16 +304,7 @@ impl Workspace {
                 } else {
                     // Typed on while it was on its way: keep the draft in
                     // step with the new base version and send the rest.
-                    #[cfg(feature = "hydrate")]
-                    if let Some(fields) = self.edits.with_untracked(|e| e.get(&section).cloned()) {
-                        crate::drafts::save_local(
-                            &self.draft_key(section),
-                            &Draft {
-                                base_version: version,
-                                fields,
-                            },
-                        );
-                    }
+                    self.rebase_draft(section, version);
                     self.sync(section);
                 }
             }
@@ -335,6 +328,9 @@ impl Workspace {
                 let untouched = self.file.with_untracked(|f| f.fields(section)) == c.theirs;
                 if untouched && version != self.version(section) {
                     self.adopt_saved(&c);
+                    // The device's draft follows (a reload before the
+                    // second save lands is then no conflict either).
+                    self.rebase_draft(section, version);
                     self.sync(section);
                     return;
                 }
@@ -373,6 +369,21 @@ impl Workspace {
         });
     }
 
+    /// Keeps the device's draft of a section's pending edits (if any) on
+    /// `base_version`, the version they are now sent on.
+    fn rebase_draft(&self, section: Section, base_version: i64) {
+        let Some(fields) = self.edits.with_untracked(|e| e.get(&section).cloned()) else {
+            return;
+        };
+        let draft = Draft {
+            base_version,
+            fields,
+        };
+        #[cfg(feature = "hydrate")]
+        crate::drafts::save_local(&self.draft_key(section), &draft);
+        let _ = draft;
+    }
+
     /// Keeps this counsellor's version: it is saved over the other one,
     /// knowingly.
     pub fn keep_mine(&self) {
@@ -380,17 +391,7 @@ impl Workspace {
             return;
         };
         self.adopt_saved(&c);
-        if let Some(fields) = self.edits.with_untracked(|e| e.get(&c.section).cloned()) {
-            #[cfg(feature = "hydrate")]
-            crate::drafts::save_local(
-                &self.draft_key(c.section),
-                &Draft {
-                    base_version: c.version,
-                    fields,
-                },
-            );
-            let _ = fields;
-        }
+        self.rebase_draft(c.section, c.version);
         self.conflict.set(None);
         self.sync(c.section);
     }
