@@ -12,9 +12,10 @@
 //! computed from the case file and the catalogues by the same rules as the
 //! application, so the export cannot disagree with what the screens show.
 //!
-//! Its shape is published as JSON Schema (`docs/plan-export.schema.json`)
-//! and described in `docs/EXPORT.md`; the tests check every export against
-//! that file.
+//! Its shape is published as JSON Schema (`docs/plan-export-2.schema.json`;
+//! version 1, without referrals, stays published as
+//! `docs/plan-export.schema.json`) and described in `docs/EXPORT.md`; the
+//! tests check every export against that file.
 
 use super::case_file::CaseFile;
 use super::milestones::{Milestone, MilestoneStatus, Owner};
@@ -23,6 +24,7 @@ use super::options::{Choice, FutureOption};
 use super::plan::{ClosureReason, PlanStatus};
 use super::policy::Section;
 use super::progress::Catalogues;
+use super::referral::{ReferralPurpose, ReferralStatus};
 use super::reintegration::{Form, SupportCategory};
 use super::risk::{Gate, RiskLevel};
 use super::travel::{StepStatus, TravelStep};
@@ -34,7 +36,7 @@ use serde::{Deserialize, Serialize};
 /// removes or renames a field, or narrows what a field may hold, is a new
 /// version; adding an optional field or a value to an enumeration is too,
 /// since the schema allows no unknown fields.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// The export's schema identifier, without the version.
 pub const SCHEMA_BASE: &str = "https://safeplan.example/schema/plan-export/";
@@ -176,6 +178,10 @@ pub struct PlanExport {
     pub risk: Option<RiskSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<Budget>,
+    /// The organisations the client is referred to (reintegration
+    /// section; since version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrals: Option<Vec<ExportReferral>>,
     /// The sections whose parts are in this export (shared and
     /// exportable), in [`Section::ALL`] order.
     pub sections_included: Vec<Section>,
@@ -285,6 +291,27 @@ pub struct BudgetLine {
     pub referral_organisation: Option<String>,
 }
 
+/// A referral to an organisation of the social map.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportReferral {
+    /// "r1", "r2", … (unique within the plan).
+    pub id: String,
+    /// The organisation's id in the social map.
+    pub organisation_id: String,
+    /// Its name when the client was referred.
+    pub organisation: String,
+    pub purpose: ReferralPurpose,
+    pub status: ReferralStatus,
+    /// The day it reached its status.
+    pub since: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Why it was declined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 /// The CarePlan status of a stage: preparing until return (or another
 /// track) is approved, active while it is carried out, on hold when paused
 /// or when high risks stop a return (a new assessment can lift it; the case
@@ -365,6 +392,7 @@ pub fn plan_export(
     });
 
     let budget = may(Section::Reintegration).then(|| budget(file, cats, today));
+    let referrals = may(Section::Reintegration).then(|| referrals(file));
 
     let client = may(Section::Client);
     PlanExport {
@@ -393,6 +421,7 @@ pub fn plan_export(
         activities,
         risk,
         budget,
+        referrals,
         sections_included: Section::ALL
             .into_iter()
             .filter(|s| EXPORTABLE.contains(s) && may(*s))
@@ -553,6 +582,27 @@ fn budget(file: &CaseFile, cats: &Catalogues, today: NaiveDate) -> Budget {
     }
 }
 
+fn referrals(file: &CaseFile) -> Vec<ExportReferral> {
+    let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+    file.reintegration
+        .referrals
+        .iter()
+        .filter_map(|r| {
+            Some(ExportReferral {
+                id: r.id.clone(),
+                organisation_id: r.organisation_id.clone(),
+                organisation: r.organisation_name.clone(),
+                purpose: r.purpose,
+                status: r.status,
+                // A referral is made with its first status.
+                since: r.history.last()?.on,
+                note: text(&r.note),
+                reason: text(&r.reason),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,16 +613,19 @@ mod tests {
     use serde_json::Value;
     use std::sync::OnceLock;
 
-    const SCHEMA: &str = include_str!("../../../docs/plan-export.schema.json");
+    const SCHEMA: &str = include_str!("../../../docs/plan-export-2.schema.json");
+    const SCHEMA_1: &str = include_str!("../../../docs/plan-export.schema.json");
     const CODE: &str = "K7QM-2XD4-P";
     const MISSION: &str = "org-iom-nl";
     const ALIAS: &str = "Zainab Qx7";
 
     /// Text that may only appear in an export with its section readable.
-    const SHARED_MARKS: [(Section, &str); 6] = [
+    const SHARED_MARKS: [(Section, &str); 8] = [
         (Section::Reintegration, "REINT-GOAL-MARK"),
         (Section::Reintegration, "REINT-LINE-MARK"),
         (Section::Reintegration, "REINT-REFERRAL-MARK"),
+        (Section::Reintegration, "REINT-ORGANISATION-MARK"),
+        (Section::Reintegration, "REINT-REFERRAL-NOTE-MARK"),
         (Section::Travel, "TRAVEL-EVIDENCE-MARK"),
         (Section::Travel, "TRAVEL-REASON-MARK"),
         (Section::Milestones, "MILESTONE-REASON-MARK"),
@@ -703,6 +756,29 @@ mod tests {
                 ("reint.goals", "REINT-GOAL-MARK: a tailoring business"),
             ],
         );
+        // Referred from the social map, then contacted.
+        let day = NaiveDate::from_ymd_opt(2026, 11, 12).unwrap();
+        let referrals = &mut f.reintegration.referrals;
+        let id = crate::domain::referral::propose(
+            referrals,
+            "ng-test-return",
+            "REINT-ORGANISATION-MARK Return Support",
+            ReferralPurpose::Reception,
+            "REINT-REFERRAL-NOTE-MARK: meet her at the airport",
+            "u-counsellor",
+            day,
+        )
+        .unwrap();
+        crate::domain::referral::move_to(
+            referrals,
+            &id,
+            ReferralStatus::Proposed,
+            ReferralStatus::Contacted,
+            "",
+            "u-counsellor",
+            day.succ_opt().unwrap(),
+        )
+        .unwrap();
         put(
             &mut f,
             Section::Travel,
@@ -768,6 +844,27 @@ mod tests {
         serde_json::to_value(e).expect("an export is plain data")
     }
 
+    /// Version 1 stays published; version 2 only adds the referrals.
+    #[test]
+    fn version_2_is_version_1_with_referrals() {
+        let one: Value = serde_json::from_str(SCHEMA_1).unwrap();
+        let mut two: Value = serde_json::from_str(SCHEMA).unwrap();
+        assert_eq!(one["$id"], schema_uri("1"));
+        let o = two.as_object_mut().unwrap();
+        o.insert("$id".into(), one["$id"].clone());
+        o.insert("title".into(), one["title"].clone());
+        two["properties"]["schema"]["const"] = one["$id"].clone();
+        two["properties"]["schema_version"]["const"] = "1".into();
+        let props = two["properties"].as_object_mut().unwrap();
+        assert!(props.remove("referrals").is_some());
+        let defs = two["$defs"].as_object_mut().unwrap();
+        assert!(defs.remove("referral").is_some());
+        let rules = two["allOf"].as_array_mut().unwrap();
+        let last = rules.pop().unwrap();
+        assert_eq!(last["then"]["required"], serde_json::json!(["referrals"]));
+        assert_eq!(two, one);
+    }
+
     #[test]
     fn the_schema_is_a_draft_2020_12_schema_with_this_id() {
         let schema: Value = serde_json::from_str(SCHEMA).unwrap();
@@ -789,6 +886,17 @@ mod tests {
             .map(|v| v.as_str().unwrap())
             .collect();
         assert_eq!(stages, STAGES.to_vec());
+        let referral = &schema["$defs"]["referral"]["properties"];
+        let purposes: Vec<Value> = ReferralPurpose::ALL
+            .iter()
+            .map(|p| serde_json::to_value(p).unwrap())
+            .collect();
+        assert_eq!(referral["purpose"]["enum"], Value::Array(purposes));
+        let statuses: Vec<Value> = ReferralStatus::ALL
+            .iter()
+            .map(|p| serde_json::to_value(p).unwrap())
+            .collect();
+        assert_eq!(referral["status"]["enum"], Value::Array(statuses));
         let sections: Vec<Value> = EXPORTABLE
             .iter()
             .map(|s| serde_json::to_value(s).unwrap())
@@ -809,7 +917,7 @@ mod tests {
 
         assert_eq!(
             json["schema"],
-            "https://safeplan.example/schema/plan-export/1"
+            "https://safeplan.example/schema/plan-export/2"
         );
         assert_eq!(json["resource_type"], "CarePlan");
         assert_eq!(json["intent"], "plan");
@@ -870,6 +978,19 @@ mod tests {
         assert_eq!(json["budget"]["lines"][1]["amount"], "200");
         assert_eq!(json["budget"]["lines"][1]["form"], "cash");
         assert_eq!(json["budget"]["lines"][1]["category"], "immediate");
+
+        assert_eq!(
+            json["referrals"],
+            serde_json::json!([{
+                "id": "r1",
+                "organisation_id": "ng-test-return",
+                "organisation": "REINT-ORGANISATION-MARK Return Support",
+                "purpose": "reception",
+                "status": "contacted",
+                "since": "2026-11-13",
+                "note": "REINT-REFERRAL-NOTE-MARK: meet her at the airport"
+            }])
+        );
 
         assert_eq!(
             json["sections_included"],

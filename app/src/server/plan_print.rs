@@ -5,10 +5,12 @@
 
 use crate::components::time::{date_text, money_text};
 use crate::domain::export::{ActivityStatus, GateState, GoalStatus, PlanExport};
+use crate::i18n::map::{mt, mtf, MK};
 use crate::i18n::{t, tf, use_locale, K};
 use crate::pages::cases::caseload::stage_key;
 use crate::pages::cases::forms::{category_key, option_key, owner_key};
 use crate::pages::cases::panels::risk_level_key;
+use crate::pages::directory::labels::{purpose_key, status_key};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
@@ -91,6 +93,36 @@ pub fn render(export: &PlanExport, counsellor: &str) -> String {
             </section>
         }
     });
+    let referrals = export
+        .referrals
+        .clone()
+        .filter(|r| !r.is_empty())
+        .map(|list| {
+            view! {
+                <section id="print-referrals">
+                    <h2>{mt(MK::ref_heading)}</h2>
+                    <table>
+                        <tbody>
+                            {list.into_iter().map(|r| {
+                                let status = mtf(MK::ref_history, &[
+                                    ("status", mt(status_key(r.status))),
+                                    ("date", &date_text(r.since)),
+                                ]);
+                                let said = r.reason.map(|why| mtf(MK::ref_declined_because, &[("reason", &why)])).or(r.note);
+                                view! {
+                                    <tr>
+                                        <th scope="row">{r.organisation}</th>
+                                        <td>{mt(purpose_key(r.purpose))}</td>
+                                        <td>{status}</td>
+                                        <td>{said}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            }
+        });
     let activities = export
         .activities
         .iter()
@@ -129,6 +161,7 @@ pub fn render(export: &PlanExport, counsellor: &str) -> String {
             </section>
             {risk}
             {budget}
+            {referrals}
             <section>
                 <h2>{t(K::case_print_activities)}</h2>
                 <table class="activities">

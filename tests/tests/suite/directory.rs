@@ -752,4 +752,29 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
         .filter(|e| e.action == "case.referral.move" && e.case_code.as_deref() == Some(&code))
         .count();
     assert_eq!(moves, 3);
+
+    // The plan on paper and as JSON (schema version 2) carries it too.
+    let page = call(&c, &s, "/api/cases/print", &[("code", code.as_str())])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page = tests::readable(&page);
+    let printed = page
+        .split("id=\"print-referrals\"")
+        .nth(1)
+        .expect("a referrals part");
+    assert!(printed.contains("Referrals"), "{printed}");
+    assert!(printed.contains("NAPTIP"), "{printed}");
+    assert!(printed.contains("Reception on arrival"), "{printed}");
+    assert!(printed.contains("Service delivered on"), "{printed}");
+    assert!(printed.contains("reception at the airport"), "{printed}");
+    let json: serde_json::Value = call(&c, &s, "/api/cases/export_json", &[("code", &code)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["schema_version"], "2");
+    assert_eq!(json["referrals"][0]["organisation_id"], "ng-naptip");
+    assert_eq!(json["referrals"][0]["status"], "delivered");
 }
