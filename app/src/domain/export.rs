@@ -71,6 +71,9 @@ pub struct ExportMeta {
     pub readable: Vec<Section>,
     /// [`SCHEMA_VERSION`].
     pub schema_version: &'static str,
+    /// The organisations (ids) the social map shows to partners only:
+    /// referrals to them are marked, so that they never reach the client.
+    pub partners_only: Vec<String>,
 }
 
 /// Always "CarePlan": the kind of document, after FHIR.
@@ -150,7 +153,7 @@ pub enum GateState {
     NoGo,
 }
 
-/// The plan as exported (schema version 1). Optional parts are left out
+/// The plan as exported (schema version 2). Optional parts are left out
 /// of the JSON when absent, never written as `null`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -310,6 +313,9 @@ pub struct ExportReferral {
     /// Why it was declined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The social map shows the organisation to partners only: never
+    /// give it to the client.
+    pub partners_only: bool,
 }
 
 /// The CarePlan status of a stage: preparing until return (or another
@@ -392,7 +398,7 @@ pub fn plan_export(
     });
 
     let budget = may(Section::Reintegration).then(|| budget(file, cats, today));
-    let referrals = may(Section::Reintegration).then(|| referrals(file));
+    let referrals = may(Section::Reintegration).then(|| referrals(file, &meta.partners_only));
 
     let client = may(Section::Client);
     PlanExport {
@@ -582,7 +588,7 @@ fn budget(file: &CaseFile, cats: &Catalogues, today: NaiveDate) -> Budget {
     }
 }
 
-fn referrals(file: &CaseFile) -> Vec<ExportReferral> {
+fn referrals(file: &CaseFile, partners_only: &[String]) -> Vec<ExportReferral> {
     let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
     file.reintegration
         .referrals
@@ -594,10 +600,12 @@ fn referrals(file: &CaseFile) -> Vec<ExportReferral> {
                 organisation: r.organisation_name.clone(),
                 purpose: r.purpose,
                 status: r.status,
-                // A referral is made with its first status.
+                // A referral is made with its first status (`propose`),
+                // and every move adds one: the history is never empty.
                 since: r.history.last()?.on,
                 note: text(&r.note),
                 reason: text(&r.reason),
+                partners_only: partners_only.contains(&r.organisation_id),
             })
         })
         .collect()
@@ -756,9 +764,20 @@ mod tests {
                 ("reint.goals", "REINT-GOAL-MARK: a tailoring business"),
             ],
         );
-        // Referred from the social map, then contacted.
+        // Referred from the social map, then contacted; and referred to
+        // an organisation shown to partners only.
         let day = NaiveDate::from_ymd_opt(2026, 11, 12).unwrap();
         let referrals = &mut f.reintegration.referrals;
+        crate::domain::referral::propose(
+            referrals,
+            "ng-partners-shelter",
+            "Closed Shelter",
+            ReferralPurpose::Support,
+            "",
+            "u-counsellor",
+            day,
+        )
+        .unwrap();
         let id = crate::domain::referral::propose(
             referrals,
             "ng-test-return",
@@ -814,6 +833,7 @@ mod tests {
             exported_by_role: "counsellor".into(),
             readable: readable.to_vec(),
             schema_version: SCHEMA_VERSION,
+            partners_only: vec!["ng-partners-shelter".into()],
         }
     }
 
@@ -981,15 +1001,27 @@ mod tests {
 
         assert_eq!(
             json["referrals"],
-            serde_json::json!([{
-                "id": "r1",
-                "organisation_id": "ng-test-return",
-                "organisation": "REINT-ORGANISATION-MARK Return Support",
-                "purpose": "reception",
-                "status": "contacted",
-                "since": "2026-11-13",
-                "note": "REINT-REFERRAL-NOTE-MARK: meet her at the airport"
-            }])
+            serde_json::json!([
+                {
+                    "id": "r1",
+                    "organisation_id": "ng-partners-shelter",
+                    "organisation": "Closed Shelter",
+                    "purpose": "support",
+                    "status": "proposed",
+                    "since": "2026-11-12",
+                    "partners_only": true
+                },
+                {
+                    "id": "r2",
+                    "organisation_id": "ng-test-return",
+                    "organisation": "REINT-ORGANISATION-MARK Return Support",
+                    "purpose": "reception",
+                    "status": "contacted",
+                    "since": "2026-11-13",
+                    "note": "REINT-REFERRAL-NOTE-MARK: meet her at the airport",
+                    "partners_only": false
+                }
+            ])
         );
 
         assert_eq!(

@@ -666,6 +666,23 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
     let cats = crate::catalog::planning();
     let now = Utc::now();
     let code = c.code.as_str().to_string();
+    // The referred organisations the social map shows to partners only
+    // (marked in the JSON, never printed on the client's paper).
+    let referred: Vec<&str> = file
+        .reintegration
+        .referrals
+        .iter()
+        .map(|r| r.organisation_id.as_str())
+        .collect();
+    let partners_only = state
+        .store
+        .directory_entries_with_ids(&referred)
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter(|(o, _)| o.visibility == crate::domain::directory::Visibility::PartnersOnly)
+        .map(|(o, _)| o.id)
+        .collect();
     // What the JSON and the print view say about themselves.
     let meta = crate::domain::export::ExportMeta {
         code: code.clone(),
@@ -673,6 +690,7 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
         exported_by_role: a.role.label().to_string(),
         readable: readable.clone(),
         schema_version: crate::domain::export::SCHEMA_VERSION,
+        partners_only,
     };
     let (body, content_type, extension) = match format {
         ExportFormat::Json => {

@@ -93,33 +93,38 @@ pub fn render(export: &PlanExport, counsellor: &str) -> String {
             </section>
         }
     });
+    // The client signs this paper: organisations shown to partners only
+    // are not on it, only how many referrals were left out.
     let referrals = export
         .referrals
         .clone()
         .filter(|r| !r.is_empty())
-        .map(|list| {
+        .map(|all| {
+            let (hidden, list): (Vec<_>, Vec<_>) = all.into_iter().partition(|r| r.partners_only);
+            let hidden = (!hidden.is_empty()).then(|| view! {
+                <p id="print-referrals-hidden">{mtf(MK::ref_print_partners_only, &[("n", &hidden.len().to_string())])}</p>
+            });
+            let rows = list.into_iter().map(|r| {
+                let status = mtf(MK::ref_history, &[
+                    ("status", mt(status_key(r.status))),
+                    ("date", &date_text(r.since)),
+                ]);
+                let said = r.reason.map(|why| mtf(MK::ref_declined_because, &[("reason", &why)])).or(r.note);
+                view! {
+                    <tr>
+                        <th scope="row">{r.organisation}</th>
+                        <td>{mt(purpose_key(r.purpose))}</td>
+                        <td>{status}</td>
+                        <td>{said}</td>
+                    </tr>
+                }
+            }).collect::<Vec<_>>();
+            let table = (!rows.is_empty()).then(|| view! { <table><tbody>{rows}</tbody></table> });
             view! {
                 <section id="print-referrals">
                     <h2>{mt(MK::ref_heading)}</h2>
-                    <table>
-                        <tbody>
-                            {list.into_iter().map(|r| {
-                                let status = mtf(MK::ref_history, &[
-                                    ("status", mt(status_key(r.status))),
-                                    ("date", &date_text(r.since)),
-                                ]);
-                                let said = r.reason.map(|why| mtf(MK::ref_declined_because, &[("reason", &why)])).or(r.note);
-                                view! {
-                                    <tr>
-                                        <th scope="row">{r.organisation}</th>
-                                        <td>{mt(purpose_key(r.purpose))}</td>
-                                        <td>{status}</td>
-                                        <td>{said}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    {table}
+                    {hidden}
                 </section>
             }
         });

@@ -620,6 +620,28 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
     let code = case.code.as_str().to_string();
     store.close().await;
     let s = Server::start(&db.url).await;
+    // After the first start's seed: a shelter whose entry is for partners
+    // only (its existence must not reach the client).
+    let store = db.store().await;
+    let mut closed = app::domain::directory::Organisation::new(
+        "ng-closed-shelter",
+        "Closed Shelter",
+        "NG",
+        "Lagos",
+    );
+    closed.visibility = app::domain::directory::Visibility::PartnersOnly;
+    store
+        .save_directory_entry(
+            &closed,
+            0,
+            "create",
+            &carla.id,
+            chrono::Utc::now(),
+            &app::store::NewAuditEvent::new("directory.create", app::store::AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap();
+    store.close().await;
     let c = signed_in(&s, "carla").await;
 
     // The search offers the plan as where to refer from, to its
@@ -753,7 +775,13 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
         .count();
     assert_eq!(moves, 3);
 
-    // The plan on paper and as JSON (schema version 2) carries it too.
+    // The plan on paper and as JSON (schema version 2) carries it too,
+    // but the paper the client signs never names an organisation shown to
+    // partners only.
+    assert!(matches!(
+        refer("ng-closed-shelter", "support").await,
+        ReferralResult::Done { .. }
+    ));
     let page = call(&c, &s, "/api/cases/print", &[("code", code.as_str())])
         .await
         .text()
@@ -769,6 +797,11 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
     assert!(printed.contains("Reception on arrival"), "{printed}");
     assert!(printed.contains("Service delivered on"), "{printed}");
     assert!(printed.contains("reception at the airport"), "{printed}");
+    assert!(!page.contains("Closed Shelter"), "{printed}");
+    assert!(
+        printed.contains("shown to partners only are not printed: 1."),
+        "{printed}"
+    );
     let json: serde_json::Value = call(&c, &s, "/api/cases/export_json", &[("code", &code)])
         .await
         .json()
@@ -777,4 +810,7 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
     assert_eq!(json["schema_version"], "2");
     assert_eq!(json["referrals"][0]["organisation_id"], "ng-naptip");
     assert_eq!(json["referrals"][0]["status"], "delivered");
+    assert_eq!(json["referrals"][0]["partners_only"], false);
+    assert_eq!(json["referrals"][1]["organisation_id"], "ng-closed-shelter");
+    assert_eq!(json["referrals"][1]["partners_only"], true);
 }
