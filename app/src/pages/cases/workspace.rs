@@ -338,6 +338,15 @@ impl Workspace {
                 self.status.set(SaveStatus::Conflict);
             }
             Ok(SaveResult::Invalid(problems)) => {
+                // Typed on (a correction, say) while it was on its way:
+                // what the form says now is what counts, so it is sent.
+                if self
+                    .edits
+                    .with_untracked(|e| e.get(&section).is_some_and(|now| *now != sent))
+                {
+                    self.sync(section);
+                    return;
+                }
                 self.problems.set(problems);
                 self.status.set(SaveStatus::Invalid);
             }
