@@ -675,11 +675,18 @@ pub async fn import(csv: String) -> Result<ImportResult, AppError> {
     let a = actor_for(MapAction::Exchange, "directory.import").await?;
     // A spreadsheet may save a byte-order mark first.
     let text = csv.strip_prefix('\u{feff}').unwrap_or(&csv);
+    // A refused file changes nothing, but the attempt is audited.
+    let refused = |problems: Vec<RowProblem>| async {
+        let mut audit = directory_event(&a, "directory.import", None);
+        audit.outcome = AuditOutcome::Failed;
+        record(audit).await?;
+        Ok(ImportResult::Problems(problems))
+    };
     let rows = match from_csv(text, today()) {
         Ok(rows) => rows,
         Err(problems) => {
             tracing::info!(problems = problems.len(), "social map import refused");
-            return Ok(ImportResult::Problems(problems));
+            return refused(problems).await;
         }
     };
     let audit = directory_event(&a, "directory.import", None);
@@ -690,13 +697,13 @@ pub async fn import(csv: String) -> Result<ImportResult, AppError> {
         .map_err(AppError::internal)?
     {
         ImportOutcome::Imported(counts) => counts,
-        ImportOutcome::Refused(refused) => {
+        ImportOutcome::Refused(stale) => {
             tracing::info!(
-                rows = refused.len(),
+                rows = stale.len(),
                 "social map import refused: rows changed since their export"
             );
-            return Ok(ImportResult::Problems(
-                refused
+            return refused(
+                stale
                     .into_iter()
                     .map(|(row, problem)| RowProblem {
                         row,
@@ -704,7 +711,8 @@ pub async fn import(csv: String) -> Result<ImportResult, AppError> {
                         problem,
                     })
                     .collect(),
-            ));
+            )
+            .await;
         }
     };
     tracing::info!(

@@ -288,8 +288,14 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
         .filter(|e| e.action == "directory.import" && e.outcome == "allowed")
         .count();
     // The two round trips, the good file, the old file left as it was and
-    // the large one; the refused files are not imports.
+    // the large one; the refused files are not imports, but each attempt
+    // is audited (bad rows, encoding and id, a stale row).
     assert_eq!(imports, 5, "a refused file is not an import");
+    let refused = audit
+        .iter()
+        .filter(|e| e.action == "directory.import" && e.outcome == "failed")
+        .count();
+    assert_eq!(refused, 3, "every refused file is audited");
 }
 
 #[tokio::test]
