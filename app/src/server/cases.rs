@@ -667,22 +667,18 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
     let now = Utc::now();
     let code = c.code.as_str().to_string();
     // The referred organisations the social map shows to partners only
-    // (marked in the JSON, never printed on the client's paper).
-    let referred: Vec<&str> = file
-        .reintegration
-        .referrals
-        .iter()
-        .map(|r| r.organisation_id.as_str())
-        .collect();
-    let partners_only = state
-        .store
-        .directory_entries_with_ids(&referred)
-        .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .filter(|(o, _)| o.visibility == crate::domain::directory::Visibility::PartnersOnly)
-        .map(|(o, _)| o.id)
-        .collect();
+    // (marked in the JSON, never printed on the client's paper); the
+    // calendar has no referrals.
+    let partners_only = if format == ExportFormat::Ics {
+        Vec::new()
+    } else {
+        super::referrals::referred_organisations(&file)
+            .await?
+            .into_iter()
+            .filter(|o| o.visibility == crate::domain::directory::Visibility::PartnersOnly)
+            .map(|o| o.id)
+            .collect()
+    };
     // What the JSON and the print view say about themselves.
     let meta = crate::domain::export::ExportMeta {
         code: code.clone(),

@@ -9,7 +9,7 @@ use super::state::app_state;
 use crate::api::cases::{ReferralContact, ReferralResult};
 use crate::domain::case::CaseCode;
 use crate::domain::case_file::{section_slug, Step};
-use crate::domain::directory::{hours_text, Visibility};
+use crate::domain::directory::{hours_text, Organisation, Visibility};
 use crate::domain::policy::{case_access, CaseAction, Section};
 use crate::domain::referral::{move_to, propose, ReferralPurpose, ReferralRefusal, ReferralStatus};
 use crate::error::AppError;
@@ -169,12 +169,11 @@ fn refusal_slug(r: ReferralRefusal) -> &'static str {
     }
 }
 
-/// The contacts of the organisations `file` refers to, as the map has
-/// them now (an address kept confidential is left out).
-pub async fn contacts_for(
+/// The organisations a plan refers to, as the map has them now, in the
+/// order the plan first names them (one query).
+pub(super) async fn referred_organisations(
     file: &crate::domain::case_file::CaseFile,
-) -> Result<Vec<ReferralContact>, AppError> {
-    let day = Utc::now().date_naive();
+) -> Result<Vec<Organisation>, AppError> {
     let mut ids: Vec<&str> = Vec::new();
     for r in &file.reintegration.referrals {
         if !ids.contains(&r.organisation_id.as_str()) {
@@ -186,11 +185,20 @@ pub async fn contacts_for(
         .directory_entries_with_ids(&ids)
         .await
         .map_err(AppError::internal)?;
-    // In the order the plan first names them.
     found.sort_by_key(|(o, _)| ids.iter().position(|id| *id == o.id));
-    let mut out: Vec<ReferralContact> = Vec::new();
-    for (o, _) in found {
-        out.push(ReferralContact {
+    Ok(found.into_iter().map(|(o, _)| o).collect())
+}
+
+/// The contacts of the organisations `file` refers to, as the map has
+/// them now (an address kept confidential is left out).
+pub async fn contacts_for(
+    file: &crate::domain::case_file::CaseFile,
+) -> Result<Vec<ReferralContact>, AppError> {
+    let day = Utc::now().date_naive();
+    Ok(referred_organisations(file)
+        .await?
+        .into_iter()
+        .map(|o| ReferralContact {
             organisation_id: o.id.clone(),
             name: o.name.clone(),
             city: o.city.clone(),
@@ -212,7 +220,6 @@ pub async fn contacts_for(
             partners_only: o.visibility == Visibility::PartnersOnly,
             stale: o.stale(day),
             archived: o.archived,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }

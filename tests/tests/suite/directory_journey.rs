@@ -13,7 +13,7 @@ use app::domain::{OrgKind, Role};
 use app::store::{AuditOutcome, NewAuditEvent, UserChange};
 use tests::browser::Browser;
 use tests::journey::{collect_page_errors, Session};
-use tests::{add_case, add_user, add_users, Server, TestDb, PASSWORD};
+use tests::{add_case, add_users, seed_counsellor, Server, TestDb};
 
 #[tokio::test]
 async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
@@ -210,17 +210,7 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
 #[tokio::test]
 async fn the_map_pages_follow_links_without_a_page_load() {
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    store.close().await;
+    seed_counsellor(&db).await;
     let server = Server::start(&db.url).await;
     let browser = Browser::start().await;
     collect_page_errors(&browser).await;

@@ -9,8 +9,7 @@ use app::api::cases::{CaseAccessLog, NewCaseOutcome, ShareLinkView, ShareOutcome
 use app::domain::share::{LinkState, ShareProblem};
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, add_users, call, call_ok, http_client, make_ready, signed_in, Server, TestDb,
-    PASSWORD,
+    add_users, call, call_ok, http_client, make_ready, seed_counsellor, signed_in, Server, TestDb,
 };
 
 async fn share(
@@ -272,17 +271,7 @@ async fn a_link_opens_the_clients_copy_until_it_expires_or_is_switched_off() {
 #[tokio::test]
 async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
     let db = TestDb::sqlite();
-    let store = db.store().await;
-    add_user(
-        &store,
-        "Shelter A",
-        OrgKind::Counselling,
-        Role::Counsellor,
-        "carla",
-        PASSWORD,
-    )
-    .await;
-    store.close().await;
+    seed_counsellor(&db).await;
     let s = Server::start(&db.url).await;
     let carla = signed_in(&s, "carla").await;
     let r: NewCaseOutcome = call_ok(
