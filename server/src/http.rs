@@ -104,6 +104,12 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        // Browsers ask for it on pages without an icon link (a client's
+        // copy opened from a mail, say): the one icon there is.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
+        )
         // A client's copy shared by link (no session: the token is the key).
         .route(
             "/c/{token}",

@@ -22,8 +22,35 @@ pub fn TopBar(user: MeView, #[prop(into)] here: String) -> impl IntoView {
             format!("{path}?{search}")
         }
     };
+    // On a step of a case: the first thing the keyboard reaches leads
+    // straight to the step's form.
+    let on_step = {
+        let parts: Vec<&str> = here.trim_matches('/').split('/').collect();
+        matches!(parts.as_slice(), ["cases", _, step] if crate::domain::case_file::Step::from_slug(step).is_some())
+    };
     view! {
         {user.organisation_is_demo.then(|| view! { <DemoBanner/> })}
+        {on_step.then(|| view! {
+            <a class="skip-link" href="#step-form" id="skip-to-form" on:click=|e| {
+                // With WASM the first field takes the focus; without, the
+                // browser goes to the form and the next Tab reaches it.
+                #[cfg(feature = "hydrate")]
+                {
+                    use wasm_bindgen::JsCast;
+                    let first = document()
+                        .query_selector("#step-form fieldset:not([disabled]) :is(input:not([type=hidden]), select, textarea):not([disabled])")
+                        .ok()
+                        .flatten()
+                        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+                    if let Some(el) = first {
+                        e.prevent_default();
+                        let _ = el.focus();
+                    }
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = e;
+            }>{t(K::nav_skip_to_form)}</a>
+        })}
         <header class="topbar">
             <a class="brand" href="/">"Safeplan"</a>
             <nav aria-label=t(K::nav_label)>

@@ -52,7 +52,31 @@ pub struct ClientStep {
     /// When it was done, or when it is planned (`None`: not set yet).
     pub date: Option<NaiveDate>,
     pub done: bool,
+    /// What the date means when the step is not done.
+    pub when: When,
 }
+
+/// What a step's date says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Done then, or planned for then.
+    On,
+    /// Before the departure: by that day at the latest.
+    By,
+    /// Reckoned from the planned departure (the arrival is not confirmed
+    /// yet): about then.
+    Around,
+}
+
+/// The steps done before the departure, which have no date of their own:
+/// by the departure at the latest.
+const BEFORE_DEPARTURE: &[ClientItem] = &[
+    ClientItem::Residence,
+    ClientItem::TravelDocument,
+    ClientItem::HealthCheck,
+    ClientItem::Booking,
+    ClientItem::Briefing,
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientSupport {
@@ -93,6 +117,22 @@ impl CaseFile {
         }
         let travel = self.travel_steps(cats);
         let milestones = self.milestones(cats);
+        // Before the arrival is confirmed, the steps after it are reckoned
+        // from the planned departure.
+        let anchors = self.anchors();
+        let estimated: Vec<_> = if anchors.arrival.is_none() {
+            super::milestones::generate(
+                cats.milestones,
+                cats.milestones_version,
+                &super::milestones::Anchors {
+                    arrival: anchors.planned_departure,
+                    ..anchors
+                },
+                true,
+            )
+        } else {
+            Vec::new()
+        };
         let mut steps = Vec::new();
         for (item, step_ids, milestone_ids) in ITEMS {
             let mut done = None;
@@ -124,10 +164,23 @@ impl CaseFile {
             if skipped && done.is_none() {
                 continue;
             }
+            let mut when = When::On;
+            if due.is_none() && BEFORE_DEPARTURE.contains(item) {
+                due = self.travel.planned_departure;
+                when = When::By;
+            }
+            if due.is_none() {
+                due = estimated
+                    .iter()
+                    .filter(|m| milestone_ids.contains(&m.template_id.as_str()))
+                    .find_map(|m| m.due);
+                when = When::Around;
+            }
             steps.push(ClientStep {
                 item: *item,
                 date: done.or(due),
                 done: done.is_some(),
+                when,
             });
         }
         let support = self
@@ -243,7 +296,23 @@ mod tests {
             .iter()
             .find(|s| s.item == ClientItem::FollowUp12)
             .unwrap();
-        assert_eq!(follow.date, None, "no arrival yet: not dated");
+        assert_eq!(
+            (follow.date, follow.when),
+            (Some(d("2028-01-15")), When::Around),
+            "no arrival yet: reckoned from the planned departure"
+        );
+        // A step before the departure without a date of its own: by then.
+        let booking = c
+            .steps
+            .iter()
+            .find(|s| s.item == ClientItem::Booking)
+            .unwrap();
+        assert_eq!(
+            (booking.date, booking.when),
+            (Some(d("2027-01-15")), When::By)
+        );
+        // Nothing is left without a date once the departure is planned.
+        assert!(c.steps.iter().all(|s| s.date.is_some()), "{:?}", c.steps);
         assert_eq!(
             c.support,
             vec![ClientSupport {

@@ -302,6 +302,79 @@ fn is_country(c: &str) -> bool {
     c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// Country calling codes of the countries whose national numbers (with
+/// their trunk prefix 0) are written into E.164 form. Others must be
+/// written with their "+" code.
+const CALLING_CODES: &[(&str, &str)] = &[
+    ("AF", "93"),
+    ("AL", "355"),
+    ("AT", "43"),
+    ("BE", "32"),
+    ("BG", "359"),
+    ("CH", "41"),
+    ("CN", "86"),
+    ("CO", "57"),
+    ("DE", "49"),
+    ("ER", "291"),
+    ("ET", "251"),
+    ("FR", "33"),
+    ("GB", "44"),
+    ("GH", "233"),
+    ("HU", "36"),
+    ("IR", "98"),
+    ("MA", "212"),
+    ("MK", "389"),
+    ("NG", "234"),
+    ("NL", "31"),
+    ("PK", "92"),
+    ("RO", "40"),
+    ("RS", "381"),
+    ("SE", "46"),
+    ("SY", "963"),
+    ("UA", "380"),
+    ("UG", "256"),
+    ("VN", "84"),
+];
+
+/// A telephone number as people write it ("+31 20 000 0000",
+/// "0031-20-000 0000", "+31 (0)20 000 0000", "020 000 0000" in the
+/// Netherlands) in E.164 form ("+31200000000") where that can be told;
+/// otherwise as written, trimmed (the check then names it).
+pub fn normalise_phone(number: &str, country: &str) -> String {
+    let written = number.trim();
+    if written.is_empty() {
+        return String::new();
+    }
+    let without_trunk = written.replace("(0)", "");
+    let mut digits = String::new();
+    for (i, c) in without_trunk.trim().chars().enumerate() {
+        match c {
+            '+' if i == 0 => digits.push('+'),
+            '0'..='9' => digits.push(c),
+            ' ' | '\u{a0}' | '-' | '.' | '/' | '(' | ')' => {}
+            _ => return written.to_string(),
+        }
+    }
+    let e164 = if let Some(rest) = digits.strip_prefix("00") {
+        format!("+{rest}")
+    } else if let Some(national) = digits.strip_prefix('0') {
+        match CALLING_CODES
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(country.trim()))
+        {
+            Some((_, code)) => format!("+{code}{national}"),
+            None => return written.to_string(),
+        }
+    } else {
+        digits
+    };
+    if is_e164(&e164) {
+        e164
+    } else {
+        written.to_string()
+    }
+}
+
 fn is_e164(n: &str) -> bool {
     n.strip_prefix('+').is_some_and(|d| {
         (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')
@@ -857,8 +930,9 @@ fn entry_of(c: &[&str], today: NaiveDate) -> (Organisation, Vec<(&'static str, E
         }
     }
     o.referral_procedure = cell("referral_procedure");
-    o.phone = cell("phone");
-    o.hotline = cell("hotline");
+    // Stored in E.164 form where the written form allows it.
+    o.phone = normalise_phone(&cell("phone"), &cell("country"));
+    o.hotline = normalise_phone(&cell("hotline"), &cell("country"));
     o.email = cell("email");
     o.website = cell("website");
     o.secure_channel = cell("secure_channel");
@@ -1184,6 +1258,30 @@ mod tests {
         assert!(o.stale(today()));
         o.last_verified = None;
         assert!(o.stale(today()), "never verified");
+    }
+
+    #[test]
+    fn phones_are_taken_as_people_write_them_and_kept_in_e164() {
+        for (written, country, stored) in [
+            ("+31 20 000 0000", "NL", "+31200000000"),
+            ("+31 (0)20 000 0000", "NL", "+31200000000"),
+            ("0031-20-000 0000", "", "+31200000000"),
+            ("020 000 0000", "NL", "+31200000000"),
+            ("0803 123 4567", "NG", "+2348031234567"),
+            ("+234 803 123 4567", "NG", "+2348031234567"),
+            ("(020) 000-0000", "NL", "+31200000000"),
+        ] {
+            assert_eq!(normalise_phone(written, country), stored, "{written}");
+        }
+        // What cannot be told is kept as written, and the check names it.
+        for (written, country) in [
+            ("020 000 0000", "XX"),
+            ("call the office", "NL"),
+            ("+0 12", "NL"),
+        ] {
+            assert_eq!(normalise_phone(written, country), written);
+        }
+        assert_eq!(normalise_phone("  ", "NL"), "");
     }
 
     #[test]

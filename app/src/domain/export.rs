@@ -18,6 +18,7 @@
 //! tests check every export against that file.
 
 use super::case_file::CaseFile;
+use super::derived::Derived;
 use super::milestones::{Milestone, MilestoneStatus, Owner};
 use super::money::Currency;
 use super::options::{Choice, FutureOption};
@@ -37,6 +38,10 @@ use serde::{Deserialize, Serialize};
 /// version; adding an optional field or a value to an enumeration is too,
 /// since the schema allows no unknown fields.
 pub const SCHEMA_VERSION: &str = "2";
+
+/// The stage of a plan for a reader who may not read every section it is
+/// worked out from (see [`Derived::Stage`]).
+pub const NOT_SHARED: &str = "not_shared";
 
 /// The export's schema identifier, without the version.
 pub const SCHEMA_BASE: &str = "https://safeplan.example/schema/plan-export/";
@@ -99,6 +104,8 @@ pub enum CarePlanStatus {
     OnHold,
     Revoked,
     Completed,
+    /// The stage is not shared with the reader.
+    Unknown,
 }
 
 /// A goal's status, after FHIR's Goal lifecycle status.
@@ -364,15 +371,20 @@ pub fn plan_export(
 ) -> PlanExport {
     let today = now.date_naive();
     let may = |s: Section| meta.readable.contains(&s);
-    let stage = file.progress(cats, now).stage;
-    let status = care_plan_status(&stage);
+    // Worked out from sections the reader may not read: not told.
+    let stage = Derived::Stage
+        .shown_to(&meta.readable)
+        .then(|| file.progress(cats, now).stage);
+    let status = stage
+        .as_ref()
+        .map_or(CarePlanStatus::Unknown, care_plan_status);
 
     let mut goals = Vec::new();
     if may(Section::Decision) {
         goals.extend(decision_goal(file, status));
     }
     if may(Section::Reintegration) {
-        goals.extend(reintegration_goal(file, &stage, status));
+        goals.extend(reintegration_goal(file, stage.as_ref(), status));
     }
 
     let mut activities = Vec::new();
@@ -380,7 +392,15 @@ pub fn plan_export(
         activities.extend(file.travel_steps(cats).iter().map(travel_activity));
     }
     if may(Section::Milestones) {
-        activities.extend(file.milestones(cats).iter().map(milestone_activity));
+        // Dates worked out from sections the reader may not read (the
+        // decision, the departure) are left out; dates set by hand stay.
+        let dated = Derived::Milestones.shown_to(&meta.readable);
+        activities.extend(file.milestones(cats).into_iter().map(|mut m| {
+            if !dated && !m.due_edited {
+                m.due = None;
+            }
+            milestone_activity(&m)
+        }));
     }
 
     let risk = may(Section::Risk).then(|| {
@@ -407,7 +427,7 @@ pub fn plan_export(
         resource_type: ResourceType::CarePlan,
         id: meta.code.clone(),
         status,
-        stage: stage.slug().to_string(),
+        stage: stage.as_ref().map_or(NOT_SHARED, |s| s.slug()).to_string(),
         intent: Intent::Plan,
         created: client
             .then_some(file.first_contact.first_contact_on)
@@ -441,7 +461,7 @@ fn goal_status_from_plan(status: CarePlanStatus) -> Option<GoalStatus> {
         CarePlanStatus::Completed => Some(GoalStatus::Completed),
         CarePlanStatus::Revoked => Some(GoalStatus::Cancelled),
         CarePlanStatus::OnHold => Some(GoalStatus::OnHold),
-        CarePlanStatus::Draft | CarePlanStatus::Active => None,
+        CarePlanStatus::Draft | CarePlanStatus::Active | CarePlanStatus::Unknown => None,
     }
 }
 
@@ -472,13 +492,17 @@ fn decision_goal(file: &CaseFile, status: CarePlanStatus) -> Option<Goal> {
     })
 }
 
-fn reintegration_goal(file: &CaseFile, stage: &PlanStatus, status: CarePlanStatus) -> Option<Goal> {
+fn reintegration_goal(
+    file: &CaseFile,
+    stage: Option<&PlanStatus>,
+    status: CarePlanStatus,
+) -> Option<Goal> {
     let text = file.reintegration.goals.trim();
     if text.is_empty() {
         return None;
     }
     let goal_status = goal_status_from_plan(status).unwrap_or(match stage {
-        PlanStatus::Arrived | PlanStatus::Reintegration | PlanStatus::Monitoring => {
+        Some(PlanStatus::Arrived | PlanStatus::Reintegration | PlanStatus::Monitoring) => {
             GoalStatus::Active
         }
         _ => GoalStatus::Planned,
@@ -905,7 +929,8 @@ mod tests {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
-        assert_eq!(stages, STAGES.to_vec());
+        let known: Vec<&str> = STAGES.into_iter().chain([NOT_SHARED]).collect();
+        assert_eq!(stages, known);
         let referral = &schema["$defs"]["referral"]["properties"];
         let purposes: Vec<Value> = ReferralPurpose::ALL
             .iter()
@@ -1047,8 +1072,14 @@ mod tests {
             let e = export(&CaseFile::default(), readable);
             let json = to_json(&e);
             assert_eq!(violations(&json), Vec::<String>::new(), "{json:#}");
-            assert_eq!(e.stage, "draft");
-            assert_eq!(e.status, CarePlanStatus::Draft);
+            // The stage is told to a reader of all it comes from only.
+            if readable.is_empty() {
+                assert_eq!(e.stage, NOT_SHARED);
+                assert_eq!(e.status, CarePlanStatus::Unknown);
+            } else {
+                assert_eq!(e.stage, "draft");
+                assert_eq!(e.status, CarePlanStatus::Draft);
+            }
             assert!(e.goals.is_empty());
             assert_eq!(e.created, None);
             assert_eq!(e.subject.alias, None, "an empty alias is no alias");
@@ -1257,6 +1288,9 @@ mod tests {
             let top = json.as_object().unwrap();
             prop_assert_eq!(top.contains_key("risk"), readable.contains(&Section::Risk));
             prop_assert_eq!(top.contains_key("budget"), readable.contains(&Section::Reintegration));
+            // The stage, worked out from several sections, only for a
+            // reader of all of them.
+            prop_assert_eq!(e.stage == NOT_SHARED, !Derived::Stage.shown_to(&readable));
             for a in &e.activities {
                 let section = match a.kind {
                     ActivityKind::TravelStep => Section::Travel,

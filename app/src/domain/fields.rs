@@ -285,6 +285,48 @@ pub fn differing(a: &Fields, b: &Fields) -> BTreeSet<String> {
         .collect()
 }
 
+/// Two edits of one form, both made from `base`, merged field by field:
+/// a field only one side changed takes that side's value; a field both
+/// changed to the same value takes it; a field both changed differently is
+/// a conflict (the merge then holds `mine` for it, until someone decides).
+/// A field absent from a form is blank (an unticked box, an unused row).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merge {
+    pub merged: Fields,
+    /// The fields both sides changed, differently.
+    pub conflicts: BTreeSet<String>,
+}
+
+pub fn merge3(base: &Fields, mine: &Fields, theirs: &Fields) -> Merge {
+    let get = |f: &Fields, k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut merged = Fields::new();
+    let mut conflicts = BTreeSet::new();
+    let keys: BTreeSet<&String> = base
+        .keys()
+        .chain(mine.keys())
+        .chain(theirs.keys())
+        .collect();
+    for k in keys {
+        let (b, m, t) = (get(base, k), get(mine, k), get(theirs, k));
+        let from_mine = if m == t || t == b {
+            true
+        } else if m == b {
+            false
+        } else {
+            conflicts.insert(k.clone());
+            true
+        };
+        let (side, value) = if from_mine { (mine, m) } else { (theirs, t) };
+        // Blank stays absent, as the side's form had it.
+        if let Some(v) = side.get(k.as_str()).filter(|_| !value.is_empty()) {
+            merged.insert(k.clone(), v.clone());
+        } else if side.contains_key(k.as_str()) {
+            merged.insert(k.clone(), String::new());
+        }
+    }
+    Merge { merged, conflicts }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,5 +393,68 @@ mod tests {
         let a = fields(&[("x", "1"), ("y", "")]);
         let b = fields(&[("x", "2"), ("z", " ")]);
         assert_eq!(differing(&a, &b), BTreeSet::from(["x".to_string()]));
+    }
+
+    #[test]
+    fn edits_of_different_fields_merge_without_asking() {
+        let base = fields(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let mine = fields(&[("a", "mine"), ("b", "2"), ("c", "3")]);
+        let theirs = fields(&[("a", "1"), ("b", "theirs"), ("c", "3"), ("d", "new")]);
+        let m = merge3(&base, &mine, &theirs);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(
+            m.merged,
+            fields(&[("a", "mine"), ("b", "theirs"), ("c", "3"), ("d", "new")])
+        );
+    }
+
+    #[test]
+    fn a_field_both_changed_is_asked_about_and_only_that_one() {
+        let base = fields(&[("a", "1"), ("b", "2")]);
+        let mine = fields(&[("a", "mine"), ("b", "same")]);
+        let theirs = fields(&[("a", "theirs"), ("b", "same")]);
+        let m = merge3(&base, &mine, &theirs);
+        assert_eq!(m.conflicts, ["a".to_string()].into_iter().collect());
+        assert_eq!(m.merged, fields(&[("a", "mine"), ("b", "same")]));
+    }
+
+    #[test]
+    fn a_field_cleared_on_one_side_is_a_change_and_blank_means_absent() {
+        let base = fields(&[("box", "on"), ("row.1.x", "")]);
+        let mine = fields(&[("box", "on")]);
+        let theirs = fields(&[]);
+        let m = merge3(&base, &mine, &theirs);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(m.merged.get("box").map(String::as_str).unwrap_or(""), "");
+    }
+
+    proptest::proptest! {
+        /// Merging with an unchanged side gives the other side; a merge
+        /// without conflicts holds every change of both sides.
+        #[test]
+        fn merges_keep_every_change(
+            base in proptest::collection::btree_map("[a-d]", "[xyz]{0,2}", 0..4),
+            mine in proptest::collection::btree_map("[a-d]", "[xyz]{0,2}", 0..4),
+            theirs in proptest::collection::btree_map("[a-d]", "[xyz]{0,2}", 0..4),
+        ) {
+            let same = |a: &Fields, b: &Fields| differing(a, b).is_empty();
+            let m = merge3(&base, &mine, &base);
+            proptest::prop_assert!(m.conflicts.is_empty());
+            proptest::prop_assert!(same(&m.merged, &mine));
+            let t = merge3(&base, &base, &theirs);
+            proptest::prop_assert!(t.conflicts.is_empty());
+            proptest::prop_assert!(same(&t.merged, &theirs));
+            let both = merge3(&base, &mine, &theirs);
+            for k in differing(&base, &mine) {
+                if !both.conflicts.contains(&k) {
+                    proptest::prop_assert_eq!(both.merged.get(&k).map(|v| v.trim()).unwrap_or(""), mine.get(&k).map(|v| v.trim()).unwrap_or(""));
+                }
+            }
+            for k in differing(&base, &theirs) {
+                if !both.conflicts.contains(&k) {
+                    proptest::prop_assert_eq!(both.merged.get(&k).map(|v| v.trim()).unwrap_or(""), theirs.get(&k).map(|v| v.trim()).unwrap_or(""));
+                }
+            }
+        }
     }
 }

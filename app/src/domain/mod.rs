@@ -10,6 +10,7 @@ pub mod case_file;
 pub mod client_copy;
 pub mod consent;
 pub mod dashboard;
+pub mod derived;
 pub mod directory;
 pub mod export;
 pub mod fields;

@@ -61,6 +61,11 @@ pub struct HandoverFacts {
     pub mission_id: String,
     /// False once withdrawn or closed.
     pub active: bool,
+    /// The mission accepted the plan. Before that it reads what was
+    /// shared (to decide), but changes nothing: the travel, support and
+    /// milestones stay the counselling side's until the mission takes the
+    /// plan on.
+    pub accepted: bool,
     /// The sections the client consented to share with this mission (the
     /// consent check, with its expiry and withdrawal, is done before).
     pub shared_sections: Vec<Section>,
@@ -142,7 +147,9 @@ pub fn case_access(actor: &Actor, case: &CaseFacts, action: CaseAction) -> Acces
             .filter(|h| h.active && h.mission_id == actor.organisation_id)
             .any(|h| match action {
                 CaseAction::Read(s) => h.shared_sections.contains(&s),
-                CaseAction::Update(s) => h.shared_sections.contains(&s) && s.mission_may_update(),
+                CaseAction::Update(s) => {
+                    h.accepted && h.shared_sections.contains(&s) && s.mission_may_update()
+                }
                 CaseAction::RespondToHandover => true,
                 CaseAction::ApproveHighRisk
                 | CaseAction::ReadAccessLog
@@ -231,6 +238,7 @@ mod tests {
                 .map(|(m, active, shared)| HandoverFacts {
                     mission_id: m.into(),
                     active,
+                    accepted: active,
                     shared_sections: shared,
                 })
                 .collect(),
@@ -290,6 +298,32 @@ mod tests {
         for (id, role, org, action, expected) in table {
             let got = case_access(&actor(id, *role, org), &c, *action);
             assert_eq!(got.allowed(), *expected, "{id} {role} of {org}: {action:?}");
+        }
+    }
+
+    #[test]
+    fn a_mission_changes_the_plan_only_once_it_has_accepted_it() {
+        let shared = vec![Client, Decision, Travel, Reintegration, Milestones];
+        let mut waiting = case(Some((MISSION, true, shared)));
+        waiting.handovers[0].accepted = false;
+        let ro = actor("ro", Role::ReturnOfficer, MISSION);
+        for s in [Travel, Reintegration, Milestones] {
+            assert!(
+                case_access(&ro, &waiting, Read(s)).allowed(),
+                "{s:?}: it reads to decide"
+            );
+            assert!(
+                !case_access(&ro, &waiting, Update(s)).allowed(),
+                "{s:?}: not before accepting"
+            );
+        }
+        assert!(case_access(&ro, &waiting, RespondToHandover).allowed());
+        waiting.handovers[0].accepted = true;
+        for s in [Travel, Reintegration, Milestones] {
+            assert!(
+                case_access(&ro, &waiting, Update(s)).allowed(),
+                "{s:?}: once accepted"
+            );
         }
     }
 

@@ -740,6 +740,141 @@ mod tests {
         );
     }
 
+    /// Each figure of `domain::derived`, as a reader would see it.
+    fn figure(d: crate::domain::derived::Derived, f: &CaseFile) -> String {
+        use crate::domain::derived::Derived;
+        let cats = crate::catalog::planning();
+        let today = now().date_naive();
+        match d {
+            Derived::Screening => {
+                let ilo = crate::catalog::ilo();
+                format!(
+                    "{:?}",
+                    crate::domain::screening::screen(
+                        f.screening.list,
+                        &ilo.indicators,
+                        &ilo.info.version,
+                        &f.screening.observations,
+                    )
+                )
+            }
+            Derived::DecisionMissing => format!(
+                "{:?}",
+                f.decision
+                    .decision
+                    .as_ref()
+                    .map(|d| crate::domain::options::decision_missing(d, f.minority(today)))
+            ),
+            Derived::RiskLevel => format!(
+                "{:?}",
+                f.risk.assessment.as_ref().map(|a| (
+                    a.overall(),
+                    a.risks.iter().map(|r| r.risk_level()).collect::<Vec<_>>()
+                ))
+            ),
+            Derived::RiskGate => format!("{:?}", f.gate(today)),
+            Derived::Budget => format!("{:?}", f.budget(&cats, today)),
+            Derived::Milestones => format!("{:?}", f.milestones(&cats)),
+            Derived::Stage => {
+                let p = f.progress(&cats, now());
+                format!(
+                    "{:?} {:?} {}",
+                    p.stage,
+                    p.handover_missing,
+                    p.ready_for_handover()
+                )
+            }
+            Derived::StepState(step) => format!("{:?}", f.progress(&cats, now()).state(step)),
+        }
+    }
+
+    /// The plans the soundness check runs on: a new one, a return ready for
+    /// handover, one carried on by the mission, a possible minor's.
+    fn plans() -> Vec<CaseFile> {
+        let mut carried = return_case();
+        carried.handed_over_to = Some(MISSION.into());
+        put(
+            &mut carried,
+            Section::Travel,
+            &[
+                ("travel.mission", MISSION),
+                ("travel.destination", "NG"),
+                ("travel.departure", "2026-11-15"),
+                ("step.T4.status", "done"),
+                ("step.T5.status", "done"),
+                ("step.T8.status", "done"),
+                ("step.T10.status", "done"),
+            ],
+        );
+        put(
+            &mut carried,
+            Section::Milestones,
+            &[("ms.M12.status", "done"), ("ms.M13.status", "done")],
+        );
+        let mut minor = return_case();
+        put(
+            &mut minor,
+            Section::Client,
+            &[
+                ("client.alias", "Ada"),
+                ("client.birth", "year"),
+                ("client.birth_year", "2010"),
+                ("contact.on", "2026-10-01"),
+                ("safety.danger", "no"),
+                ("safety.medical", "no"),
+            ],
+        );
+        put(
+            &mut minor,
+            Section::Screening,
+            &[("screening.list", "adult_labour"), ("obs.d1-wages", "on")],
+        );
+        vec![
+            CaseFile::default(),
+            return_case(),
+            carried,
+            minor,
+            high_risk_case(),
+        ]
+    }
+
+    /// A figure never changes when a section outside its sources is
+    /// blanked: what a reader is shown is computed from what they may read.
+    #[test]
+    fn every_figure_is_computed_from_its_sources_only() {
+        use crate::domain::derived::Derived;
+        let figures: Vec<Derived> = [
+            Derived::Screening,
+            Derived::DecisionMissing,
+            Derived::RiskLevel,
+            Derived::RiskGate,
+            Derived::Budget,
+            Derived::Milestones,
+            Derived::Stage,
+        ]
+        .into_iter()
+        .chain(Step::ALL.into_iter().map(Derived::StepState))
+        .collect();
+        let blank = CaseFile::default();
+        for (i, plan) in plans().iter().enumerate() {
+            for d in &figures {
+                let whole = figure(*d, plan);
+                for s in Section::ALL
+                    .into_iter()
+                    .filter(|s| !d.sources().contains(s))
+                {
+                    let mut f = plan.clone();
+                    f.load_section(s, &blank.section_json(s)).unwrap();
+                    assert_eq!(
+                        figure(*d, &f),
+                        whole,
+                        "plan {i}: {d:?} changes when {s:?} is not shared"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn each_gap_is_named() {
         let cats = crate::catalog::planning();

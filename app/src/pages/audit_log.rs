@@ -207,7 +207,7 @@ fn encode(v: &str) -> String {
 }
 
 /// An audit outcome in the page's language.
-fn outcome_text(outcome: &str) -> String {
+pub fn outcome_text(outcome: &str) -> String {
     match outcome {
         "allowed" => t(K::outcome_allowed).into(),
         "denied" => t(K::outcome_denied).into(),

@@ -55,44 +55,57 @@ pub(super) async fn facts_for(a: &SessionActor, c: &CaseRecord) -> Result<CaseFa
         return Ok(facts);
     }
     let store = &app_state()?.store;
-    let mine: Vec<_> = store
+    let handovers = store
         .handovers_of_case(&c.id)
         .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .filter(|h| h.status.is_active() && h.mission_id == a.organisation_id)
-        .collect();
-    if mine.is_empty() {
+        .map_err(AppError::internal)?;
+    if !handovers
+        .iter()
+        .any(|h| h.status.is_active() && h.mission_id == a.organisation_id)
+    {
         return Ok(facts);
     }
     let sections = store
         .case_sections(&c.id)
         .await
         .map_err(AppError::internal)?;
-    let mut consent = CaseFile::default();
-    if let Some(s) = sections
+    let consent = sections
         .iter()
         .find(|s| s.section == section_slug(Section::Consent))
-    {
-        consent
-            .load_section(Section::Consent, &s.body)
-            .map_err(|e| AppError::internal(unreadable(&s.section, &e)))?;
+        .map(|s| s.body.as_str());
+    facts.handovers = mission_handovers(a, handovers.iter(), consent)?;
+    Ok(facts)
+}
+
+/// A mission's handovers of a case as the rules see them: the active ones
+/// to the user's mission, each with the sections consented to at the
+/// handover that the client's consent (`consent`: the stored consent
+/// section) still covers now.
+pub(super) fn mission_handovers<'a>(
+    a: &SessionActor,
+    handovers: impl Iterator<Item = &'a crate::store::HandoverRecord>,
+    consent: Option<&str>,
+) -> Result<Vec<HandoverFacts>, AppError> {
+    let mut file = CaseFile::default();
+    if let Some(body) = consent {
+        file.load_section(Section::Consent, body)
+            .map_err(|e| AppError::internal(unreadable(section_slug(Section::Consent), &e)))?;
     }
-    let now_shareable =
-        shareable_sections(&consent.consent.records, &a.organisation_id, Utc::now());
-    facts.handovers = mine
-        .into_iter()
+    let now_shareable = shareable_sections(&file.consent.records, &a.organisation_id, Utc::now());
+    Ok(handovers
+        .filter(|h| h.status.is_active() && h.mission_id == a.organisation_id)
         .map(|h| HandoverFacts {
-            mission_id: h.mission_id,
+            mission_id: h.mission_id.clone(),
             active: true,
+            accepted: h.status == crate::domain::handover::HandoverStatus::Accepted,
             shared_sections: h
                 .sections
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|s| now_shareable.contains(s))
                 .collect(),
         })
-        .collect();
-    Ok(facts)
+        .collect())
 }
 
 pub(super) fn event(
@@ -582,6 +595,7 @@ async fn versions_of(
         .iter()
         .find(|s| s.reason == "handover")
         .map(|s| s.at);
+    let stage_shown = crate::domain::derived::Derived::Stage.shown_to(readable);
     let versions: Vec<VersionView> = snapshots
         .iter()
         .filter(|s| {
@@ -590,7 +604,13 @@ async fn versions_of(
         .map(|s| VersionView {
             at: s.at.timestamp(),
             reason: s.reason.clone(),
-            stage: s.stage.clone(),
+            // Worked out from the whole plan: told to readers of all it
+            // comes from only.
+            stage: if stage_shown {
+                s.stage.clone()
+            } else {
+                crate::domain::export::NOT_SHARED.to_string()
+            },
             by: s.by_name.clone(),
         })
         .collect();

@@ -4,7 +4,7 @@
 //! prints on A4. Rendered on the server only, for the counsellor's preview
 //! and for shared links alike.
 
-use crate::domain::client_copy::{ClientCopy, ClientItem};
+use crate::domain::client_copy::{ClientCopy, ClientItem, When};
 use crate::domain::reintegration::{Form, SupportCategory};
 use crate::i18n::client::{fill, text, ClientLocale, CK};
 use chrono::{Datelike, NaiveDate};
@@ -85,10 +85,15 @@ pub fn render(copy: &ClientCopy, meta: &CopyMeta, l: ClientLocale, mode: &CopyMo
         .steps
         .iter()
         .map(|s| {
-            let when = s
-                .date
-                .map(date_text)
-                .unwrap_or_else(|| tx(CK::date_not_set).to_string());
+            let when = match (s.date, s.when) {
+                (None, _) => tx(CK::date_not_set).to_string(),
+                (Some(d), _) if s.done => date_text(d),
+                (Some(d), When::On) => date_text(d),
+                (Some(d), When::By) => fill(l, CK::date_by, &[("date", &ltr(&date_text(d)))]),
+                (Some(d), When::Around) => {
+                    fill(l, CK::date_around, &[("date", &ltr(&date_text(d)))])
+                }
+            };
             let state = if s.done {
                 tx(CK::done)
             } else {
@@ -234,12 +239,18 @@ pub fn pin_page(l: ClientLocale, path: &str, problem: Option<String>) -> String 
 }
 
 fn document(l: ClientLocale, heading: &str, body: String) -> String {
-    let title = view! { <title>{heading.to_string()}</title> }.to_html();
+    // Written out, not rendered: a rendered <title> carries the renderer's
+    // marker comment, which a title shows as text ("<!>").
+    let title = format!(
+        "<title>{}</title>",
+        crate::pages::cases::inputs::escape_text(heading)
+    );
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex, nofollow\">\
-         {title}<link rel=\"stylesheet\" href=\"/client-copy.css\"></head>\
+         {title}<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+         <link rel=\"stylesheet\" href=\"/client-copy.css\"></head>\
          <body>{body}</body></html>",
         lang = l.code(),
         dir = l.dir(),
@@ -258,6 +269,7 @@ mod tests {
                 item: ClientItem::TravelDocument,
                 date: NaiveDate::from_ymd_opt(2026, 11, 18),
                 done: true,
+                when: When::On,
             }],
             support: Vec::new(),
             contacts: vec!["Reception <Lagos> +234 1".into()],

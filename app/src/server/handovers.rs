@@ -5,16 +5,21 @@
 //! the plan and an audit row, and logged by the case's code only.
 
 use super::auth::{require_actor, respond_with};
-use super::cases::{accepts_html, case_for, event, file_of, record, summarised, PAGE_SIZE};
+use super::cases::{
+    accepts_html, actor_of, case_for, event, file_of, mission_handovers, record, summarised,
+    PAGE_SIZE,
+};
 use super::state::app_state;
 use crate::api::handovers::{
     HandOverOutcome, HandoverView, InboxItem, InboxView, MessageView, MoveResult,
 };
+use crate::domain::case_file::section_slug;
 use crate::domain::consent::shareable_sections;
+use crate::domain::derived::Derived;
 use crate::domain::handover::{
     deadline_state, make_move, registration_deadline, HandoverMove, HandoverStatus, Side,
 };
-use crate::domain::policy::{CaseAction, CaseFacts};
+use crate::domain::policy::{case_access, CaseAction, CaseFacts, Section};
 use crate::domain::{OrgKind, Role};
 use crate::error::AppError;
 use crate::store::{
@@ -22,6 +27,7 @@ use crate::store::{
     SessionActor, StoreError,
 };
 use chrono::{NaiveDate, Utc};
+use std::collections::BTreeMap;
 
 /// The latest handover of a case as `a` may see it: the counselling side
 /// sees every handover's latest; a mission only its own active one.
@@ -260,31 +266,63 @@ pub async fn inbox(status: String, page: i64) -> Result<InboxView, AppError> {
         .map_err(AppError::internal)?;
     record(event(&a, "handover.inbox", AuditOutcome::Allowed)).await?;
     let today = Utc::now().date_naive();
-    Ok(InboxView {
-        items: p
-            .items
+    // What each row may show of the live plan is decided by the rule that
+    // guards opening it: this handover active, and the section consented
+    // to at the handover and still now. A row the mission may no longer
+    // open shows what the mission itself recorded only.
+    let active: Vec<&str> = p
+        .items
+        .iter()
+        .filter(|h| h.status.is_active())
+        .map(|h| h.case_id.as_str())
+        .collect();
+    let consents: BTreeMap<String, String> = state
+        .store
+        .section_of_cases(&active, section_slug(Section::Consent))
+        .await
+        .map_err(AppError::internal)?
+        .into_iter()
+        .collect();
+    let actor = actor_of(&a);
+    let mut items = Vec::with_capacity(p.items.len());
+    for h in p.items {
+        let facts = CaseFacts {
+            organisation_id: h.organisation_id.clone(),
+            owner_id: String::new(),
+            assignee_ids: Vec::new(),
+            handovers: mission_handovers(
+                &a,
+                std::iter::once(&h),
+                consents.get(&h.case_id).map(String::as_str),
+            )?,
+        };
+        let readable: Vec<Section> = Section::ALL
             .into_iter()
-            .map(|h| {
-                let departure_on = h
-                    .departure_on
-                    .as_deref()
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                let registration_due = departure_on.and_then(registration_deadline);
-                InboxItem {
-                    code: h.case_code,
-                    organisation: h.organisation_name,
-                    status: h.status,
-                    handed_over_at: h.handed_over_at.timestamp(),
-                    waiting_since: h.updated_at.timestamp(),
-                    stage: h.stage,
-                    departure_on,
-                    registration_due,
-                    registration: registration_due
-                        .filter(|_| h.status.is_active())
-                        .map(|d| deadline_state(d, today)),
-                }
-            })
-            .collect(),
+            .filter(|s| case_access(&actor, &facts, CaseAction::Read(*s)).allowed())
+            .collect();
+        let travel = readable.contains(&Section::Travel);
+        let departure_on = h
+            .departure_on
+            .as_deref()
+            .filter(|_| travel)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let registration_due = departure_on.and_then(registration_deadline);
+        items.push(InboxItem {
+            may_open: readable.contains(&Section::Client),
+            code: h.case_code,
+            organisation: h.organisation_name,
+            status: h.status,
+            handed_over_at: h.handed_over_at.timestamp(),
+            waiting_since: h.updated_at.timestamp(),
+            stage: Derived::Stage.shown_to(&readable).then_some(h.stage),
+            travel_shared: travel,
+            departure_on,
+            registration_due,
+            registration: registration_due.map(|d| deadline_state(d, today)),
+        });
+    }
+    Ok(InboxView {
+        items,
         total: p.total,
         page,
         has_more: p.has_more,

@@ -73,7 +73,16 @@ pub fn render(export: &PlanExport, counsellor: &str) -> String {
         view! {
             <section>
                 <h2>{t(K::case_budget)}</h2>
-                {b.programme.clone().map(|p| view! { <p>{p}</p> })}
+                // The programme by its name (its id for one no longer in
+                // the catalogue).
+                {b.programme.clone().map(|id| {
+                    let name = crate::catalog::programmes()
+                        .programmes
+                        .iter()
+                        .find(|p| p.id == id)
+                        .map_or(id, |p| p.name.clone());
+                    view! { <p id="print-programme">{name}</p> }
+                })}
                 <table>
                     <tbody>
                         {b.lines.iter().map(|l| view! {

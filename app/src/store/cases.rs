@@ -380,6 +380,29 @@ impl Store {
         rows.into_iter().map(section_from_row).collect()
     }
 
+    /// One section's stored body for each of these cases that has it
+    /// saved, by case id, in one query.
+    pub async fn section_of_cases(
+        &self,
+        case_ids: &[&str],
+        section: &str,
+    ) -> Result<Vec<(String, String)>> {
+        if case_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Only placeholders are formatted into the text; the ids are bound.
+        let placeholders: Vec<String> = (2..=case_ids.len() + 1).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT case_id, body FROM case_sections WHERE section = $1 AND case_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)).bind(section);
+        for id in case_ids {
+            q = q.bind(*id);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
     /// Locks a case for a change (SQLite's `BEGIN IMMEDIATE` serialises
     /// writers already; on PostgreSQL this row lock does) and returns its
     /// stage, or `None` when there is no such case.

@@ -67,8 +67,15 @@ pub struct InboxItem {
     /// Unix seconds.
     pub handed_over_at: i64,
     pub waiting_since: i64,
-    /// The plan's stage (a `PlanStatus` slug).
-    pub stage: String,
+    /// The mission may open the plan (this handover is active and the
+    /// client's consent to share with it holds).
+    pub may_open: bool,
+    /// The plan's stage (a `PlanStatus` slug); `None` while it is worked
+    /// out from a section the mission may not read.
+    pub stage: Option<String>,
+    /// The travel section is shared with the mission now (the planned
+    /// departure and the registration deadline come from it).
+    pub travel_shared: bool,
     pub departure_on: Option<NaiveDate>,
     /// Registration for reintegration support is due by then.
     pub registration_due: Option<NaiveDate>,

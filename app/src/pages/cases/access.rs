@@ -40,6 +40,7 @@ pub fn AccessLogView() -> impl IntoView {
                                     <th scope="col">{t(K::audit_who)}</th>
                                     <th scope="col">{t(K::audit_action)}</th>
                                     <th scope="col">{t(K::case_section)}</th>
+                                    <th scope="col">{t(K::audit_outcome)}</th>
                                 </tr></thead>
                                 <tbody>
                                     {l.entries.into_iter().map(|e| {
@@ -49,12 +50,19 @@ pub fn AccessLogView() -> impl IntoView {
                                             (Some(w), None) => w,
                                             _ => "—".into(),
                                         };
+                                        // A refused attempt must not read like an access.
+                                        let refused = e.outcome != "allowed";
                                         view! {
-                                            <tr>
+                                            <tr class:refused=refused data-outcome=e.outcome.clone()>
                                                 <td>{utc_text_from_secs(e.at)}</td>
                                                 <td>{who}</td>
                                                 <td>{e.action}</td>
                                                 <td>{e.section.unwrap_or_default()}</td>
+                                                <td>{if refused {
+                                                    view! { <strong>{crate::pages::audit_log::outcome_text(&e.outcome)}</strong> }.into_any()
+                                                } else {
+                                                    crate::pages::audit_log::outcome_text(&e.outcome).into_any()
+                                                }}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

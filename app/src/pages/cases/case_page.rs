@@ -14,6 +14,7 @@ use crate::components::signed_in::SignedIn;
 use crate::components::time::utc_text_from_secs;
 use crate::domain::case::Minority;
 use crate::domain::case_file::{section_slug, Step};
+use crate::domain::derived::Derived;
 use crate::domain::handover::Side;
 use crate::domain::progress::StepState;
 use crate::i18n::{t, tf, use_locale, K};
@@ -204,10 +205,11 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             }
         });
         let _online = window_event_listener(leptos::ev::online, move |_| ws.sync_all());
-        // Esc blanks the screen at once (the safe screen).
+        // Esc blanks the screen at once (the safe screen); the keyboard
+        // is then on "Show the case again".
         let _keys = window_event_listener(leptos::ev::keydown, move |e| {
             if e.key() == "Escape" {
-                hidden.set(true);
+                conceal(hidden);
             }
         });
     }
@@ -217,7 +219,12 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
         file.progress(&crate::catalog::planning(), chrono::Utc::now())
     });
     let alias = Memo::new(move |_| ws.file.with(|f| f.first_contact.client.alias.clone()));
+    // A figure computed from a section this user may not read is not shown.
+    let shown = move |d: Derived| readable.with_value(|r| d.shown_to(r));
     let stage_text = move || {
+        if !shown(Derived::Stage) {
+            return t(K::ho_derived_not_shared).to_string();
+        }
         let p = progress.get();
         if p.ready_for_handover() {
             t(K::case_ready_for_handover).to_string()
@@ -277,7 +284,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                     <a class="button secondary" href="/" id="hide-screen" on:click=move |e| {
                         // With WASM: blank at once and stay; without: leave for the start page.
                         e.prevent_default();
-                        hidden.set(true);
+                        conceal(hidden);
                     }>{t(K::case_hide_screen)}</a>
                 </div>
             </header>
@@ -298,14 +305,15 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                             .map(|step| {
                                 let href = format!("/cases/{}/{}", code_for_nav, step.slug());
                                 let current = move || (slug() == step.slug()).then_some("step");
-                                let state = move || progress.with(|p| p.state(step));
-                                let class = move || format!("step-link state-{}", state_class(state()));
+                                // None: worked out from what is not shared with this user.
+                                let state = move || shown(Derived::StepState(step)).then(|| progress.with(|p| p.state(step)));
+                                let class = move || format!("step-link state-{}", state().map_or("unknown", state_class));
                                 view! {
                                     <li>
                                         <a href=href class=class aria-current=current id=format!("step-{}", step.slug()) rel="external">
-                                            <span class="step-mark" aria-hidden="true">{move || state_mark(state())}</span>
+                                            <span class="step-mark" aria-hidden="true">{move || state().map_or("·", state_mark)}</span>
                                             <span class="step-name">{t(step_key(step))}</span>
-                                            <span class="visually-hidden">{move || format!(" ({})", t(state_key(state())))}</span>
+                                            <span class="visually-hidden">{move || format!(" ({})", t(state().map_or(K::ho_derived_not_shared, state_key)))}</span>
                                         </a>
                                     </li>
                                 }
@@ -318,6 +326,25 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// Blanks the screen and puts the focus on "Show the case again" (once it
+/// is shown).
+fn conceal(hidden: RwSignal<bool>) {
+    hidden.set(true);
+    #[cfg(feature = "hydrate")]
+    set_timeout(
+        || {
+            use wasm_bindgen::JsCast;
+            if let Some(b) = document()
+                .get_element_by_id("show-again")
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = b.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 fn state_class(s: StepState) -> &'static str {
@@ -415,16 +442,27 @@ fn StepView(
             maybe_minor: file.minority(ws.today) != Minority::Adult,
             travel_steps: file.travel_steps(&cats),
             milestones: file.milestones(&cats),
+            gate_passed: readable
+                .with_value(|r| Derived::RiskGate.shown_to(r))
+                .then(|| file.gate(ws.today) == Some(crate::domain::risk::Gate::Passed)),
         }
     };
 
-    // Reads the form as it is now and records it as an edit.
+    // The rows in use when the form was last rendered.
+    let rendered_rows = StoredValue::new(std::collections::BTreeSet::new());
+    // Reads the form as it is now and records it as an edit. A row taken
+    // into use gets its name, and a new blank row appears below it.
     let on_edit = move |_e: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         if let Some(section) = section.filter(|_| writes) {
             if let Some(fields) = read_form() {
+                let used = super::forms::used_rows(&fields);
+                let grew = rendered_rows.with_value(|r| used.iter().any(|u| !r.contains(u)));
                 ws.edit(section, fields);
                 schedule_sync(ws, section);
+                if grew {
+                    ws.render_form_again();
+                }
             }
         }
     };
@@ -504,7 +542,7 @@ fn StepView(
             <ProblemSummary ws/>
             // The ILO result sits above the long list of indicators, so that
             // it stays in sight as they are ticked.
-            {(step == Step::Identification).then(|| view! { <StepPanel ws step/> })}
+            {(step == Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> })}
             {(access == StepAccess::Read).then(|| view! { <p class="notice" id="read-only">{t(K::ho_read_only)}</p> })}
             {match section {
                 None => view! { <super::panels::Review ws progress readable=readable.get_value()/> }.into_any(),
@@ -527,13 +565,18 @@ fn StepView(
                             <input type="hidden" name="section" value=section_slug(section)/>
                             <input type="hidden" name="version" prop:value=version value=version()/>
                             <fieldset class="plain" disabled=!writes>
-                                {move || {
-                                    // Rendered again only when asked (a draft put
-                                    // back, a row added, the other version taken),
-                                    // never while the counsellor types.
-                                    ws.generation.track();
-                                    untrack(|| step_form(step, ws.fields(section), form_cx()))
-                                }}
+                                // Rendered again only when asked (a draft put
+                                // back, a row added, the other version taken or
+                                // merged), never while the counsellor types; and
+                                // then made anew, never patched: a patched control
+                                // keeps showing what was typed into it.
+                                <For each=move || [ws.generation.get()] key=|g| *g let:_generation>
+                                    {untrack(|| {
+                                        let fields = ws.fields(section);
+                                        rendered_rows.set_value(super::forms::used_rows(&fields));
+                                        step_form(step, fields, form_cx())
+                                    })}
+                                </For>
                             </fieldset>
                             <div class="form-actions" hidden=!writes>
                                 {has_rows.then(|| view! {
@@ -545,7 +588,7 @@ fn StepView(
                     }.into_any()
                 }
             }}
-            {(step != Step::Identification).then(|| view! { <StepPanel ws step/> })}
+            {(step != Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> })}
             {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve/> })}
             {(step == Step::Reintegration && access != StepAccess::None).then(|| view! {
                 <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/>
@@ -602,20 +645,29 @@ fn ProblemSummary(ws: Workspace) -> impl IntoView {
     }
 }
 
-/// Both versions side by side; the counsellor decides.
+/// The fields both changed, side by side; the counsellor decides. The
+/// other changes are merged already.
 #[component]
 fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step) -> impl IntoView {
     let section = conflict.section;
-    let mine = ws.fields(section);
-    let differs = crate::domain::fields::differing(&mine, &conflict.theirs);
+    let asked = conflict.both_changed.clone();
     let cx = ws
         .file
         .with_untracked(|file| FormCx::for_display(file, ws.today, Vec::new()));
-    provide_context(Differs {
-        fields: differs.clone(),
-        id_prefix: "theirs-",
-    });
-    let theirs = step_form(step, conflict.theirs.clone(), cx);
+    // Each pane shows the form with the fields in question only (the rest
+    // hidden by the style sheet), under ids of its own.
+    let pane = |fields, prefix: &'static str| {
+        let owner = Owner::current().map(|o| o.child()).unwrap_or_default();
+        owner.with(|| {
+            provide_context(Differs {
+                fields: asked.clone(),
+                id_prefix: prefix,
+            });
+            step_form(step, fields, cx.clone())
+        })
+    };
+    let mine = pane(ws.fields(section), "mine-");
+    let theirs = pane(conflict.theirs.clone(), "theirs-");
     view! {
         <section class="conflict" aria-labelledby="conflict-heading" id="conflict">
             <h2 id="conflict-heading">{t(K::case_conflict_heading)}</h2>
@@ -624,7 +676,7 @@ fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step)
                     ("section", t(section_key(section))),
                     ("who", &conflict.by),
                     ("when", &utc_text_from_secs(conflict.at)),
-                    ("n", &differs.len().to_string()),
+                    ("n", &asked.len().to_string()),
                 ])}
             </p>
             <div class="conflict-actions">
@@ -632,12 +684,12 @@ fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step)
                 <button type="button" class="secondary" id="take-theirs" on:click=move |_| ws.take_theirs()>{t(K::case_take_theirs)}</button>
             </div>
             <div class="conflict-columns">
-                <div>
-                    <h3>{t(K::case_your_version)}</h3>
+                <div class="version" id="my-version" role="region" aria-labelledby="my-version-heading">
+                    <h3 id="my-version-heading">{t(K::case_your_version)}</h3>
                     <p class="hint">{t(K::case_your_version_hint)}</p>
+                    <fieldset disabled class="plain">{mine}</fieldset>
                 </div>
-                // Scrolls on its own: reachable with the keyboard too.
-                <div class="theirs" id="their-version" tabindex="0" role="region" aria-labelledby="their-version-heading">
+                <div class="version theirs" id="their-version" role="region" aria-labelledby="their-version-heading">
                     <h3 id="their-version-heading">{tf(K::case_their_version, &[("who", &conflict.by)])}</h3>
                     <fieldset disabled class="plain">{theirs}</fieldset>
                 </div>

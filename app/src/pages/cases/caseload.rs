@@ -35,6 +35,8 @@ pub fn stage_key(slug: &str) -> K {
         "closed" => K::case_stage_closed,
         "on_hold" => K::case_stage_on_hold,
         "withdrawn_by_client" => K::case_stage_withdrawn,
+        // Worked out from what is not shared with the reader.
+        crate::domain::export::NOT_SHARED => K::ho_derived_not_shared,
         _ => K::case_stage_other,
     }
 }

@@ -26,6 +26,10 @@ pub struct FormCx {
     /// Travel steps and milestones as the rules date them.
     pub travel_steps: Vec<TravelStep>,
     pub milestones: Vec<Milestone>,
+    /// Whether the risk gate is passed (`None`: not for this reader to
+    /// know, or not asked): the steps behind it say they wait for it
+    /// only while it is not.
+    pub gate_passed: Option<bool>,
 }
 
 impl FormCx {
@@ -43,8 +47,47 @@ impl FormCx {
             maybe_minor: file.minority(today) != crate::domain::case::Minority::Adult,
             travel_steps: file.travel_steps(&cats),
             milestones: file.milestones(&cats),
+            gate_passed: None,
         }
     }
+}
+
+/// The lists of rows in the forms, each with the fields that make a row
+/// one in use (until then it is the "new" row, and so labelled).
+const ROW_LISTS: [(&str, &[&str]); 4] = [
+    ("consent", &["purpose"]),
+    ("risk", &["description"]),
+    ("person", &["kind"]),
+    ("line", &["amount", "description"]),
+];
+
+/// Whether row `i` of the list `prefix` is still the new, unused one.
+fn row_is_new(f: &Fields, prefix: &str, i: usize) -> bool {
+    ROW_LISTS
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .is_some_and(|(_, naming)| {
+            naming
+                .iter()
+                .all(|n| value(f, &format!("{prefix}.{i}.{n}")).trim().is_empty())
+        })
+}
+
+/// The rows in use in a form's lists ("risk", 0), ... When one more is in
+/// use than the form was rendered with, the form is rendered again: the
+/// row gets its name and a new blank row appears below it.
+pub fn used_rows(f: &Fields) -> std::collections::BTreeSet<(&'static str, usize)> {
+    let r = crate::domain::fields::Reader::new(f);
+    ROW_LISTS
+        .iter()
+        .flat_map(|(prefix, _)| {
+            r.rows(prefix)
+                .into_iter()
+                .filter(|i| !row_is_new(f, prefix, *i))
+                .map(|i| (*prefix, i))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The rows of a list present in the fields, plus one blank row to add a
@@ -152,7 +195,7 @@ fn consent(f: Fields, cx: FormCx) -> impl IntoView {
             .into_iter()
             .map(|i| {
                 let k = |n: &str| format!("consent.{i}.{n}");
-                let is_new = value(&f, &k("purpose")).is_empty();
+                let is_new = row_is_new(&f, "consent", i);
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
@@ -376,7 +419,7 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
             .into_iter()
             .map(|i| {
                 let k = |n: &str| format!("risk.{i}.{n}");
-                let is_new = value(&f, &k("description")).is_empty();
+                let is_new = row_is_new(&f, "risk", i);
                 view! {
                     <fieldset class="group row-group risk-row" class:new-row=is_new>
                         <legend>
@@ -492,7 +535,7 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
             .into_iter()
             .map(|i| {
                 let k = |n: &str| format!("line.{i}.{n}");
-                let is_new = value(&f, &k("amount")).is_empty() && value(&f, &k("description")).is_empty();
+                let is_new = row_is_new(&f, "line", i);
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
@@ -535,6 +578,7 @@ fn item_row(
     title: String,
     owner: Owner,
     planned: Option<chrono::NaiveDate>,
+    // Waits for the risk gate (not passed yet).
     gated: bool,
 ) -> impl IntoView {
     let k = |n: &str| format!("{prefix}.{n}");
@@ -585,7 +629,10 @@ fn travel(f: Fields, cx: FormCx) -> impl IntoView {
         <ol class="timeline">
             {cx.travel_steps
                 .iter()
-                .map(|s| item_row(&f, p, format!("step.{}", s.template_id), s.title.clone(), s.owner, s.due, s.gated))
+                .map(|s| {
+                    let waits = s.gated && cx.gate_passed == Some(false);
+                    item_row(&f, p, format!("step.{}", s.template_id), s.title.clone(), s.owner, s.due, waits)
+                })
                 .collect_view()}
         </ol>
     }

@@ -120,10 +120,11 @@ fn InboxTable(i: InboxView) -> impl IntoView {
                         });
                         view! {
                             <tr data-status=item.status.slug()>
-                                // A rejected or withdrawn plan is no longer the
-                                // mission's to open: its code only.
+                                // A plan the mission may no longer open (the
+                                // handover rejected or withdrawn, the consent to
+                                // share withdrawn or expired): its code only.
                                 <td>
-                                    {if item.status.is_active() {
+                                    {if item.may_open {
                                         view! { <a href=format!("/cases/{}/review", item.code) class="case-link" rel="external">{item.code.clone()}</a> }.into_any()
                                     } else {
                                         view! { <span class="case-code-closed">{item.code.clone()}</span> }.into_any()
@@ -133,8 +134,14 @@ fn InboxTable(i: InboxView) -> impl IntoView {
                                 <td>{t(inbox_status_key(item.status))}</td>
                                 <td>{utc_text_from_secs(item.handed_over_at)}</td>
                                 <td>{tf(K::ho_days, &[("days", &waiting_days.to_string())])}</td>
-                                <td>{t(stage_key(&item.stage))}</td>
-                                <td>{item.departure_on.map(date_text).unwrap_or_else(|| "—".into())}</td>
+                                // Live fields only while the mission may read what
+                                // they come from.
+                                <td class="stage">{t(item.stage.as_deref().map_or(K::ho_derived_not_shared, stage_key))}</td>
+                                <td class="departure">{if item.travel_shared {
+                                    item.departure_on.map(date_text).unwrap_or_else(|| "—".into())
+                                } else {
+                                    t(K::ho_derived_not_shared).to_string()
+                                }}</td>
                                 <td>{deadline}</td>
                             </tr>
                         }

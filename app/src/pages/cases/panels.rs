@@ -94,13 +94,40 @@ pub fn missing_text(m: &Missing) -> (String, Option<Step>) {
     }
 }
 
-/// The live result under a step's form.
+/// In place of a figure worked out from what the reader may not read.
+fn not_shared(id: &'static str, heading: K) -> AnyView {
+    view! {
+        <section class="panel not-shared" id=id>
+            <h2>{t(heading)}</h2>
+            <p class="notice">{t(K::ho_derived_not_shared_long)}</p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The live result under a step's form. Each result is shown only to a
+/// reader of every section it is worked out from.
 #[component]
-pub fn StepPanel(ws: Workspace, step: Step) -> impl IntoView {
+pub fn StepPanel(
+    ws: Workspace,
+    step: Step,
+    /// The sections the signed-in user may read.
+    readable: Vec<Section>,
+) -> impl IntoView {
+    use crate::domain::derived::Derived;
     move || {
         let file = ws.preview();
         let today = ws.today;
+        let hidden = |d: Derived| !d.shown_to(&readable);
         match step {
+            Step::Identification if hidden(Derived::Screening) => {
+                not_shared("ilo-result", K::case_ilo_result)
+            }
+            Step::Decision if hidden(Derived::DecisionMissing) => ().into_any(),
+            Step::Risk if hidden(Derived::RiskLevel) || hidden(Derived::RiskGate) => {
+                not_shared("risk-result", K::case_gate)
+            }
+            Step::Reintegration if hidden(Derived::Budget) => not_shared("budget", K::case_budget),
             Step::Identification => {
                 let ilo = crate::catalog::ilo();
                 let r = crate::domain::screening::screen(
@@ -270,14 +297,18 @@ pub fn Review(
     /// The sections the signed-in user may read (a mission: those shared).
     readable: Vec<crate::domain::policy::Section>,
 ) -> impl IntoView {
+    use crate::domain::derived::Derived;
     let code = ws.code.get_value();
     move || {
         let p = progress.get();
         let code = code.clone();
         let readable = readable.clone();
+        let stage_shown = Derived::Stage.shown_to(&readable);
         view! {
             <section class="review" id="review">
-                {if p.handed_over {
+                {if !stage_shown {
+                    view! { <p class="notice" id="review-not-shared">{t(K::ho_derived_not_shared_long)}</p> }.into_any()
+                } else if p.handed_over {
                     view! { <p class="ready big" id="review-handed-over">{t(super::caseload::stage_key(p.stage.slug()))}</p> }.into_any()
                 } else if p.ready_for_handover() {
                     view! { <p class="ready big" id="review-ready">{t(K::case_ready_for_handover_long)}</p> }.into_any()
@@ -312,6 +343,7 @@ pub fn Review(
                             .filter(|(s, _)| s.section().is_none_or(|sec| readable.contains(&sec)))
                             .map(|(s, state)| {
                             let text = t(match state {
+                                _ if !Derived::StepState(*s).shown_to(&readable) => K::ho_derived_not_shared,
                                 StepState::Empty => K::case_state_empty,
                                 StepState::Started => K::case_state_started,
                                 StepState::Complete => K::case_state_complete,

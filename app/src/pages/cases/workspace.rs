@@ -9,7 +9,7 @@
 
 use crate::api::cases::{save, CaseView, SaveResult, SectionMeta};
 use crate::domain::case_file::{section_slug, CaseFile, ParseContext};
-use crate::domain::fields::{Fields, Problem};
+use crate::domain::fields::{differing, merge3, Fields, Problem};
 use crate::domain::policy::Section;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -35,7 +35,8 @@ pub enum SaveStatus {
     Failed(String),
 }
 
-/// The other version of a section, saved meanwhile by someone else.
+/// The other version of a section, saved meanwhile by someone else, and
+/// the fields both changed (differently) since this form's version.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
     pub section: Section,
@@ -43,6 +44,11 @@ pub struct Conflict {
     pub version: i64,
     pub by: String,
     pub at: i64,
+    /// The section as this counsellor's edits started from it.
+    pub base: Fields,
+    /// The fields both sides changed, each differently: the only ones the
+    /// counsellor is asked about.
+    pub both_changed: std::collections::BTreeSet<String>,
 }
 
 /// A section's unsaved edits, as kept on the device.
@@ -50,6 +56,10 @@ pub struct Conflict {
 pub struct Draft {
     pub base_version: i64,
     pub fields: Fields,
+    /// The section as the edits started from it (to merge them with a
+    /// version saved meanwhile); absent in drafts kept before it was.
+    #[serde(default)]
+    pub base: Option<Fields>,
 }
 
 #[derive(Clone, Copy)]
@@ -168,6 +178,7 @@ impl Workspace {
         let draft = Draft {
             base_version: self.version(section),
             fields: fields.clone(),
+            base: Some(self.file.with_untracked(|f| f.fields(section))),
         };
         #[cfg(feature = "hydrate")]
         crate::drafts::save_local(&self.draft_key(section), &draft);
@@ -205,21 +216,26 @@ impl Workspace {
             });
             if draft.base_version != self.version(section) {
                 // Saved meanwhile by someone else (or by this counsellor
-                // elsewhere): show both, never overwrite.
+                // elsewhere): merged when they changed other fields, both
+                // shown when they changed the same; never overwritten.
                 let meta = self
                     .meta
                     .with_untracked(|m| m.get(section_slug(section)).cloned());
-                self.conflict.set(Some(Conflict {
+                let theirs = self.file.with_untracked(|f| f.fields(section));
+                // A draft kept without its base: every difference is asked about.
+                let base = draft.base.clone().unwrap_or_default();
+                self.meet(Conflict {
                     section,
-                    theirs: self.file.with_untracked(|f| f.fields(section)),
+                    both_changed: Default::default(),
+                    base,
+                    theirs,
                     version: self.version(section),
                     by: meta
                         .as_ref()
                         .and_then(|m| m.updated_by.clone())
                         .unwrap_or_default(),
                     at: meta.and_then(|m| m.updated_at).unwrap_or_default(),
-                }));
-                self.status.set(SaveStatus::Conflict);
+                });
             }
         }
         if restored {
@@ -320,22 +336,24 @@ impl Workspace {
                     version,
                     by: updated_by,
                     at: updated_at,
+                    // What this form started from: the version it knew.
+                    base: self.file.with_untracked(|f| f.fields(section)),
+                    both_changed: Default::default(),
                 };
-                // The other save changed nothing this form shows (a
-                // referral moved on by the mission, say): the server
-                // applies these edits onto what it holds now, so they are
-                // sent again on its version and nothing is lost.
-                let untouched = self.file.with_untracked(|f| f.fields(section)) == c.theirs;
-                if untouched && version != self.version(section) {
-                    self.adopt_saved(&c);
-                    // The device's draft follows (a reload before the
-                    // second save lands is then no conflict either).
-                    self.rebase_draft(section, version);
-                    self.sync(section);
+                if version == self.version(section) {
+                    // Refused on the version this form holds: nothing to
+                    // merge onto, the counsellor decides.
+                    let mut c = c;
+                    c.both_changed = differing(&self.fields(section), &c.theirs);
+                    self.conflict.set(Some(c));
+                    self.status.set(SaveStatus::Conflict);
                     return;
                 }
-                self.conflict.set(Some(c));
-                self.status.set(SaveStatus::Conflict);
+                // Another save changed other fields (or none this form
+                // shows: a referral moved on by the mission): both are
+                // kept without asking; only fields both changed are asked
+                // about.
+                self.meet(c);
             }
             Ok(SaveResult::Invalid(problems)) => {
                 // Typed on (a correction, say) while it was on its way:
@@ -387,22 +405,101 @@ impl Workspace {
         let draft = Draft {
             base_version,
             fields,
+            base: Some(self.file.with_untracked(|f| f.fields(section))),
         };
         #[cfg(feature = "hydrate")]
         crate::drafts::save_local(&self.draft_key(section), &draft);
         let _ = draft;
     }
 
-    /// Keeps this counsellor's version: it is saved over the other one,
-    /// knowingly.
+    /// A section's fields in the shape the server gives them back (a
+    /// blank row, an unticked box, "unknown" written another way), when
+    /// they parse; as they are otherwise.
+    fn canonical(&self, section: Section, fields: &Fields) -> Fields {
+        let mut parsed = self.file.get_untracked();
+        match self.apply(&mut parsed, section, fields) {
+            Ok(()) => parsed.fields(section),
+            Err(_) => fields.clone(),
+        }
+    }
+
+    /// Meets another version of a section that this counsellor's edits
+    /// did not start from: the two merged field by field when they
+    /// changed different fields; both shown when they changed the same.
+    fn meet(&self, mut c: Conflict) {
+        let mine = self.canonical(c.section, &self.fields(c.section));
+        let merge = merge3(&c.base, &mine, &c.theirs);
+        if merge.conflicts.is_empty() {
+            self.adopt_saved(&c);
+            self.carry_on_with(c.section, c.version, merge.merged);
+            return;
+        }
+        c.both_changed = merge.conflicts;
+        self.conflict.set(Some(c));
+        self.status.set(SaveStatus::Conflict);
+    }
+
+    /// The section continues from the other version (now adopted) with
+    /// `merged` as this counsellor's edits: sent, or nothing left to send.
+    /// The form shows the merged fields.
+    fn carry_on_with(&self, section: Section, version: i64, merged: Fields) {
+        let shown = self.fields(section);
+        let saved = self.file.with_untracked(|f| f.fields(section));
+        self.conflict.set(None);
+        if differing(&merged, &saved).is_empty() {
+            self.edits.update(|e| {
+                e.remove(&section);
+            });
+            #[cfg(feature = "hydrate")]
+            crate::drafts::clear_local(&self.draft_key(section));
+        } else {
+            self.edits.update(|e| {
+                e.insert(section, merged.clone());
+            });
+            // The device's draft follows (a reload before the save lands
+            // is then no conflict either).
+            self.rebase_draft(section, version);
+        }
+        if !differing(&shown, &merged).is_empty() {
+            self.render_form_again();
+        }
+        if self.edits.with_untracked(|e| e.contains_key(&section)) {
+            self.sync(section);
+        } else {
+            let pending = self.edits.with_untracked(|e| !e.is_empty());
+            self.status.set(if pending {
+                SaveStatus::Pending
+            } else {
+                SaveStatus::Saved
+            });
+        }
+    }
+
+    /// Renders the step's form again from the fields as they now are
+    /// (made anew: a control the counsellor typed in keeps showing what
+    /// was typed when only patched). The field being typed in keeps the
+    /// focus and the caret.
+    pub fn render_form_again(&self) {
+        #[cfg(feature = "hydrate")]
+        let focus = focused_field();
+        self.generation.update(|g| *g += 1);
+        #[cfg(feature = "hydrate")]
+        if let Some(focus) = focus {
+            set_timeout(move || focus.restore(), std::time::Duration::ZERO);
+        }
+    }
+
+    /// Keeps this counsellor's version of the fields both changed; the
+    /// other changes stay. Saved over the other version, knowingly.
     pub fn keep_mine(&self) {
         let Some(c) = self.conflict.get_untracked() else {
             return;
         };
+        // What the form says now (typed on while both were shown, too).
+        let mine = self.canonical(c.section, &self.fields(c.section));
+        let merged = merge3(&c.base, &mine, &c.theirs).merged;
         self.adopt_saved(&c);
-        self.rebase_draft(c.section, c.version);
-        self.conflict.set(None);
-        self.sync(c.section);
+        self.carry_on_with(c.section, c.version, merged);
     }
 
     /// Takes the other version and drops this counsellor's edits.
@@ -417,12 +514,64 @@ impl Workspace {
         #[cfg(feature = "hydrate")]
         crate::drafts::clear_local(&self.draft_key(c.section));
         self.conflict.set(None);
-        self.generation.update(|g| *g += 1);
+        self.render_form_again();
         let pending = self.edits.with_untracked(|e| !e.is_empty());
         self.status.set(if pending {
             SaveStatus::Pending
         } else {
             SaveStatus::Saved
         });
+    }
+}
+
+/// The field that has the focus, with its caret, to give it back after the
+/// form is made anew.
+#[cfg(feature = "hydrate")]
+struct Focus {
+    id: String,
+    selection: Option<(u32, u32)>,
+}
+
+#[cfg(feature = "hydrate")]
+fn focused_field() -> Option<Focus> {
+    use wasm_bindgen::JsCast;
+    let active = document().active_element()?;
+    let id = active.id();
+    if id.is_empty() || active.closest("#step-form").ok().flatten().is_none() {
+        return None;
+    }
+    let selection = if let Some(t) = active.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.selection_start()
+            .ok()
+            .flatten()
+            .zip(t.selection_end().ok().flatten())
+    } else if let Some(i) = active.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.selection_start()
+            .ok()
+            .flatten()
+            .zip(i.selection_end().ok().flatten())
+    } else {
+        None
+    };
+    Some(Focus { id, selection })
+}
+
+#[cfg(feature = "hydrate")]
+impl Focus {
+    fn restore(self) {
+        use wasm_bindgen::JsCast;
+        let Some(el) = document().get_element_by_id(&self.id) else {
+            return;
+        };
+        if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = h.focus();
+        }
+        if let Some((start, end)) = self.selection {
+            if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                let _ = t.set_selection_range(start, end);
+            } else if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                let _ = i.set_selection_range(start, end);
+            }
+        }
     }
 }

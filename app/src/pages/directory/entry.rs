@@ -135,7 +135,7 @@ fn EntryDetails(
         <p><a href="/directory">{"← "}{mt(MK::heading)}</a></p>
         <h1 id="entry-name">{o.name.clone()}{(!o.acronym.is_empty()).then(|| format!(" ({})", o.acronym))}</h1>
         {o.archived.then(|| view! { <p class="notice" id="entry-archived">{mt(MK::archived)}</p> })}
-        <p class="badges">
+        <p class="badges" id="entry-badges">
             <Verified stale=v.stale last=o.last_verified/>
             {(o.visibility == crate::domain::directory::Visibility::PartnersOnly).then(|| view! { <span class="badge warn">{mt(MK::partners_only)}</span> })}
             {o.emergency_availability.then(|| view! { <span class="badge">{mt(MK::emergency)}</span> })}
@@ -169,15 +169,21 @@ fn EntryDetails(
                 </div>
             }
         })}
+        // Rows inside <tbody>: a browser puts one around rows that have
+        // none, and the page would then not hydrate (the markup it holds
+        // would no longer be the markup rendered).
         <div class="entry-tables">
             <table class="entry" id="entry-about">
                 <caption>{mt(MK::about)}</caption>
+                <tbody>
                 {row("org_type", o.org_type.map(|k| mt(type_key(k))).unwrap_or(mt(MK::not_given)).into_any(), un("org_type"))}
                 {text("local_name", &o.local_name)}
                 {text("network", &o.network)}
+                </tbody>
             </table>
             <table class="entry" id="entry-where">
                 <caption>{mt(MK::place)}</caption>
+                <tbody>
                 {text("country", &o.country)}
                 {text("region", &o.region)}
                 {text("city", &o.city)}
@@ -186,9 +192,11 @@ fn EntryDetails(
                 } else {
                     text("address", &o.address).into_any()
                 }}
+                </tbody>
             </table>
             <table class="entry" id="entry-who">
                 <caption>{mt(MK::who)}</caption>
+                <tbody>
                 {list("services", o.services.iter().map(|s| mt(service_key(*s)).to_string()).collect())}
                 {list("target_groups", o.target_groups.iter().map(|g| mt(group_key(*g)).to_string()).collect())}
                 {list("nationalities", o.nationalities.iter().cloned().collect())}
@@ -197,13 +205,17 @@ fn EntryDetails(
                 {text("eligibility", &o.eligibility)}
                 {row("capacity_beds", o.capacity_beds.map(|n| mtf(MK::beds, &[("n", &n.to_string())])).unwrap_or_else(|| mt(MK::not_given).to_string()).into_any(), un("capacity_beds"))}
                 {row("cost", mt(cost_key(o.cost)).into_any(), un("cost"))}
+                </tbody>
             </table>
             <table class="entry" id="entry-refer">
                 <caption>{mt(MK::how_to_refer)}</caption>
+                <tbody>
                 {text("referral_procedure", &o.referral_procedure)}
+                </tbody>
             </table>
             <table class="entry" id="entry-contact">
                 <caption>{mt(MK::contact)}</caption>
+                <tbody>
                 {link("phone", format!("tel:{}", o.phone), &o.phone)}
                 {link("hotline", format!("tel:{}", o.hotline), &o.hotline)}
                 {link("email", format!("mailto:{}", o.email), &o.email)}
@@ -212,13 +224,16 @@ fn EntryDetails(
                 {text("contact_role", &o.contact_role)}
                 {text("opening_hours", &crate::domain::directory::hours_text(&o.opening_hours))}
                 {row("emergency_availability", yes_no(o.emergency_availability).into_any(), un("emergency_availability"))}
+                </tbody>
             </table>
             <table class="entry" id="entry-verification">
                 <caption>{mt(MK::verification)}</caption>
+                <tbody>
                 {text("verified_by", &o.verified_by)}
                 {row("last_verified", o.last_verified.map(date_text).unwrap_or_else(|| mt(MK::not_given).to_string()).into_any(), false)}
                 {text("source", &o.source)}
                 {row("visibility", mt(visibility_key(o.visibility)).into_any(), un("visibility"))}
+                </tbody>
             </table>
         </div>
         <h2>{mt(MK::history)}</h2>
@@ -250,7 +265,7 @@ fn EntryDetails(
                         </tr>
                     }
                 }).collect_view()}
-            </tbody>
+                </tbody>
         </table>
     }
     .into_any()
