@@ -13,7 +13,31 @@ pub struct Browser {
     pub client: Client,
     _driver: Child,
     profile: std::path::PathBuf,
+    javascript: bool,
+    /// Page errors a test expects (parts of their text).
+    allowed_errors: std::sync::Mutex<Vec<String>>,
 }
+
+/// Collects, from the start of every document, console errors (a WASM
+/// panic is one), uncaught exceptions and rejected promises, in the tab's
+/// session storage: an error on a page the test has left since is still
+/// found.
+const ERROR_COLLECTOR: &str = r#"(() => {
+  const KEY = "__safeplanErrors";
+  window.__errors = [];
+  const push = (m) => {
+    window.__errors.push(m);
+    try {
+      const all = JSON.parse(sessionStorage.getItem(KEY) || "[]");
+      all.push(location.pathname + ": " + m);
+      sessionStorage.setItem(KEY, JSON.stringify(all));
+    } catch (_) {}
+  };
+  const error = console.error;
+  console.error = (...a) => { push(a.map(String).join(" ")); error.apply(console, a); };
+  window.addEventListener("error", (ev) => push("uncaught: " + ev.message));
+  window.addEventListener("unhandledrejection", (ev) => push("rejected: " + ev.reason));
+})();"#;
 
 pub struct BrowserOptions {
     pub javascript: bool,
@@ -87,11 +111,23 @@ impl Browser {
                 .await
             {
                 Ok(client) => {
-                    return Browser {
+                    let browser = Browser {
                         client,
                         _driver: driver,
                         profile,
+                        javascript: options.javascript,
+                        allowed_errors: Default::default(),
+                    };
+                    if options.javascript {
+                        browser.cdp("Page.enable", serde_json::json!({})).await;
+                        browser
+                            .cdp(
+                                "Page.addScriptToEvaluateOnNewDocument",
+                                serde_json::json!({ "source": ERROR_COLLECTOR }),
+                            )
+                            .await;
                     }
+                    return browser;
                 }
                 Err(e) => {
                     last_err = Some(e);
@@ -102,7 +138,9 @@ impl Browser {
         panic!("cannot connect to chromedriver: {last_err:?}");
     }
 
-    /// Waits until the WASM app has hydrated the page.
+    /// Waits until the WASM app has hydrated the page, and the page's own
+    /// code (a lazily loaded route hydrates after the marker is set) has
+    /// had its moment: a page error by then fails the test.
     pub async fn wait_hydrated(&self) {
         self.client
             .wait()
@@ -110,6 +148,70 @@ impl Browser {
             .for_element(Locator::Css("html[data-hydrated='true']"))
             .await
             .expect("the page did not hydrate within 30 s");
+        // Until the network is quiet and two frames have been drawn.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const settle = () => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));
+                 if (document.readyState === 'complete') { settle(); } else { addEventListener('load', settle); }",
+                vec![],
+            )
+            .await;
+        self.assert_no_page_errors("after hydration").await;
+    }
+
+    /// Expects page errors containing `part` (an offline test's failed
+    /// requests, say): they do not fail the test.
+    pub fn allow_page_errors(&self, part: &str) {
+        self.allowed_errors.lock().unwrap().push(part.to_string());
+    }
+
+    /// Every page error since the tab was opened, each with the path of
+    /// its page (those a test allowed left out).
+    pub async fn page_errors(&self) -> Vec<String> {
+        if !self.javascript {
+            return Vec::new();
+        }
+        let all = self
+            .client
+            .execute(
+                "try { return JSON.parse(sessionStorage.getItem('__safeplanErrors') || '[]'); } \
+                 catch (_) { return (window.__errors || []); }",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Null);
+        let allowed = self.allowed_errors.lock().unwrap().clone();
+        all.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .filter(|e| !allowed.iter().any(|p| e.contains(p.as_str())))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Fails the test, naming `context` and the page, when any page has
+    /// reported an error (a panic, an uncaught exception, a console
+    /// error) at any time since the tab was opened.
+    pub async fn assert_no_page_errors(&self, context: &str) {
+        let errors = self.page_errors().await;
+        if errors.is_empty() {
+            return;
+        }
+        let url = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        panic!(
+            "page errors ({context}, now at {url}):\n{}",
+            errors.join("\n")
+        );
     }
 
     /// Whether the page has hydrated (now, without waiting).
@@ -149,6 +251,8 @@ impl Browser {
 
     /// Clicks the element matching this CSS selector.
     pub async fn click(&self, css: &str) {
+        self.assert_no_page_errors(&format!("before clicking {css}"))
+            .await;
         self.client
             .find(Locator::Css(css))
             .await
@@ -168,7 +272,11 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await;
         match found {
-            Ok(element) => element.text().await.unwrap(),
+            Ok(element) => {
+                let text = element.text().await.unwrap();
+                self.assert_no_page_errors(&format!("reading {css}")).await;
+                text
+            }
             Err(e) => {
                 // Leave evidence: the address, the page and a screenshot.
                 let url = self
@@ -205,6 +313,7 @@ impl Browser {
     /// axe's source goes in through WebDriver's execute, not as a `<script>`
     /// element, which the page's Content Security Policy would refuse.
     pub async fn axe_check(&self, screen: &str) {
+        self.assert_no_page_errors(screen).await;
         let present = self
             .client
             .execute("return typeof window.axe === 'object'", vec![])
@@ -298,7 +407,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
     }
 
+    /// Ends the browser; fails the test when a page reported an error
+    /// since the last check.
     pub async fn close(self) {
+        let errors = self.page_errors().await;
+        let _ = self.client.close().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+        assert!(errors.is_empty(), "page errors:\n{}", errors.join("\n"));
+    }
+
+    /// Ends the browser without looking at page errors (for a test that
+    /// ends on a failure of its own).
+    pub async fn discard(self) {
         let _ = self.client.close().await;
         let _ = std::fs::remove_dir_all(&self.profile);
     }

@@ -66,6 +66,9 @@ impl<'a> Session<'a> {
                 Err(_) => String::new(),
             };
             if pred(&text) {
+                self.b
+                    .assert_no_page_errors(&format!("waiting for {what} in #{id}"))
+                    .await;
                 return text;
             }
             if start.elapsed() > Duration::from_secs(30) {
@@ -97,6 +100,11 @@ impl<'a> Session<'a> {
             .at_most(Duration::from_secs(30))
             .for_element(Locator::Css(&format!("html[data-case-live='{slug}']")))
             .await;
+        if found.is_ok() {
+            self.b
+                .assert_no_page_errors(&format!("the {slug} page"))
+                .await;
+        }
         if let Err(e) = found {
             let errors = page_errors(self.b).await;
             let shot = self.b.screenshot(&format!("{}/failure", self.dir)).await;
@@ -165,26 +173,8 @@ impl<'a> Session<'a> {
     }
 }
 
-/// What the page reported on its console (errors and warnings) and
-/// uncaught exceptions, collected from the start of each document.
+/// What the pages reported (console errors, uncaught exceptions) since
+/// the tab was opened, one per line.
 pub async fn page_errors(b: &Browser) -> String {
-    b.client
-        .execute("return (window.__errors || []).join('\\n')", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// Collects console errors and uncaught exceptions of every page.
-pub async fn collect_page_errors(b: &Browser) {
-    b.cdp("Page.enable", json!({})).await;
-    b.cdp(
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": "window.__errors = []; \
-            const e = console.error; console.error = (...a) => { window.__errors.push(a.map(String).join(' ')); e(...a); }; \
-            window.addEventListener('error', ev => window.__errors.push('uncaught: ' + ev.message)); \
-            window.addEventListener('unhandledrejection', ev => window.__errors.push('rejected: ' + ev.reason));" }),
-    )
-    .await;
+    b.page_errors().await.join("\n")
 }

@@ -129,3 +129,60 @@ async fn axe_check_reports_what_breaks_the_rules() {
     browser.close().await;
     server.stop().await;
 }
+
+/// A page error at any time after a page said it was ready fails the
+/// test at the next look at the page — also when the test has moved on
+/// to another page since — unless the test said it expects it.
+#[tokio::test]
+async fn a_page_error_after_the_page_is_ready_fails_the_test() {
+    let db = TestDb::sqlite();
+    let server = Server::start(&db.url).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/login")).await.unwrap();
+    browser.wait_hydrated().await;
+    assert!(browser.page_errors().await.is_empty());
+    // A panic of the WASM is written to the console as an error; an
+    // exception thrown later is uncaught.
+    c.execute(
+        "console.error('panicked at planted'); setTimeout(() => { throw new Error('thrown later'); }, 10);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Then the test leaves for another page: the errors stay found.
+    c.goto(&server.url("/login?again")).await.unwrap();
+    let errors = browser.page_errors().await.join("\n");
+    assert!(errors.contains("panicked at planted"), "{errors}");
+    assert!(errors.contains("thrown later"), "{errors}");
+    let checked = tokio::spawn(async move {
+        browser.wait_hydrated().await;
+        browser
+    })
+    .await;
+    let Err(failed) = checked else {
+        panic!("the next check fails")
+    };
+    let message = failed
+        .into_panic()
+        .downcast::<String>()
+        .map(|s| *s)
+        .unwrap_or_default();
+    assert!(message.contains("page errors"), "{message}");
+    assert!(message.contains("/login: panicked at planted"), "{message}");
+
+    // Expected errors are named by the test and do not fail it.
+    let browser = Browser::start().await;
+    browser.client.goto(&server.url("/login")).await.unwrap();
+    browser.wait_hydrated().await;
+    browser.allow_page_errors("expected by the test");
+    browser
+        .client
+        .execute("console.error('expected by the test')", vec![])
+        .await
+        .unwrap();
+    browser.wait_hydrated().await;
+    browser.close().await;
+    server.stop().await;
+}

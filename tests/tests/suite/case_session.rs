@@ -10,7 +10,7 @@ use app::domain::{OrgKind, Role};
 use fantoccini::Locator;
 use serde_json::json;
 use tests::browser::Browser;
-use tests::journey::{collect_page_errors, Session};
+use tests::journey::Session;
 use tests::{add_counsellor, add_users, call_ok, http_client, sign_in, Server, TestDb, PASSWORD};
 
 #[tokio::test]
@@ -42,7 +42,6 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     let browser = Browser::start().await;
     let c = &browser.client;
     let mut s = Session::new(&browser, "case-session");
-    collect_page_errors(&browser).await;
     let today = chrono::Utc::now().date_naive();
     let day = |offset: i64| {
         (today + chrono::Duration::days(offset))
@@ -183,6 +182,34 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
 
     // S5: a medium risk with a mitigation passes the gate.
     s.step("risk", "Risk assessment").await;
+    // The keyboard: the first Tab reaches "Skip to the form", Enter the
+    // step's first field.
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E004}")
+        .await
+        .unwrap();
+    let focused: serde_json::Value = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("skip-to-form"), "the first Tab");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    let focused: serde_json::Value = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        focused,
+        json!("f-risk-assessed-on"),
+        "Enter on the skip link"
+    );
     s.set("f-risk-assessed-on", &day(0)).await;
     s.set("f-risk-0-level", "household").await;
     s.type_into("f-risk-0-description", "Debt to the recruiter's family")
@@ -280,6 +307,13 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
 
     // S9: travel, to the mission the client consented to share with.
     s.step("travel", "Travel").await;
+    // The gate has passed: no step still says it waits for it.
+    let waiting = c.find_all(Locator::Css(".badge.gated")).await.unwrap();
+    assert!(
+        waiting.is_empty(),
+        "{} steps wait for a passed gate",
+        waiting.len()
+    );
     s.set("f-travel-mission", &mission).await;
     s.type_into("f-travel-destination", "NG").await;
     s.set("f-travel-departure", &day(60)).await;
@@ -322,6 +356,25 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
         .await
         .unwrap();
     assert_eq!(hidden, json!("none"), "Esc hides every bit of the case");
+    // The keyboard is on the way back.
+    let start = std::time::Instant::now();
+    loop {
+        let focused: serde_json::Value = c
+            .execute(
+                "return document.activeElement && document.activeElement.id",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if focused == json!("show-again") {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "after Esc the focus is on {focused}, not on \"Show the case again\""
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     s.check("safe-screen").await;
     s.click("show-again").await;
 

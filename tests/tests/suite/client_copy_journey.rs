@@ -9,7 +9,7 @@
 use app::domain::{OrgKind, Role};
 use fantoccini::Locator;
 use tests::browser::Browser;
-use tests::journey::{collect_page_errors, Session};
+use tests::journey::Session;
 use tests::{
     add_user, ask_for_approval, call_ok, http_client, make_ready, sign_in, Server, TestDb, PASSWORD,
 };
@@ -61,7 +61,6 @@ async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
     ask_for_approval(&carla, &server, &code).await;
 
     let browser = Browser::start().await;
-    collect_page_errors(&browser).await;
     let mut s = Session::new(&browser, "client-copy");
     let risk = format!("/cases/{code}/risk");
 

