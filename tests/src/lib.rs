@@ -621,8 +621,30 @@ pub async fn ask_for_approval(client: &reqwest::Client, server: &Server, code: &
             ("risk.0.mitigation", "mit-other-region"),
             ("risk.origin_partner", "Partner in Benin City"),
             ("risk.origin_confirmed_on", &today),
-            ("risk.approval_requested_on", &today),
         ],
     )
     .await;
+    // Asked with the button's call, which records who asked and when.
+    let version = section_version(client, server, code, "risk").await;
+    let asked: app::api::cases::ApprovalResult = call_ok(
+        client,
+        server,
+        "/api/cases/request_approval",
+        &[("code", code), ("version", &version.to_string())],
+    )
+    .await;
+    assert_eq!(asked, app::api::cases::ApprovalResult::Requested);
+    // Asking twice changes nothing.
+    let version = section_version(client, server, code, "risk").await;
+    let again: app::api::cases::ApprovalResult = call_ok(
+        client,
+        server,
+        "/api/cases/request_approval",
+        &[("code", code), ("version", &version.to_string())],
+    )
+    .await;
+    assert_eq!(
+        again,
+        app::api::cases::ApprovalResult::Refused(app::domain::progress::ApprovalRefusal::NotNeeded)
+    );
 }

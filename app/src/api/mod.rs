@@ -58,6 +58,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/export_ics", Access::SignedIn),
     ("/api/cases/print", Access::SignedIn),
     ("/api/cases/approval", Access::SignedIn),
+    ("/api/cases/request_approval", Access::SignedIn),
     ("/api/cases/share", Access::SignedIn),
     ("/api/cases/share_links", Access::SignedIn),
     ("/api/cases/share_revoke", Access::SignedIn),

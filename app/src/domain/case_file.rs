@@ -246,6 +246,9 @@ pub struct RiskRecord {
     pub origin_partner: String,
     pub origin_confirmed_on: Option<NaiveDate>,
     pub approval_requested_on: Option<NaiveDate>,
+    /// Who asked for the approval (a user id).
+    #[serde(default)]
+    pub approval_requested_by: Option<String>,
     /// Given by a supervisor for exactly this assessment; any change to
     /// the risks clears it (not a form field).
     pub supervisor_approval: Option<SignOff>,
@@ -793,6 +796,7 @@ fn parse_risk(f: &Fields, cx: &ParseContext) -> Result<RiskRecord, Vec<Problem>>
         origin_partner: r.text("risk.origin_partner"),
         origin_confirmed_on: r.past_date("risk.origin_confirmed_on", cx.today),
         approval_requested_on: r.past_date("risk.approval_requested_on", cx.today),
+        approval_requested_by: None,
         supervisor_approval: None,
         supervisor_refusal: None,
         last_threat_on: r.past_date("risk.last_threat_on", cx.today),
@@ -985,6 +989,19 @@ impl CaseFile {
                 if risk.assessment == self.risk.assessment {
                     risk.supervisor_approval = self.risk.supervisor_approval.clone();
                     risk.supervisor_refusal = self.risk.supervisor_refusal.clone();
+                }
+                // The request for approval is asked with its own button,
+                // not typed: a form without it keeps it; one that sets a
+                // new date asks, by the one who saves.
+                match (risk.approval_requested_on, self.risk.approval_requested_on) {
+                    (None, before) => {
+                        risk.approval_requested_on = before;
+                        risk.approval_requested_by = self.risk.approval_requested_by.clone();
+                    }
+                    (Some(on), Some(before)) if on == before => {
+                        risk.approval_requested_by = self.risk.approval_requested_by.clone();
+                    }
+                    (Some(_), _) => risk.approval_requested_by = Some(cx.user_id.to_string()),
                 }
                 self.risk = risk;
             }

@@ -37,6 +37,9 @@ pub enum ApprovalRefusal {
     /// Declining needs a reason the counsellor can act on.
     CommentRequired,
     CommentTooLong,
+    /// Nothing to ask for: no high-risk return needs a supervisor's
+    /// approval, or the request is with them already.
+    NotNeeded,
 }
 
 /// The reference data the computations use, with their versions.
@@ -380,6 +383,21 @@ impl CaseFile {
             && matches!(self.gate(today), Some(Gate::Blocked(m)) if m.contains(&GateMissing::SupervisorApproval))
     }
 
+    /// The counsellor asks the organisation's supervisors to approve a
+    /// high-risk return (domain.md §6.3): who asked (`by`, a user id) and
+    /// when are recorded. Refused when nothing needs their approval or the
+    /// request is with them already; the file is then unchanged.
+    pub fn request_approval(&mut self, by: &str, today: NaiveDate) -> Result<(), ApprovalRefusal> {
+        let needed = self.return_track()
+            && matches!(self.gate(today), Some(Gate::Blocked(m)) if m.contains(&GateMissing::SupervisorApproval));
+        if !needed || self.awaiting_approval(today) {
+            return Err(ApprovalRefusal::NotNeeded);
+        }
+        self.risk.approval_requested_on = Some(today);
+        self.risk.approval_requested_by = Some(by.to_string());
+        Ok(())
+    }
+
     /// A supervisor's decision on a high-risk return waiting for approval
     /// (domain.md §6.3): approving signs off exactly this assessment;
     /// declining says why (the comment is required) and closes the
@@ -415,6 +433,7 @@ impl CaseFile {
                 }
                 self.risk.supervisor_refusal = Some(sign_off);
                 self.risk.approval_requested_on = None;
+                self.risk.approval_requested_by = None;
             }
         }
         Ok(())
@@ -1069,6 +1088,39 @@ mod tests {
             .unwrap();
         assert!(f.risk.supervisor_refusal.is_none());
         assert_eq!(f.gate(today), Some(Gate::Passed));
+    }
+
+    #[test]
+    fn the_counsellor_asks_for_approval_once_and_who_asked_is_recorded() {
+        let today = now().date_naive();
+        let mut f = high_risk_case();
+        f.risk.approval_requested_on = None;
+        assert!(!f.awaiting_approval(today));
+        f.request_approval("u-carla", today).unwrap();
+        assert!(f.awaiting_approval(today));
+        assert_eq!(f.risk.approval_requested_on, Some(today));
+        assert_eq!(f.risk.approval_requested_by.as_deref(), Some("u-carla"));
+        // Asked already: refused, nothing changes.
+        let before = f.clone();
+        assert_eq!(
+            f.request_approval("u-sam", today),
+            Err(ApprovalRefusal::NotNeeded)
+        );
+        assert_eq!(f, before);
+        // A medium risk needs no supervisor.
+        let mut medium = return_case();
+        assert_eq!(
+            medium.request_approval("u-carla", today),
+            Err(ApprovalRefusal::NotNeeded)
+        );
+        assert_eq!(medium.risk.approval_requested_on, None);
+        // A form save keeps the request (it is not a form field).
+        let fields = f.fields(Section::Risk);
+        let mut without: Fields = fields.clone();
+        without.remove("risk.approval_requested_on");
+        f.apply(Section::Risk, &without, &cx()).unwrap();
+        assert_eq!(f.risk.approval_requested_on, Some(today));
+        assert_eq!(f.risk.approval_requested_by.as_deref(), Some("u-carla"));
     }
 
     #[test]

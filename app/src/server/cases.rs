@@ -934,12 +934,92 @@ pub async fn decide_approval(
             ApprovalResult::Refused(ApprovalRefusal::NotAwaiting) => "not_awaiting",
             ApprovalResult::Refused(ApprovalRefusal::CommentRequired) => "comment_required",
             ApprovalResult::Refused(ApprovalRefusal::CommentTooLong) => "too_long",
+            ApprovalResult::Requested | ApprovalResult::Refused(ApprovalRefusal::NotNeeded) => {
+                "not_awaiting"
+            }
         };
         leptos_axum::redirect(&format!(
             "/cases/{}/{}?approval={outcome}",
             c.code.as_str(),
             Step::Risk.slug()
         ));
+    }
+    Ok(result)
+}
+
+/// The counsellor asks for a supervisor's approval of a high-risk return
+/// (the risk section at `version`): recorded with who asked and when, in
+/// the section's transaction with its audit row.
+pub async fn request_approval(code: String, version: i64) -> Result<ApprovalResult, AppError> {
+    let state = app_state()?;
+    let a = require_actor().await?;
+    let c = case_for(
+        &a,
+        &code,
+        CaseAction::Update(Section::Risk),
+        "case.risk.approval_request",
+    )
+    .await?;
+    let now = Utc::now();
+    let sections = state
+        .store
+        .case_sections(&c.id)
+        .await
+        .map_err(AppError::internal)?;
+    let back = |outcome: &str| {
+        format!(
+            "/cases/{}/{}?approval={outcome}",
+            c.code.as_str(),
+            Step::Risk.slug()
+        )
+    };
+    let current = sections
+        .iter()
+        .find(|s| s.section == section_slug(Section::Risk))
+        .map_or(0, |s| s.version);
+    if version != current {
+        if accepts_html().await {
+            leptos_axum::redirect(&back("conflict"));
+        }
+        return Err(respond_with(AppError::Conflict));
+    }
+    let mut file = file_of(&sections)?;
+    let result = match file.request_approval(&a.user_id, now.date_naive()) {
+        Err(refusal) => ApprovalResult::Refused(refusal),
+        Ok(()) => {
+            let action = "case.risk.approval_request";
+            let mut audit = event(&a, action, AuditOutcome::Allowed);
+            audit.case_code = Some(c.code.as_str().to_string());
+            audit.section = Some(section_slug(Section::Risk).to_string());
+            let outcome = state
+                .store
+                .save_section_marked(
+                    &c.id,
+                    section_slug(Section::Risk),
+                    version,
+                    &file.section_json(Section::Risk),
+                    &a.user_id,
+                    now,
+                    &audit,
+                    None,
+                    |all, mission| summarised(all, mission, &file),
+                )
+                .await
+                .map_err(AppError::internal)?;
+            match outcome {
+                SaveOutcome::Saved { .. } => {
+                    tracing::info!(case = %c.code.as_str(), action, "approval asked for");
+                    ApprovalResult::Requested
+                }
+                SaveOutcome::Conflict(_) => return Err(respond_with(AppError::Conflict)),
+            }
+        }
+    };
+    if accepts_html().await {
+        leptos_axum::redirect(&back(match result {
+            ApprovalResult::Requested => "requested",
+            _ => "not_needed",
+        }));
     }
     Ok(result)
 }

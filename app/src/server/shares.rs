@@ -138,12 +138,18 @@ pub async fn create_share(
     tracing::info!(case = %c.code.as_str(), link = %id, "client copy shared by link");
     let headers = super::auth::request_headers().await?;
     let url = link_address(&headers, state.sessions.secure_cookies, &token);
+    let link = link_views(&c.id)
+        .await?
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| AppError::internal("a link just made is not listed"))?;
     Ok(ShareOutcome::Created(ShareCreated {
         qr_svg: qr_svg(&url),
         url,
         id,
         expires_at: expires_at.timestamp(),
         has_pin: pin_hash.is_some(),
+        link,
     }))
 }
 

@@ -108,6 +108,11 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
     assert_eq!(awaiting(&sam, &s).await, vec![code.clone()]);
     let v = open(&carla, &s, &code).await;
     assert!(!v.may_approve, "a counsellor does not approve");
+    assert_eq!(
+        v.file.risk.approval_requested_by.as_deref(),
+        Some(v.user_id.as_str()),
+        "who asked is recorded"
+    );
     assert!(matches!(v.file.gate(v.today), Some(Gate::Blocked(_))));
     assert!(open(&sam, &s, &code).await.may_approve);
 

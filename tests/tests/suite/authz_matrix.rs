@@ -314,6 +314,13 @@ async fn matrix(db: TestDb) {
             ],
             [401, 404, 404, 200, 404, 404],
         ),
+        // Asking for approval: those who may change the risks; nothing
+        // needs approval on the case, so they are told so (200).
+        (
+            "/api/cases/request_approval",
+            vec![("code", case.into()), ("version", "0".into())],
+            CASE_OF_COUNSELLOR(200),
+        ),
         (
             "/api/cases/print",
             vec![("code", case.into())],

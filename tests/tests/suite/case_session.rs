@@ -84,6 +84,23 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.check("first-contact").await;
     let missing = s.text("handover-missing").await;
     assert!(missing.contains("Consent to store"), "{missing}");
+    // One input for the date of birth, the one for what is known (the
+    // year here); choosing "date" shows the date instead.
+    let shown = |id: &'static str| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "const el = document.getElementById(arguments[0]); return !!el && el.offsetParent !== null;",
+                vec![json!(id)],
+            )
+            .await
+            .unwrap()
+                == json!(true)
+        }
+    };
+    assert!(shown("f-client-birth-year").await);
+    assert!(!shown("f-client-birth-date").await);
+    assert!(!shown("f-client-age-from").await);
 
     // S0: safety first; "unknown" is an answer.
     s.click("f-safety-danger-1").await;

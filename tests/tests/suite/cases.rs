@@ -305,6 +305,20 @@ async fn saves_of_different_sections_do_not_conflict() {
     let l = list(&w.carla, s, &code, "", 0).await;
     assert_eq!(l.items.len(), 1);
     assert_eq!(l.items[0].stage, "stay_track");
+    // Beside every step, the handover panel says what applies on the stay
+    // track, not what a return would still need.
+    let page = w
+        .carla
+        .get(s.url(&format!("/cases/{code}/decision")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"id="handover-track""#), "{page}");
+    assert!(page.contains("chose to stay and regularise"), "{page}");
+    assert!(!page.contains(r#"id="handover-missing""#), "{page}");
 }
 
 /// Bad input names every field, and nothing is stored or audited.

@@ -97,6 +97,10 @@ async fn a_link_opens_the_clients_copy_until_it_expires_or_is_switched_off() {
     assert_eq!(token.len(), 64, "256 bits, hex");
     assert!(made.url.starts_with(&s.base), "{} on {}", made.url, s.base);
     assert!(made.qr_svg.contains("<svg"), "a QR code");
+    // The new link's row is shown as the list will show it, language and all.
+    assert_eq!(made.link.id, made.id);
+    assert_eq!(made.link.language, "fr");
+    assert!(!made.link.created_by.is_empty());
     let (status, page) = open(&made.url).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("<html lang=\"fr\" dir=\"ltr\">"), "{page}");

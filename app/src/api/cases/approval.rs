@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub enum ApprovalResult {
     /// Recorded; `approved` false: declined with the comment.
     Decided { approved: bool },
+    /// The request for approval is recorded (who asked, and when).
+    Requested,
     /// Nothing was recorded, for this reason.
     Refused(ApprovalRefusal),
 }
@@ -23,4 +25,12 @@ pub async fn decide_approval(
     #[server(default)] comment: String,
 ) -> Result<ApprovalResult, AppError> {
     crate::server::cases::decide_approval(code, decision, version, comment).await
+}
+
+/// The counsellor asks the organisation's supervisors to approve the
+/// high-risk return of a case: recorded on the risk section at `version`
+/// with who asked and when (changed since: a conflict, nothing recorded).
+#[server(prefix = "/api", endpoint = "cases/request_approval")]
+pub async fn request_approval(code: String, version: i64) -> Result<ApprovalResult, AppError> {
+    crate::server::cases::request_approval(code, version).await
 }

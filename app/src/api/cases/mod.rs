@@ -12,7 +12,9 @@ mod save;
 mod share;
 
 pub use access_log::{access_log, AccessLog, AccessLogEntry, CaseAccessLog};
-pub use approval::{decide_approval, ApprovalResult, DecideApproval};
+pub use approval::{
+    decide_approval, request_approval, ApprovalResult, DecideApproval, RequestApproval,
+};
 pub use create::{create, Create};
 pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};
 pub use list::{list, CaseloadFilters, List};

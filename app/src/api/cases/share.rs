@@ -31,6 +31,8 @@ pub struct ShareCreated {
     pub qr_svg: String,
     pub expires_at: i64,
     pub has_pin: bool,
+    /// The link as the list shows it (its language, who made it).
+    pub link: ShareLinkView,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

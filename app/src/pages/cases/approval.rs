@@ -7,7 +7,7 @@
 //! that the gate and the stage are as the server has them.
 
 use super::workspace::Workspace;
-use crate::api::cases::{ApprovalResult, DecideApproval};
+use crate::api::cases::{ApprovalResult, DecideApproval, RequestApproval};
 use crate::domain::progress::ApprovalRefusal;
 use crate::i18n::{t, tf, K};
 use leptos::form::ActionForm;
@@ -20,11 +20,17 @@ fn refusal_key(r: ApprovalRefusal) -> K {
         ApprovalRefusal::NotAwaiting => K::case_approval_refused_not_awaiting,
         ApprovalRefusal::CommentRequired => K::case_approval_refused_comment_required,
         ApprovalRefusal::CommentTooLong => K::case_approval_refused_too_long,
+        ApprovalRefusal::NotNeeded => K::case_approval_refused_not_needed,
     }
 }
 
 #[component]
-pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
+pub fn ApprovalPanel(
+    ws: Workspace,
+    may_approve: bool,
+    /// May change the risks, and so ask for approval (the counselling side).
+    may_ask: bool,
+) -> impl IntoView {
     let query = use_query_map();
     let from_address = match query.read_untracked().get("approval").as_deref() {
         Some("approved") => Some(K::case_approval_result_approved),
@@ -33,8 +39,24 @@ pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
         Some("not_awaiting") => Some(K::case_approval_refused_not_awaiting),
         Some("too_long") => Some(K::case_approval_refused_too_long),
         Some("conflict") => Some(K::case_approval_conflict),
+        Some("requested") => Some(K::case_approval_result_requested),
+        Some("not_needed") => Some(K::case_approval_refused_not_needed),
         _ => None,
     };
+    let ask = ServerAction::<RequestApproval>::new();
+    let asked = ask.value();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(asked.get(), Some(Ok(ApprovalResult::Requested))) {
+            let _ = window().location().reload();
+        }
+    });
+    let ask_problem = move || match asked.get() {
+        Some(Ok(ApprovalResult::Refused(r))) => Some(t(refusal_key(r)).to_string()),
+        Some(Err(e)) => Some(e.user_message()),
+        _ => None,
+    };
+    let user_id = ws.user_id.get_value();
     let action = ServerAction::<DecideApproval>::new();
     let value = action.value();
     #[cfg(feature = "hydrate")]
@@ -64,6 +86,16 @@ pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
         let approval = risk.supervisor_approval.clone();
         let refusal = risk.supervisor_refusal.clone();
         let requested = risk.approval_requested_on.filter(|_| awaiting);
+        let asked_by_me = risk.approval_requested_by.as_deref() == Some(user_id.as_str());
+        // A high risk the gate holds for a supervisor, not asked for yet.
+        let to_ask = !awaiting
+            && may_ask
+            && file.return_track()
+            && matches!(
+                file.gate(today),
+                Some(crate::domain::risk::Gate::Blocked(m))
+                    if m.contains(&crate::domain::risk::GateMissing::SupervisorApproval)
+            );
         let version = ws.version(crate::domain::policy::Section::Risk);
         let code = code.clone();
         view! {
@@ -79,7 +111,22 @@ pub fn ApprovalPanel(ws: Workspace, may_approve: bool) -> impl IntoView {
                     <blockquote id="approval-declined-comment">{s.comment}</blockquote>
                 })}
                 {requested.map(|on| view! {
-                    <p id="approval-waiting">{tf(K::case_approval_waiting, &[("on", &on.to_string())])}</p>
+                    <p id="approval-waiting">
+                        {tf(K::case_approval_waiting, &[("on", &on.to_string())])}
+                        {asked_by_me.then(|| format!(" {}", t(K::case_approval_asked_by_you)))}
+                    </p>
+                })}
+                {to_ask.then(|| {
+                    let code = code.clone();
+                    view! {
+                        <p class="hint" id="approval-ask-hint">{t(K::case_approval_ask_hint)}</p>
+                        {move || ask_problem().map(|p| view! { <p class="form-error" role="alert" id="approval-ask-error">{p}</p> })}
+                        <ActionForm action=ask attr:id="approval-ask" attr:action=RequestApproval::url()>
+                            <input type="hidden" name="code" value=code/>
+                            <input type="hidden" name="version" value=version.to_string()/>
+                            <button type="submit" id="approval-ask-submit">{t(K::case_approval_ask)}</button>
+                        </ActionForm>
+                    }
                 })}
                 {(awaiting && may_approve).then(|| view! {
                     {move || problem().map(|p| view! { <p class="form-error" role="alert" id="approval-error">{p}</p> })}

@@ -589,7 +589,7 @@ fn StepView(
                 }
             }}
             {(step != Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> })}
-            {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve/> })}
+            {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve may_ask=writes/> })}
             {(step == Step::Reintegration && access != StepAccess::None).then(|| view! {
                 <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/>
             })}

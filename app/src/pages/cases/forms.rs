@@ -156,13 +156,21 @@ fn first_contact(f: Fields, cx: FormCx) -> impl IntoView {
         <fieldset class="group">
             <legend>{t(K::case_client)}</legend>
             <TextInput field="client.alias" label=K::case_alias hint=K::case_alias_hint fields=f.clone() problems=p/>
-            <Select field="client.birth" label=K::case_birth fields=f.clone() problems=p options=birth_kinds no_blank=true/>
-            <DateInput field="client.birth_date" label=K::case_birth_date fields=f.clone() problems=p/>
-            <TextInput field="client.birth_year" label=K::case_birth_year kind="number" fields=f.clone() problems=p/>
-            <div class="field-row">
-                <TextInput field="client.age_from" label=K::case_age_from kind="number" fields=f.clone() problems=p/>
-                <TextInput field="client.age_to" label=K::case_age_to kind="number" fields=f.clone() problems=p/>
-                <DateInput field="client.age_assessed_on" label=K::case_age_assessed_on fields=f.clone() problems=p/>
+            // What is known of the birth decides the one input shown (the
+            // style sheet hides the others, also without WASM).
+            <div class="birth">
+                <Select field="client.birth" label=K::case_birth fields=f.clone() problems=p options=birth_kinds no_blank=true/>
+                <div class="birth-date">
+                    <DateInput field="client.birth_date" label=K::case_birth_date fields=f.clone() problems=p/>
+                </div>
+                <div class="birth-year">
+                    <TextInput field="client.birth_year" label=K::case_birth_year kind="number" fields=f.clone() problems=p/>
+                </div>
+                <div class="field-row birth-age-band">
+                    <TextInput field="client.age_from" label=K::case_age_from kind="number" fields=f.clone() problems=p/>
+                    <TextInput field="client.age_to" label=K::case_age_to kind="number" fields=f.clone() problems=p/>
+                    <DateInput field="client.age_assessed_on" label=K::case_age_assessed_on fields=f.clone() problems=p/>
+                </div>
             </div>
             <Select field="client.gender" label=K::case_gender fields=f.clone() problems=p options=genders/>
             <TextInput field="client.nationality" label=K::case_nationality hint=K::case_nationality_hint size="4" fields=f.clone() problems=p/>
@@ -449,7 +457,6 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
                 <TextInput field="risk.origin_partner" label=K::case_origin_partner fields=f.clone() problems=p/>
                 <DateInput field="risk.origin_confirmed_on" label=K::case_origin_confirmed_on fields=f.clone() problems=p/>
             </div>
-            <DateInput field="risk.approval_requested_on" label=K::case_approval_requested_on fields=f.clone() problems=p/>
             <DateInput field="risk.last_threat_on" label=K::case_last_threat_on fields=f problems=p/>
         </fieldset>
     }

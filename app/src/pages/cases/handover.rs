@@ -167,6 +167,22 @@ fn NotHandedOver(
                 })}
             }
             .into_any()
+        } else if let Some(track) = match p.stage {
+            // On the stay and onward tracks nothing goes to IOM: what
+            // applies instead, not the return's requirements.
+            crate::domain::plan::PlanStatus::StayTrack => Some(K::case_track_stay),
+            crate::domain::plan::PlanStatus::OnwardTrack => Some(K::case_track_onward),
+            _ => None,
+        } {
+            let code = code.clone();
+            view! {
+                <p id="handover-track">{t(track)}</p>
+                <ul id="handover-track-steps">
+                    <li><a href=format!("/cases/{code}/options") rel="external">{t(K::case_step_options)}</a></li>
+                    <li><a href=format!("/cases/{code}/milestones") rel="external">{t(K::case_step_milestones)}</a></li>
+                </ul>
+            }
+            .into_any()
         } else {
             let code = code.clone();
             view! {

@@ -57,20 +57,8 @@ pub fn ClientCopyPanel(
         if let Some(Ok(ShareOutcome::Created(c))) = created.get() {
             links.update(|l| {
                 if !l.iter().any(|x| x.id == c.id) {
-                    l.insert(
-                        0,
-                        ShareLinkView {
-                            id: c.id.clone(),
-                            language: String::new(),
-                            has_pin: c.has_pin,
-                            created_at: chrono::Utc::now().timestamp(),
-                            created_by: String::new(),
-                            expires_at: c.expires_at,
-                            state: LinkState::Active,
-                            views: 0,
-                            last_view_at: None,
-                        },
-                    )
+                    // As the server lists it: its language and maker too.
+                    l.insert(0, c.link.clone())
                 }
             });
         }
