@@ -350,6 +350,18 @@ pub async fn call(
         .unwrap()
 }
 
+/// The HTML of a page as `client` is served it (whatever its status).
+pub async fn page_text(client: &reqwest::Client, server: &Server, path: &str) -> String {
+    client
+        .get(server.url(path))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
 /// [`call`], expecting 200, and reads the JSON answer.
 pub async fn call_ok<T: serde::de::DeserializeOwned>(
     client: &reqwest::Client,

@@ -54,6 +54,21 @@ const STAGE: &[Section] = &[
 const MILESTONES: &[Section] = &[Milestones, Client, Decision, Travel];
 
 impl Derived {
+    /// Every figure: those of the whole plan, and each step's state.
+    pub fn all() -> impl Iterator<Item = Derived> {
+        [
+            Derived::Screening,
+            Derived::DecisionMissing,
+            Derived::RiskLevel,
+            Derived::RiskGate,
+            Derived::Budget,
+            Derived::Milestones,
+            Derived::Stage,
+        ]
+        .into_iter()
+        .chain(Step::ALL.into_iter().map(Derived::StepState))
+    }
+
     /// The sections the figure is computed from.
     pub fn sources(self) -> &'static [Section] {
         match self {
@@ -94,18 +109,7 @@ mod tests {
     #[test]
     fn everything_is_shown_to_a_reader_of_every_section() {
         let all = Section::ALL;
-        for d in [
-            Derived::Screening,
-            Derived::DecisionMissing,
-            Derived::RiskLevel,
-            Derived::RiskGate,
-            Derived::Budget,
-            Derived::Milestones,
-            Derived::Stage,
-        ]
-        .into_iter()
-        .chain(Step::ALL.into_iter().map(Derived::StepState))
-        {
+        for d in Derived::all() {
             assert!(d.shown_to(&all), "{d:?}");
             assert!(!d.shown_to(&[]), "{d:?}");
         }

@@ -862,18 +862,7 @@ mod tests {
     #[test]
     fn every_figure_is_computed_from_its_sources_only() {
         use crate::domain::derived::Derived;
-        let figures: Vec<Derived> = [
-            Derived::Screening,
-            Derived::DecisionMissing,
-            Derived::RiskLevel,
-            Derived::RiskGate,
-            Derived::Budget,
-            Derived::Milestones,
-            Derived::Stage,
-        ]
-        .into_iter()
-        .chain(Step::ALL.into_iter().map(Derived::StepState))
-        .collect();
+        let figures: Vec<Derived> = Derived::all().collect();
         let blank = CaseFile::default();
         for (i, plan) in plans().iter().enumerate() {
             for d in &figures {

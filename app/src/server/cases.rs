@@ -858,7 +858,6 @@ pub async fn decide_approval(
     version: i64,
     comment: String,
 ) -> Result<ApprovalResult, AppError> {
-    let state = app_state()?;
     let a = require_actor().await?;
     let decision = match decision.as_str() {
         "approve" => ApprovalDecision::Approve,
@@ -867,28 +866,9 @@ pub async fn decide_approval(
     };
     let c = case_for(&a, &code, CaseAction::ApproveHighRisk, "case.risk.approval").await?;
     let now = Utc::now();
-    let sections = state
-        .store
-        .case_sections(&c.id)
-        .await
-        .map_err(AppError::internal)?;
-    let current = sections
-        .iter()
-        .find(|s| s.section == section_slug(Section::Risk))
-        .map_or(0, |s| s.version);
-    if version != current {
-        // The risks changed since the supervisor read them: decide on
-        // what is there now.
-        if accepts_html().await {
-            leptos_axum::redirect(&format!(
-                "/cases/{}/{}?approval=conflict",
-                c.code.as_str(),
-                Step::Risk.slug()
-            ));
-        }
-        return Err(respond_with(AppError::Conflict));
-    }
-    let mut file = file_of(&sections)?;
+    // The risks changed since the supervisor read them: decide on what is
+    // there now.
+    let mut file = risk_at_version(&c, version).await?;
     let result = match file.decide_approval(decision, &a.user_id, &comment, now.date_naive()) {
         Err(refusal) => ApprovalResult::Refused(refusal),
         Ok(()) => {
@@ -896,53 +876,15 @@ pub async fn decide_approval(
                 ApprovalDecision::Approve => ("case.risk.approve", "approval.approve"),
                 ApprovalDecision::Decline => ("case.risk.decline", "approval.decline"),
             };
-            let mut audit = event(&a, action, AuditOutcome::Allowed);
-            audit.case_code = Some(c.code.as_str().to_string());
-            audit.section = Some(section_slug(Section::Risk).to_string());
-            let outcome = state
-                .store
-                .save_section_marked(
-                    &c.id,
-                    section_slug(Section::Risk),
-                    version,
-                    &file.section_json(Section::Risk),
-                    &a.user_id,
-                    now,
-                    &audit,
-                    Some(mark),
-                    |all, mission| summarised(all, mission, &file),
-                )
-                .await
-                .map_err(AppError::internal)?;
-            match outcome {
-                SaveOutcome::Saved { .. } => {
-                    tracing::info!(case = %c.code.as_str(), action, "supervisor decision recorded");
-                    ApprovalResult::Decided {
-                        approved: decision == ApprovalDecision::Approve,
-                    }
-                }
-                // The counsellor changed the risks meanwhile: decide on
-                // what is there now.
-                SaveOutcome::Conflict(_) => return Err(respond_with(AppError::Conflict)),
+            save_risk_move(&a, &c, &file, version, action, Some(mark), now).await?;
+            tracing::info!(case = %c.code.as_str(), action, "supervisor decision recorded");
+            ApprovalResult::Decided {
+                approved: decision == ApprovalDecision::Approve,
             }
         }
     };
     if accepts_html().await {
-        let outcome = match &result {
-            ApprovalResult::Decided { approved: true } => "approved",
-            ApprovalResult::Decided { approved: false } => "declined",
-            ApprovalResult::Refused(ApprovalRefusal::NotAwaiting) => "not_awaiting",
-            ApprovalResult::Refused(ApprovalRefusal::CommentRequired) => "comment_required",
-            ApprovalResult::Refused(ApprovalRefusal::CommentTooLong) => "too_long",
-            ApprovalResult::Requested | ApprovalResult::Refused(ApprovalRefusal::NotNeeded) => {
-                "not_awaiting"
-            }
-        };
-        leptos_axum::redirect(&format!(
-            "/cases/{}/{}?approval={outcome}",
-            c.code.as_str(),
-            Step::Risk.slug()
-        ));
+        leptos_axum::redirect(&back_to_risk(&c, approval_outcome(&result)));
     }
     Ok(result)
 }
@@ -951,77 +893,104 @@ pub async fn decide_approval(
 /// (the risk section at `version`): recorded with who asked and when, in
 /// the section's transaction with its audit row.
 pub async fn request_approval(code: String, version: i64) -> Result<ApprovalResult, AppError> {
-    let state = app_state()?;
     let a = require_actor().await?;
-    let c = case_for(
-        &a,
-        &code,
-        CaseAction::Update(Section::Risk),
-        "case.risk.approval_request",
-    )
-    .await?;
+    let action = "case.risk.approval_request";
+    let c = case_for(&a, &code, CaseAction::Update(Section::Risk), action).await?;
     let now = Utc::now();
-    let sections = state
+    let mut file = risk_at_version(&c, version).await?;
+    let result = match file.request_approval(&a.user_id, now.date_naive()) {
+        Err(refusal) => ApprovalResult::Refused(refusal),
+        Ok(()) => {
+            save_risk_move(&a, &c, &file, version, action, None, now).await?;
+            tracing::info!(case = %c.code.as_str(), action, "approval asked for");
+            ApprovalResult::Requested
+        }
+    };
+    if accepts_html().await {
+        leptos_axum::redirect(&back_to_risk(&c, approval_outcome(&result)));
+    }
+    Ok(result)
+}
+
+/// How an approval move went, as the risk step's address says it.
+fn approval_outcome(result: &ApprovalResult) -> &'static str {
+    match result {
+        ApprovalResult::Decided { approved: true } => "approved",
+        ApprovalResult::Decided { approved: false } => "declined",
+        ApprovalResult::Requested => "requested",
+        ApprovalResult::Refused(ApprovalRefusal::NotAwaiting) => "not_awaiting",
+        ApprovalResult::Refused(ApprovalRefusal::CommentRequired) => "comment_required",
+        ApprovalResult::Refused(ApprovalRefusal::CommentTooLong) => "too_long",
+        ApprovalResult::Refused(ApprovalRefusal::NotNeeded) => "not_needed",
+    }
+}
+
+/// The risk step of a case, with how a move went (for a form posted
+/// without WASM).
+fn back_to_risk(c: &CaseRecord, outcome: &str) -> String {
+    format!(
+        "/cases/{}/{}?approval={outcome}",
+        c.code.as_str(),
+        Step::Risk.slug()
+    )
+}
+
+/// The case's file for a move on its risk section, if that section is
+/// still at `version` (what the user read); otherwise a conflict, and a
+/// form posted without WASM goes back to the risk step saying so.
+async fn risk_at_version(c: &CaseRecord, version: i64) -> Result<CaseFile, AppError> {
+    let sections = app_state()?
         .store
         .case_sections(&c.id)
         .await
         .map_err(AppError::internal)?;
-    let back = |outcome: &str| {
-        format!(
-            "/cases/{}/{}?approval={outcome}",
-            c.code.as_str(),
-            Step::Risk.slug()
-        )
-    };
     let current = sections
         .iter()
         .find(|s| s.section == section_slug(Section::Risk))
         .map_or(0, |s| s.version);
     if version != current {
         if accepts_html().await {
-            leptos_axum::redirect(&back("conflict"));
+            leptos_axum::redirect(&back_to_risk(c, "conflict"));
         }
         return Err(respond_with(AppError::Conflict));
     }
-    let mut file = file_of(&sections)?;
-    let result = match file.request_approval(&a.user_id, now.date_naive()) {
-        Err(refusal) => ApprovalResult::Refused(refusal),
-        Ok(()) => {
-            let action = "case.risk.approval_request";
-            let mut audit = event(&a, action, AuditOutcome::Allowed);
-            audit.case_code = Some(c.code.as_str().to_string());
-            audit.section = Some(section_slug(Section::Risk).to_string());
-            let outcome = state
-                .store
-                .save_section_marked(
-                    &c.id,
-                    section_slug(Section::Risk),
-                    version,
-                    &file.section_json(Section::Risk),
-                    &a.user_id,
-                    now,
-                    &audit,
-                    None,
-                    |all, mission| summarised(all, mission, &file),
-                )
-                .await
-                .map_err(AppError::internal)?;
-            match outcome {
-                SaveOutcome::Saved { .. } => {
-                    tracing::info!(case = %c.code.as_str(), action, "approval asked for");
-                    ApprovalResult::Requested
-                }
-                SaveOutcome::Conflict(_) => return Err(respond_with(AppError::Conflict)),
-            }
-        }
-    };
-    if accepts_html().await {
-        leptos_axum::redirect(&back(match result {
-            ApprovalResult::Requested => "requested",
-            _ => "not_needed",
-        }));
+    file_of(&sections)
+}
+
+/// Writes the risk section of `file` after an approval move, at `version`,
+/// with its audit row (and a snapshot named `mark`); changed meanwhile: a
+/// conflict, nothing written.
+async fn save_risk_move(
+    a: &SessionActor,
+    c: &CaseRecord,
+    file: &CaseFile,
+    version: i64,
+    action: &'static str,
+    mark: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut audit = event(a, action, AuditOutcome::Allowed);
+    audit.case_code = Some(c.code.as_str().to_string());
+    audit.section = Some(section_slug(Section::Risk).to_string());
+    let outcome = app_state()?
+        .store
+        .save_section_marked(
+            &c.id,
+            section_slug(Section::Risk),
+            version,
+            &file.section_json(Section::Risk),
+            &a.user_id,
+            now,
+            &audit,
+            mark,
+            |all, mission| summarised(all, mission, file),
+        )
+        .await
+        .map_err(AppError::internal)?;
+    match outcome {
+        SaveOutcome::Saved { .. } => Ok(()),
+        SaveOutcome::Conflict(_) => Err(respond_with(AppError::Conflict)),
     }
-    Ok(result)
 }
 
 pub async fn access_log(code: String, page: i64) -> Result<CaseAccessLog, AppError> {

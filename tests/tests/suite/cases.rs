@@ -307,15 +307,7 @@ async fn saves_of_different_sections_do_not_conflict() {
     assert_eq!(l.items[0].stage, "stay_track");
     // Beside every step, the handover panel says what applies on the stay
     // track, not what a return would still need.
-    let page = w
-        .carla
-        .get(s.url(&format!("/cases/{code}/decision")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = tests::page_text(&w.carla, s, &format!("/cases/{code}/decision")).await;
     assert!(page.contains(r#"id="handover-track""#), "{page}");
     assert!(page.contains("chose to stay and regularise"), "{page}");
     assert!(!page.contains(r#"id="handover-missing""#), "{page}");

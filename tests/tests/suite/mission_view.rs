@@ -8,7 +8,9 @@
 use app::api::handovers::{HandOverOutcome, InboxItem, InboxView, MoveResult};
 use app::domain::handover::HandoverStatus;
 use app::domain::{OrgKind, Role};
-use tests::{add_users, call, call_ok, make_ready, put_section, signed_in, Server, TestDb};
+use tests::{
+    add_users, call, call_ok, make_ready, page_text, put_section, signed_in, Server, TestDb,
+};
 
 struct World {
     server: Server,
@@ -174,15 +176,7 @@ async fn inbox_rows_show_live_fields_only_while_the_mission_may_read_them() {
     );
     assert_closed_row(&row(&w, &code).await, "consent withdrawn");
     // The counsellor's access log tells the refused attempt from an access.
-    let log = w
-        .carla
-        .get(s.url(&format!("/cases/{code}/access")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let log = page_text(&w.carla, s, &format!("/cases/{code}/access")).await;
     assert!(
         log.contains(r#"data-outcome="denied""#),
         "{log}\n{}",
@@ -259,15 +253,7 @@ async fn inbox_rows_show_live_fields_only_while_the_mission_may_read_them() {
     assert_closed_row(&r, "handover rejected");
 
     // The inbox page shows the same: no stage, no date, no link.
-    let page = w
-        .olga
-        .get(s.url("/inbox"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&w.olga, s, "/inbox").await;
     assert!(
         !page.contains(&format!("/cases/{rejected}/review")),
         "no link"
