@@ -442,6 +442,7 @@ fn StepView(
             maybe_minor: file.minority(ws.today) != Minority::Adult,
             travel_steps: file.travel_steps(&cats),
             milestones: file.milestones(&cats),
+            milestone_dates: readable.with_value(|r| Derived::Milestones.shown_to(r)),
             gate_passed: readable
                 .with_value(|r| Derived::RiskGate.shown_to(r))
                 .then(|| file.gate(ws.today) == Some(crate::domain::risk::Gate::Passed)),

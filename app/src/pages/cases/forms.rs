@@ -30,6 +30,9 @@ pub struct FormCx {
     /// know, or not asked): the steps behind it say they wait for it
     /// only while it is not.
     pub gate_passed: Option<bool>,
+    /// The milestones' counted dates may be shown (the reader may read the
+    /// sections they are counted from).
+    pub milestone_dates: bool,
 }
 
 impl FormCx {
@@ -48,6 +51,7 @@ impl FormCx {
             travel_steps: file.travel_steps(&cats),
             milestones: file.milestones(&cats),
             gate_passed: None,
+            milestone_dates: true,
         }
     }
 }
@@ -577,17 +581,26 @@ fn item_statuses() -> Vec<(String, String)> {
     })
 }
 
-/// One travel step or milestone: status, date, evidence.
-fn item_row(
-    f: &Fields,
-    p: Problems,
-    prefix: String,
+/// What a travel step's or milestone's row says in its head.
+struct ItemHead {
     title: String,
     owner: Owner,
     planned: Option<chrono::NaiveDate>,
-    // Waits for the risk gate (not passed yet).
+    /// Waits for the risk gate (not passed yet).
     gated: bool,
-) -> impl IntoView {
+    /// Its date would be counted from sections the reader may not read.
+    date_not_shared: bool,
+}
+
+/// One travel step or milestone: status, date, evidence.
+fn item_row(f: &Fields, p: Problems, prefix: String, head: ItemHead) -> impl IntoView {
+    let ItemHead {
+        title,
+        owner,
+        planned,
+        gated,
+        date_not_shared,
+    } = head;
     let k = |n: &str| format!("{prefix}.{n}");
     let status = value(f, &k("status"));
     let status_class = format!(
@@ -598,9 +611,11 @@ fn item_row(
             &status
         }
     );
-    let planned_text = planned
-        .map(crate::components::time::date_text)
-        .unwrap_or_else(|| t(K::case_no_date_yet).to_string());
+    let planned_text = match planned {
+        Some(d) => crate::components::time::date_text(d),
+        None if date_not_shared => t(K::ho_derived_not_shared).to_string(),
+        None => t(K::case_no_date_yet).to_string(),
+    };
     view! {
         <li class=status_class>
             <div class="item-head">
@@ -638,7 +653,13 @@ fn travel(f: Fields, cx: FormCx) -> impl IntoView {
                 .iter()
                 .map(|s| {
                     let waits = s.gated && cx.gate_passed == Some(false);
-                    item_row(&f, p, format!("step.{}", s.template_id), s.title.clone(), s.owner, s.due, waits)
+                    item_row(&f, p, format!("step.{}", s.template_id), ItemHead {
+                        title: s.title.clone(),
+                        owner: s.owner,
+                        planned: s.due,
+                        gated: waits,
+                        date_not_shared: false,
+                    })
                 })
                 .collect_view()}
         </ol>
@@ -654,7 +675,18 @@ fn milestones(f: Fields, cx: FormCx) -> impl IntoView {
         <ol class="timeline">
             {list
                 .iter()
-                .map(|m| item_row(&f, p, format!("ms.{}", m.template_id), m.title.clone(), m.owner, m.due, false))
+                .map(|m| {
+                    // A date not set by hand is counted from other sections.
+                    let hidden = !cx.milestone_dates && !m.due_edited;
+                    let due = m.due.filter(|_| !hidden);
+                    item_row(&f, p, format!("ms.{}", m.template_id), ItemHead {
+                        title: m.title.clone(),
+                        owner: m.owner,
+                        planned: due,
+                        gated: false,
+                        date_not_shared: hidden,
+                    })
+                })
                 .collect_view()}
         </ol>
     }
