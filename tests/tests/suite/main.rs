@@ -22,6 +22,7 @@ mod handovers;
 mod http;
 mod languages;
 mod mission_view;
+mod page_audit;
 mod second_factor;
 mod shares;
 mod store_contract;
