@@ -126,10 +126,14 @@ impl<'a> Session<'a> {
             if value == expected {
                 return;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "#{id} holds {value:?}, not {expected:?}"
-            );
+            if start.elapsed() > Duration::from_secs(30) {
+                let shot = self.b.screenshot(&format!("{}/failure", self.dir)).await;
+                panic!(
+                    "#{id} holds {value:?}, not {expected:?}; screenshot {}; page errors: {}",
+                    shot.display(),
+                    page_errors(self.b).await
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

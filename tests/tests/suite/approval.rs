@@ -232,6 +232,9 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
         vec![
             ("case.risk.approval".into(), "denied".into()),
             ("case.risk.approval".into(), "denied".into()),
+            // The counsellor asked, twice (before each decision).
+            ("case.risk.approval_request".into(), "allowed".into()),
+            ("case.risk.approval_request".into(), "allowed".into()),
             ("case.risk.approve".into(), "allowed".into()),
             ("case.risk.decline".into(), "allowed".into()),
         ]

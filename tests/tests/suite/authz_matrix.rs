@@ -502,8 +502,13 @@ async fn matrix(db: TestDb) {
     // the supervisor may not hand over; the approval, refused to all but
     // the supervisor; the four endpoints of the client's copy, refused to
     // the return officer and both admins; the referrals, refused to the
+    // return officer and both admins; asking for approval, refused to the
     // return officer and both admins. A refusal on a case names it.
-    assert_eq!(denied("case."), 8 * 3 + 1 + 4 + 4 * 3 + 3, "case refusals");
+    assert_eq!(
+        denied("case."),
+        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3,
+        "case refusals"
+    );
     // The five endpoints that change the map, decide on suggestions or
     // exchange CSV, refused to the counsellor, the return officer and the
     // supervisor (none of them an editor). Reading the suggestions is

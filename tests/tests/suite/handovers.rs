@@ -200,10 +200,8 @@ async fn the_conversation(db: TestDb) {
     assert_eq!(v.file.screening, Default::default(), "not shared, not sent");
     assert!(!v.sections.contains_key("screening"));
     assert_eq!(v.file.first_contact.client.alias, "Rosa Handover");
-    assert_eq!(
-        v.writable,
-        vec![Section::Reintegration, Section::Travel, Section::Milestones]
-    );
+    // Nothing of it is the mission's to change before it accepts the plan.
+    assert_eq!(v.writable, vec![]);
     let h = v.handover.clone().expect("the handover");
     assert_eq!(h.messages.len(), 1);
     assert_eq!(

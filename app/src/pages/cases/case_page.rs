@@ -449,21 +449,14 @@ fn StepView(
         }
     };
 
-    // The rows in use when the form was last rendered.
-    let rendered_rows = StoredValue::new(std::collections::BTreeSet::new());
-    // Reads the form as it is now and records it as an edit. A row taken
-    // into use gets its name, and a new blank row appears below it.
+    // Reads the form as it is now and records it as an edit (not while
+    // the form is being made anew: its old controls are on their way out).
     let on_edit = move |_e: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        if let Some(section) = section.filter(|_| writes) {
+        if let Some(section) = section.filter(|_| writes && !ws.rendering.get_value()) {
             if let Some(fields) = read_form() {
-                let used = super::forms::used_rows(&fields);
-                let grew = rendered_rows.with_value(|r| used.iter().any(|u| !r.contains(u)));
                 ws.edit(section, fields);
                 schedule_sync(ws, section);
-                if grew {
-                    ws.render_form_again();
-                }
             }
         }
     };
@@ -572,11 +565,7 @@ fn StepView(
                                 // then made anew, never patched: a patched control
                                 // keeps showing what was typed into it.
                                 <For each=move || [ws.generation.get()] key=|g| *g let:_generation>
-                                    {untrack(|| {
-                                        let fields = ws.fields(section);
-                                        rendered_rows.set_value(super::forms::used_rows(&fields));
-                                        step_form(step, fields, form_cx())
-                                    })}
+                                    {untrack(|| step_form(step, ws.fields(section), form_cx()))}
                                 </For>
                             </fieldset>
                             <div class="form-actions" hidden=!writes>

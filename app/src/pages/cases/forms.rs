@@ -77,23 +77,6 @@ fn row_is_new(f: &Fields, prefix: &str, i: usize) -> bool {
         })
 }
 
-/// The rows in use in a form's lists ("risk", 0), ... When one more is in
-/// use than the form was rendered with, the form is rendered again: the
-/// row gets its name and a new blank row appears below it.
-pub fn used_rows(f: &Fields) -> std::collections::BTreeSet<(&'static str, usize)> {
-    let r = crate::domain::fields::Reader::new(f);
-    ROW_LISTS
-        .iter()
-        .flat_map(|(prefix, _)| {
-            r.rows(prefix)
-                .into_iter()
-                .filter(|i| !row_is_new(f, prefix, *i))
-                .map(|i| (*prefix, i))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// The rows of a list present in the fields, plus one blank row to add a
 /// new one (also without WASM).
 fn rows_with_blank(fields: &Fields, prefix: &str) -> Vec<usize> {

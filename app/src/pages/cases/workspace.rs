@@ -79,6 +79,10 @@ pub struct Workspace {
     pub generation: RwSignal<u64>,
     /// Sections whose save is on its way.
     in_flight: RwSignal<Vec<Section>>,
+    /// The step's form is being made anew: what its old controls report
+    /// as they go (a `change` fired by the focused field on its way out)
+    /// is not an edit.
+    pub rendering: StoredValue<bool>,
 }
 
 impl Workspace {
@@ -95,6 +99,7 @@ impl Workspace {
             conflict: RwSignal::new(None),
             generation: RwSignal::new(0),
             in_flight: RwSignal::new(Vec::new()),
+            rendering: StoredValue::new(false),
         }
     }
 
@@ -482,10 +487,21 @@ impl Workspace {
     pub fn render_form_again(&self) {
         #[cfg(feature = "hydrate")]
         let focus = focused_field();
+        self.rendering.set_value(true);
         self.generation.update(|g| *g += 1);
+        // The form is made in a microtask; this runs after it.
         #[cfg(feature = "hydrate")]
-        if let Some(focus) = focus {
-            set_timeout(move || focus.restore(), std::time::Duration::ZERO);
+        {
+            let rendering = self.rendering;
+            set_timeout(
+                move || {
+                    rendering.set_value(false);
+                    if let Some(focus) = focus {
+                        focus.restore();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
         }
     }
 
