@@ -402,7 +402,11 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
         .iter()
         .map(|m| (m.id.clone(), m.text.clone()))
         .collect();
-    let catalogue_version = if value(&f, "risk.catalogue_version").is_empty() {
+    // A new assessment is made with today's catalogue; one made already
+    // keeps the version it names (even none: the form must say what is
+    // stored, or merely opening the step would change the assessment and
+    // undo a supervisor's approval of it).
+    let catalogue_version = if value(&f, "risk.assessed_on").is_empty() {
         cat.info.version.clone()
     } else {
         value(&f, "risk.catalogue_version")
