@@ -133,6 +133,22 @@ pub fn server_bin() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target/release/safeplan"))
 }
 
+/// Adds the demo organisations, users and sample cases to `db` with
+/// `safeplan demo`, as the run command does.
+pub fn seed_demo(db: &TestDb) {
+    let seeded = std::process::Command::new(server_bin())
+        .env("DATABASE_URL", &db.url)
+        .env("SAFEPLAN_LOG", "warn")
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "safeplan demo: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+}
+
 /// A running `safeplan` process on a random loopback port.
 pub struct Server {
     pub base: String,

@@ -117,13 +117,7 @@ async fn session_expiry_is_announced_with_a_way_to_stay() {
 #[tokio::test]
 async fn each_demo_role_sees_only_its_own_pages() {
     let db = TestDb::sqlite();
-    let seeded = std::process::Command::new(tests::server_bin())
-        .env("DATABASE_URL", &db.url)
-        .env("SAFEPLAN_LOG", "warn")
-        .arg("demo")
-        .output()
-        .unwrap();
-    assert!(seeded.status.success());
+    tests::seed_demo(&db);
     let server = Server::start(&db.url).await;
     let browser = Browser::start().await;
     let c = &browser.client;

@@ -35,13 +35,7 @@ fn code_of(href: &str) -> String {
 #[tokio::test]
 async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
     let db = TestDb::sqlite();
-    let seeded = std::process::Command::new(tests::server_bin())
-        .env("DATABASE_URL", &db.url)
-        .env("SAFEPLAN_LOG", "warn")
-        .arg("demo")
-        .output()
-        .unwrap();
-    assert!(seeded.status.success());
+    tests::seed_demo(&db);
     let server = Server::start(&db.url).await;
     let browser = Browser::start().await;
     let c = &browser.client;
