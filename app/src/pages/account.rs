@@ -1,5 +1,6 @@
 use crate::api::account::{
     list_sessions, second_factor_status, ChangePassword, EndSession, SecondFactorDisable,
+    SecondFactorStatusView, SessionView,
 };
 use crate::api::auth::MeView;
 use crate::components::signed_in::SignedIn;
@@ -13,14 +14,28 @@ use leptos_meta::Title;
 /// The user's own account: who they are, and changing their password.
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // The page's data is made here, outside the sign-in check's Suspense:
+    // made inside it, the server makes it again on each rendering pass and
+    // the browser may hydrate with another one's data.
+    let disable = ServerAction::<SecondFactorDisable>::new();
+    let status =
+        Resource::new_blocking(move || disable.version().get(), |_| second_factor_status());
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new_blocking(move || end.version().get(), |_| list_sessions());
     view! {
         <Title text=t(K::account_title)/>
-        <SignedIn path="/account" page=|user| view! { <Account user/> }/>
+        <SignedIn path="/account" page=move |user| view! { <Account user disable status end sessions/> }/>
     }
 }
 
 #[component]
-fn Account(user: MeView) -> impl IntoView {
+fn Account(
+    user: MeView,
+    disable: ServerAction<SecondFactorDisable>,
+    status: Resource<Result<SecondFactorStatusView, AppError>>,
+    end: ServerAction<EndSession>,
+    sessions: Resource<Result<Vec<SessionView>, AppError>>,
+) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let locale = use_locale();
     let field_error = move |field: &'static str| {
@@ -80,19 +95,19 @@ fn Account(user: MeView) -> impl IntoView {
                     {t(K::account_change_submit)}
                 </button>
             </ActionForm>
-            <TwoStep/>
-            <Sessions/>
+            <TwoStep disable status/>
+            <Sessions end sessions/>
         </main>
     }
 }
 
 /// Two-step sign-in: its state, and turning it on or off.
 #[component]
-fn TwoStep() -> impl IntoView {
-    let disable = ServerAction::<SecondFactorDisable>::new();
+fn TwoStep(
+    disable: ServerAction<SecondFactorDisable>,
+    status: Resource<Result<SecondFactorStatusView, AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
-    let status =
-        Resource::new_blocking(move || disable.version().get(), |_| second_factor_status());
     let query = leptos_router::hooks::use_query_map();
     let just_on = move || query.read().get("done").as_deref() == Some("second-factor-on");
     let error = move || {
@@ -141,9 +156,10 @@ fn TwoStep() -> impl IntoView {
 
 /// The user's sessions, with a way to end the others.
 #[component]
-fn Sessions() -> impl IntoView {
-    let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new_blocking(move || end.version().get(), |_| list_sessions());
+fn Sessions(
+    end: ServerAction<EndSession>,
+    sessions: Resource<Result<Vec<SessionView>, AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
     let error = move || match end.value().get() {
         Some(Err(e)) => {

@@ -14,20 +14,56 @@ use leptos_meta::Title;
 /// User administration of the admin's own organisation.
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
+    // The list and the actions it follows are made here, outside the
+    // sign-in check's Suspense: made inside it, the server makes the list
+    // again on each rendering pass, and the browser may then hydrate with
+    // another one's data (a hydration error, now and then).
+    let actions = UserActions {
+        create: ServerAction::new(),
+        set_active: ServerAction::new(),
+        set_role: ServerAction::new(),
+        reset: ServerAction::new(),
+        reset_two_step: ServerAction::new(),
+        set_editor: ServerAction::new(),
+    };
+    let users = Resource::new(
+        move || {
+            (
+                actions.create.version().get(),
+                actions.set_active.version().get(),
+                actions.set_role.version().get(),
+                actions.reset.version().get(),
+                actions.reset_two_step.version().get(),
+                actions.set_editor.version().get(),
+            )
+        },
+        |_| list_users(),
+    );
     view! {
         <Title text=t(K::admin_title)/>
         <SignedIn
             path="/admin/users"
-            page=|user| {
+            page=move |user| {
                 // For anyone but an admin, this page does not exist.
                 if user.role == Role::Admin {
-                    view! { <Users user/> }.into_any()
+                    view! { <Users user users actions/> }.into_any()
                 } else {
                     view! { <NotFound/> }.into_any()
                 }
             }
         />
     }
+}
+
+/// What an admin does to the users of the organisation.
+#[derive(Clone, Copy)]
+struct UserActions {
+    create: ServerAction<CreateUser>,
+    set_active: ServerAction<SetUserActive>,
+    set_role: ServerAction<SetRole>,
+    reset: ServerAction<ResetPassword>,
+    reset_two_step: ServerAction<ResetSecondFactor>,
+    set_editor: ServerAction<SetDirectoryEditor>,
 }
 
 fn roles_for(kind: OrgKind) -> Vec<Role> {
@@ -53,26 +89,19 @@ fn problem(locale: crate::i18n::Locale, result: Option<Result<(), AppError>>) ->
 }
 
 #[component]
-fn Users(user: MeView) -> impl IntoView {
-    let create = ServerAction::<CreateUser>::new();
-    let set_active = ServerAction::<SetUserActive>::new();
-    let set_role = ServerAction::<SetRole>::new();
-    let reset = ServerAction::<ResetPassword>::new();
-    let reset_two_step = ServerAction::<ResetSecondFactor>::new();
-    let set_editor = ServerAction::<SetDirectoryEditor>::new();
-    let users = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                set_active.version().get(),
-                set_role.version().get(),
-                reset.version().get(),
-                reset_two_step.version().get(),
-                set_editor.version().get(),
-            )
-        },
-        |_| list_users(),
-    );
+fn Users(
+    user: MeView,
+    users: Resource<Result<Vec<UserRow>, AppError>>,
+    actions: UserActions,
+) -> impl IntoView {
+    let UserActions {
+        create,
+        set_active,
+        set_role,
+        reset,
+        reset_two_step,
+        set_editor,
+    } = actions;
     let kind = user.organisation_kind;
     let locale = use_locale();
     let message = move || {

@@ -1,4 +1,5 @@
 use crate::api::account::{second_factor_setup, SecondFactorConfirm};
+use crate::api::auth::Enrolment;
 use crate::components::enrolment::EnrolmentSteps;
 use crate::components::signed_in::SignedIn;
 use crate::error::AppError;
@@ -9,15 +10,18 @@ use leptos_meta::Title;
 /// Setting up two-step sign-in from the account page.
 #[component]
 pub fn SecondFactorSetupPage() -> impl IntoView {
+    // Made outside the sign-in check's Suspense: made inside it, the server
+    // makes it again on each rendering pass and the browser may hydrate
+    // with another one's data.
+    let setup = Resource::new_blocking(|| (), |_| second_factor_setup());
     view! {
         <Title text=t(K::two_step_title)/>
-        <SignedIn path="/account/two-step" page=|_| view! { <Setup/> }/>
+        <SignedIn path="/account/two-step" page=move |_| view! { <Setup setup/> }/>
     }
 }
 
 #[component]
-fn Setup() -> impl IntoView {
-    let setup = Resource::new_blocking(|| (), |_| second_factor_setup());
+fn Setup(setup: Resource<Result<Option<Enrolment>, AppError>>) -> impl IntoView {
     let confirm = ServerAction::<SecondFactorConfirm>::new();
     let locale = use_locale();
     let error = move || {

@@ -88,6 +88,15 @@ pub async fn require_actor() -> Result<SessionActor, AppError> {
 /// Sets the HTTP status of the current response to match the error.
 pub fn respond_with(e: AppError) -> AppError {
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        // A page that sends the visitor elsewhere (to sign in, say) keeps
+        // its redirect, whichever of its parts failed first.
+        let redirecting = res
+            .0
+            .read()
+            .is_ok_and(|parts| parts.headers.contains_key(http::header::LOCATION));
+        if redirecting {
+            return e;
+        }
         res.set_status(
             http::StatusCode::from_u16(e.status())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
