@@ -993,17 +993,37 @@ impl CaseFile {
                 // The request for approval is asked with its own button,
                 // not typed: a form without it keeps it; one that sets a
                 // new date asks, by the one who saves.
-                match (risk.approval_requested_on, self.risk.approval_requested_on) {
+                let asked_on = match (risk.approval_requested_on, self.risk.approval_requested_on) {
                     (None, before) => {
                         risk.approval_requested_on = before;
                         risk.approval_requested_by = self.risk.approval_requested_by.clone();
+                        None
                     }
                     (Some(on), Some(before)) if on == before => {
                         risk.approval_requested_by = self.risk.approval_requested_by.clone();
+                        None
                     }
-                    (Some(_), _) => risk.approval_requested_by = Some(cx.user_id.to_string()),
+                    (Some(on), before) => {
+                        // Judged as the plan stands with the new risks and
+                        // the request made before (if any).
+                        risk.approval_requested_on = before;
+                        risk.approval_requested_by = self.risk.approval_requested_by.clone();
+                        Some(on)
+                    }
+                };
+                let before = std::mem::replace(&mut self.risk, risk);
+                // Asked by the form: only as the button may ask (a high-risk
+                // return whose gate waits for a supervisor, not asked yet).
+                if let Some(on) = asked_on {
+                    if self.request_approval(cx.user_id, cx.today).is_err() {
+                        self.risk = before;
+                        return Err(vec![Problem {
+                            field: "risk.approval_requested_on".into(),
+                            error: FieldError::NotNeeded,
+                        }]);
+                    }
+                    self.risk.approval_requested_on = Some(on);
                 }
-                self.risk = risk;
             }
             Section::Reintegration => {
                 let mut plan = parse_reintegration(fields, cx)?;

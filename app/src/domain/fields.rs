@@ -39,6 +39,9 @@ pub enum FieldError {
     Future,
     /// A date range that ends before it starts, or runs too long.
     Range,
+    /// Asks for something the plan does not need now (a supervisor's
+    /// approval of a return that needs none, or asked for already).
+    NotNeeded,
 }
 
 /// A field and what is wrong with it.

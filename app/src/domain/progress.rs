@@ -538,7 +538,7 @@ impl CaseFile {
 mod tests {
     use super::*;
     use crate::domain::case_file::ParseContext;
-    use crate::domain::fields::Fields;
+    use crate::domain::fields::{FieldError, Fields, Problem};
     use crate::domain::money::Currency;
     use crate::domain::plan::Missing;
 
@@ -1113,12 +1113,53 @@ mod tests {
     }
 
     #[test]
+    fn a_form_asks_for_approval_only_where_the_button_may() {
+        let today = now().date_naive();
+        let refused = |f: &mut CaseFile, on: &str| {
+            let before = f.clone();
+            let mut risk = f.fields(Section::Risk);
+            risk.insert("risk.approval_requested_on".into(), on.into());
+            let problems = f.apply(Section::Risk, &risk, &cx()).unwrap_err();
+            assert_eq!(
+                problems,
+                vec![Problem {
+                    field: "risk.approval_requested_on".into(),
+                    error: FieldError::NotNeeded,
+                }]
+            );
+            assert_eq!(*f, before, "nothing of the form is kept");
+        };
+        // A medium risk needs no supervisor.
+        refused(&mut return_case(), "2026-11-13");
+        // A high risk asked for already: asked again with another date.
+        let mut asked = high_risk_case();
+        assert!(asked.awaiting_approval(today));
+        refused(&mut asked, "2026-11-01");
+        // Not asked yet: the form asks, with its date, by the one saving.
+        let mut not_asked = high_risk_case();
+        not_asked.risk.approval_requested_on = None;
+        not_asked.risk.approval_requested_by = None;
+        let mut risk = not_asked.fields(Section::Risk);
+        risk.insert("risk.approval_requested_on".into(), "2026-11-13".into());
+        not_asked.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert!(not_asked.awaiting_approval(today));
+        assert_eq!(
+            not_asked.risk.approval_requested_on,
+            NaiveDate::from_ymd_opt(2026, 11, 13)
+        );
+        assert_eq!(
+            not_asked.risk.approval_requested_by.as_deref(),
+            Some(cx().user_id)
+        );
+    }
+
+    #[test]
     fn only_a_high_risk_return_asked_for_waits_for_approval() {
         let today = now().date_naive();
         let mut medium = return_case();
         let mut risk = medium.fields(Section::Risk);
         risk.insert("risk.approval_requested_on".into(), "2026-11-13".into());
-        medium.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert!(medium.apply(Section::Risk, &risk, &cx()).is_err());
         assert_eq!(
             medium.decide_approval(ApprovalDecision::Approve, "u-sup", "", today),
             Err(ApprovalRefusal::NotAwaiting),

@@ -50,6 +50,7 @@ pub fn error_key(e: FieldError) -> K {
         FieldError::Code => K::case_error_code,
         FieldError::Future => K::case_error_future,
         FieldError::Range => K::case_error_range,
+        FieldError::NotNeeded => K::case_error_not_needed,
     }
 }
 
