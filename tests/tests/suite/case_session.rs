@@ -113,7 +113,13 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.set("f-consent-0-purpose", "store_data").await;
     s.set("f-consent-0-given-on", &day(0)).await;
     s.set("f-consent-0-language", "en").await;
-    s.click("add-row").await;
+    // The row in use took its number; a blank one appeared under it.
+    browser.text_of("#f-consent-1-purpose").await;
+    assert_eq!(
+        row_legends(&browser).await,
+        ["Consent 1", "New consent"],
+        "the consent rows"
+    );
     s.set("f-consent-1-purpose", "share").await;
     s.set("f-consent-1-recipient", &mission).await;
     for section in [
@@ -231,6 +237,20 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     s.set("f-risk-0-level", "household").await;
     s.type_into("f-risk-0-description", "Debt to the recruiter's family")
         .await;
+    // Typing in the new row names it and puts a blank row under it; the
+    // field typed in kept every keystroke and the focus.
+    browser.text_of("#f-risk-1-description").await;
+    assert_eq!(row_legends(&browser).await, ["Risk 1", "New risk"]);
+    assert_eq!(
+        browser.value_of("f-risk-0-description").await,
+        "Debt to the recruiter's family"
+    );
+    let focused = browser
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("f-risk-0-description"));
     s.set("f-risk-0-likelihood", "2").await;
     s.set("f-risk-0-severity", "2").await;
     s.wait_text("risk-result", "an unmitigated medium risk", |t| {
@@ -453,4 +473,18 @@ async fn a_step_works_without_wasm() {
     let steps = browser.text_of("nav.stepper").await;
     assert!(steps.contains("Risk assessment"), "{steps}");
     browser.close().await;
+}
+
+/// The legends of the step form's rows ("Risk 1", "New risk", …).
+async fn row_legends(b: &Browser) -> Vec<String> {
+    let legends = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#step-form .row-group > legend')]\
+               .map(l => l.textContent.trim())",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(legends).unwrap()
 }

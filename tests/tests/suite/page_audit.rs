@@ -32,11 +32,24 @@ fn code_of(href: &str) -> String {
         .to_string()
 }
 
+/// Each section of case `code` with its version.
+async fn versions(store: &app::store::Store, code: &str) -> Vec<(String, i64)> {
+    let case = store.case_by_code(code).await.unwrap().expect("the case");
+    store
+        .case_sections(&case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.section, s.version))
+        .collect()
+}
+
 #[tokio::test]
 async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
     let db = TestDb::sqlite();
     tests::seed_demo(&db);
     let server = Server::start(&db.url).await;
+    let store = db.store().await;
     let browser = Browser::start().await;
     let c = &browser.client;
     let mut s = Session::new(&browser, "page-audit");
@@ -96,6 +109,7 @@ async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
         // Every step of a case the role works on, its client view and
         // access log where it has them.
         for code in &cases {
+            let before = versions(&store, code).await;
             let mut slugs: Vec<&str> = Step::ALL.iter().map(|s| s.slug()).collect();
             if username != "demo.officer" {
                 slugs.extend(["client-view", "access"]);
@@ -111,11 +125,18 @@ async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
                 s.check(&format!("{username}-case-{slug}")).await;
                 seen += 1;
             }
+            // Opening a step is not an edit: nothing was saved.
+            assert_eq!(
+                versions(&store, code).await,
+                before,
+                "{username} opened every step of {code}"
+            );
         }
         browser.click("#sign-out button").await;
         browser.text_of("main.auth h1").await;
     }
     assert!(seen > 50, "{seen} pages seen");
     browser.close().await;
+    store.close().await;
     server.stop().await;
 }

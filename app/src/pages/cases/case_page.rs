@@ -190,6 +190,9 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
             if done.is_none() {
                 set_timeout(
                     move || {
+                        if !ws.is_open() {
+                            return;
+                        }
                         ws.restore_drafts();
                         // Pages that are not steps are live now (steps say
                         // so themselves once they have read their form).
@@ -204,13 +207,21 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 );
             }
         });
-        let _online = window_event_listener(leptos::ev::online, move |_| ws.sync_all());
+        let online = window_event_listener(leptos::ev::online, move |_| ws.sync_all());
         // Esc blanks the screen at once (the safe screen); the keyboard
         // is then on "Show the case again".
-        let _keys = window_event_listener(leptos::ev::keydown, move |e| {
+        let keys = window_event_listener(leptos::ev::keydown, move |e| {
             if e.key() == "Escape" {
                 conceal(hidden);
             }
+        });
+        // Leaving the case (a link followed, not a page load): the window
+        // stops listening for it, and edits still waiting for the pause
+        // in typing are sent now.
+        on_cleanup(move || {
+            online.remove();
+            keys.remove();
+            ws.send_before_leaving();
         });
     }
 
@@ -471,15 +482,6 @@ fn StepView(
             ws.sync(section);
         }
     };
-    let add_row = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(section) = section {
-            if let Some(fields) = read_form() {
-                ws.edit(section, fields);
-            }
-            ws.generation.update(|g| *g += 1);
-        }
-    };
     // Once the page is live (after the drafts came back): what was typed
     // before WASM took over is picked up as an edit, and the page says it
     // is live (`<html data-case-live>`, which the browser tests wait for).
@@ -488,8 +490,13 @@ fn StepView(
         if done.is_none() {
             set_timeout(
                 move || {
+                    if !ws.is_open() {
+                        return;
+                    }
                     if let Some(section) = section.filter(|_| writes) {
-                        if !ws.edits.with_untracked(|e| e.contains_key(&section)) {
+                        if !ws.edits.with_untracked(|e| e.contains_key(&section))
+                            && typed_before_wasm()
+                        {
                             if let Some(fields) = read_form() {
                                 ws.edit(section, fields);
                                 schedule_sync(ws, section);
@@ -504,7 +511,6 @@ fn StepView(
             );
         }
     });
-    let has_rows = matches!(step, Step::Consent | Step::Risk | Step::Reintegration);
 
     let result_text = match result.as_str() {
         "saved" => Some(t(K::case_result_saved)),
@@ -560,7 +566,7 @@ fn StepView(
                             <input type="hidden" name="version" prop:value=version value=version()/>
                             <fieldset class="plain" disabled=!writes>
                                 // Rendered again only when asked (a draft put
-                                // back, a row added, the other version taken or
+                                // back, the other version taken or
                                 // merged), never while the counsellor types; and
                                 // then made anew, never patched: a patched control
                                 // keeps showing what was typed into it.
@@ -569,9 +575,6 @@ fn StepView(
                                 </For>
                             </fieldset>
                             <div class="form-actions" hidden=!writes>
-                                {has_rows.then(|| view! {
-                                    <button type="button" class="secondary" id="add-row" on:click=add_row>{t(K::case_add_row)}</button>
-                                })}
                                 <button type="submit" id="save-step">{t(K::case_save)}</button>
                             </div>
                         </form>
@@ -686,6 +689,51 @@ fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step)
             </div>
         </section>
     }
+}
+
+/// Whether anything in the step's form differs from what the page came
+/// with: typed, ticked or chosen before WASM took over (or put back by the
+/// browser on a reload). A control that merely shows the stored value in
+/// another shape is no edit, so opening a step never saves by itself.
+#[cfg(feature = "hydrate")]
+fn typed_before_wasm() -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(controls) = document()
+        .query_selector_all(
+            "#step-form input:not([type=hidden]), #step-form textarea, #step-form select",
+        )
+        .ok()
+    else {
+        return false;
+    };
+    (0..controls.length())
+        .filter_map(|i| controls.item(i))
+        .any(|node| {
+            if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+                match input.type_().as_str() {
+                    "checkbox" | "radio" => input.checked() != input.default_checked(),
+                    _ => input.value() != input.default_value(),
+                }
+            } else if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                area.default_value().is_ok_and(|d| area.value() != d)
+            } else if let Some(select) = node.dyn_ref::<web_sys::HtmlSelectElement>() {
+                let Ok(options) = select.query_selector_all("option") else {
+                    return false;
+                };
+                let options: Vec<web_sys::HtmlOptionElement> = (0..options.length())
+                    .filter_map(|i| options.item(i))
+                    .filter_map(|o| o.dyn_into().ok())
+                    .collect();
+                // Without a `selected` option, a list shows its first one.
+                let first_by_default = !options.iter().any(|o| o.default_selected());
+                options.iter().enumerate().any(|(i, o)| {
+                    let by_default = o.default_selected() || (first_by_default && i == 0);
+                    o.selected() != by_default
+                })
+            } else {
+                false
+            }
+        })
 }
 
 /// Reads the step's form into fields (`f[name]` inputs only).

@@ -87,6 +87,84 @@ fn rows_with_blank(fields: &Fields, prefix: &str) -> Vec<usize> {
     rows
 }
 
+/// A list of rows filled one after another: the rows present and a blank
+/// one below them. Once the blank row is used (its naming fields written),
+/// it takes its number and a new blank row appears under it — added to the
+/// form, never by making the form anew, so the field being typed in keeps
+/// its text and the focus. `row` gets the row's number and whether it is
+/// the new row (the blank one, or a saved row whose naming fields are
+/// empty).
+fn growing_rows<V>(
+    f: &Fields,
+    prefix: &'static str,
+    row: impl Fn(usize, Signal<bool>) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    let initial = rows_with_blank(f, prefix);
+    // Rows saved without their naming fields (the blank row below them is
+    // new by being last).
+    let named_blank: Vec<usize> = initial[..initial.len() - 1]
+        .iter()
+        .copied()
+        .filter(|i| row_is_new(f, prefix, *i))
+        .collect();
+    let rows = RwSignal::new(initial);
+    let grow = move |_e: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        if let Some(last) = rows.with_untracked(|r| r.last().copied()) {
+            if row_named_in_form(prefix, last) {
+                rows.update(|r| r.push(last + 1));
+            }
+        }
+    };
+    view! {
+        <div class="row-list" on:input=grow on:change=grow>
+            <For
+                each=move || rows.get()
+                key=|i| *i
+                children=move |i| {
+                    let saved_blank = named_blank.contains(&i);
+                    let is_new = Signal::derive(move || {
+                        saved_blank || rows.with(|r| r.last() == Some(&i))
+                    });
+                    row(i, is_new)
+                }
+            />
+        </div>
+    }
+}
+
+/// Whether row `i` of the list `prefix` has a naming field written in the
+/// step's form as it is now.
+#[cfg(feature = "hydrate")]
+fn row_named_in_form(prefix: &str, i: usize) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some((_, naming)) = ROW_LISTS.iter().find(|(p, _)| *p == prefix) else {
+        return false;
+    };
+    naming.iter().any(|n| {
+        let selector = format!(
+            "#step-form [name=\"{}\"]",
+            name(&format!("{prefix}.{i}.{n}"))
+        );
+        let Some(el) = document().query_selector(&selector).ok().flatten() else {
+            return false;
+        };
+        let text = if let Some(x) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            x.value()
+        } else if let Some(x) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            x.value()
+        } else if let Some(x) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            x.value()
+        } else {
+            String::new()
+        };
+        !text.trim().is_empty()
+    })
+}
+
 pub fn owner_key(o: Owner) -> K {
     match o {
         Owner::Counsellor => K::case_owner_counsellor,
@@ -186,15 +264,15 @@ fn consent(f: Fields, cx: FormCx) -> impl IntoView {
     let missions = cx.missions.clone();
     view! {
         <p class="hint">{t(K::case_consent_hint)}</p>
-        {rows_with_blank(&f, "consent")
-            .into_iter()
-            .map(|i| {
+        {growing_rows(&f, "consent", {
+            let f = f.clone();
+            move |i, is_new| {
                 let k = |n: &str| format!("consent.{i}.{n}");
-                let is_new = row_is_new(&f, "consent", i);
+                let (purposes, missions) = (purposes.clone(), missions.clone());
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
-                            {if is_new { t(K::case_consent_new).to_string() } else { tf(K::case_consent_n, &[("n", &(i + 1).to_string())]) }}
+                            {move || if is_new.get() { t(K::case_consent_new).to_string() } else { tf(K::case_consent_n, &[("n", &(i + 1).to_string())]) }}
                         </legend>
                         <input type="hidden" name=name(&k("explained_by")) value=value(&f, &k("explained_by"))/>
                         <Select field=k("purpose") label=K::case_purpose fields=f.clone() problems=p options=purposes.clone()/>
@@ -219,8 +297,8 @@ fn consent(f: Fields, cx: FormCx) -> impl IntoView {
                         <Checkbox field=k("interpreter") label=t(K::case_interpreter_used).to_string() fields=f.clone()/>
                     </fieldset>
                 }
-            })
-            .collect_view()}
+            }
+        })}
     }
 }
 
@@ -414,15 +492,15 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
     view! {
         <input type="hidden" name=name("risk.catalogue_version") value=catalogue_version/>
         <DateInput field="risk.assessed_on" label=K::case_assessed_on fields=f.clone() problems=p/>
-        {rows_with_blank(&f, "risk")
-            .into_iter()
-            .map(|i| {
+        {growing_rows(&f, "risk", {
+            let f = f.clone();
+            move |i, is_new| {
                 let k = |n: &str| format!("risk.{i}.{n}");
-                let is_new = row_is_new(&f, "risk", i);
+                let (levels, factors, mitigations) = (levels.clone(), factors.clone(), mitigations.clone());
                 view! {
                     <fieldset class="group row-group risk-row" class:new-row=is_new>
                         <legend>
-                            {if is_new { t(K::case_risk_new).to_string() } else { tf(K::case_risk_n, &[("n", &(i + 1).to_string())]) }}
+                            {move || if is_new.get() { t(K::case_risk_new).to_string() } else { tf(K::case_risk_n, &[("n", &(i + 1).to_string())]) }}
                         </legend>
                         <div class="field-row">
                             <Select field=k("level") label=K::case_level fields=f.clone() problems=p options=levels.clone()/>
@@ -440,8 +518,8 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
                         <Checkbox field=k("unmitigable") label=t(K::case_unmitigable).to_string() fields=f.clone()/>
                     </fieldset>
                 }
-            })
-            .collect_view()}
+            }
+        })}
         <fieldset class="group">
             <legend>{t(K::case_sign_offs)}</legend>
             <div class="field-row">
@@ -529,15 +607,15 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
-        {rows_with_blank(&f, "line")
-            .into_iter()
-            .map(|i| {
+        {growing_rows(&f, "line", {
+            let f = f.clone();
+            move |i, is_new| {
                 let k = |n: &str| format!("line.{i}.{n}");
-                let is_new = row_is_new(&f, "line", i);
+                let (categories, people, forms) = (categories.clone(), people.clone(), forms.clone());
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
-                            {if is_new { t(K::case_line_new).to_string() } else { tf(K::case_line_n, &[("n", &(i + 1).to_string())]) }}
+                            {move || if is_new.get() { t(K::case_line_new).to_string() } else { tf(K::case_line_n, &[("n", &(i + 1).to_string())]) }}
                         </legend>
                         <div class="field-row">
                             <Select field=k("category") label=K::case_category fields=f.clone() problems=p options=categories.clone()/>
@@ -551,8 +629,8 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
                         <TextInput field=k("referral") label=K::case_referral_organisation fields=f.clone() problems=p/>
                     </fieldset>
                 }
-            })
-            .collect_view()}
+            }
+        })}
         <TextArea field="reint.goals" label=K::case_goals fields=f.clone() problems=p/>
         <DateInput field="reint.registered_on" label=K::case_registered_on fields=f problems=p/>
     }

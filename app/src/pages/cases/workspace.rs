@@ -103,7 +103,6 @@ impl Workspace {
         }
     }
 
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn draft_key(&self, section: Section) -> String {
         format!(
             "draft.{}.{}.{}",
@@ -249,8 +248,49 @@ impl Workspace {
         }
     }
 
+    /// Whether the case is still open on this page. Timers, listeners and
+    /// saves on their way may outlive it (the counsellor followed a link):
+    /// they then leave it alone.
+    pub fn is_open(&self) -> bool {
+        !self.file.is_disposed()
+    }
+
+    /// Sends every pending edit now, as the page is left (a link followed
+    /// within the pause that would have sent it). Runs while the case is
+    /// still open; what comes back touches only the drafts on the device.
+    pub fn send_before_leaving(&self) {
+        if !self.is_open() || self.conflict.with_untracked(|c| c.is_some()) {
+            return;
+        }
+        let pending: Vec<(Section, Fields)> = self.edits.with_untracked(|e| {
+            e.iter()
+                .filter(|(s, _)| !self.in_flight.with_untracked(|f| f.contains(s)))
+                .map(|(s, f)| (*s, f.clone()))
+                .collect()
+        });
+        let code = self.code.get_value();
+        for (section, fields) in pending {
+            let version = self.version(section);
+            let key = self.draft_key(section);
+            let code = code.clone();
+            leptos::task::spawn_local(async move {
+                let result = save(
+                    code,
+                    section_slug(section).to_string(),
+                    version,
+                    fields.clone(),
+                )
+                .await;
+                forget_draft_if_saved(&key, &fields, &result);
+            });
+        }
+    }
+
     /// Sends every pending edit (not those in conflict).
     pub fn sync_all(&self) {
+        if !self.is_open() {
+            return;
+        }
         let sections: Vec<Section> = self.edits.with_untracked(|e| e.keys().copied().collect());
         for s in sections {
             self.sync(s);
@@ -259,6 +299,9 @@ impl Workspace {
 
     /// Sends one section's edits, if any and not already on their way.
     pub fn sync(&self, section: Section) {
+        if !self.is_open() {
+            return;
+        }
         if self
             .conflict
             .with_untracked(|c| c.as_ref().is_some_and(|c| c.section == section))
@@ -273,6 +316,7 @@ impl Workspace {
         ws.in_flight.update(|f| f.push(section));
         ws.status.set(SaveStatus::Saving);
         let version = ws.version(section);
+        let key = ws.draft_key(section);
         leptos::task::spawn_local(async move {
             let result = save(
                 ws.code.get_value(),
@@ -281,6 +325,11 @@ impl Workspace {
                 fields.clone(),
             )
             .await;
+            if !ws.is_open() {
+                // The page was left meanwhile.
+                forget_draft_if_saved(&key, &fields, &result);
+                return;
+            }
             ws.in_flight.update(|f| f.retain(|s| *s != section));
             ws.settle(section, fields, result);
         });
@@ -495,6 +544,9 @@ impl Workspace {
             let rendering = self.rendering;
             set_timeout(
                 move || {
+                    if rendering.is_disposed() {
+                        return;
+                    }
                     rendering.set_value(false);
                     if let Some(focus) = focus {
                         focus.restore();
@@ -537,6 +589,19 @@ impl Workspace {
         } else {
             SaveStatus::Saved
         });
+    }
+}
+
+/// After a save that outlived its page: the draft on the device goes once
+/// the server holds exactly what it says (typed on meanwhile, or refused,
+/// it stays and comes back when the case is opened again).
+#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+fn forget_draft_if_saved(key: &str, sent: &Fields, result: &Result<SaveResult, AppError>) {
+    #[cfg(feature = "hydrate")]
+    if matches!(result, Ok(SaveResult::Saved { .. }))
+        && crate::drafts::load_local::<Draft>(key).is_some_and(|d| d.fields == *sent)
+    {
+        crate::drafts::clear_local(key);
     }
 }
 
