@@ -10,8 +10,8 @@ use app::domain::progress::ApprovalRefusal;
 use app::domain::risk::Gate;
 use app::domain::{OrgKind, Role};
 use tests::{
-    add_user, ask_for_approval, call, call_ok, make_ready, section_version, signed_in, Server,
-    TestDb, PASSWORD,
+    add_user, ask_for_approval, call, call_ok, make_ready, save_section, section_version,
+    signed_in, Server, TestDb, PASSWORD,
 };
 
 /// A decision on the risks as they are now.
@@ -199,6 +199,24 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
         Some("Shelter confirmed.".to_string())
     );
     assert!(awaiting(&sam, &s).await.is_empty());
+    // Asking once more by form post, with nothing left to ask for: the
+    // same check as the button, a problem at the field, nothing saved.
+    let v = open(&carla, &s, &code).await;
+    let mut risk = v.file.fields(app::domain::policy::Section::Risk);
+    let yesterday = v.today.pred_opt().unwrap().to_string();
+    risk.insert("risk.approval_requested_on".into(), yesterday);
+    let pairs: Vec<(&str, &str)> = risk.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let version = section_version(&carla, &s, &code, "risk").await;
+    let r = save_section(&carla, &s, &code, "risk", version, &pairs).await;
+    assert!(
+        matches!(&r, app::api::cases::SaveResult::Invalid(p) if p.iter().any(|p| {
+            p.field == "risk.approval_requested_on"
+                && p.error == app::domain::fields::FieldError::NotNeeded
+        })),
+        "{r:?}"
+    );
+    assert_eq!(section_version(&carla, &s, &code, "risk").await, version);
+    assert_eq!(open(&carla, &s, &code).await.file, v.file, "nothing saved");
     // The plan can be handed over now.
     let r = call(
         &carla,
