@@ -326,7 +326,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     for (id, days, evidence) in [
         ("T4", 75, "Laissez-passer issued"),
         ("T5", 80, "Registered with the partner in Lagos"),
-        ("T8", 70, "Flight booked, direct"),
+        ("T8", 55, "Flight booked, direct"),
         ("T10", 50, "Left from Schiphol"),
         ("T12", 50, "Met at the airport by the partner"),
     ] {

@@ -1031,8 +1031,22 @@ impl CaseFile {
                 plan.referrals = std::mem::take(&mut self.reintegration.referrals);
                 self.reintegration = plan;
             }
-            Section::Travel => self.travel = parse_travel(fields, cx)?,
-            Section::Milestones => self.milestones = parse_milestones(fields, cx)?,
+            Section::Travel => {
+                let travel = parse_travel(fields, cx)?;
+                let refused = self.travel_moves_refused(&travel, cx.today);
+                if !refused.is_empty() {
+                    return Err(refused);
+                }
+                self.travel = travel;
+            }
+            Section::Milestones => {
+                let milestones = parse_milestones(fields, cx)?;
+                let refused = self.milestone_moves_refused(&milestones);
+                if !refused.is_empty() {
+                    return Err(refused);
+                }
+                self.milestones = milestones;
+            }
         }
         Ok(())
     }

@@ -269,6 +269,7 @@ mod tests {
                 ),
                 ("step.T4.status", "done"),
                 ("step.T4.done_on", "2026-11-18"),
+                ("step.T4.evidence", "Laissez-passer LP-1"),
             ],
         );
         f

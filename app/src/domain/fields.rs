@@ -39,6 +39,11 @@ pub enum FieldError {
     Future,
     /// A date range that ends before it starts, or runs too long.
     Range,
+    /// A travel step that waits for the risk gate, which is not passed.
+    GateNotPassed,
+    /// Done on a day the risk gate had not passed (the assessment not made
+    /// yet, stale, or without its sign-offs then).
+    GateNotPassedThatDay,
     /// Asks for something the plan does not need now (a supervisor's
     /// approval of a return that needs none, or asked for already).
     NotNeeded,

@@ -5,16 +5,21 @@
 
 use super::case::Minority;
 use super::case_file::{CaseFile, ItemState, SignOff, Step};
+use super::case_file::{MilestonePlan, TravelPlan};
+use super::fields::{FieldError, Problem};
 use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTemplate};
 use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
 use super::reintegration::{summarise, BudgetProblem, BudgetSummary, Programme};
 use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
-use super::travel::{self, StepStatus, TravelStep, TravelStepTemplate};
+use super::travel::{self, StepRefusal, StepStatus, TravelStep, TravelStepTemplate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// The milestones that record the client's departure.
+const DEPARTURE_MILESTONES: [&str; 1] = ["M11"];
 
 /// The longest comment a supervisor's decision may carry.
 pub const MAX_APPROVAL_COMMENT: usize = 2_000;
@@ -201,6 +206,102 @@ impl CaseFile {
         list
     }
 
+    /// The travel steps `new` moves that the checklist does not allow
+    /// (`travel::may_set`): a gated step waits for the risk gate, done
+    /// needs its evidence, blocked or set aside its reason. Judged on every
+    /// save of the section, whoever saves; a step left as it was is not
+    /// judged again (the gate may have closed since it moved).
+    pub fn travel_moves_refused(&self, new: &TravelPlan, today: NaiveDate) -> Vec<Problem> {
+        let catalogue = crate::catalog::travel_steps();
+        let gate_passed =
+            self.return_track() && self.gate(self.gate_day(today)) == Some(Gate::Passed);
+        // A gated step done on a past day (a departure recorded after
+        // the fact) needs the gate passed on that day.
+        let passed_on = |day: NaiveDate| self.return_track() && self.gate_passed_on(day);
+        let mut problems = Vec::new();
+        for (id, item) in &new.steps {
+            let unchanged = self
+                .travel
+                .steps
+                .get(id)
+                .is_some_and(|b| b.status == item.status && b.evidence == item.evidence);
+            let Some(template) = catalogue.steps.iter().find(|t| t.id == *id) else {
+                continue;
+            };
+            if unchanged {
+                continue;
+            }
+            let mut step =
+                travel::checklist(std::slice::from_ref(template), &catalogue.info.version)
+                    .remove(0);
+            step.evidence = item.evidence.clone();
+            let (gate_passed, refusal_at) = match item.status {
+                StepStatus::Done { on } if template.gated => {
+                    (passed_on(on), ("done_on", FieldError::GateNotPassedThatDay))
+                }
+                _ => (gate_passed, ("status", FieldError::GateNotPassed)),
+            };
+            if let Err(refusal) = travel::may_set(&step, &item.status, gate_passed) {
+                let (field, error) = match refusal {
+                    StepRefusal::RiskGateNotPassed => refusal_at,
+                    StepRefusal::EvidenceRequired => ("evidence", FieldError::Required),
+                    StepRefusal::ReasonRequired => ("reason", FieldError::Required),
+                };
+                problems.push(Problem {
+                    field: format!("step.{id}.{field}"),
+                    error,
+                });
+            }
+        }
+        problems
+    }
+
+    /// Whether the risk gate was passed on `day` by the assessment as it
+    /// stands: made by then and not stale then (threats known by then
+    /// counted), its sign-offs given by then. A day before the
+    /// assessment, or before its approval, did not pass.
+    pub fn gate_passed_on(&self, day: NaiveDate) -> bool {
+        let r = &self.risk;
+        let Some(a) = r.assessment.as_ref() else {
+            return false;
+        };
+        if a.assessed_on > day {
+            return false;
+        }
+        let sign_offs = SignOffs {
+            supervisor_approved: r.supervisor_approval.as_ref().is_some_and(|s| s.on <= day),
+            origin_partner_confirmed: r.origin_confirmed_on.is_some_and(|d| d <= day),
+        };
+        gate(a, sign_offs, day, r.last_threat_on.filter(|t| *t <= day)) == Gate::Passed
+    }
+
+    /// The departure milestone a save marks done on a day the gate had not
+    /// passed (the same rule as the departure step).
+    pub fn milestone_moves_refused(&self, new: &MilestonePlan) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (id, item) in &new.items {
+            if !DEPARTURE_MILESTONES.contains(&id.as_str()) {
+                continue;
+            }
+            let MilestoneStatus::Done { on } = item.status else {
+                continue;
+            };
+            let unchanged = self
+                .milestones
+                .items
+                .get(id)
+                .is_some_and(|b| b.status == item.status);
+            let passed = self.return_track() && self.gate_passed_on(on);
+            if !unchanged && !passed {
+                problems.push(Problem {
+                    field: format!("ms.{id}.done_on"),
+                    error: FieldError::GateNotPassedThatDay,
+                });
+            }
+        }
+        problems
+    }
+
     fn section_is_default(&self, section: Section) -> bool {
         self.section_json(section) == CaseFile::default().section_json(section)
     }
@@ -367,7 +468,7 @@ impl CaseFile {
 
     /// The day the client left (departure step or milestone done).
     pub fn departed_on(&self) -> Option<NaiveDate> {
-        self.done_on(&["T10"], &["M11"])
+        self.done_on(&["T10"], &DEPARTURE_MILESTONES)
     }
 
     /// The day the client's arrival was confirmed.
@@ -538,7 +639,7 @@ impl CaseFile {
 mod tests {
     use super::*;
     use crate::domain::case_file::ParseContext;
-    use crate::domain::fields::{FieldError, Fields, Problem};
+    use crate::domain::fields::Fields;
     use crate::domain::money::Currency;
     use crate::domain::plan::Missing;
 
@@ -700,6 +801,7 @@ mod tests {
                 ("travel.destination", "NG"),
                 ("travel.departure", "2027-01-15"),
                 ("step.T8.status", "done"),
+                ("step.T8.evidence", "Flight KL587"),
             ],
         );
         assert_eq!(f.progress(&cats, now()).stage.slug(), "handed_over");
@@ -708,15 +810,19 @@ mod tests {
             ("travel.destination", "NG"),
             ("travel.departure", "2027-01-15"),
             ("step.T8.status", "done"),
+            ("step.T8.evidence", "Flight KL587"),
             ("step.T4.status", "done"),
+            ("step.T4.evidence", "Laissez-passer LP-1"),
         ];
         put(&mut f, Section::Travel, &travel);
         // Nor without the registration for reintegration support (T5).
         assert_eq!(f.progress(&cats, now()).stage.slug(), "handed_over");
         travel.push(("step.T5.status", "done"));
+        travel.push(("step.T5.evidence", "Registered with the partner"));
         put(&mut f, Section::Travel, &travel);
         assert_eq!(f.progress(&cats, now()).stage.slug(), "travel_booked");
         travel.push(("step.T10.status", "done"));
+        travel.push(("step.T10.evidence", "Left from Schiphol"));
         put(&mut f, Section::Travel, &travel);
         assert_eq!(f.progress(&cats, now()).stage.slug(), "departed");
         put(&mut f, Section::Milestones, &[("ms.M12.status", "done")]);
@@ -820,9 +926,13 @@ mod tests {
                 ("travel.destination", "NG"),
                 ("travel.departure", "2026-11-15"),
                 ("step.T4.status", "done"),
+                ("step.T4.evidence", "Laissez-passer LP-1"),
                 ("step.T5.status", "done"),
+                ("step.T5.evidence", "Registered with the partner"),
                 ("step.T8.status", "done"),
+                ("step.T8.evidence", "Flight KL587"),
                 ("step.T10.status", "done"),
+                ("step.T10.evidence", "Left from Schiphol"),
             ],
         );
         put(
@@ -1110,6 +1220,176 @@ mod tests {
         f.apply(Section::Risk, &without, &cx()).unwrap();
         assert_eq!(f.risk.approval_requested_on, Some(today));
         assert_eq!(f.risk.approval_requested_by.as_deref(), Some("u-carla"));
+    }
+
+    #[test]
+    fn a_travel_step_moves_only_as_the_checklist_allows_on_every_save() {
+        let today = now().date_naive();
+        let travel = |pairs: &[(&str, &str)]| {
+            let mut all = vec![
+                ("travel.mission", MISSION),
+                ("travel.destination", "NG"),
+                ("travel.departure", "2027-01-15"),
+            ];
+            all.extend_from_slice(pairs);
+            fields(&all)
+        };
+        let refused = |f: &mut CaseFile, pairs: &[(&str, &str)], field: &str, error: FieldError| {
+            let before = f.clone();
+            let problems = f.apply(Section::Travel, &travel(pairs), &cx()).unwrap_err();
+            assert_eq!(
+                problems,
+                vec![Problem {
+                    field: field.into(),
+                    error,
+                }],
+                "{pairs:?}"
+            );
+            assert_eq!(*f, before, "nothing of the form is kept");
+        };
+        // The gate waits for the supervisor: booking (gated) stays put,
+        // whether moved on, done or set aside.
+        let mut waiting = high_risk_case();
+        assert_ne!(waiting.gate(today), Some(Gate::Passed));
+        for (status, field, error) in [
+            ("in_progress", "step.T8.status", FieldError::GateNotPassed),
+            ("skipped", "step.T8.status", FieldError::GateNotPassed),
+            // Done today: the gate had not passed on that day.
+            ("done", "step.T8.done_on", FieldError::GateNotPassedThatDay),
+        ] {
+            refused(
+                &mut waiting,
+                &[
+                    ("step.T8.status", status),
+                    ("step.T8.evidence", "Flight KL587"),
+                    ("step.T8.reason", "by road"),
+                ],
+                field,
+                error,
+            );
+        }
+        // Steps the gate does not hold move on; done needs its evidence,
+        // blocked its reason.
+        put(
+            &mut waiting,
+            Section::Travel,
+            &[("step.T4.status", "in_progress")],
+        );
+        refused(
+            &mut waiting,
+            &[("step.T4.status", "done")],
+            "step.T4.evidence",
+            FieldError::Required,
+        );
+        refused(
+            &mut waiting,
+            &[("step.T4.status", "blocked")],
+            "step.T4.reason",
+            FieldError::Required,
+        );
+        waiting
+            .apply(
+                Section::Travel,
+                &travel(&[
+                    ("step.T4.status", "done"),
+                    ("step.T4.evidence", "Laissez-passer LP-1"),
+                ]),
+                &cx(),
+            )
+            .unwrap();
+        // Approved, the gate passes: booking goes on.
+        waiting
+            .decide_approval(ApprovalDecision::Approve, "u-sup", "", today)
+            .unwrap();
+        let booked = [
+            ("step.T4.status", "done"),
+            ("step.T4.evidence", "Laissez-passer LP-1"),
+            ("step.T8.status", "in_progress"),
+        ];
+        waiting
+            .apply(Section::Travel, &travel(&booked), &cx())
+            .unwrap();
+        // A change to the risks closes the gate again: what was recorded
+        // stays as it is on the next save, but nothing gated moves on.
+        let mut risk = waiting.fields(Section::Risk);
+        risk.insert(
+            "risk.0.description".into(),
+            "Debt, and threats to her sister".into(),
+        );
+        waiting.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert_ne!(waiting.gate(today), Some(Gate::Passed));
+        waiting
+            .apply(Section::Travel, &travel(&booked), &cx())
+            .unwrap();
+        let mut more = booked.to_vec();
+        more.push(("step.T9.status", "in_progress"));
+        refused(
+            &mut waiting,
+            &more,
+            "step.T9.status",
+            FieldError::GateNotPassed,
+        );
+    }
+
+    #[test]
+    fn a_departure_is_recorded_only_for_a_day_the_gate_had_passed() {
+        let today = now().date_naive();
+        let f = return_case();
+        assert_eq!(f.gate(today), Some(Gate::Passed));
+        let assessed = f.risk.assessment.as_ref().unwrap().assessed_on;
+        let departed = |on: NaiveDate| {
+            let on = on.to_string();
+            fields(&[
+                ("travel.mission", MISSION),
+                ("travel.destination", "NG"),
+                ("travel.departure", on.as_str()),
+                ("step.T10.status", "done"),
+                ("step.T10.done_on", on.as_str()),
+                ("step.T10.evidence", "Left from Schiphol"),
+            ])
+        };
+        let that_day = |field: &str| {
+            vec![Problem {
+                field: field.into(),
+                error: FieldError::GateNotPassedThatDay,
+            }]
+        };
+        // The day before the assessment was made: the gate had not passed,
+        // whether the step or the milestone says so.
+        let before = assessed.pred_opt().unwrap();
+        let mut g = f.clone();
+        assert_eq!(
+            g.apply(Section::Travel, &departed(before), &cx()),
+            Err(that_day("step.T10.done_on"))
+        );
+        assert_eq!(g, f, "nothing kept");
+        let early = before.to_string();
+        assert_eq!(
+            g.apply(
+                Section::Milestones,
+                &fields(&[
+                    ("ms.M11.status", "done"),
+                    ("ms.M11.done_on", early.as_str())
+                ]),
+                &cx()
+            ),
+            Err(that_day("ms.M11.done_on"))
+        );
+        // Nor a day when it was stale: a threat recorded before that day
+        // and on or after the assessment.
+        let mut threatened = f.clone();
+        let mut risk = threatened.fields(Section::Risk);
+        risk.insert("risk.last_threat_on".into(), assessed.to_string());
+        threatened.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert_ne!(threatened.gate(today), Some(Gate::Passed));
+        assert!(threatened
+            .apply(Section::Travel, &departed(today), &cx())
+            .is_err());
+        // On a day it had passed: recorded, and the gate is judged on it.
+        let mut g = f.clone();
+        g.apply(Section::Travel, &departed(assessed), &cx())
+            .unwrap();
+        assert_eq!(g.departed_on(), Some(assessed));
     }
 
     #[test]

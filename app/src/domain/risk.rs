@@ -96,10 +96,11 @@ impl Assessment {
     }
 
     /// Stale on `today`: older than 30 days, or a new threat was recorded
-    /// after it was made.
+    /// on the day it was made or after (on the same day nobody can tell
+    /// which came first: it is assessed again).
     pub fn is_stale(&self, today: NaiveDate, last_threat_on: Option<NaiveDate>) -> bool {
         (today - self.assessed_on).num_days() > MAX_AGE_DAYS
-            || last_threat_on.is_some_and(|t| t > self.assessed_on)
+            || last_threat_on.is_some_and(|t| t >= self.assessed_on)
     }
 }
 
@@ -226,6 +227,24 @@ mod tests {
             assessed_on: d(1),
             catalogue_version: "2026-11.1".into(),
         }
+    }
+
+    #[test]
+    fn a_threat_on_the_day_of_the_assessment_or_after_makes_it_stale() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
+        let a = Assessment {
+            risks: Vec::new(),
+            assessed_on: day,
+            catalogue_version: "test".into(),
+        };
+        let next = day.succ_opt().unwrap();
+        assert!(!a.is_stale(next, None));
+        assert!(!a.is_stale(next, day.pred_opt()), "a threat known before");
+        assert!(a.is_stale(next, Some(day)), "the same day");
+        assert!(a.is_stale(next, Some(next)), "after");
+        let last_fresh = day + chrono::Duration::days(MAX_AGE_DAYS);
+        assert!(!a.is_stale(last_fresh, None));
+        assert!(a.is_stale(last_fresh.succ_opt().unwrap(), None));
     }
 
     #[test]

@@ -604,12 +604,22 @@ impl Generator {
         // An approved plan needs an assessment of the last 30 days (also
         // after departure: the application's stage walk checks the gate
         // again at departure), so late cases carry a recent reassessment.
-        let assessed_on = match track {
-            Track::Return(l) if l >= 4 => {
+        // The travel steps the gate holds are recorded only on days it had
+        // passed: a plan that has left was assessed (and signed off) within
+        // the 30 days before it left, with room for the arrival after.
+        let assessed_on = match (track, departure.filter(|d| *d <= today)) {
+            (Track::Return(l), Some(dep)) if l >= 4 => {
+                between(rng, dep - Duration::days(27), dep - Duration::days(21)).max(decided_on)
+            }
+            (Track::Return(l), _) if l >= 4 => {
                 between(rng, today - Duration::days(29), today).max(decided_on)
             }
             _ => between(rng, decided_on, decided_on + Duration::days(40)).min(today),
         };
+        // Sign-offs of the assessment come before anything it allows.
+        let signed_by = departure
+            .filter(|d| *d <= today)
+            .map_or(today, |d| d - Duration::days(1));
 
         let created_at = moment(rng, fc, now);
         let code = loop {
@@ -767,7 +777,7 @@ impl Generator {
 
         // S5: the risk assessment.
         if matches!(track, Track::NoGo) || (return_track && level >= 3) {
-            risk(rng, &mut d, track, org, decided_on, assessed_on);
+            risk(rng, &mut d, track, org, decided_on, assessed_on, signed_by);
         }
 
         // S6–S7: reintegration.
@@ -814,7 +824,7 @@ impl Generator {
                 let dep = departure.unwrap_or(today);
                 Some(between(
                     rng,
-                    decided_on + Duration::days(3),
+                    (decided_on + Duration::days(3)).max(assessed_on),
                     dep - Duration::days(20),
                 ))
             }
@@ -837,27 +847,45 @@ impl Generator {
                 let last = today.min(dep - Duration::days(1));
                 let document = between(rng, from, last);
                 let registered = between(rng, from, last);
-                let booked = between(rng, document.max(registered), last);
+                // Booking is gated: once the gate passed (assessed and
+                // signed off).
+                let gate_from = [
+                    Some(assessed_on),
+                    d.file.risk.origin_confirmed_on,
+                    d.file.risk.supervisor_approval.as_ref().map(|s| s.on),
+                ]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(assessed_on);
+                let booked = between(rng, document.max(registered).max(gate_from), last);
                 booked_on = Some(booked);
                 for (id, on) in [("T4", document), ("T5", registered), ("T8", booked)] {
                     f.push((leak(format!("step.{id}.status")), "done".into()));
                     f.push((leak(format!("step.{id}.done_on")), day(on)));
+                    f.push((
+                        leak(format!("step.{id}.evidence")),
+                        format!("Reference {id}"),
+                    ));
                 }
                 on = booked;
             } else if level >= 4 && rng.gen_bool(0.5) {
                 f.push(("step.T1.status", "done".into()));
                 f.push(("step.T1.done_on", day(on)));
+                f.push(("step.T1.evidence", "Application reference".into()));
             }
             if level >= 7 {
                 let dep = departure.unwrap_or(today);
                 f.push(("step.T10.status", "done".into()));
                 f.push(("step.T10.done_on", day(dep)));
+                f.push(("step.T10.evidence", "Departure confirmed".into()));
                 on = dep;
                 if level >= 8 {
                     let arrived = (dep + Duration::days(rng.gen_range(0..=2))).min(today);
                     arrived_on = Some(arrived);
                     f.push(("step.T12.status", "done".into()));
                     f.push(("step.T12.done_on", day(arrived)));
+                    f.push(("step.T12.evidence", "Arrival confirmed".into()));
                     on = arrived;
                 }
             }
@@ -1313,6 +1341,7 @@ fn risk(
     org: &Org,
     decided_on: NaiveDate,
     mut assessed_on: NaiveDate,
+    signed_by: NaiveDate,
 ) {
     {
         let today = d.cx.today;
@@ -1388,19 +1417,19 @@ fn risk(
             }
         }
         if requested {
-            let asked = between(rng, assessed_on, today);
+            let asked = between(rng, assessed_on, signed_by);
             f.push(("risk.approval_requested_on", day(asked)));
             on = asked;
         }
         let mut approval = None;
         if approved {
-            let confirmed = between(rng, assessed_on, today);
+            let confirmed = between(rng, assessed_on, signed_by);
             f.push((
                 "risk.origin_partner",
                 "Partner NGO in the city of return".into(),
             ));
             f.push(("risk.origin_confirmed_on", day(confirmed)));
-            let signed = between(rng, on.max(confirmed), today);
+            let signed = between(rng, on.max(confirmed), signed_by);
             approval = Some(SignOff {
                 by: org.supervisor.id.clone(),
                 on: signed,

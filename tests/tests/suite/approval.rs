@@ -115,6 +115,37 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
     );
     assert!(matches!(v.file.gate(v.today), Some(Gate::Blocked(_))));
     assert!(open(&sam, &s, &code).await.may_approve);
+    // Until then nothing the gate holds moves on, by any save: booking is
+    // refused at its status, a step done needs its evidence.
+    let travel = v.file.fields(app::domain::policy::Section::Travel);
+    for (moves, field, error) in [
+        (
+            [("step.T8.status", "in_progress"), ("step.T8.evidence", "")],
+            "step.T8.status",
+            app::domain::fields::FieldError::GateNotPassed,
+        ),
+        (
+            [("step.T4.status", "done"), ("step.T4.evidence", "  ")],
+            "step.T4.evidence",
+            app::domain::fields::FieldError::Required,
+        ),
+    ] {
+        let mut fields = travel.clone();
+        for (k, v) in moves {
+            fields.insert(k.into(), v.into());
+        }
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let version = section_version(&carla, &s, &code, "travel").await;
+        let r = save_section(&carla, &s, &code, "travel", version, &pairs).await;
+        assert!(
+            matches!(&r, app::api::cases::SaveResult::Invalid(p) if p.iter().any(|p| p.field == field && p.error == error)),
+            "{field}: {r:?}"
+        );
+        assert_eq!(section_version(&carla, &s, &code, "travel").await, version);
+    }
 
     // Only the organisation's supervisors: for anyone else the plan does
     // not exist, and nothing changes.

@@ -153,14 +153,20 @@ async fn a_plan_goes_to_iom_and_the_client_travels() {
         ("T5", "Registered with the partner"),
         ("T8", "Flight booked via Istanbul"),
     ] {
-        s.set(&format!("f-step-{step}-status"), "done").await;
+        // The evidence first: a step is done with its evidence.
         s.type_into(&format!("f-step-{step}-evidence"), evidence)
             .await;
+        s.set(&format!("f-step-{step}-status"), "done").await;
     }
     s.wait_saved().await;
     s.wait_text("case-stage", "travel booked", |t| t == "Travel booked")
         .await;
     s.check("travel-booked").await;
+    s.type_into(
+        "f-step-T10-evidence",
+        "Left from Schiphol, met by the escort",
+    )
+    .await;
     s.set("f-step-T10-status", "done").await;
     s.wait_saved().await;
     s.wait_text("case-stage", "departed", |t| t == "Departed")

@@ -304,12 +304,14 @@ async fn the_conversation(db: TestDb) {
         ("step.T4.status", "done"),
         ("step.T4.evidence", "Laissez-passer LP-1"),
         ("step.T5.status", "done"),
+        ("step.T5.evidence", "Registered with the partner"),
         ("step.T8.status", "done"),
         ("step.T8.evidence", "Flight booked"),
     ];
     put_section(&w.olga, s, &code, "travel", &travel).await;
     assert_eq!(stage_in_caseload(&w.sam, s, &code).await, "travel_booked");
     travel.push(("step.T10.status", "done"));
+    travel.push(("step.T10.evidence", "Left from Schiphol"));
     put_section(&w.olga, s, &code, "travel", &travel).await;
     assert_eq!(stage_in_caseload(&w.sam, s, &code).await, "departed");
     put_section(

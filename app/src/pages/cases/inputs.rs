@@ -51,6 +51,8 @@ pub fn error_key(e: FieldError) -> K {
         FieldError::Future => K::case_error_future,
         FieldError::Range => K::case_error_range,
         FieldError::NotNeeded => K::case_error_not_needed,
+        FieldError::GateNotPassed => K::case_error_gate_not_passed,
+        FieldError::GateNotPassedThatDay => K::case_error_gate_not_passed_that_day,
     }
 }
 
