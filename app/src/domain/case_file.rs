@@ -967,15 +967,48 @@ fn parse_milestones(f: &Fields, cx: &ParseContext) -> Result<MilestonePlan, Vec<
     r.finish(MilestonePlan { items })
 }
 
+/// Whether a save's moves are judged against the whole plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MoveRules {
+    Enforce,
+    Skip,
+}
+
 impl CaseFile {
     /// Parses one section's fields and puts the result in place, or says
-    /// every problem; on a problem the file is unchanged.
+    /// every problem; on a problem the file is unchanged. The rules on
+    /// moves that are judged against the whole plan (the risk gate for
+    /// travel, the need for an approval) hold: this is what a save does.
     pub fn apply(
         &mut self,
         section: Section,
         fields: &Fields,
         cx: &ParseContext,
     ) -> Result<(), Vec<Problem>> {
+        self.apply_with(section, fields, cx, MoveRules::Enforce)
+    }
+
+    /// Parses and places a section as `apply` does, without the rules on
+    /// moves judged against the whole plan. For a copy of the plan that
+    /// may lack sections (the browser holds only what its reader may
+    /// read), placing what the server has accepted, or will judge.
+    pub fn place(
+        &mut self,
+        section: Section,
+        fields: &Fields,
+        cx: &ParseContext,
+    ) -> Result<(), Vec<Problem>> {
+        self.apply_with(section, fields, cx, MoveRules::Skip)
+    }
+
+    fn apply_with(
+        &mut self,
+        section: Section,
+        fields: &Fields,
+        cx: &ParseContext,
+        rules: MoveRules,
+    ) -> Result<(), Vec<Problem>> {
+        let enforce = rules == MoveRules::Enforce;
         match section {
             Section::Client => self.first_contact = parse_first_contact(fields, cx)?,
             Section::Consent => self.consent = parse_consent(fields, cx)?,
@@ -1014,7 +1047,10 @@ impl CaseFile {
                 let before = std::mem::replace(&mut self.risk, risk);
                 // Asked by the form: only as the button may ask (a high-risk
                 // return whose gate waits for a supervisor, not asked yet).
-                if let Some(on) = asked_on {
+                if let Some(on) = asked_on.filter(|_| !enforce) {
+                    self.risk.approval_requested_on = Some(on);
+                    self.risk.approval_requested_by = Some(cx.user_id.to_string());
+                } else if let Some(on) = asked_on {
                     if self.request_approval(cx.user_id, cx.today).is_err() {
                         self.risk = before;
                         return Err(vec![Problem {
@@ -1033,7 +1069,11 @@ impl CaseFile {
             }
             Section::Travel => {
                 let travel = parse_travel(fields, cx)?;
-                let refused = self.travel_moves_refused(&travel, cx.today);
+                let refused = if enforce {
+                    self.travel_moves_refused(&travel, cx.today)
+                } else {
+                    Vec::new()
+                };
                 if !refused.is_empty() {
                     return Err(refused);
                 }
@@ -1041,7 +1081,11 @@ impl CaseFile {
             }
             Section::Milestones => {
                 let milestones = parse_milestones(fields, cx)?;
-                let refused = self.milestone_moves_refused(&milestones);
+                let refused = if enforce {
+                    self.milestone_moves_refused(&milestones)
+                } else {
+                    Vec::new()
+                };
                 if !refused.is_empty() {
                     return Err(refused);
                 }

@@ -216,8 +216,16 @@ impl CaseFile {
         let gate_passed =
             self.return_track() && self.gate(self.gate_day(today)) == Some(Gate::Passed);
         // A gated step done on a past day (a departure recorded after
-        // the fact) needs the gate passed on that day.
-        let passed_on = |day: NaiveDate| self.return_track() && self.gate_passed_on(day);
+        // the fact) needs the gate passed on that day; one done after the
+        // departure (transit, arrival) was judged when the client left.
+        let departed = match new.steps.get("T10").map(|s| &s.status) {
+            Some(StepStatus::Done { on }) => Some(*on),
+            _ => self.done_on(&[], &DEPARTURE_MILESTONES),
+        };
+        let passed_on = |day: NaiveDate| {
+            let day = departed.map_or(day, |d| day.min(d));
+            self.return_track() && self.gate_passed_on(day)
+        };
         let mut problems = Vec::new();
         for (id, item) in &new.steps {
             let unchanged = self
@@ -1382,14 +1390,33 @@ mod tests {
         risk.insert("risk.last_threat_on".into(), assessed.to_string());
         threatened.apply(Section::Risk, &risk, &cx()).unwrap();
         assert_ne!(threatened.gate(today), Some(Gate::Passed));
-        assert!(threatened
-            .apply(Section::Travel, &departed(today), &cx())
-            .is_err());
+        assert_eq!(
+            threatened.apply(Section::Travel, &departed(today), &cx()),
+            Err(that_day("step.T10.done_on"))
+        );
         // On a day it had passed: recorded, and the gate is judged on it.
         let mut g = f.clone();
         g.apply(Section::Travel, &departed(assessed), &cx())
             .unwrap();
         assert_eq!(g.departed_on(), Some(assessed));
+        // The arrival, recorded weeks later (the assessment is stale by
+        // then), is judged on the day the client left.
+        let late = assessed + chrono::Duration::days(40);
+        let mut arrived = g.fields(Section::Travel);
+        arrived.insert("step.T12.status".into(), "done".into());
+        arrived.insert("step.T12.done_on".into(), late.to_string());
+        arrived.insert("step.T12.evidence".into(), "Met by the partner".into());
+        let mut later = cx();
+        later.today = late;
+        g.apply(Section::Travel, &arrived, &later).unwrap();
+        // A copy without the risks (a reader who may not read them) places
+        // what the server accepted without judging it again.
+        let mut copy = CaseFile::default();
+        copy.place(Section::Travel, &arrived, &later).unwrap();
+        assert_eq!(copy.travel, g.travel);
+        assert!(CaseFile::default()
+            .apply(Section::Travel, &arrived, &later)
+            .is_err());
     }
 
     #[test]

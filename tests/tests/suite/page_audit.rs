@@ -125,7 +125,20 @@ async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
                 s.check(&format!("{username}-case-{slug}")).await;
                 seen += 1;
             }
-            // Opening a step is not an edit: nothing was saved.
+            // Opening a step is not an edit: nothing was saved, and
+            // nothing waits on the device to be.
+            let drafts = c
+                .execute(
+                    "return Object.keys(localStorage).filter(k => k.includes('draft.'))",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                drafts,
+                serde_json::json!([]),
+                "{username}: drafts of {code}"
+            );
             assert_eq!(
                 versions(&store, code).await,
                 before,

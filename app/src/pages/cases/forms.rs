@@ -582,9 +582,9 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
         <Select field="reint.programme" label=K::case_programme fields=f.clone() problems=p options=programmes/>
         <fieldset class="group">
             <legend>{t(K::case_household)}</legend>
-            {rows_with_blank(&f, "person")
-                .into_iter()
-                .map(|i| {
+            {growing_rows(&f, "person", {
+                let f = f.clone();
+                move |i, _new| {
                     let label = tf(K::case_person_n, &[("n", &(i + 1).to_string())]);
                     let field = format!("person.{i}.kind");
                     let current = value(&f, &field);
@@ -604,8 +604,8 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
                             </select>
                         </div>
                     }
-                })
-                .collect_view()}
+                }
+            })}
         </fieldset>
         {growing_rows(&f, "line", {
             let f = f.clone();

@@ -134,7 +134,9 @@ impl Workspace {
             user_id: &user_id,
             currency,
         };
-        file.apply(section, fields, &cx)
+        // The server judges the moves against the whole plan, which this
+        // copy may not hold (only the sections its reader may read).
+        file.place(section, fields, &cx)
     }
 
     /// The fields a section's form shows: the edits, else the saved ones.
@@ -259,18 +261,25 @@ impl Workspace {
     /// within the pause that would have sent it). Runs while the case is
     /// still open; what comes back touches only the drafts on the device.
     pub fn send_before_leaving(&self) {
-        if !self.is_open() || self.conflict.with_untracked(|c| c.is_some()) {
+        if !self.is_open() {
             return;
         }
+        let in_conflict = self
+            .conflict
+            .with_untracked(|c| c.as_ref().map(|c| c.section));
         let pending: Vec<(Section, Fields)> = self.edits.with_untracked(|e| {
             e.iter()
+                .filter(|(s, _)| Some(**s) != in_conflict)
                 .filter(|(s, _)| !self.in_flight.with_untracked(|f| f.contains(s)))
                 .map(|(s, f)| (*s, f.clone()))
                 .collect()
         });
         let code = self.code.get_value();
         for (section, fields) in pending {
-            let version = self.version(section);
+            let version = self
+                .meta
+                .with_untracked(|m| m.get(section_slug(section)).map(|s| s.version))
+                .unwrap_or(0);
             let key = self.draft_key(section);
             let code = code.clone();
             leptos::task::spawn_local(async move {
