@@ -313,6 +313,60 @@ async fn saves_of_different_sections_do_not_conflict() {
     assert!(!page.contains(r#"id="handover-missing""#), "{page}");
 }
 
+/// Observations the chosen indicator list does not count are named under
+/// the result (from another list, or unknown to the catalogue), never
+/// silently dropped.
+#[tokio::test]
+async fn observations_the_list_does_not_count_are_named() {
+    let w = world(TestDb::sqlite()).await;
+    let (c, s) = (&w.carla, &w.server);
+    let code = created(c, s, "Selam", "1995").await;
+    saved_version(&save(c, s, &code, "consent", 0, &CONSENT_TO_STORE).await);
+    let r = save(
+        c,
+        s,
+        &code,
+        "screening",
+        0,
+        &[
+            ("screening.list", "child_labour"),
+            ("obs.d1-nature-of-job", "on"),
+            ("obs.x-made-up", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(saved_version(&r), 1);
+    let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
+    assert!(page.contains(r#"id="ilo-not-counted""#), "{page}");
+    assert!(page.contains("Not counted with this list (2)"), "{page}");
+    assert!(
+        page.contains(
+            "Deceived about the nature of the job, location or employer (d1-nature-of-job)"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("An indicator the catalogue does not know (x-made-up)"),
+        "{page}"
+    );
+    // On the list the observation is on, it counts: nothing is said.
+    let r = save(
+        c,
+        s,
+        &code,
+        "screening",
+        1,
+        &[
+            ("screening.list", "adult_labour"),
+            ("obs.d1-nature-of-job", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(saved_version(&r), 2);
+    let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
+    assert!(!page.contains(r#"id="ilo-not-counted""#), "{page}");
+}
+
 /// Bad input names every field, and nothing is stored or audited.
 #[tokio::test]
 async fn invalid_input_names_each_field_and_stores_nothing() {

@@ -166,6 +166,24 @@ pub fn StepPanel(
                                 ("coercion", yes_no(r.coercion)),
                             ])}
                         </p>
+                        // Observations this list does not count are said,
+                        // never silently dropped.
+                        {(!r.not_on_list.is_empty()).then(|| {
+                            let named: Vec<String> = r
+                                .not_on_list
+                                .iter()
+                                .map(|id| match ilo.indicators.iter().find(|i| i.id == *id) {
+                                    Some(i) => format!("{} ({id})", i.text),
+                                    None => tf(K::case_ilo_unknown_indicator, &[("id", id)]),
+                                })
+                                .collect();
+                            view! {
+                                <div class="notice" id="ilo-not-counted">
+                                    <p>{tf(K::case_ilo_not_counted, &[("n", &named.len().to_string())])}</p>
+                                    <ul>{named.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                                </div>
+                            }
+                        })}
                     </section>
                 }
                 .into_any()
