@@ -146,6 +146,32 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
         );
         assert_eq!(section_version(&carla, &s, &code, "travel").await, version);
     }
+    // Nor is the departure recorded as a milestone.
+    let today = v.today.to_string();
+    let version = section_version(&carla, &s, &code, "milestones").await;
+    let r = save_section(
+        &carla,
+        &s,
+        &code,
+        "milestones",
+        version,
+        &[
+            ("ms.M11.status", "done"),
+            ("ms.M11.done_on", today.as_str()),
+        ],
+    )
+    .await;
+    assert!(
+        matches!(&r, app::api::cases::SaveResult::Invalid(p) if p.iter().any(|p| {
+            p.field == "ms.M11.done_on"
+                && p.error == app::domain::fields::FieldError::GateNotPassedThatDay
+        })),
+        "{r:?}"
+    );
+    assert_eq!(
+        section_version(&carla, &s, &code, "milestones").await,
+        version
+    );
 
     // Only the organisation's supervisors: for anyone else the plan does
     // not exist, and nothing changes.

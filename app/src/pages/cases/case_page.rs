@@ -738,7 +738,7 @@ fn typed_before_wasm() -> bool {
 
 /// Reads the step's form into fields (`f[name]` inputs only).
 #[cfg(feature = "hydrate")]
-fn read_form() -> Option<crate::domain::fields::Fields> {
+pub(super) fn read_form() -> Option<crate::domain::fields::Fields> {
     use wasm_bindgen::JsCast;
     let form = document()
         .get_element_by_id("step-form")?

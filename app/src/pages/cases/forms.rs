@@ -87,6 +87,17 @@ fn rows_with_blank(fields: &Fields, prefix: &str) -> Vec<usize> {
     rows
 }
 
+/// A row's legend: "New risk" while it is the new row, else "Risk 3".
+fn row_legend(is_new: Signal<bool>, new: K, numbered: K, i: usize) -> impl IntoView {
+    move || {
+        if is_new.get() {
+            t(new).to_string()
+        } else {
+            tf(numbered, &[("n", &(i + 1).to_string())])
+        }
+    }
+}
+
 /// A list of rows filled one after another: the rows present and a blank
 /// one below them. Once the blank row is used (its naming fields written),
 /// it takes its number and a new blank row appears under it — added to the
@@ -113,8 +124,11 @@ where
     let rows = RwSignal::new(initial);
     let grow = move |_e: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        if let Some(last) = rows.with_untracked(|r| r.last().copied()) {
-            if row_named_in_form(prefix, last) {
+        if let (Some(last), Some(now)) = (
+            rows.with_untracked(|r| r.last().copied()),
+            super::case_page::read_form(),
+        ) {
+            if !row_is_new(&now, prefix, last) {
                 rows.update(|r| r.push(last + 1));
             }
         }
@@ -134,35 +148,6 @@ where
             />
         </div>
     }
-}
-
-/// Whether row `i` of the list `prefix` has a naming field written in the
-/// step's form as it is now.
-#[cfg(feature = "hydrate")]
-fn row_named_in_form(prefix: &str, i: usize) -> bool {
-    use wasm_bindgen::JsCast;
-    let Some((_, naming)) = ROW_LISTS.iter().find(|(p, _)| *p == prefix) else {
-        return false;
-    };
-    naming.iter().any(|n| {
-        let selector = format!(
-            "#step-form [name=\"{}\"]",
-            name(&format!("{prefix}.{i}.{n}"))
-        );
-        let Some(el) = document().query_selector(&selector).ok().flatten() else {
-            return false;
-        };
-        let text = if let Some(x) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-            x.value()
-        } else if let Some(x) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            x.value()
-        } else if let Some(x) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
-            x.value()
-        } else {
-            String::new()
-        };
-        !text.trim().is_empty()
-    })
 }
 
 pub fn owner_key(o: Owner) -> K {
@@ -272,7 +257,7 @@ fn consent(f: Fields, cx: FormCx) -> impl IntoView {
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
-                            {move || if is_new.get() { t(K::case_consent_new).to_string() } else { tf(K::case_consent_n, &[("n", &(i + 1).to_string())]) }}
+                            {row_legend(is_new, K::case_consent_new, K::case_consent_n, i)}
                         </legend>
                         <input type="hidden" name=name(&k("explained_by")) value=value(&f, &k("explained_by"))/>
                         <Select field=k("purpose") label=K::case_purpose fields=f.clone() problems=p options=purposes.clone()/>
@@ -500,7 +485,7 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
                 view! {
                     <fieldset class="group row-group risk-row" class:new-row=is_new>
                         <legend>
-                            {move || if is_new.get() { t(K::case_risk_new).to_string() } else { tf(K::case_risk_n, &[("n", &(i + 1).to_string())]) }}
+                            {row_legend(is_new, K::case_risk_new, K::case_risk_n, i)}
                         </legend>
                         <div class="field-row">
                             <Select field=k("level") label=K::case_level fields=f.clone() problems=p options=levels.clone()/>
@@ -615,7 +600,7 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
-                            {move || if is_new.get() { t(K::case_line_new).to_string() } else { tf(K::case_line_n, &[("n", &(i + 1).to_string())]) }}
+                            {row_legend(is_new, K::case_line_new, K::case_line_n, i)}
                         </legend>
                         <div class="field-row">
                             <Select field=k("category") label=K::case_category fields=f.clone() problems=p options=categories.clone()/>

@@ -276,10 +276,7 @@ impl Workspace {
         });
         let code = self.code.get_value();
         for (section, fields) in pending {
-            let version = self
-                .meta
-                .with_untracked(|m| m.get(section_slug(section)).map(|s| s.version))
-                .unwrap_or(0);
+            let version = untrack(|| self.version(section));
             let key = self.draft_key(section);
             let code = code.clone();
             leptos::task::spawn_local(async move {
