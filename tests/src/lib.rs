@@ -647,11 +647,25 @@ pub async fn ask_for_approval(client: &reqwest::Client, server: &Server, code: &
             ("risk.0.likelihood", "3"),
             ("risk.0.severity", "3"),
             ("risk.0.mitigation", "mit-other-region"),
-            ("risk.origin_partner", "Partner in Benin City"),
-            ("risk.origin_confirmed_on", &today),
         ],
     )
     .await;
+    // The partner's confirmation of this assessment, recorded with its
+    // panel's call.
+    let version = section_version(client, server, code, "risk").await;
+    let confirmed: app::api::cases::ApprovalResult = call_ok(
+        client,
+        server,
+        "/api/cases/confirm_origin",
+        &[
+            ("code", code),
+            ("version", &version.to_string()),
+            ("partner", "Partner in Benin City"),
+            ("on", &today),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed, app::api::cases::ApprovalResult::OriginConfirmed);
     // Asked with the button's call, which records who asked and when.
     let version = section_version(client, server, code, "risk").await;
     let asked: app::api::cases::ApprovalResult = call_ok(

@@ -258,6 +258,22 @@ pub struct RiskRecord {
     pub supervisor_refusal: Option<SignOff>,
     /// The last date a new threat against the client was learnt of.
     pub last_threat_on: Option<NaiveDate>,
+    /// Sign-offs a change to the risks cleared: they were given for the
+    /// earlier assessment and must be asked for again (not a form field).
+    #[serde(default)]
+    pub cleared: Option<ClearedSignOffs>,
+}
+
+/// What a change to the risks took away: the sign-offs given for the
+/// assessment as it stood before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearedSignOffs {
+    /// The day of the change.
+    pub on: NaiveDate,
+    /// The supervisor's approval was cleared.
+    pub approval: bool,
+    /// The origin partner's confirmation was cleared.
+    pub origin: bool,
 }
 
 /// S6–S7: programme, household and support budget.
@@ -306,6 +322,12 @@ pub struct TravelPlan {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestonePlan {
     pub items: BTreeMap<String, ItemState<MilestoneStatus>>,
+    /// The due date each settled (done or set aside) milestone had when it
+    /// was settled, counted from the plan as it stood then: kept when the
+    /// anchors move later (not a form field; see
+    /// [`CaseFile::settled_dates`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub settled_due: BTreeMap<String, NaiveDate>,
 }
 
 /// All sections of a case, as last saved.
@@ -800,6 +822,7 @@ fn parse_risk(f: &Fields, cx: &ParseContext) -> Result<RiskRecord, Vec<Problem>>
         supervisor_approval: None,
         supervisor_refusal: None,
         last_threat_on: r.past_date("risk.last_threat_on", cx.today),
+        cleared: None,
     };
     r.finish(value)
 }
@@ -964,7 +987,10 @@ fn parse_milestones(f: &Fields, cx: &ParseContext) -> Result<MilestonePlan, Vec<
             },
         );
     }
-    r.finish(MilestonePlan { items })
+    r.finish(MilestonePlan {
+        items,
+        settled_due: BTreeMap::new(),
+    })
 }
 
 /// Whether a save's moves are judged against the whole plan.
@@ -1017,32 +1043,22 @@ impl CaseFile {
             Section::Decision => self.decision = parse_decision(fields, cx)?,
             Section::Risk => {
                 let mut risk = parse_risk(fields, cx)?;
-                // A supervisor's decision holds for the assessment decided
-                // on; any change to the risks needs a new one.
-                if risk.assessment == self.risk.assessment {
-                    risk.supervisor_approval = self.risk.supervisor_approval.clone();
-                    risk.supervisor_refusal = self.risk.supervisor_refusal.clone();
-                }
+                // The sign-offs hold for the assessment they were given
+                // for; any change to the risks needs new ones.
+                let request_stands = self.risk.settle_sign_offs(&mut risk, cx.today)?;
                 // The request for approval is asked with its own button,
-                // not typed: a form without it keeps it; one that sets a
-                // new date asks, by the one who saves.
-                let asked_on = match (risk.approval_requested_on, self.risk.approval_requested_on) {
-                    (None, before) => {
-                        risk.approval_requested_on = before;
-                        risk.approval_requested_by = self.risk.approval_requested_by.clone();
-                        None
-                    }
-                    (Some(on), Some(before)) if on == before => {
-                        risk.approval_requested_by = self.risk.approval_requested_by.clone();
-                        None
-                    }
-                    (Some(on), before) => {
-                        // Judged as the plan stands with the new risks and
-                        // the request made before (if any).
-                        risk.approval_requested_on = before;
-                        risk.approval_requested_by = self.risk.approval_requested_by.clone();
-                        Some(on)
-                    }
+                // not typed: a form without it, or with the date it holds,
+                // keeps the request that stands; one that sets a new date
+                // asks, by the one who saves, judged as the plan stands
+                // with the new risks and the request made before (if any).
+                let asked_on = risk
+                    .approval_requested_on
+                    .filter(|on| Some(*on) != self.risk.approval_requested_on);
+                (risk.approval_requested_on, risk.approval_requested_by) = if request_stands {
+                    let r = &self.risk;
+                    (r.approval_requested_on, r.approval_requested_by.clone())
+                } else {
+                    (None, None)
                 };
                 let before = std::mem::replace(&mut self.risk, risk);
                 // Asked by the form: only as the button may ask (a high-risk
@@ -1080,7 +1096,8 @@ impl CaseFile {
                 self.travel = travel;
             }
             Section::Milestones => {
-                let milestones = parse_milestones(fields, cx)?;
+                let mut milestones = parse_milestones(fields, cx)?;
+                milestones.settled_due = self.settled_dates(&milestones);
                 let refused = if enforce {
                     self.milestone_moves_refused(&milestones)
                 } else {

@@ -47,6 +47,9 @@ pub enum FieldError {
     /// Asks for something the plan does not need now (a supervisor's
     /// approval of a return that needs none, or asked for already).
     NotNeeded,
+    /// A sign-off dated before the assessment it confirms, or with no
+    /// assessment to confirm.
+    BeforeAssessment,
 }
 
 /// A field and what is wrong with it.

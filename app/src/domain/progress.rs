@@ -4,7 +4,9 @@
 //! is typed in, so it cannot disagree with the sections.
 
 use super::case::Minority;
-use super::case_file::{CaseFile, ItemState, SignOff, Step};
+use super::case_file::{
+    CaseFile, ClearedSignOffs, ItemState, ParseContext, RiskRecord, SignOff, Step,
+};
 use super::case_file::{MilestonePlan, TravelPlan};
 use super::fields::{FieldError, Problem};
 use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTemplate};
@@ -16,7 +18,7 @@ use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
 use super::travel::{self, StepRefusal, StepStatus, TravelStep, TravelStepTemplate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The milestones that record the client's departure.
 const DEPARTURE_MILESTONES: [&str; 1] = ["M11"];
@@ -98,6 +100,81 @@ impl Progress {
             .find(|(s, _)| *s == step)
             .map(|(_, st)| *st)
             .unwrap_or(StepState::Empty)
+    }
+}
+
+impl RiskRecord {
+    /// Carries the sign-offs of this (stored) record over to `new`, the
+    /// risk section as a save parsed it. They hold for the assessment they
+    /// were given for: a change to the risks clears the supervisor's
+    /// decision and the origin partner's confirmation, and notes which
+    /// were cleared so that the counsellor asks again. The partner and the
+    /// confirmation are recorded apart from the risk form: a save without
+    /// them keeps them; one with a new confirmation date confirms the
+    /// assessment it saves (not before it was made). Whether a request for
+    /// approval made before still stands is returned (not once an approval
+    /// it led to was cleared: the counsellor asks again).
+    pub fn settle_sign_offs(
+        &self,
+        new: &mut RiskRecord,
+        today: NaiveDate,
+    ) -> Result<bool, Vec<Problem>> {
+        let changed = new.assessment != self.assessment;
+        if new.origin_partner.trim().is_empty() {
+            new.origin_partner = self.origin_partner.clone();
+        }
+        // A date the record does not hold yet is a confirmation now.
+        let confirmed_now = new
+            .origin_confirmed_on
+            .filter(|on| Some(*on) != self.origin_confirmed_on);
+        if let Some(on) = confirmed_now {
+            let error = match &new.assessment {
+                None => Some(FieldError::BeforeAssessment),
+                Some(a) if on < a.assessed_on => Some(FieldError::BeforeAssessment),
+                Some(_) if new.origin_partner.trim().is_empty() => {
+                    return Err(vec![Problem {
+                        field: "risk.origin_partner".into(),
+                        error: FieldError::Required,
+                    }]);
+                }
+                Some(_) => None,
+            };
+            if let Some(error) = error {
+                return Err(vec![Problem {
+                    field: "risk.origin_confirmed_on".into(),
+                    error,
+                }]);
+            }
+        }
+        new.cleared = self.cleared.clone();
+        if !changed {
+            new.supervisor_approval = self.supervisor_approval.clone();
+            new.supervisor_refusal = self.supervisor_refusal.clone();
+            new.origin_confirmed_on = confirmed_now.or(self.origin_confirmed_on);
+            return Ok(true);
+        }
+        new.origin_confirmed_on = confirmed_now;
+        let approval = self.supervisor_approval.is_some();
+        let origin = self.origin_confirmed_on.is_some() && confirmed_now.is_none();
+        if approval || origin {
+            let before = self.cleared.as_ref();
+            new.cleared = Some(ClearedSignOffs {
+                on: today,
+                approval: approval || before.is_some_and(|c| c.approval),
+                origin: origin || before.is_some_and(|c| c.origin),
+            });
+        }
+        Ok(!approval)
+    }
+
+    /// The sign-offs a change to the risks cleared that are not given
+    /// again yet: (the supervisor's approval, the origin partner's
+    /// confirmation), with the day of the change.
+    pub fn still_cleared(&self) -> Option<(NaiveDate, bool, bool)> {
+        let c = self.cleared.as_ref()?;
+        let approval = c.approval && self.supervisor_approval.is_none();
+        let origin = c.origin && self.origin_confirmed_on.is_none();
+        (approval || origin).then_some((c.on, approval, origin))
     }
 }
 
@@ -187,10 +264,50 @@ impl CaseFile {
                 if due.is_some() {
                     m.due = *due;
                     m.due_edited = true;
+                } else if status.is_settled() {
+                    if let Some(kept) = self.milestones.settled_due.get(&m.template_id) {
+                        m.due = Some(*kept);
+                    }
                 }
             }
         }
         list
+    }
+
+    /// The due dates to keep with the milestones `new` (a save of the
+    /// section): a milestone settled before keeps the date it was given
+    /// then; one settled by this save keeps the date it has now (by hand,
+    /// or counted from the anchors); an open one keeps none, and follows
+    /// the anchors again.
+    pub fn settled_dates(&self, new: &MilestonePlan) -> BTreeMap<String, NaiveDate> {
+        let now: BTreeMap<String, NaiveDate> = self
+            .milestones(&crate::catalog::planning())
+            .into_iter()
+            .filter_map(|m| Some((m.template_id, m.due?)))
+            .collect();
+        new.items
+            .iter()
+            .filter(|(_, item)| item.status.is_settled())
+            .filter_map(|(id, _)| {
+                let before = self
+                    .milestones
+                    .items
+                    .get(id)
+                    .filter(|old| old.status.is_settled())
+                    .and_then(|_| self.milestones.settled_due.get(id));
+                Some((id.clone(), *before.or_else(|| now.get(id))?))
+            })
+            .collect()
+    }
+
+    /// Leaves out what is computed from sections outside `readable`: the
+    /// milestones' kept dates were counted from the first contact, the
+    /// decision and the departure, so a reader who may not read those gets
+    /// none (as the milestones' dates are not shown to them).
+    pub fn forget_derived_unless(&mut self, readable: &[Section]) {
+        if !crate::domain::derived::Derived::Milestones.shown_to(readable) {
+            self.milestones.settled_due.clear();
+        }
     }
 
     /// The travel checklist with what was recorded on each step.
@@ -490,6 +607,39 @@ impl CaseFile {
         self.return_track()
             && self.risk.approval_requested_on.is_some()
             && matches!(self.gate(today), Some(Gate::Blocked(m)) if m.contains(&GateMissing::SupervisorApproval))
+    }
+
+    /// The partner in origin confirmed the mitigations of the assessment as
+    /// it stands (domain.md §6.3), on `on` (a date as typed): recorded by
+    /// the counsellor with the partner's name. Refused with the fields'
+    /// problems (no name or date, a date in the future, before the
+    /// assessment or with no assessment to confirm); the file is then
+    /// unchanged.
+    pub fn confirm_origin(
+        &mut self,
+        partner: &str,
+        on: &str,
+        cx: &ParseContext,
+    ) -> Result<(), Vec<Problem>> {
+        let mut problems = Vec::new();
+        for (field, value) in [
+            ("risk.origin_partner", partner),
+            ("risk.origin_confirmed_on", on),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(Problem {
+                    field: field.into(),
+                    error: FieldError::Required,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut fields = self.fields(Section::Risk);
+        fields.insert("risk.origin_partner".into(), partner.into());
+        fields.insert("risk.origin_confirmed_on".into(), on.into());
+        self.apply(Section::Risk, &fields, cx)
     }
 
     /// The counsellor asks the organisation's supervisors to approve a
@@ -1495,6 +1645,317 @@ mod tests {
         changed.insert("risk.0.likelihood".into(), "3".into());
         f.apply(Section::Risk, &changed, &cx()).unwrap();
         assert!(f.risk.supervisor_approval.is_none(), "changed: cleared");
+    }
+
+    /// The high-risk case with the supervisor's approval given.
+    fn approved_case() -> CaseFile {
+        let mut f = high_risk_case();
+        f.decide_approval(ApprovalDecision::Approve, "u-sup", "", now().date_naive())
+            .unwrap();
+        f
+    }
+
+    #[test]
+    fn changing_the_risks_clears_both_sign_offs_and_says_so() {
+        let today = now().date_naive();
+        let mut f = approved_case();
+        assert_eq!(f.gate(today), Some(Gate::Passed));
+        assert_eq!(f.risk.still_cleared(), None);
+        // The risk form as the browser sends it: no partner, no dates of
+        // the sign-offs, one rating changed.
+        let mut risk = f.fields(Section::Risk);
+        for k in [
+            "risk.origin_partner",
+            "risk.origin_confirmed_on",
+            "risk.approval_requested_on",
+        ] {
+            risk.remove(k);
+        }
+        risk.insert("risk.0.mitigation_text".into(), "Escort to the bus".into());
+        f.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert_eq!(f.risk.supervisor_approval, None);
+        assert_eq!(f.risk.origin_confirmed_on, None);
+        assert_eq!(
+            f.risk.origin_partner, "Partner in Benin City",
+            "the partner is kept"
+        );
+        assert_eq!(f.risk.still_cleared(), Some((today, true, true)));
+        assert_eq!(
+            f.gate(today),
+            Some(Gate::Blocked(vec![
+                GateMissing::SupervisorApproval,
+                GateMissing::OriginPartnerConfirmation
+            ]))
+        );
+        // The request that led to the approval is spent: asked again.
+        assert!(!f.awaiting_approval(today));
+        f.request_approval("u-counsellor", today).unwrap();
+        // The partner confirms the new assessment: only the approval is
+        // still to come.
+        f.confirm_origin("Partner in Benin City", "2026-11-20", &cx())
+            .unwrap();
+        assert_eq!(f.risk.still_cleared(), Some((today, true, false)));
+        f.decide_approval(ApprovalDecision::Approve, "u-sup", "", today)
+            .unwrap();
+        assert_eq!(f.risk.still_cleared(), None);
+        assert_eq!(f.gate(today), Some(Gate::Passed));
+    }
+
+    #[test]
+    fn a_confirmation_sent_again_with_changed_risks_does_not_hold() {
+        // The form of an older page (or a merge) still carries the date of
+        // the confirmation: the same day's confirmation was for the
+        // assessment before the change.
+        let mut f = approved_case();
+        let mut risk = f.fields(Section::Risk);
+        assert_eq!(risk["risk.origin_confirmed_on"], "2026-11-12");
+        risk.insert("risk.0.likelihood".into(), "2".into());
+        f.apply(Section::Risk, &risk, &cx()).unwrap();
+        assert_eq!(f.risk.origin_confirmed_on, None);
+        // Unchanged risks keep it; so does a form without it.
+        let mut g = approved_case();
+        let same = g.fields(Section::Risk);
+        g.apply(Section::Risk, &same, &cx()).unwrap();
+        assert_eq!(
+            g.risk.origin_confirmed_on,
+            NaiveDate::from_ymd_opt(2026, 11, 12)
+        );
+        let mut without = same.clone();
+        without.remove("risk.origin_confirmed_on");
+        without.remove("risk.origin_partner");
+        g.apply(Section::Risk, &without, &cx()).unwrap();
+        assert_eq!(
+            g.risk.origin_confirmed_on,
+            NaiveDate::from_ymd_opt(2026, 11, 12)
+        );
+        assert!(g.risk.supervisor_approval.is_some());
+        assert_eq!(g.risk.still_cleared(), None);
+    }
+
+    #[test]
+    fn the_origin_partner_confirms_only_an_assessment_that_exists_and_not_before_it() {
+        let problem = |field: &str, error| Problem {
+            field: field.into(),
+            error,
+        };
+        let mut f = high_risk_case();
+        let before = f.clone();
+        assert_eq!(
+            f.confirm_origin(" ", "", &cx()),
+            Err(vec![
+                problem("risk.origin_partner", FieldError::Required),
+                problem("risk.origin_confirmed_on", FieldError::Required),
+            ])
+        );
+        // Assessed on 10 November; today is 20 November.
+        assert_eq!(
+            f.confirm_origin("Partner", "2026-11-09", &cx()),
+            Err(vec![problem(
+                "risk.origin_confirmed_on",
+                FieldError::BeforeAssessment
+            )])
+        );
+        assert_eq!(
+            f.confirm_origin("Partner", "2026-11-21", &cx()),
+            Err(vec![problem(
+                "risk.origin_confirmed_on",
+                FieldError::Future
+            )])
+        );
+        assert_eq!(
+            f.confirm_origin("Partner", "20-11-2026", &cx()),
+            Err(vec![problem("risk.origin_confirmed_on", FieldError::Date)])
+        );
+        assert_eq!(f, before, "nothing is kept of a refused confirmation");
+        let mut empty = return_case();
+        empty.apply(Section::Risk, &Fields::new(), &cx()).unwrap();
+        assert_eq!(
+            empty.confirm_origin("Partner", "2026-11-20", &cx()),
+            Err(vec![problem(
+                "risk.origin_confirmed_on",
+                FieldError::BeforeAssessment
+            )])
+        );
+        f.confirm_origin("Partner shelter", "2026-11-10", &cx())
+            .unwrap();
+        assert_eq!(f.risk.origin_partner, "Partner shelter");
+        assert_eq!(
+            f.risk.origin_confirmed_on,
+            NaiveDate::from_ymd_opt(2026, 11, 10)
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever a save sends, a confirmation held after it is one for
+        /// the assessment it holds: kept only where the risks did not
+        /// change, otherwise newly given with the save, never before the
+        /// assessment; a change never keeps the supervisor's approval.
+        #[test]
+        fn a_confirmation_belongs_to_the_assessment_it_was_given_for(
+            likelihood in 1u8..=3,
+            assessed_back in 0i64..20,
+            sent in proptest::option::of(-25i64..=0),
+            keep_sent_date in proptest::bool::ANY,
+        ) {
+            let today = now().date_naive();
+            let mut f = approved_case();
+            let stored = f.risk.clone();
+            let mut risk = f.fields(Section::Risk);
+            let assessed_on = today - chrono::Duration::days(assessed_back);
+            risk.insert("risk.0.likelihood".into(), likelihood.to_string());
+            risk.insert("risk.assessed_on".into(), assessed_on.to_string());
+            let sent_on = if keep_sent_date {
+                stored.origin_confirmed_on
+            } else {
+                sent.map(|d| today + chrono::Duration::days(d))
+            };
+            match sent_on {
+                Some(on) => risk.insert("risk.origin_confirmed_on".into(), on.to_string()),
+                None => risk.remove("risk.origin_confirmed_on"),
+            };
+            let saved = f.apply(Section::Risk, &risk, &cx());
+            let changed = f.risk.assessment != stored.assessment;
+            if saved.is_err() {
+                proptest::prop_assert_eq!(&f.risk, &stored);
+                let new_date = sent_on.filter(|on| Some(*on) != stored.origin_confirmed_on);
+                proptest::prop_assert!(new_date.is_some_and(|on| on < assessed_on));
+            } else if changed {
+                proptest::prop_assert_eq!(&f.risk.supervisor_approval, &None);
+                if let Some(on) = f.risk.origin_confirmed_on {
+                    proptest::prop_assert!(Some(on) != stored.origin_confirmed_on);
+                    proptest::prop_assert!(on >= assessed_on);
+                } else {
+                    proptest::prop_assert!(f.risk.still_cleared().is_some_and(|c| c.2));
+                }
+            } else {
+                proptest::prop_assert!(f.risk.supervisor_approval.is_some());
+                proptest::prop_assert!(f.risk.origin_confirmed_on.is_some());
+            }
+        }
+    }
+
+    /// The due date of milestone `id` in the plan's list.
+    fn due_of(f: &CaseFile, id: &str) -> Option<NaiveDate> {
+        f.milestones(&crate::catalog::planning())
+            .into_iter()
+            .find(|m| m.template_id == id)
+            .and_then(|m| m.due)
+    }
+
+    fn move_departure(f: &mut CaseFile, to: &str) {
+        let mut travel = f.fields(Section::Travel);
+        travel.insert("travel.departure".into(), to.into());
+        f.apply(Section::Travel, &travel, &cx()).unwrap();
+    }
+
+    fn mark(f: &mut CaseFile, id: &str, status: &str, extra: &[(&str, &str)]) {
+        let mut ms = f.fields(Section::Milestones);
+        ms.insert(format!("ms.{id}.status"), status.into());
+        for (k, v) in extra {
+            ms.insert(format!("ms.{id}.{k}"), v.to_string());
+        }
+        f.apply(Section::Milestones, &ms, &cx()).unwrap();
+    }
+
+    #[test]
+    fn a_settled_milestone_keeps_its_date_when_anchors_move() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let mut f = return_case();
+        // Departure 15 January: registration 4 weeks before, the travel
+        // document 2 weeks before.
+        assert_eq!(due_of(&f, "M9"), day("2026-12-18"));
+        mark(&mut f, "M9", "done", &[("done_on", "2026-11-18")]);
+        mark(
+            &mut f,
+            "M8",
+            "skipped",
+            &[("reason", "No application in this programme")],
+        );
+        move_departure(&mut f, "2027-02-15");
+        assert_eq!(due_of(&f, "M9"), day("2026-12-18"), "done: kept");
+        assert_eq!(due_of(&f, "M8"), day("2026-12-11"), "set aside: kept");
+        assert_eq!(due_of(&f, "M10"), day("2027-02-01"), "open: follows");
+        // Ticked off again: it follows the plan as it stands.
+        mark(&mut f, "M9", "pending", &[("done_on", "")]);
+        assert_eq!(due_of(&f, "M9"), day("2027-01-18"));
+        // A date set by hand wins over both.
+        mark(&mut f, "M8", "skipped", &[("due", "2026-12-01")]);
+        move_departure(&mut f, "2027-03-15");
+        assert_eq!(due_of(&f, "M8"), day("2026-12-01"));
+        // Saving the section again, unchanged, keeps the kept dates.
+        mark(&mut f, "M9", "done", &[("done_on", "2026-11-19")]);
+        move_departure(&mut f, "2027-04-15");
+        let kept = day("2027-02-15");
+        assert_eq!(due_of(&f, "M9"), kept);
+        let same = f.fields(Section::Milestones);
+        f.apply(Section::Milestones, &same, &cx()).unwrap();
+        assert_eq!(due_of(&f, "M9"), kept);
+    }
+
+    #[test]
+    fn a_kept_date_is_not_for_readers_of_the_milestones_alone() {
+        // The kept date was counted from the departure: a reader who may
+        // not read the travel section does not get it.
+        let mut f = return_case();
+        mark(&mut f, "M9", "done", &[("done_on", "2026-11-18")]);
+        assert!(!f.milestones.settled_due.is_empty());
+        let mut only = CaseFile::default();
+        only.load_section(Section::Milestones, &f.section_json(Section::Milestones))
+            .unwrap();
+        only.forget_derived_unless(&[Section::Milestones, Section::Client]);
+        assert!(only.milestones.settled_due.is_empty());
+        assert_eq!(due_of(&only, "M9"), None);
+        let mut all = f.clone();
+        all.forget_derived_unless(&Section::ALL);
+        assert_eq!(all, f);
+    }
+
+    proptest::proptest! {
+        /// However the departure moves and milestones are ticked and
+        /// unticked, a settled milestone shows the date it had when it
+        /// was settled, and an open one the date counted from the plan
+        /// as it stands.
+        #[test]
+        fn settled_dates_stay_and_open_ones_follow(
+            moves in proptest::collection::vec((0usize..4, 0i64..90, proptest::bool::ANY), 1..12),
+        ) {
+            let ids = ["M8", "M9", "M10", "M7b"];
+            let cats = crate::catalog::planning();
+            let mut f = return_case();
+            let mut kept: BTreeMap<&str, Option<NaiveDate>> = BTreeMap::new();
+            for (which, shift, tick) in moves {
+                let id = ids[which];
+                if tick {
+                    if !kept.contains_key(id) {
+                        kept.insert(id, due_of(&f, id));
+                    }
+                    mark(&mut f, id, "done", &[("done_on", "2026-11-18")]);
+                } else {
+                    kept.remove(id);
+                    mark(&mut f, id, "pending", &[("done_on", "")]);
+                }
+                let to = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + chrono::Duration::days(shift);
+                move_departure(&mut f, &to.to_string());
+            }
+            let anchors = f.anchors();
+            for m in f.milestones(&cats) {
+                let id = m.template_id.as_str();
+                if !ids.contains(&id) {
+                    continue;
+                }
+                match kept.get(id) {
+                    Some(due) => proptest::prop_assert_eq!(m.due, *due, "{}", id),
+                    None => {
+                        let t = cats.milestones.iter().find(|t| t.id == id).unwrap();
+                        proptest::prop_assert_eq!(
+                            m.due,
+                            anchors.planned_departure.and_then(|d| t.due_from(d)),
+                            "{}", id
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -505,6 +505,7 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .filter(|s| section_from_slug(&s.section).is_some_and(|s| readable.contains(&s)))
         .collect();
     let mut file = file_of(&sections)?;
+    file.forget_derived_unless(&readable);
     let mut meta = std::collections::BTreeMap::new();
     for section in readable.iter().copied() {
         let slug = section_slug(section);
@@ -912,6 +913,40 @@ pub async fn request_approval(code: String, version: i64) -> Result<ApprovalResu
     Ok(result)
 }
 
+/// The counsellor records that the partner in origin confirmed the
+/// mitigations of the assessment at `version`: saved in the section's
+/// transaction with its audit row; a refused confirmation says its fields'
+/// problems and keeps nothing.
+pub async fn confirm_origin(
+    code: String,
+    version: i64,
+    partner: String,
+    on: String,
+) -> Result<ApprovalResult, AppError> {
+    let a = require_actor().await?;
+    let action = "case.risk.origin_confirm";
+    let c = case_for(&a, &code, CaseAction::Update(Section::Risk), action).await?;
+    let now = Utc::now();
+    let mut file = risk_at_version(&c, version).await?;
+    let cx = ParseContext {
+        today: now.date_naive(),
+        user_id: &a.user_id,
+        currency: file.currency(&crate::catalog::programmes().programmes),
+    };
+    let result = match file.confirm_origin(&partner, &on, &cx) {
+        Err(problems) => ApprovalResult::OriginInvalid(problems),
+        Ok(()) => {
+            save_risk_move(&a, &c, &file, version, action, None, now).await?;
+            tracing::info!(case = %c.code.as_str(), action, "origin partner's confirmation recorded");
+            ApprovalResult::OriginConfirmed
+        }
+    };
+    if accepts_html().await {
+        leptos_axum::redirect(&back_to_risk(&c, approval_outcome(&result)));
+    }
+    Ok(result)
+}
+
 /// How an approval move went, as the risk step's address says it.
 fn approval_outcome(result: &ApprovalResult) -> &'static str {
     match result {
@@ -922,6 +957,8 @@ fn approval_outcome(result: &ApprovalResult) -> &'static str {
         ApprovalResult::Refused(ApprovalRefusal::CommentRequired) => "comment_required",
         ApprovalResult::Refused(ApprovalRefusal::CommentTooLong) => "too_long",
         ApprovalResult::Refused(ApprovalRefusal::NotNeeded) => "not_needed",
+        ApprovalResult::OriginConfirmed => "origin_confirmed",
+        ApprovalResult::OriginInvalid(_) => "origin_invalid",
     }
 }
 

@@ -307,11 +307,14 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
         vec![
             ("case.risk.approval".into(), "denied".into()),
             ("case.risk.approval".into(), "denied".into()),
-            // The counsellor asked, twice (before each decision).
+            // The counsellor asked, twice (before each decision), each
+            // time with the partner's confirmation recorded.
             ("case.risk.approval_request".into(), "allowed".into()),
             ("case.risk.approval_request".into(), "allowed".into()),
             ("case.risk.approve".into(), "allowed".into()),
             ("case.risk.decline".into(), "allowed".into()),
+            ("case.risk.origin_confirm".into(), "allowed".into()),
+            ("case.risk.origin_confirm".into(), "allowed".into()),
         ]
     );
     let case = store.case_by_code(&code).await.unwrap().unwrap();
@@ -328,4 +331,277 @@ async fn a_supervisor_decides_on_a_high_risk_return() {
     store.close().await;
     assert!(!s.log_text().contains("Esther"));
     s.stop().await;
+}
+
+/// Records the origin partner's confirmation at the risk section's
+/// current version.
+async fn confirm_origin(
+    c: &reqwest::Client,
+    s: &Server,
+    code: &str,
+    partner: &str,
+    on: &str,
+) -> ApprovalResult {
+    let version = section_version(c, s, code, "risk").await.to_string();
+    call_ok(
+        c,
+        s,
+        "/api/cases/confirm_origin",
+        &[
+            ("code", code),
+            ("version", &version),
+            ("partner", partner),
+            ("on", on),
+        ],
+    )
+    .await
+}
+
+/// Both sign-offs of a high-risk return belong to the assessment they were
+/// given for: a change to the risks clears the supervisor's approval and
+/// the origin partner's confirmation (and the request that led to the
+/// approval), the plan says both must be asked again, and the gate holds
+/// until they are. A confirmation is refused for a day before the
+/// assessment, without a name or date, or on risks changed since they
+/// were read; a form posted without WASM goes back to the risk step.
+async fn sign_offs_belong_to_the_assessment_they_were_given_for(db: TestDb) {
+    use app::domain::fields::{FieldError, Problem};
+    use app::domain::risk::GateMissing;
+    let store = db.store().await;
+    for (role, name) in [(Role::Counsellor, "carla"), (Role::Supervisor, "sam")] {
+        add_user(
+            &store,
+            "Shelter A",
+            OrgKind::Counselling,
+            role,
+            name,
+            PASSWORD,
+        )
+        .await;
+    }
+    let olga = add_user(
+        &store,
+        "IOM NL",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "olga",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let s = Server::start(&db.url).await;
+    let (carla, sam) = (signed_in(&s, "carla").await, signed_in(&s, "sam").await);
+    let r: app::api::cases::NewCaseOutcome = call_ok(
+        &carla,
+        &s,
+        "/api/cases/create",
+        &[
+            ("alias", "Esther Signoff"),
+            ("birth_year", "1990"),
+            ("nationality", "NG"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    let app::api::cases::NewCaseOutcome::Created { code } = r else {
+        panic!("{r:?}")
+    };
+    make_ready(&carla, &s, &code, "Esther Signoff", &olga.organisation_id).await;
+    ask_for_approval(&carla, &s, &code).await;
+    let r: ApprovalResult = decide(&sam, &s, &code, "approve", "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r, ApprovalResult::Decided { approved: true });
+    let v = open(&carla, &s, &code).await;
+    let today = v.today;
+    assert_eq!(v.file.gate(today), Some(Gate::Passed));
+
+    // The counsellor changes a risk, as the browser's form sends it (no
+    // sign-off fields): both sign-offs are gone, and the plan says so.
+    let mut risk = v.file.fields(app::domain::policy::Section::Risk);
+    for k in [
+        "risk.origin_partner",
+        "risk.origin_confirmed_on",
+        "risk.approval_requested_on",
+    ] {
+        risk.remove(k);
+    }
+    risk.insert(
+        "risk.0.description".into(),
+        "The recruiter moved to the capital".into(),
+    );
+    let pairs: Vec<(&str, &str)> = risk.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let version = section_version(&carla, &s, &code, "risk").await;
+    let r = save_section(&carla, &s, &code, "risk", version, &pairs).await;
+    assert!(
+        matches!(r, app::api::cases::SaveResult::Saved { .. }),
+        "{r:?}"
+    );
+    let v = open(&carla, &s, &code).await;
+    assert_eq!(v.file.risk.supervisor_approval, None);
+    assert_eq!(v.file.risk.origin_confirmed_on, None);
+    assert_eq!(
+        v.file.risk.approval_requested_on, None,
+        "asked again, not carried over"
+    );
+    assert_eq!(v.file.risk.still_cleared(), Some((today, true, true)));
+    assert_eq!(
+        v.file.gate(today),
+        Some(Gate::Blocked(vec![
+            GateMissing::SupervisorApproval,
+            GateMissing::OriginPartnerConfirmation
+        ]))
+    );
+    assert!(
+        awaiting(&sam, &s).await.is_empty(),
+        "nothing waits until asked"
+    );
+    let r: ApprovalResult = decide(&sam, &s, &code, "approve", "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r, ApprovalResult::Refused(ApprovalRefusal::NotAwaiting));
+
+    // Refused confirmations keep nothing.
+    let version = section_version(&carla, &s, &code, "risk").await;
+    let assessed = v.file.risk.assessment.as_ref().unwrap().assessed_on;
+    let before_it = assessed.pred_opt().unwrap().to_string();
+    let refused = [
+        (
+            confirm_origin(&carla, &s, &code, "Partner in Benin City", &before_it).await,
+            vec![("risk.origin_confirmed_on", FieldError::BeforeAssessment)],
+        ),
+        (
+            confirm_origin(&carla, &s, &code, "  ", "").await,
+            vec![
+                ("risk.origin_partner", FieldError::Required),
+                ("risk.origin_confirmed_on", FieldError::Required),
+            ],
+        ),
+        (
+            confirm_origin(
+                &carla,
+                &s,
+                &code,
+                "Partner",
+                &today.succ_opt().unwrap().to_string(),
+            )
+            .await,
+            vec![("risk.origin_confirmed_on", FieldError::Future)],
+        ),
+    ];
+    for (got, want) in refused {
+        let want: Vec<Problem> = want
+            .into_iter()
+            .map(|(field, error)| Problem {
+                field: field.into(),
+                error,
+            })
+            .collect();
+        assert_eq!(got, ApprovalResult::OriginInvalid(want));
+    }
+    assert_eq!(section_version(&carla, &s, &code, "risk").await, version);
+    // The risks as read before the change: a conflict, nothing recorded.
+    let r = call(
+        &carla,
+        &s,
+        "/api/cases/confirm_origin",
+        &[
+            ("code", code.as_str()),
+            ("version", &(version - 1).to_string()),
+            ("partner", "Partner"),
+            ("on", &today.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    // The IOM mission, which has not got the plan: no such case.
+    let olga_c = signed_in(&s, "olga").await;
+    let r = call(
+        &olga_c,
+        &s,
+        "/api/cases/confirm_origin",
+        &[
+            ("code", code.as_str()),
+            ("version", &version.to_string()),
+            ("partner", "Partner"),
+            ("on", &today.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    // Without WASM the form goes back to the risk step, saying how it went.
+    let post = |on: String| {
+        carla
+            .post(s.url("/api/cases/confirm_origin"))
+            .header("Origin", &s.base)
+            .header("Accept", "text/html,application/xhtml+xml")
+            .form(&[
+                ("code", code.clone()),
+                ("version", version.to_string()),
+                ("partner", "Partner shelter in Benin City".to_string()),
+                ("on", on),
+            ])
+            .send()
+    };
+    let r = post(before_it.clone()).await.unwrap();
+    assert!(r.status().is_redirection(), "status {}", r.status());
+    assert_eq!(
+        r.headers()["location"],
+        format!("/cases/{code}/risk?approval=origin_invalid").as_str()
+    );
+    assert_eq!(section_version(&carla, &s, &code, "risk").await, version);
+    let r = post(today.to_string()).await.unwrap();
+    assert_eq!(
+        r.headers()["location"],
+        format!("/cases/{code}/risk?approval=origin_confirmed").as_str()
+    );
+    let v = open(&carla, &s, &code).await;
+    assert_eq!(v.file.risk.origin_partner, "Partner shelter in Benin City");
+    assert_eq!(v.file.risk.origin_confirmed_on, Some(today));
+    assert_eq!(v.file.risk.still_cleared(), Some((today, true, false)));
+    assert_eq!(
+        v.file.gate(today),
+        Some(Gate::Blocked(vec![GateMissing::SupervisorApproval]))
+    );
+    // Asked again and approved: the gate opens, nothing is left to ask.
+    let version = section_version(&carla, &s, &code, "risk").await;
+    let asked: ApprovalResult = call_ok(
+        &carla,
+        &s,
+        "/api/cases/request_approval",
+        &[("code", code.as_str()), ("version", &version.to_string())],
+    )
+    .await;
+    assert_eq!(asked, ApprovalResult::Requested);
+    let r: ApprovalResult = decide(&sam, &s, &code, "approve", "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r, ApprovalResult::Decided { approved: true });
+    let v = open(&carla, &s, &code).await;
+    assert_eq!(v.file.gate(today), Some(Gate::Passed));
+    assert_eq!(v.file.risk.still_cleared(), None);
+    assert!(!s.log_text().contains("Esther"));
+    s.stop().await;
+}
+
+mod sign_offs {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::sign_offs_belong_to_the_assessment_they_were_given_for(tests::TestDb::sqlite())
+            .await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::sign_offs_belong_to_the_assessment_they_were_given_for(
+            tests::TestDb::postgres().await,
+        )
+        .await;
+    }
 }

@@ -321,6 +321,19 @@ async fn matrix(db: TestDb) {
             vec![("code", case.into()), ("version", "0".into())],
             CASE_OF_COUNSELLOR(200),
         ),
+        // Recording the origin partner's confirmation: those who may
+        // change the risks; the case has no assessment to confirm, so
+        // they are told so (200).
+        (
+            "/api/cases/confirm_origin",
+            vec![
+                ("code", case.into()),
+                ("version", "0".into()),
+                ("partner", "Partner".into()),
+                ("on", "2026-01-01".into()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
         (
             "/api/cases/print",
             vec![("code", case.into())],
@@ -502,11 +515,12 @@ async fn matrix(db: TestDb) {
     // the supervisor may not hand over; the approval, refused to all but
     // the supervisor; the four endpoints of the client's copy, refused to
     // the return officer and both admins; the referrals, refused to the
-    // return officer and both admins; asking for approval, refused to the
-    // return officer and both admins. A refusal on a case names it.
+    // return officer and both admins; asking for approval and recording
+    // the origin partner's confirmation, each refused to the return
+    // officer and both admins. A refusal on a case names it.
     assert_eq!(
         denied("case."),
-        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3,
+        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3,
         "case refusals"
     );
     // The five endpoints that change the map, decide on suggestions or

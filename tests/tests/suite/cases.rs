@@ -752,3 +752,86 @@ macro_rules! on_both_engines {
 }
 
 on_both_engines!(a_stale_save_is_a_conflict_and_changes_nothing);
+
+/// A milestone done (or set aside) keeps the due date it had when the
+/// departure moves later; an open one follows the new departure, and one
+/// ticked off again follows it too (issue #15, 2.4).
+async fn a_done_milestone_keeps_its_date_when_the_departure_moves(w: World) {
+    let (c, s) = (&w.carla, &w.server);
+    let code = created(c, s, "Dina Milestone", "1991").await;
+    tests::make_ready(c, s, &code, "Dina Milestone", "iom-mission-test").await;
+    let due = |v: &CaseView, id: &str| {
+        v.file
+            .milestones(&app::catalog::planning())
+            .into_iter()
+            .find(|m| m.template_id == id)
+            .and_then(|m| m.due)
+    };
+    let v = open(c, s, &code).await;
+    let departure = v.file.travel.planned_departure.expect("a departure");
+    let registered_due = due(&v, "M9").expect("dated from the departure");
+    assert_eq!(registered_due, departure - chrono::Duration::days(28));
+    let today = v.today.to_string();
+    let version = v.sections["milestones"].version;
+    let r = save(
+        c,
+        s,
+        &code,
+        "milestones",
+        version,
+        &[("ms.M9.status", "done"), ("ms.M9.done_on", today.as_str())],
+    )
+    .await;
+    assert!(matches!(r, SaveResult::Saved { .. }), "{r:?}");
+    // The departure moves a month later.
+    let later = (departure + chrono::Duration::days(30)).to_string();
+    let mut travel = v.file.fields(app::domain::policy::Section::Travel);
+    travel.insert("travel.departure".into(), later);
+    let pairs: Vec<(&str, &str)> = travel
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = save(c, s, &code, "travel", v.sections["travel"].version, &pairs).await;
+    assert!(matches!(r, SaveResult::Saved { .. }), "{r:?}");
+    let v = open(c, s, &code).await;
+    assert_eq!(due(&v, "M9"), Some(registered_due), "done: its date stays");
+    assert_eq!(
+        due(&v, "M10"),
+        Some(departure + chrono::Duration::days(30 - 14)),
+        "open: follows the departure"
+    );
+    // Ticked off again: it follows the departure as it stands.
+    let r = save(
+        c,
+        s,
+        &code,
+        "milestones",
+        v.sections["milestones"].version,
+        &[("ms.M9.status", "pending")],
+    )
+    .await;
+    assert!(matches!(r, SaveResult::Saved { .. }), "{r:?}");
+    let v = open(c, s, &code).await;
+    assert_eq!(
+        due(&v, "M9"),
+        Some(departure + chrono::Duration::days(30 - 28))
+    );
+}
+
+mod milestone_dates {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::a_done_milestone_keeps_its_date_when_the_departure_moves(
+            super::world(tests::TestDb::sqlite()).await,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::a_done_milestone_keeps_its_date_when_the_departure_moves(
+            super::world(tests::TestDb::postgres().await).await,
+        )
+        .await;
+    }
+}

@@ -1,5 +1,7 @@
 //! In headless Chromium against the release build: a supervisor declines,
 //! then approves, a high-risk return in the risk step; the counsellor
+//! changes a risk, reads that both sign-offs must be asked again and
+//! records the origin partner's new confirmation; the counsellor
 //! opens the client's copy to print, shares it in Arabic by link with a
 //! PIN; the client's phone opens the link, gives the PIN and reads the
 //! copy right to left; the counsellor switches the link off and the link
@@ -99,6 +101,34 @@ async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
         .await;
     s.live("risk").await;
     s.check("approval-given").await;
+
+    // The counsellor changes a risk: both sign-offs were for the earlier
+    // assessment, and the step says both must be asked again.
+    s.sign_in_as(&server, "carla", &risk).await;
+    s.live("risk").await;
+    s.type_into("f-risk-0-description", "The recruiter knows her family")
+        .await;
+    s.wait_saved().await;
+    s.wait_text("sign-offs-cleared", "both sign-offs to ask again", |t| {
+        t.contains("supervisor") && t.contains("partner")
+    })
+    .await;
+    s.check("sign-offs-cleared").await;
+    // The partner confirms the new assessment: recorded from the panel
+    // (the partner's name and today's date are filled in).
+    s.click("origin-submit").await;
+    s.wait_text("origin-confirmed", "the partner's confirmation", |t| {
+        t.contains("Partner in Benin City")
+    })
+    .await;
+    s.live("risk").await;
+    let left = s
+        .wait_text("sign-offs-cleared", "the approval still to ask", |t| {
+            t.contains("supervisor")
+        })
+        .await;
+    assert!(!left.contains("partner in origin"), "{left}");
+    s.check("origin-confirmed").await;
 
     // The counsellor shares the copy in Arabic with a PIN.
     let review = format!("/cases/{code}/review");

@@ -1,3 +1,4 @@
+use crate::domain::fields::Problem;
 use crate::domain::progress::ApprovalRefusal;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -11,6 +12,10 @@ pub enum ApprovalResult {
     Requested,
     /// Nothing was recorded, for this reason.
     Refused(ApprovalRefusal),
+    /// The origin partner's confirmation is recorded for the assessment.
+    OriginConfirmed,
+    /// The confirmation was not recorded: these fields' problems.
+    OriginInvalid(Vec<Problem>),
 }
 
 /// A supervisor approves (`decision=approve`) or declines
@@ -33,4 +38,18 @@ pub async fn decide_approval(
 #[server(prefix = "/api", endpoint = "cases/request_approval")]
 pub async fn request_approval(code: String, version: i64) -> Result<ApprovalResult, AppError> {
     crate::server::cases::request_approval(code, version).await
+}
+
+/// The partner in origin confirmed the mitigations of the risk assessment
+/// as the counsellor read it (the risk section at `version`; changed
+/// since: a conflict, nothing recorded), on `on` (YYYY-MM-DD): recorded
+/// with the partner's name, for that assessment only.
+#[server(prefix = "/api", endpoint = "cases/confirm_origin")]
+pub async fn confirm_origin(
+    code: String,
+    version: i64,
+    #[server(default)] partner: String,
+    #[server(default)] on: String,
+) -> Result<ApprovalResult, AppError> {
+    crate::server::cases::confirm_origin(code, version, partner, on).await
 }

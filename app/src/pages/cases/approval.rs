@@ -6,8 +6,10 @@
 //! went); with WASM a decision that went through loads the page again, so
 //! that the gate and the stage are as the server has them.
 
+use super::inputs::error_key;
 use super::workspace::Workspace;
-use crate::api::cases::{ApprovalResult, DecideApproval, RequestApproval};
+use crate::api::cases::{ApprovalResult, ConfirmOrigin, DecideApproval, RequestApproval};
+use crate::domain::fields::Problem;
 use crate::domain::progress::ApprovalRefusal;
 use crate::i18n::{t, tf, K};
 use leptos::form::ActionForm;
@@ -41,6 +43,8 @@ pub fn ApprovalPanel(
         Some("conflict") => Some(K::case_approval_conflict),
         Some("requested") => Some(K::case_approval_result_requested),
         Some("not_needed") => Some(K::case_approval_refused_not_needed),
+        Some("origin_confirmed") => Some(K::case_origin_result_confirmed),
+        Some("origin_invalid") => Some(K::case_origin_result_invalid),
         _ => None,
     };
     let ask = ServerAction::<RequestApproval>::new();
@@ -70,6 +74,24 @@ pub fn ApprovalPanel(
         Some(Err(e)) => Some(e.user_message()),
         _ => None,
     };
+    let confirm = ServerAction::<ConfirmOrigin>::new();
+    let confirmed = confirm.value();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(confirmed.get(), Some(Ok(ApprovalResult::OriginConfirmed))) {
+            let _ = window().location().reload();
+        }
+    });
+    // Each field's problem, or the call's own failure (a conflict, a
+    // lost connection), as the last attempt to record one left them.
+    let confirm_problems = move || match confirmed.get() {
+        Some(Ok(ApprovalResult::OriginInvalid(problems))) => problems,
+        _ => Vec::new(),
+    };
+    let confirm_failed = move || match confirmed.get() {
+        Some(Err(e)) => Some(e.user_message()),
+        _ => None,
+    };
     let today = ws.today;
     let code = ws.code.get_value();
     move || {
@@ -80,7 +102,7 @@ pub fn ApprovalPanel(
             .as_ref()
             .is_some_and(|a| a.overall() == crate::domain::risk::RiskLevel::High);
         let awaiting = file.awaiting_approval(today);
-        if !high && risk.supervisor_refusal.is_none() {
+        if risk.assessment.is_none() && risk.supervisor_refusal.is_none() {
             return ().into_any();
         }
         let approval = risk.supervisor_approval.clone();
@@ -98,10 +120,77 @@ pub fn ApprovalPanel(
             );
         let version = ws.version(crate::domain::policy::Section::Risk);
         let code = code.clone();
+        let cleared = risk.still_cleared();
+        let origin = risk
+            .origin_confirmed_on
+            .map(|on| (risk.origin_partner.clone(), on));
+        // Recorded by those who may change the risks, for an assessment
+        // not confirmed yet.
+        let to_confirm = may_ask && origin.is_none() && risk.assessment.is_some();
+        let partner = risk.origin_partner.clone();
+        let approval_part = high || approval.is_some() || refusal.is_some();
         view! {
             <section class="panel approval" id="approval" aria-labelledby="approval-heading">
-                <h2 id="approval-heading">{t(K::case_approval_heading)}</h2>
+                <h2 id="approval-heading">{t(K::case_sign_offs)}</h2>
                 {from_address.map(|k| view! { <p class="notice" role="status" id="approval-result">{t(k)}</p> })}
+                {cleared.map(|(on, approval, origin)| view! {
+                    <div class="notice" role="status" id="sign-offs-cleared">
+                        <p>{tf(K::case_sign_offs_cleared, &[("on", &on.to_string())])}</p>
+                        <ul>
+                            {approval.then(|| view! { <li id="sign-offs-cleared-approval">{t(K::case_sign_offs_cleared_approval)}</li> })}
+                            {origin.then(|| view! { <li id="sign-offs-cleared-origin">{t(K::case_sign_offs_cleared_origin)}</li> })}
+                        </ul>
+                    </div>
+                })}
+                <h3 id="origin-heading">{t(K::case_origin_heading)}</h3>
+                {match origin {
+                    Some((partner, on)) => view! {
+                        <p class="ready" id="origin-confirmed">
+                            {tf(K::case_origin_confirmed, &[("partner", &partner), ("on", &on.to_string())])}
+                        </p>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <p class:form-error=high id="origin-missing">
+                            {t(if high { K::case_origin_missing_high } else { K::case_origin_missing })}
+                        </p>
+                    }
+                    .into_any(),
+                }}
+                {to_confirm.then(|| {
+                    let code = code.clone();
+                    let problem = move |field: &'static str| {
+                        move || {
+                            confirm_problems()
+                                .into_iter()
+                                .find(|p: &Problem| p.field == field)
+                                .map(|p| view! { <span class="field-error" id=format!("{}-error", field_id(field))>{t(error_key(p.error))}</span> })
+                        }
+                    };
+                    view! {
+                        <p class="hint" id="origin-hint">{t(K::case_origin_hint)}</p>
+                        {move || confirm_failed().map(|p| view! { <p class="form-error" role="alert" id="origin-error">{p}</p> })}
+                        <ActionForm action=confirm attr:id="origin-form" attr:action=ConfirmOrigin::url()>
+                            <input type="hidden" name="code" value=code/>
+                            // The assessment as the counsellor read it.
+                            <input type="hidden" name="version" value=version.to_string()/>
+                            <div class="field-row">
+                                <div class="field">
+                                    <label for="origin-partner">{t(K::case_origin_partner)}</label>
+                                    <input id="origin-partner" name="partner" type="text" value=partner required maxlength="200" aria-describedby="origin-partner-error"/>
+                                    {problem("risk.origin_partner")}
+                                </div>
+                                <div class="field">
+                                    <label for="origin-on">{t(K::case_origin_confirmed_on)}</label>
+                                    <input id="origin-on" name="on" type="date" value=today.to_string() max=today.to_string() required aria-describedby="origin-on-error"/>
+                                    {problem("risk.origin_confirmed_on")}
+                                </div>
+                            </div>
+                            <button type="submit" id="origin-submit">{t(K::case_origin_record)}</button>
+                        </ActionForm>
+                    }
+                })}
+                {approval_part.then(|| view! { <h3 id="approval-part-heading">{t(K::case_approval_heading)}</h3> })}
                 {approval.map(|s| view! {
                     <p class="ready" id="approval-given">{tf(K::case_approved_by, &[("on", &s.on.to_string())])}</p>
                     {(!s.comment.is_empty()).then(|| view! { <blockquote>{s.comment}</blockquote> })}
@@ -156,5 +245,14 @@ pub fn ApprovalPanel(
             </section>
         }
         .into_any()
+    }
+}
+
+/// The id of a confirmation field's element (`risk.origin_partner` →
+/// `origin-partner`).
+fn field_id(field: &str) -> &'static str {
+    match field {
+        "risk.origin_partner" => "origin-partner",
+        _ => "origin-on",
     }
 }

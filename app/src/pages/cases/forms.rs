@@ -505,14 +505,10 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
                 }
             }
         })}
-        <fieldset class="group">
-            <legend>{t(K::case_sign_offs)}</legend>
-            <div class="field-row">
-                <TextInput field="risk.origin_partner" label=K::case_origin_partner fields=f.clone() problems=p/>
-                <DateInput field="risk.origin_confirmed_on" label=K::case_origin_confirmed_on fields=f.clone() problems=p/>
-            </div>
-            <DateInput field="risk.last_threat_on" label=K::case_last_threat_on fields=f problems=p/>
-        </fieldset>
+        // The sign-offs (the origin partner's confirmation, the
+        // supervisor's approval) are recorded under the form, each for the
+        // assessment as it stands.
+        <DateInput field="risk.last_threat_on" label=K::case_last_threat_on fields=f problems=p/>
     }
 }
 

@@ -53,6 +53,7 @@ pub fn error_key(e: FieldError) -> K {
         FieldError::NotNeeded => K::case_error_not_needed,
         FieldError::GateNotPassed => K::case_error_gate_not_passed,
         FieldError::GateNotPassedThatDay => K::case_error_gate_not_passed_that_day,
+        FieldError::BeforeAssessment => K::case_error_before_assessment,
     }
 }
 
