@@ -169,6 +169,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(crate::users::UserCommand),
+    /// Manage organisations' settings.
+    #[command(subcommand)]
+    Organisation(crate::organisations::OrganisationCommand),
 }
 
 /// Checked configuration.

@@ -8,6 +8,7 @@
 
 use app::domain::case::CaseCode;
 use app::domain::case_file::{section_slug, CaseFile, ParseContext};
+use app::domain::clock::Clock;
 use app::domain::consent::shareable_sections;
 use app::domain::fields::Fields;
 use app::domain::handover::{make_move, HandoverMove, Side};
@@ -593,12 +594,14 @@ async fn seed_cases(
     mission_id: &str,
 ) -> anyhow::Result<()> {
     let now = Utc::now();
+    // The demo organisation keeps the default clock.
+    let wall = Clock::default().wall(now);
     let cx = ParseContext {
-        today: now.date_naive(),
+        today: wall.date_naive(),
         user_id: &owner.id,
         currency: Currency::EUR,
     };
-    for sample in sample_cases(now.date_naive(), mission_id) {
+    for sample in sample_cases(wall.date_naive(), mission_id) {
         let code = CaseCode::from_random(sample.code_bytes);
         if store.case_by_code(code.as_str()).await?.is_some() {
             continue;
@@ -617,7 +620,7 @@ async fn seed_cases(
             code: code.clone(),
             organisation_id: owner.organisation_id.clone(),
             owner_id: owner.id.clone(),
-            summary: summary_of(&file),
+            summary: summary_of(&file, wall),
             section: section_slug(first).into(),
             body: file.section_json(first),
             at: now,
@@ -633,7 +636,7 @@ async fn seed_cases(
         };
         for (section, f) in sections {
             apply(&mut file, section, &f, &cx)?;
-            let summary = summary_of(&file);
+            let summary = summary_of(&file, wall);
             let outcome = store
                 .save_section(
                     &case.id,
@@ -686,17 +689,18 @@ async fn hand_over(
     moves: Vec<HandoverMove>,
 ) -> anyhow::Result<()> {
     let now = Utc::now();
+    let wall = Clock::default().wall(now);
     let summarise = |mission: Option<&str>| {
         let mut f = file.clone();
         f.handed_over_to = mission.map(str::to_string);
-        summary_of(&f)
+        summary_of(&f, wall)
     };
     let audit = |action: &'static str, by: &User| NewAuditEvent {
         organisation_id: Some(by.organisation_id.clone()),
         case_code: Some(code.to_string()),
         ..NewAuditEvent::new(action, AuditOutcome::Allowed).by(&by.id, by.role, &by.organisation_id)
     };
-    let shared = shareable_sections(&file.consent.records, mission_id, now);
+    let shared = shareable_sections(&file.consent.records, mission_id, wall);
     let h = store
         .create_handover(
             &NewHandover {

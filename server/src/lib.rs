@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod organisations;
 pub mod telemetry;
 pub mod users;
 
@@ -76,6 +77,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let store = config.open_store().await?;
             store.migrate().await?;
             users::add(&store, args).await
+        }
+        Command::Organisation(organisations::OrganisationCommand::TimeZone(args)) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            organisations::set_time_zone(&store, args).await
         }
     }
 }

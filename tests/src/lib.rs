@@ -17,6 +17,13 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// The date on the wall of an organisation with the default clock
+/// (Europe/Amsterdam): "today" as the server judges it for the test
+/// organisations, which is not the UTC date late in the evening.
+pub fn today() -> chrono::NaiveDate {
+    app::domain::clock::Clock::default().today()
+}
+
 pub mod browser;
 pub mod journey;
 
@@ -428,7 +435,7 @@ pub async fn add_case(
         code: code.clone(),
         organisation_id: owner.organisation_id.clone(),
         owner_id: owner.id.clone(),
-        summary: app::server::cases::summary_of(&file),
+        summary: app::server::cases::summary_of(&file, chrono::Utc::now()),
         section: section_slug(Section::Client).into(),
         body: file.section_json(Section::Client),
         at: now,
@@ -509,7 +516,7 @@ pub async fn make_ready(
     alias: &str,
     mission_id: &str,
 ) {
-    let today = chrono::Utc::now().date_naive();
+    let today = today();
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let (t, departure) = (day(today), day(today + chrono::Duration::days(60)));
     put_section(
@@ -631,10 +638,7 @@ pub async fn make_ready(
 /// Makes the plan's one risk high (mitigated, confirmed by the partner in
 /// origin, assessed today) and asks for a supervisor's approval.
 pub async fn ask_for_approval(client: &reqwest::Client, server: &Server, code: &str) {
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = today().format("%Y-%m-%d").to_string();
     put_section(
         client,
         server,

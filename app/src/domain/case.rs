@@ -149,6 +149,9 @@ impl Birth {
     }
 
     /// Minor or adult on `day`; unclear whenever the facts allow both.
+    /// Age grows with an earlier birth, so the facts are judged by the
+    /// latest and the earliest birth date they allow (a birthday on 29
+    /// February falls on 1 March in other years).
     pub fn minority_on(&self, day: NaiveDate) -> Minority {
         let from_age = |min: i32, max: i32| {
             if max < 18 {
@@ -159,39 +162,42 @@ impl Birth {
                 Minority::Unclear
             }
         };
-        match self {
-            Birth::Date(d) => {
-                let mut age = day.year() - d.year();
-                if (day.month(), day.day()) < (d.month(), d.day()) {
-                    age -= 1;
-                }
-                from_age(age, age)
-            }
-            // Born in year y: on `day` they are (day.year - y - 1) or (day.year - y).
-            Birth::Year(y) => from_age(day.year() - y - 1, day.year() - y),
+        let years_before = |d: NaiveDate, years: u8| {
+            d.checked_sub_months(chrono::Months::new(12 * u32::from(years)))
+        };
+        let (youngest, oldest) = match self {
+            Birth::Date(d) => (Some(*d), Some(*d)),
+            Birth::Year(y) => (
+                NaiveDate::from_ymd_opt(*y, 12, 31),
+                NaiveDate::from_ymd_opt(*y, 1, 1),
+            ),
+            // `from` years old on the day of the assessment at least: born
+            // on that day `from` years before, or earlier; `to` at most:
+            // born after that day `to + 1` years before.
             Birth::AgeBand {
                 from,
                 to,
                 assessed_on,
-            } => {
-                // k full years since the assessment: at least from + k years
-                // old; at most to + k, or to + k + 1 once a birthday may have
-                // passed since the last anniversary of the assessment.
-                let anniversary = |k: i32| {
-                    assessed_on
-                        .checked_add_months(chrono::Months::new(12 * k.max(0) as u32))
-                        .unwrap_or(*assessed_on)
-                };
-                let mut k = (day.year() - assessed_on.year()).max(0);
-                while k > 0 && anniversary(k) > day {
-                    k -= 1;
-                }
-                let extra = i32::from(day > anniversary(k));
-                from_age(i32::from(*from) + k, i32::from(*to) + k + extra)
-            }
-            Birth::Unknown => Minority::Unclear,
+            } => (
+                years_before(*assessed_on, *from),
+                years_before(*assessed_on, to.saturating_add(1)).and_then(|d| d.succ_opt()),
+            ),
+            Birth::Unknown => (None, None),
+        };
+        match (youngest, oldest) {
+            (Some(youngest), Some(oldest)) => from_age(age_on(youngest, day), age_on(oldest, day)),
+            _ => Minority::Unclear,
         }
     }
+}
+
+/// Full years on `day` of someone born on `birth` (negative before).
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -484,6 +490,95 @@ mod tests {
         ];
         for (birth, expected, why) in table {
             assert_eq!(birth.minority_on(on), expected, "{why}");
+        }
+    }
+
+    /// Full years on `day` of someone born on `birth`, counted the slow
+    /// way: each birthday passed (one on 29 February falls on 1 March in
+    /// other years).
+    fn age_by_counting(birth: NaiveDate, day: NaiveDate) -> i32 {
+        (birth.year()..=day.year())
+            .filter(|y| {
+                let birthday = NaiveDate::from_ymd_opt(*y, birth.month(), birth.day())
+                    .unwrap_or_else(|| NaiveDate::from_ymd_opt(*y, 3, 1).unwrap());
+                birthday <= day
+            })
+            .count() as i32
+            - 1
+    }
+
+    /// Minor, adult or unclear on `day`, from every birth date the facts
+    /// allow, one by one.
+    fn minority_by_counting(birth: &Birth, day: NaiveDate) -> Minority {
+        let days = |from: NaiveDate, to: NaiveDate| from.iter_days().take_while(move |d| *d <= to);
+        let births: Vec<NaiveDate> = match birth {
+            Birth::Date(d) => vec![*d],
+            Birth::Year(y) => days(d(*y, 1, 1), d(*y, 12, 31)).collect(),
+            Birth::AgeBand {
+                from,
+                to,
+                assessed_on,
+            } => days(
+                d(assessed_on.year() - i32::from(*to) - 2, 1, 1),
+                *assessed_on,
+            )
+            .filter(|b| {
+                let age = age_by_counting(*b, *assessed_on);
+                age >= i32::from(*from) && age <= i32::from(*to)
+            })
+            .collect(),
+            Birth::Unknown => return Minority::Unclear,
+        };
+        let ages: Vec<i32> = births.iter().map(|b| age_by_counting(*b, day)).collect();
+        if ages.iter().all(|a| *a < 18) {
+            Minority::Minor
+        } else if ages.iter().all(|a| *a >= 18) {
+            Minority::Adult
+        } else {
+            Minority::Unclear
+        }
+    }
+
+    /// A day near 29 February or the turn of the year, often.
+    fn edgy_day(years: std::ops::Range<i32>) -> impl Strategy<Value = NaiveDate> {
+        (
+            years,
+            prop_oneof![
+                Just((2u32, 28u32)),
+                Just((2, 29)),
+                Just((3, 1)),
+                Just((12, 31)),
+                Just((1, 1)),
+                (1u32..=12, 1u32..=31),
+            ],
+        )
+            .prop_map(|(y, (m, day))| {
+                NaiveDate::from_ymd_opt(y, m, day)
+                    .or_else(|| NaiveDate::from_ymd_opt(y, m, 28))
+                    .unwrap()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Birth dates, years and age bands (29 February included) give
+        /// the answer of every birth date they allow, counted one by one.
+        #[test]
+        fn minority_agrees_with_counting_every_possible_birthday(
+            birth_day in edgy_day(1990..2016),
+            kind in 0u8..3,
+            band in (0u8..30, 0u8..4),
+            assessed in edgy_day(2016..2028),
+            later in 0i64..2000,
+        ) {
+            let birth = match kind {
+                0 => Birth::Date(birth_day),
+                1 => Birth::Year(birth_day.year()),
+                _ => Birth::AgeBand { from: band.0, to: band.0 + band.1, assessed_on: assessed },
+            };
+            let day = assessed + chrono::Duration::days(later);
+            prop_assert_eq!(birth.minority_on(day), minority_by_counting(&birth, day), "{:?} on {}", birth, day);
         }
     }
 

@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod case;
 pub mod case_file;
 pub mod client_copy;
+#[cfg(feature = "ssr")]
+pub mod clock;
 pub mod consent;
 pub mod dashboard;
 pub mod derived;

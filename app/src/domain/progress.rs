@@ -179,9 +179,21 @@ impl RiskRecord {
 }
 
 impl CaseFile {
-    /// Minor, adult or unclear, as far as the first contact says.
-    pub fn minority(&self, today: NaiveDate) -> Minority {
-        self.first_contact.client.birth.minority_on(today)
+    /// Minor, adult or unclear on `day`, as far as the first contact says.
+    pub fn minority(&self, day: NaiveDate) -> Minority {
+        self.first_contact.client.birth.minority_on(day)
+    }
+
+    /// Minor, adult or unclear on the day of the decision (today while
+    /// there is none): a child's decision needs a best-interests
+    /// determination even once the child has turned 18.
+    pub fn minority_at_decision(&self, today: NaiveDate) -> Minority {
+        let day = self
+            .decision
+            .decision
+            .as_ref()
+            .map_or(today, |d| d.decided_on);
+        self.minority(day)
     }
 
     /// The client chose return.
@@ -452,11 +464,11 @@ impl CaseFile {
                     || !n.fears.is_empty()
                     || !n.information_given.is_empty()
             }),
-            Section::Decision => self
-                .decision
-                .decision
-                .as_ref()
-                .is_some_and(|d| decision_missing(d, self.minority(today)).is_empty()),
+            Section::Decision => {
+                self.decision.decision.as_ref().is_some_and(|d| {
+                    decision_missing(d, self.minority_at_decision(today)).is_empty()
+                })
+            }
             Section::Risk => self.gate(self.gate_day(today)) == Some(Gate::Passed),
             Section::Reintegration => {
                 let r = &self.reintegration;
@@ -545,7 +557,7 @@ impl CaseFile {
             now,
             consents: &self.consent.records,
             decision: self.decision.decision.as_ref(),
-            minority: self.minority(today),
+            minority: self.minority_at_decision(today),
             risk_gate: self.gate(gate_day),
             complete_sections: complete.clone(),
             travel_document_ready: self.done(&["T4"], &["M10"]),
@@ -1046,7 +1058,10 @@ mod tests {
                 f.decision
                     .decision
                     .as_ref()
-                    .map(|d| crate::domain::options::decision_missing(d, f.minority(today)))
+                    .map(|d| crate::domain::options::decision_missing(
+                        d,
+                        f.minority_at_decision(today)
+                    ))
             ),
             Derived::RiskLevel => format!(
                 "{:?}",
@@ -1254,6 +1269,47 @@ mod tests {
         assert!(p.handover_missing.contains(&Missing::Decision {
             what: crate::domain::options::DecisionMissing::BestInterestsDetermination
         }));
+    }
+
+    #[test]
+    fn a_childs_decision_needs_a_best_interests_determination_after_the_child_turns_18() {
+        // Born 3 November 2008: 17 when the return was decided (2 November
+        // 2026), 18 on the day of the check (20 November 2026).
+        let mut f = return_case();
+        put(
+            &mut f,
+            Section::Client,
+            &[
+                ("client.alias", "Rosa"),
+                ("client.birth", "date"),
+                ("client.birth_date", "2008-11-03"),
+                ("contact.on", "2026-10-01"),
+            ],
+        );
+        let today = now().date_naive();
+        assert_eq!(f.minority(today), Minority::Adult);
+        assert_eq!(f.minority_at_decision(today), Minority::Minor);
+        let p = f.progress(&crate::catalog::planning(), now());
+        assert!(p.handover_missing.contains(&Missing::Decision {
+            what: crate::domain::options::DecisionMissing::BestInterestsDetermination
+        }));
+        // Born a day earlier: 18 on the day of the decision, nothing missing.
+        put(
+            &mut f,
+            Section::Client,
+            &[
+                ("client.alias", "Rosa"),
+                ("client.birth", "date"),
+                ("client.birth_date", "2008-11-02"),
+                ("contact.on", "2026-10-01"),
+            ],
+        );
+        assert_eq!(f.minority_at_decision(today), Minority::Adult);
+        let p = f.progress(&crate::catalog::planning(), now());
+        assert!(!p
+            .handover_missing
+            .iter()
+            .any(|m| matches!(m, Missing::Decision { .. })));
     }
 
     /// The return case with one high risk, mitigated, confirmed by the

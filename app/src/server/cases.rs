@@ -11,6 +11,7 @@ use crate::api::cases::{
 };
 use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
 use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
+use crate::domain::clock::Clock;
 use crate::domain::consent::shareable_sections;
 use crate::domain::fields::{FieldError, Fields, Problem};
 use crate::domain::handover::Side;
@@ -26,7 +27,7 @@ use crate::store::{
     AuditOutcome, AuditQuery, CaseQuery, CaseRecord, CaseSummary, NewAuditEvent, NewCase,
     SaveOutcome, SectionRecord, SessionActor, StoreError,
 };
-use chrono::{Datelike, Utc};
+use chrono::{Datelike, SubsecRound, Utc};
 use std::collections::BTreeMap;
 
 pub const PAGE_SIZE: i64 = 25;
@@ -73,25 +74,32 @@ pub(super) async fn facts_for(a: &SessionActor, c: &CaseRecord) -> Result<CaseFa
         .iter()
         .find(|s| s.section == section_slug(Section::Consent))
         .map(|s| s.body.as_str());
-    facts.handovers = mission_handovers(a, handovers.iter(), consent)?;
+    let clock = store
+        .organisation_clock(&c.organisation_id)
+        .await
+        .map_err(AppError::internal)?;
+    facts.handovers = mission_handovers(a, handovers.iter(), consent, clock)?;
     Ok(facts)
 }
 
 /// A mission's handovers of a case as the rules see them: the active ones
 /// to the user's mission, each with the sections consented to at the
 /// handover that the client's consent (`consent`: the stored consent
-/// section) still covers now.
+/// section) still covers now, on the clock of the organisation that
+/// recorded the consent (`clock`: a withdrawal or expiry takes effect at
+/// its midnight, wherever the mission is).
 pub(super) fn mission_handovers<'a>(
     a: &SessionActor,
     handovers: impl Iterator<Item = &'a crate::store::HandoverRecord>,
     consent: Option<&str>,
+    clock: Clock,
 ) -> Result<Vec<HandoverFacts>, AppError> {
     let mut file = CaseFile::default();
     if let Some(body) = consent {
         file.load_section(Section::Consent, body)
             .map_err(|e| AppError::internal(unreadable(section_slug(Section::Consent), &e)))?;
     }
-    let now_shareable = shareable_sections(&file.consent.records, &a.organisation_id, Utc::now());
+    let now_shareable = shareable_sections(&file.consent.records, &a.organisation_id, clock.now());
     Ok(handovers
         .filter(|h| h.status.is_active() && h.mission_id == a.organisation_id)
         .map(|h| HandoverFacts {
@@ -181,10 +189,26 @@ pub(super) fn file_of(sections: &[SectionRecord]) -> Result<CaseFile, AppError> 
     Ok(file)
 }
 
-/// The caseload's summary of a file (also used by the demo seeding).
-pub fn summary_of(file: &CaseFile) -> CaseSummary {
+/// The case file as `readable` may see it: only those sections, and
+/// nothing computed from the others.
+pub(super) fn file_for_reader(
+    sections: Vec<SectionRecord>,
+    readable: &[Section],
+) -> Result<(CaseFile, Vec<SectionRecord>), AppError> {
+    let sections: Vec<SectionRecord> = sections
+        .into_iter()
+        .filter(|s| section_from_slug(&s.section).is_some_and(|s| readable.contains(&s)))
+        .collect();
+    let mut file = file_of(&sections)?;
+    file.forget_derived_unless(readable);
+    Ok((file, sections))
+}
+
+/// The caseload's summary of a file (also used by the demo seeding), as
+/// it stands at `now` on the organisation's wall clock.
+pub fn summary_of(file: &CaseFile, now: chrono::DateTime<Utc>) -> CaseSummary {
     let cats = crate::catalog::planning();
-    let p = file.progress(&cats, Utc::now());
+    let p = file.progress(&cats, now);
     let client = &file.first_contact.client;
     CaseSummary {
         alias: client.alias.clone(),
@@ -209,7 +233,7 @@ pub fn summary_of(file: &CaseFile) -> CaseSummary {
         departure_on: day(file.travel.planned_departure),
         departed_on: day(file.departed_on()),
         arrived_on: day(file.arrived_on()),
-        awaiting_approval: file.awaiting_approval(Utc::now().date_naive()),
+        awaiting_approval: file.awaiting_approval(now.date_naive()),
     }
 }
 
@@ -232,10 +256,11 @@ pub(super) fn summarised(
     all: &[SectionRecord],
     mission: Option<&str>,
     fallback: &CaseFile,
+    clock: Clock,
 ) -> CaseSummary {
     let mut file = file_of(all).unwrap_or_else(|_| fallback.clone());
     file.handed_over_to = mission.map(str::to_string);
-    summary_of(&file)
+    summary_of(&file, clock.now())
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -294,7 +319,7 @@ pub async fn caseload(
         stage: non_empty(&stage),
         risk_level: non_empty(&risk),
         due: Some(more.due).filter(|d| d == "overdue" || d == "soon"),
-        today: Some(Utc::now().date_naive().format("%Y-%m-%d").to_string()),
+        today: Some(a.clock.today().format("%Y-%m-%d").to_string()),
         awaiting_approval: more.approval,
         event_in_month: trend_filter(&more.event, &more.month),
         page,
@@ -345,7 +370,7 @@ pub async fn create_case(
         return Err(respond_with(AppError::NotFound));
     }
     let now = Utc::now();
-    let today = now.date_naive();
+    let today = a.clock.date_at(now);
     let mut fields = Fields::new();
     fields.insert("client.alias".into(), alias);
     if let Some(y) = non_empty(&birth_year) {
@@ -430,7 +455,7 @@ pub async fn create_case(
             ));
         }
     }
-    let summary = summary_of(&file);
+    let summary = summary_of(&file, a.clock.wall(now));
     for _ in 0..5 {
         let code = CaseCode::from_random(rand::random());
         let mut audit = event(&a, "case.create", AuditOutcome::Allowed);
@@ -496,16 +521,12 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .filter(|s| may(CaseAction::Update(*s)))
         .collect();
     // Only the sections this user may read leave the server.
-    let sections: Vec<SectionRecord> = state
+    let all = state
         .store
         .case_sections(&c.id)
         .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .filter(|s| section_from_slug(&s.section).is_some_and(|s| readable.contains(&s)))
-        .collect();
-    let mut file = file_of(&sections)?;
-    file.forget_derived_unless(&readable);
+        .map_err(AppError::internal)?;
+    let (mut file, sections) = file_for_reader(all, &readable)?;
     let mut meta = std::collections::BTreeMap::new();
     for section in readable.iter().copied() {
         let slug = section_slug(section);
@@ -544,7 +565,7 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         None
     };
     let referral_contacts = if readable.contains(&Section::Reintegration) {
-        super::referrals::contacts_for(&file).await?
+        super::referrals::contacts_for(&file, a.clock.today()).await?
     } else {
         Vec::new()
     };
@@ -558,7 +579,8 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         file,
         sections: meta,
         missions,
-        today: Utc::now().date_naive(),
+        today: a.clock.today(),
+        clock_offset_seconds: a.clock.offset_seconds(Utc::now()),
         user_id: a.user_id.clone(),
         may_read_access_log: may(CaseAction::ReadAccessLog),
         readable,
@@ -667,15 +689,12 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
         .into_iter()
         .filter(|s| case_access(&actor, &facts, CaseAction::Read(*s)).allowed())
         .collect();
-    let sections: Vec<SectionRecord> = state
+    let all = state
         .store
         .case_sections(&c.id)
         .await
-        .map_err(AppError::internal)?
-        .into_iter()
-        .filter(|s| section_from_slug(&s.section).is_some_and(|s| readable.contains(&s)))
-        .collect();
-    let mut file = file_of(&sections)?;
+        .map_err(AppError::internal)?;
+    let (mut file, _) = file_for_reader(all, &readable)?;
     file.handed_over_to = state
         .store
         .handovers_of_case(&c.id)
@@ -711,7 +730,7 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
     };
     let (body, content_type, extension) = match format {
         ExportFormat::Json => {
-            let export = crate::domain::export::plan_export(&file, &cats, &meta, now);
+            let export = plan_export_at(&file, &cats, &meta, a.clock, now);
             let body = serde_json::to_string_pretty(&export).map_err(AppError::internal)?;
             (body, "application/json; charset=utf-8", "json")
         }
@@ -730,7 +749,7 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
             (body, "text/calendar; charset=utf-8", "ics")
         }
         ExportFormat::Print => {
-            let export = crate::domain::export::plan_export(&file, &cats, &meta, now);
+            let export = plan_export_at(&file, &cats, &meta, a.clock, now);
             let body = super::plan_print::render(&export, &c.owner_name);
             (body, "text/html; charset=utf-8", "print")
         }
@@ -746,6 +765,20 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
         (format != ExportFormat::Print).then_some(filename.as_str()),
     );
     Ok(body)
+}
+
+/// The plan's export as it stands on the organisation's wall clock at
+/// `now`, stamped with the real instant.
+fn plan_export_at(
+    file: &CaseFile,
+    cats: &crate::domain::progress::Catalogues,
+    meta: &crate::domain::export::ExportMeta,
+    clock: Clock,
+    now: chrono::DateTime<Utc>,
+) -> crate::domain::export::PlanExport {
+    let mut export = crate::domain::export::plan_export(file, cats, meta, clock.wall(now));
+    export.exported_at = now.trunc_subsecs(0);
+    export
 }
 
 pub async fn save_section(
@@ -771,7 +804,7 @@ pub async fn save_section(
         .map_err(AppError::internal)?;
     let mut file = file_of(&sections)?;
     let cx = ParseContext {
-        today: now.date_naive(),
+        today: a.clock.date_at(now),
         user_id: &a.user_id,
         currency: file.currency(&crate::catalog::programmes().programmes),
     };
@@ -797,7 +830,7 @@ pub async fn save_section(
                     &a.user_id,
                     now,
                     &audit,
-                    |all, mission| summarised(all, mission, &file),
+                    |all, mission| summarised(all, mission, &file, a.clock),
                 )
                 .await
                 .map_err(|e| match e {
@@ -870,7 +903,7 @@ pub async fn decide_approval(
     // The risks changed since the supervisor read them: decide on what is
     // there now.
     let mut file = risk_at_version(&c, version).await?;
-    let result = match file.decide_approval(decision, &a.user_id, &comment, now.date_naive()) {
+    let result = match file.decide_approval(decision, &a.user_id, &comment, a.clock.date_at(now)) {
         Err(refusal) => ApprovalResult::Refused(refusal),
         Ok(()) => {
             let (action, mark) = match decision {
@@ -899,7 +932,7 @@ pub async fn request_approval(code: String, version: i64) -> Result<ApprovalResu
     let c = case_for(&a, &code, CaseAction::Update(Section::Risk), action).await?;
     let now = Utc::now();
     let mut file = risk_at_version(&c, version).await?;
-    let result = match file.request_approval(&a.user_id, now.date_naive()) {
+    let result = match file.request_approval(&a.user_id, a.clock.date_at(now)) {
         Err(refusal) => ApprovalResult::Refused(refusal),
         Ok(()) => {
             save_risk_move(&a, &c, &file, version, action, None, now).await?;
@@ -929,7 +962,7 @@ pub async fn confirm_origin(
     let now = Utc::now();
     let mut file = risk_at_version(&c, version).await?;
     let cx = ParseContext {
-        today: now.date_naive(),
+        today: a.clock.date_at(now),
         user_id: &a.user_id,
         currency: file.currency(&crate::catalog::programmes().programmes),
     };
@@ -1020,7 +1053,7 @@ async fn save_risk_move(
             now,
             &audit,
             mark,
-            |all, mission| summarised(all, mission, file),
+            |all, mission| summarised(all, mission, file, a.clock),
         )
         .await
         .map_err(AppError::internal)?;

@@ -11,7 +11,7 @@ use crate::domain::policy::{org_access, OrgAction};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::store::{AuditOutcome, SessionActor};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 /// Months of trends on the dashboard.
 const TREND_MONTHS: usize = 12;
@@ -46,7 +46,7 @@ pub async fn summary(
         from: day(&from),
         until: day(&until),
     };
-    let today = Utc::now().date_naive();
+    let today = a.clock.today();
     let rows = store
         .dashboard_rows(&a.organisation_id)
         .await
@@ -87,7 +87,7 @@ pub async fn statistics(months: i64) -> Result<String, AppError> {
     let a = supervisor("statistics.export").await?;
     let store = &app_state()?.store;
     let months = months.clamp(12, 60) as usize;
-    let today = Utc::now().date_naive();
+    let today = a.clock.today();
     let rows = store
         .dashboard_rows(&a.organisation_id)
         .await

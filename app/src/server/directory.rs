@@ -19,17 +19,13 @@ use crate::i18n::map::{mt, MK};
 use crate::store::{
     AuditOutcome, DirectorySave, ImportOutcome, NewAuditEvent, SessionActor, SuggestionDecision,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The most results a search shows.
 pub const SHOWN: usize = 50;
 /// The longest note with a suggestion or reason for a rejection.
 pub const MAX_NOTE: usize = 1000;
-
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
 
 fn directory_event(
     a: &SessionActor,
@@ -120,7 +116,7 @@ pub async fn search(args: SearchArgs) -> Result<MapSearch, AppError> {
         language: non_empty(&args.language).map(|l| l.to_lowercase()),
         text: args.text.chars().take(200).collect(),
     };
-    let day = today();
+    let day = a.clock.today();
     let found = search_map(&entries, &query);
     let countries: BTreeSet<String> = entries.iter().map(|o| o.country.clone()).collect();
     let languages: BTreeSet<String> = entries
@@ -235,7 +231,7 @@ pub async fn entry(id: String) -> Result<EntryView, AppError> {
     } else {
         0
     };
-    let day = today();
+    let day = a.clock.today();
     Ok(EntryView {
         stale: entry.stale(day),
         entry,
@@ -391,7 +387,7 @@ async fn save_entry_from(
         }
     };
     f.insert("id".into(), new_id.clone());
-    let day = today();
+    let day = a.clock.today();
     let mut entry = match from_fields(&f, day) {
         Ok(e) => e,
         Err(found) => return Ok(problems_of(found)),
@@ -473,9 +469,8 @@ async fn change_entry(
 }
 
 pub async fn verify(id: String, version: i64) -> Result<i64, AppError> {
-    let day = today();
     change_entry(&id, version, "verify", "directory.verify", |e, a| {
-        e.verify(&a.organisation_name, day)
+        e.verify(&a.organisation_name, a.clock.today())
     })
     .await
 }
@@ -623,7 +618,7 @@ pub async fn decide_suggestion(
                         f.insert(c.to_string(), value.clone());
                     }
                 }
-                let mut merged = from_fields(&f, today()).map_err(|_| {
+                let mut merged = from_fields(&f, a.clock.today()).map_err(|_| {
                     respond_with(AppError::Invalid(vec![FieldError {
                         field: "suggestion".into(),
                         message: mt(MK::suggestion_no_longer_fits).into(),
@@ -665,7 +660,7 @@ pub async fn export() -> Result<String, AppError> {
     let a = actor_for(MapAction::Exchange, "directory.export").await?;
     let entries = all_entries().await?;
     record(directory_event(&a, "directory.export", None)).await?;
-    let name = format!("social-map-{}.csv", today().format("%Y-%m-%d"));
+    let name = format!("social-map-{}.csv", a.clock.today().format("%Y-%m-%d"));
     answer_as_document("text/csv; charset=utf-8", Some(&name));
     Ok(to_csv(&entries))
 }
@@ -682,7 +677,7 @@ pub async fn import(csv: String) -> Result<ImportResult, AppError> {
         record(audit).await?;
         Ok(ImportResult::Problems(problems))
     };
-    let rows = match from_csv(text, today()) {
+    let rows = match from_csv(text, a.clock.today()) {
         Ok(rows) => rows,
         Err(problems) => {
             tracing::info!(problems = problems.len(), "social map import refused");

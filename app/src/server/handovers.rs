@@ -110,7 +110,8 @@ pub async fn hand_over(code: String, note: String) -> Result<HandOverOutcome, Ap
         .map_err(AppError::internal)?;
     let file = file_of(&sections)?;
     let now = Utc::now();
-    let progress = file.progress(&crate::catalog::planning(), now);
+    let wall = a.clock.wall(now);
+    let progress = file.progress(&crate::catalog::planning(), wall);
     if !progress.handover_missing.is_empty() {
         back_to_review(&code, "missing").await;
         return Ok(HandOverOutcome::Missing(progress.handover_missing));
@@ -120,7 +121,7 @@ pub async fn hand_over(code: String, note: String) -> Result<HandOverOutcome, Ap
     };
     // Everything the client consented to share with this mission, which
     // includes every section the handover needs (checked above).
-    let shared = shareable_sections(&file.consent.records, &mission_id, now);
+    let shared = shareable_sections(&file.consent.records, &mission_id, wall);
     let mut audit = event(&a, "handover.create", AuditOutcome::Allowed);
     audit.case_code = Some(code.clone());
     let new = NewHandover {
@@ -133,7 +134,9 @@ pub async fn hand_over(code: String, note: String) -> Result<HandOverOutcome, Ap
     };
     match state
         .store
-        .create_handover(&new, &audit, |all, mission| summarised(all, mission, &file))
+        .create_handover(&new, &audit, |all, mission| {
+            summarised(all, mission, &file, a.clock)
+        })
         .await
     {
         Ok(h) => {
@@ -221,7 +224,7 @@ pub async fn respond(
     let outcome = state
         .store
         .move_handover(&change, &audit, |all, mission| {
-            summarised(all, mission, &file)
+            summarised(all, mission, &file, a.clock)
         })
         .await
         .map_err(AppError::internal)?;
@@ -265,7 +268,7 @@ pub async fn inbox(status: String, page: i64) -> Result<InboxView, AppError> {
         .await
         .map_err(AppError::internal)?;
     record(event(&a, "handover.inbox", AuditOutcome::Allowed)).await?;
-    let today = Utc::now().date_naive();
+    let today = a.clock.today();
     // What each row may show of the live plan is decided by the rule that
     // guards opening it: this handover active, and the section consented
     // to at the handover and still now. A row the mission may no longer
@@ -285,7 +288,18 @@ pub async fn inbox(status: String, page: i64) -> Result<InboxView, AppError> {
         .collect();
     let actor = actor_of(&a);
     let mut items = Vec::with_capacity(p.items.len());
+    // Each consent is judged on the clock of the organisation that
+    // recorded it.
+    let mut clocks = BTreeMap::new();
     for h in p.items {
+        if !clocks.contains_key(&h.organisation_id) {
+            let clock = state
+                .store
+                .organisation_clock(&h.organisation_id)
+                .await
+                .map_err(AppError::internal)?;
+            clocks.insert(h.organisation_id.clone(), clock);
+        }
         let facts = CaseFacts {
             organisation_id: h.organisation_id.clone(),
             owner_id: String::new(),
@@ -294,6 +308,7 @@ pub async fn inbox(status: String, page: i64) -> Result<InboxView, AppError> {
                 &a,
                 std::iter::once(&h),
                 consents.get(&h.case_id).map(String::as_str),
+                clocks[&h.organisation_id],
             )?,
         };
         let readable: Vec<Section> = Section::ALL

@@ -74,7 +74,7 @@ pub async fn change(c: Change) -> Result<ReferralResult, AppError> {
         .map_or(0, |s| s.version);
     let mut file = file_of(&sections)?;
     let now = Utc::now();
-    let day = now.date_naive();
+    let day = a.clock.date_at(now);
     let list = &mut file.reintegration.referrals;
     let (outcome, action) = match c.op.as_str() {
         "propose" => {
@@ -126,7 +126,7 @@ pub async fn change(c: Change) -> Result<ReferralResult, AppError> {
                     now,
                     &audit,
                     None,
-                    |all, mission| summarised(all, mission, &file),
+                    |all, mission| summarised(all, mission, &file, a.clock),
                 )
                 .await
                 .map_err(AppError::internal)?;
@@ -190,11 +190,11 @@ pub(super) async fn referred_organisations(
 }
 
 /// The contacts of the organisations `file` refers to, as the map has
-/// them now (an address kept confidential is left out).
+/// them now (an address kept confidential is left out), judged on `day`.
 pub async fn contacts_for(
     file: &crate::domain::case_file::CaseFile,
+    day: chrono::NaiveDate,
 ) -> Result<Vec<ReferralContact>, AppError> {
-    let day = Utc::now().date_naive();
     Ok(referred_organisations(file)
         .await?
         .into_iter()

@@ -534,7 +534,7 @@ pub async fn preview(code: String, language: String) -> Result<String, AppError>
         counsellor: c.owner_name.clone(),
         organisation: a.organisation_name.clone(),
         mission,
-        made_on: Utc::now().date_naive(),
+        made_on: a.clock.today(),
     };
     let html = render(
         &file.client_copy(&crate::catalog::planning()),

@@ -1,4 +1,5 @@
 use super::{new_id, taken, ts, Result, Store, StoreError};
+use crate::domain::clock::Clock;
 use crate::domain::OrgKind;
 use chrono::Utc;
 
@@ -11,6 +12,8 @@ pub struct Organisation {
     pub country: String,
     /// Demo data, clearly marked in the UI.
     pub is_demo: bool,
+    /// The clock its plans are reckoned on (its time zone).
+    pub clock: Clock,
 }
 
 #[derive(Clone, Debug)]
@@ -21,9 +24,15 @@ pub struct NewOrganisation {
     pub is_demo: bool,
 }
 
-type OrgRow = (String, String, String, String, i64);
+type OrgRow = (String, String, String, String, i64, String);
 
-fn from_row((id, name, kind, country, is_demo): OrgRow) -> Result<Organisation> {
+macro_rules! org_columns {
+    () => {
+        "id, name, kind, country, is_demo, time_zone"
+    };
+}
+
+fn from_row((id, name, kind, country, is_demo, zone): OrgRow) -> Result<Organisation> {
     Ok(Organisation {
         id,
         name,
@@ -32,7 +41,14 @@ fn from_row((id, name, kind, country, is_demo): OrgRow) -> Result<Organisation> 
             .map_err(|_| StoreError::Corrupt("organisations.kind"))?,
         country,
         is_demo: is_demo != 0,
+        clock: clock_of(&zone)?,
     })
+}
+
+/// The clock of a stored time zone (one the store does not know is
+/// corrupt data, never silently another zone).
+pub(super) fn clock_of(zone: &str) -> Result<Clock> {
+    Clock::named(zone).ok_or(StoreError::Corrupt("organisations.time_zone"))
 }
 
 impl Store {
@@ -59,13 +75,16 @@ impl Store {
             kind: new.kind,
             country: new.country.clone(),
             is_demo: new.is_demo,
+            clock: Clock::default(),
         })
     }
 
     pub async fn organisation_by_name(&self, name: &str) -> Result<Option<Organisation>> {
-        let row: Option<OrgRow> = sqlx::query_as(
-            "SELECT id, name, kind, country, is_demo FROM organisations WHERE name = $1",
-        )
+        let row: Option<OrgRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            org_columns!(),
+            " FROM organisations WHERE name = $1"
+        ))
         .bind(name)
         .fetch_optional(&self.pool)
         .await?;
@@ -73,9 +92,11 @@ impl Store {
     }
 
     pub async fn organisation(&self, id: &str) -> Result<Option<Organisation>> {
-        let row: Option<OrgRow> = sqlx::query_as(
-            "SELECT id, name, kind, country, is_demo FROM organisations WHERE id = $1",
-        )
+        let row: Option<OrgRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            org_columns!(),
+            " FROM organisations WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
@@ -85,9 +106,11 @@ impl Store {
     /// The organisations of one kind (e.g. the IOM missions a plan can be
     /// handed to), by name.
     pub async fn organisations_of_kind(&self, kind: OrgKind) -> Result<Vec<Organisation>> {
-        let rows: Vec<OrgRow> = sqlx::query_as(
-            "SELECT id, name, kind, country, is_demo FROM organisations WHERE kind = $1 ORDER BY name",
-        )
+        let rows: Vec<OrgRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            org_columns!(),
+            " FROM organisations WHERE kind = $1 ORDER BY name"
+        ))
         .bind(kind.as_str())
         .fetch_all(&self.pool)
         .await?;
@@ -107,5 +130,38 @@ impl Store {
                 .ok_or(StoreError::NotFound),
             other => other,
         }
+    }
+
+    /// The clock of an organisation (its time zone); the default for one
+    /// that does not exist (an organisation is never deleted).
+    pub async fn organisation_clock(&self, id: &str) -> Result<Clock> {
+        let zone: Option<(String,)> =
+            sqlx::query_as("SELECT time_zone FROM organisations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        zone.map_or(Ok(Clock::default()), |(z,)| clock_of(&z))
+    }
+
+    /// Sets the time zone an organisation's plans are reckoned in, with
+    /// its audit row in the same transaction.
+    pub async fn set_organisation_clock(
+        &self,
+        id: &str,
+        clock: Clock,
+        audit: super::NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE organisations SET time_zone = $1 WHERE id = $2")
+            .bind(clock.zone_name())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

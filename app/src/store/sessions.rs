@@ -18,6 +18,8 @@ pub struct SessionActor {
     pub has_second_factor: bool,
     /// Designated an editor of the social map.
     pub directory_editor: bool,
+    /// The organisation's clock: "today" for what this user does.
+    pub clock: crate::domain::clock::Clock,
 }
 
 type ActorRow = (
@@ -34,6 +36,7 @@ type ActorRow = (
     i64,
     Option<String>,
     i64,
+    String,
 );
 
 /// One of a user's sessions, as the account page lists it.
@@ -193,7 +196,7 @@ impl Store {
     ) -> Result<Option<SessionActor>> {
         let row: Option<ActorRow> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.role, o.id, o.name, o.kind, o.is_demo, \
-                    s.created_at, s.last_seen_at, u.active, u.totp_secret, u.directory_editor \
+                    s.created_at, s.last_seen_at, u.active, u.totp_secret, u.directory_editor, o.time_zone \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              JOIN organisations o ON o.id = u.organisation_id WHERE s.id = $1",
         )
@@ -215,6 +218,7 @@ impl Store {
             active,
             totp_secret,
             directory_editor,
+            zone,
         ) = row;
         let created = ts::from_db(&created)?;
         let seen = ts::from_db(&seen)?;
@@ -247,6 +251,7 @@ impl Store {
             session_started_at: created,
             has_second_factor: totp_secret.is_some(),
             directory_editor: directory_editor != 0,
+            clock: super::organisations::clock_of(&zone)?,
         }))
     }
 

@@ -42,7 +42,7 @@ async fn a_counsellor_runs_a_full_session_to_handover() {
     let browser = Browser::start().await;
     let c = &browser.client;
     let mut s = Session::new(&browser, "case-session");
-    let today = chrono::Utc::now().date_naive();
+    let today = tests::today();
     let day = |offset: i64| {
         (today + chrono::Duration::days(offset))
             .format("%Y-%m-%d")

@@ -41,6 +41,7 @@ fn help_documents_every_command_and_setting() {
         "migrate",
         "demo",
         "user",
+        "organisation",
         "--database-url",
         "DATABASE_URL",
         "--bind",
@@ -199,4 +200,73 @@ fn demo_is_idempotent_and_prints_logins() {
     }
     let second = safeplan(&db, &["demo"], None);
     assert!(second.status.success(), "{}", text(&second));
+}
+
+/// An organisation's time zone is set from the command line: an unknown
+/// zone or organisation changes nothing; a known one is stored and
+/// audited.
+#[tokio::test]
+async fn organisation_time_zone_is_set_and_checked() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    tests::add_user(
+        &store,
+        "Shelter A",
+        app::domain::OrgKind::Counselling,
+        app::domain::Role::Counsellor,
+        "carla",
+        tests::PASSWORD,
+    )
+    .await;
+    let org = store
+        .organisation_by_name("Shelter A")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.clock.zone_name(), "Europe/Amsterdam", "the default");
+    store.close().await;
+    let set = |org: &str, zone: &str| {
+        safeplan(
+            &db,
+            &[
+                "organisation",
+                "time-zone",
+                "--organisation",
+                org,
+                "--zone",
+                zone,
+            ],
+            None,
+        )
+    };
+    let out = set("Shelter A", "Europe/Atlantis");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not a time zone"), "{}", text(&out));
+    let out = set("Shelter Z", "Europe/Brussels");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no organisation"), "{}", text(&out));
+    let store = db.store().await;
+    let org = store
+        .organisation_by_name("Shelter A")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.clock.zone_name(), "Europe/Amsterdam", "nothing changed");
+    store.close().await;
+    let out = set("Shelter A", "Europe/Brussels");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Europe/Brussels"), "{}", text(&out));
+    let store = db.store().await;
+    let org = store
+        .organisation_by_name("Shelter A")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.clock.zone_name(), "Europe/Brussels");
+    let audit = store.recent_audit(10).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "organisation.time_zone.cli"
+            && e.organisation_id.as_deref() == Some(org.id.as_str())));
+    store.close().await;
 }

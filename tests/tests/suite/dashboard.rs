@@ -89,7 +89,7 @@ async fn the_dashboard_follows_the_plans() {
     .await;
     assert_eq!(r.status(), 200);
     let late = new_case(&carla_c, &s, "Late Intake").await;
-    let two_months_ago = (chrono::Utc::now().date_naive() - chrono::Duration::days(60))
+    let two_months_ago = (tests::today() - chrono::Duration::days(60))
         .format("%Y-%m-%d")
         .to_string();
     put_section(
@@ -146,7 +146,7 @@ async fn the_dashboard_follows_the_plans() {
     assert_eq!(at_stage.items[0].code, rosa);
     assert_eq!(caseload(&sam, &s, &[("approval", "1")]).await.total, 0);
     // So does a month of a trend.
-    let month = app::domain::dashboard::month_of(chrono::Utc::now().date_naive());
+    let month = app::domain::dashboard::month_of(tests::today());
     let intakes = caseload(&sam, &s, &[("event", "intake"), ("month", &month)]).await;
     assert_eq!(intakes.total, this_month);
     let returns = caseload(&sam, &s, &[("event", "return"), ("month", &month)]).await;

@@ -93,7 +93,7 @@ async fn the_map_round_trips_through_csv_and_bad_files_change_nothing() {
 
     // A file with bad rows among good ones: every problem of every row,
     // with its row number (the header is row 1), and nothing imported.
-    let today = chrono::Utc::now().date_naive();
+    let today = tests::today();
     // Each entry with the version it was exported at.
     let seeded: Vec<(app::domain::directory::Organisation, i64)> =
         app::domain::directory::from_csv(&first, today)

@@ -563,10 +563,7 @@ async fn a_consent_withdrawn_after_the_handover_closes_the_plan_to_the_mission()
         .readable
         .contains(&Section::Travel));
     // The client withdraws the consent to share the travel plan.
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = tests::today().format("%Y-%m-%d").to_string();
     let mission = w.mission.clone();
     put_section(
         &w.carla,

@@ -12,6 +12,7 @@ mod case_session;
 mod cases;
 mod cli;
 mod client_copy_journey;
+mod clock;
 mod conflict_journey;
 mod dashboard;
 mod directory;

@@ -86,7 +86,7 @@ async fn row(w: &World, code: &str) -> InboxItem {
 }
 
 fn day(offset: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(offset))
+    (tests::today() + chrono::Duration::days(offset))
         .format("%Y-%m-%d")
         .to_string()
 }

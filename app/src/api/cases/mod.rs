@@ -126,8 +126,12 @@ pub struct CaseView {
     pub sections: BTreeMap<String, SectionMeta>,
     /// The IOM missions a plan can be handed over to: (id, name).
     pub missions: Vec<(String, String)>,
-    /// The server's date (the rules judge dates against it).
+    /// The date on the organisation's wall (the rules judge dates
+    /// against it).
     pub today: NaiveDate,
+    /// How far the organisation's wall clock is ahead of UTC, in seconds:
+    /// the browser reckons on the same clock.
+    pub clock_offset_seconds: i64,
     /// The signed-in user's id (recorded as explaining a consent).
     pub user_id: String,
     pub may_read_access_log: bool,

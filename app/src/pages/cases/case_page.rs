@@ -227,7 +227,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
 
     let progress = Memo::new(move |_| {
         let file = ws.preview();
-        file.progress(&crate::catalog::planning(), chrono::Utc::now())
+        file.progress(&crate::catalog::planning(), ws.wall_now())
     });
     let alias = Memo::new(move |_| ws.file.with(|f| f.first_contact.client.alias.clone()));
     // A figure computed from a section this user may not read is not shown.
@@ -450,7 +450,7 @@ fn StepView(
         FormCx {
             problems: ws.problems,
             missions: missions.clone(),
-            maybe_minor: file.minority(ws.today) != Minority::Adult,
+            maybe_minor: file.minority_at_decision(ws.today) != Minority::Adult,
             travel_steps: file.travel_steps(&cats),
             milestones: file.milestones(&cats),
             milestone_dates: readable.with_value(|r| Derived::Milestones.shown_to(r)),

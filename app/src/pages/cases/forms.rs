@@ -47,7 +47,7 @@ impl FormCx {
         FormCx {
             problems: RwSignal::new(Vec::new()),
             missions,
-            maybe_minor: file.minority(today) != crate::domain::case::Minority::Adult,
+            maybe_minor: file.minority_at_decision(today) != crate::domain::case::Minority::Adult,
             travel_steps: file.travel_steps(&cats),
             milestones: file.milestones(&cats),
             gate_passed: None,

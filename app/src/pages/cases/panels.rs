@@ -193,7 +193,12 @@ pub fn StepPanel(
                     .decision
                     .decision
                     .as_ref()
-                    .map(|d| crate::domain::options::decision_missing(d, file.minority(today)))
+                    .map(|d| {
+                        crate::domain::options::decision_missing(
+                            d,
+                            file.minority_at_decision(today),
+                        )
+                    })
                     .unwrap_or_default();
                 (!missing.is_empty())
                     .then(|| view! {

@@ -67,6 +67,8 @@ pub struct Workspace {
     pub code: StoredValue<String>,
     pub user_id: StoredValue<String>,
     pub today: chrono::NaiveDate,
+    /// The organisation's wall clock ahead of UTC, in seconds.
+    clock_offset_seconds: i64,
     /// As last saved on the server.
     pub file: RwSignal<CaseFile>,
     pub meta: RwSignal<BTreeMap<String, SectionMeta>>,
@@ -91,6 +93,7 @@ impl Workspace {
             code: StoredValue::new(view.code.clone()),
             user_id: StoredValue::new(view.user_id.clone()),
             today: view.today,
+            clock_offset_seconds: view.clock_offset_seconds,
             file: RwSignal::new(view.file.clone()),
             meta: RwSignal::new(view.sections.clone()),
             edits: RwSignal::new(BTreeMap::new()),
@@ -101,6 +104,12 @@ impl Workspace {
             in_flight: RwSignal::new(Vec::new()),
             rendering: StoredValue::new(false),
         }
+    }
+
+    /// The time on the organisation's wall now, as the planning core
+    /// reckons with it (see the server's clock).
+    pub fn wall_now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::seconds(self.clock_offset_seconds)
     }
 
     fn draft_key(&self, section: Section) -> String {
