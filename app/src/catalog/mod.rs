@@ -25,6 +25,10 @@ pub struct IloCatalogue {
     pub info: CatalogueInfo,
     pub dimensions: Vec<IloDimension>,
     pub indicators: Vec<Indicator>,
+    /// How many indicators each list has in the source, where the
+    /// catalogue holds only part of it ("based on 59 of 67").
+    #[serde(default)]
+    pub source_sizes: std::collections::BTreeMap<crate::domain::screening::IloList, usize>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -16,7 +16,10 @@ use super::options::{Choice, Decision, Feasibility, FutureOption, OptionNotes};
 use super::policy::Section;
 use super::reintegration::{Form, PersonKind, SupportCategory, SupportLine};
 use super::risk::{Assessment, FactorLevel, Mitigation, Risk};
-use super::screening::{IloList, Judgement, Observation, Referral, ReflectionPeriod, Source};
+use super::screening::{
+    IloList, Judgement, Observation, Referral, ReflectionPeriod, Source, StatusRecord,
+    TraffickingStatus,
+};
 use super::travel::StepStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -125,6 +128,10 @@ pub struct FirstContact {
     /// Who came with the client (a "companion" may be a controller).
     pub companion: String,
     pub notes: String,
+    /// Whether the client is a victim of trafficking, as a person decided
+    /// (apart from the screening, which only suggests).
+    #[serde(default)]
+    pub trafficking: StatusRecord,
 }
 
 impl Default for FirstContact {
@@ -145,6 +152,7 @@ impl Default for FirstContact {
             urgent_medical: None,
             companion: String::new(),
             notes: String::new(),
+            trafficking: StatusRecord::default(),
         }
     }
 }
@@ -572,8 +580,46 @@ fn parse_first_contact(f: &Fields, cx: &ParseContext) -> Result<FirstContact, Ve
         urgent_medical: r.yes_no("safety.medical"),
         companion: r.text("contact.companion"),
         notes: r.text("contact.notes"),
+        trafficking: StatusRecord {
+            status: parse_trafficking_status(&mut r, cx),
+            recorded_by: None,
+            recorded_on: None,
+        },
     };
     r.finish(value)
+}
+
+/// The trafficking status kinds a form offers.
+pub const TRAFFICKING_STATUSES: [&str; 4] = [
+    "not_assessed",
+    "possible_victim",
+    "identified",
+    "not_a_victim",
+];
+
+/// The trafficking status as typed: an identification names the
+/// competent authority and the day.
+fn parse_trafficking_status(r: &mut Reader, cx: &ParseContext) -> TraffickingStatus {
+    let kinds: Vec<(&str, &str)> = TRAFFICKING_STATUSES.iter().map(|k| (*k, *k)).collect();
+    match r.choice("trafficking.status", &kinds) {
+        None | Some("not_assessed") => TraffickingStatus::NotAssessed,
+        Some("possible_victim") => TraffickingStatus::PossibleVictim,
+        Some("not_a_victim") => TraffickingStatus::NotAVictim,
+        Some(_) => {
+            let authority = r.text("trafficking.authority");
+            let on = r.past_date("trafficking.on", cx.today);
+            if authority.trim().is_empty() {
+                r.problem("trafficking.authority", FieldError::Required);
+            }
+            if on.is_none() && !r.problems.iter().any(|p| p.field == "trafficking.on") {
+                r.problem("trafficking.on", FieldError::Required);
+            }
+            match on {
+                Some(on) => TraffickingStatus::Identified { authority, on },
+                None => TraffickingStatus::NotAssessed,
+            }
+        }
+    }
 }
 
 fn parse_consent(f: &Fields, cx: &ParseContext) -> Result<ConsentRecords, Vec<Problem>> {
@@ -1036,7 +1082,22 @@ impl CaseFile {
     ) -> Result<(), Vec<Problem>> {
         let enforce = rules == MoveRules::Enforce;
         match section {
-            Section::Client => self.first_contact = parse_first_contact(fields, cx)?,
+            Section::Client => {
+                let mut first = parse_first_contact(fields, cx)?;
+                // Who recorded the status, and when: the save that
+                // changes it.
+                let before = &self.first_contact.trafficking;
+                first.trafficking = if first.trafficking.status == before.status {
+                    before.clone()
+                } else {
+                    StatusRecord {
+                        status: first.trafficking.status,
+                        recorded_by: Some(cx.user_id.to_string()),
+                        recorded_on: Some(cx.today),
+                    }
+                };
+                self.first_contact = first;
+            }
             Section::Consent => self.consent = parse_consent(fields, cx)?,
             Section::Screening => self.screening = parse_screening(fields, cx)?,
             Section::Options => self.options = parse_options(fields, cx)?,
@@ -1193,6 +1254,12 @@ impl CaseFile {
                 w.yes_no("safety.medical", v.urgent_medical);
                 w.text("contact.companion", &v.companion);
                 w.text("contact.notes", &v.notes);
+                let status = &v.trafficking.status;
+                w.text("trafficking.status", status.slug());
+                if let TraffickingStatus::Identified { authority, on } = status {
+                    w.text("trafficking.authority", authority);
+                    w.date("trafficking.on", Some(*on));
+                }
             }
             Section::Consent => {
                 for (i, c) in self.consent.records.iter().enumerate() {

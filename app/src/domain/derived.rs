@@ -72,7 +72,8 @@ impl Derived {
     /// The sections the figure is computed from.
     pub fn sources(self) -> &'static [Section] {
         match self {
-            Derived::Screening => &[Screening],
+            // The list is chosen by the client's age on the day.
+            Derived::Screening => &[Screening, Client],
             Derived::DecisionMissing => &[Decision, Client],
             Derived::RiskLevel | Derived::RiskGate => &[Risk],
             Derived::Budget => &[Reintegration, Travel],
@@ -116,13 +117,12 @@ mod tests {
     }
 
     #[test]
-    fn the_screening_result_needs_the_screening() {
-        let without: Vec<Section> = Section::ALL
-            .into_iter()
-            .filter(|s| *s != Section::Screening)
-            .collect();
-        assert!(!Derived::Screening.shown_to(&without));
-        assert!(Derived::Screening.shown_to(&[Section::Screening]));
+    fn the_screening_result_needs_the_screening_and_the_clients_age() {
+        for needed in [Section::Screening, Section::Client] {
+            let without: Vec<Section> = Section::ALL.into_iter().filter(|s| *s != needed).collect();
+            assert!(!Derived::Screening.shown_to(&without), "{needed:?}");
+        }
+        assert!(Derived::Screening.shown_to(&[Section::Screening, Section::Client]));
     }
 
     #[test]

@@ -12,10 +12,11 @@
 //! computed from the case file and the catalogues by the same rules as the
 //! application, so the export cannot disagree with what the screens show.
 //!
-//! Its shape is published as JSON Schema (`docs/plan-export-2.schema.json`;
-//! version 1, without referrals, stays published as
-//! `docs/plan-export.schema.json`) and described in `docs/EXPORT.md`; the
-//! tests check every export against that file.
+//! Its shape is published as JSON Schema (`docs/plan-export-3.schema.json`;
+//! version 2, without the trafficking status, and version 1, without
+//! referrals either, stay published as `docs/plan-export-2.schema.json`
+//! and `docs/plan-export.schema.json`) and described in `docs/EXPORT.md`;
+//! the tests check every export against that file.
 
 use super::case_file::CaseFile;
 use super::derived::Derived;
@@ -37,7 +38,7 @@ use serde::{Deserialize, Serialize};
 /// removes or renames a field, or narrows what a field may hold, is a new
 /// version; adding an optional field or a value to an enumeration is too,
 /// since the schema allows no unknown fields.
-pub const SCHEMA_VERSION: &str = "2";
+pub const SCHEMA_VERSION: &str = "3";
 
 /// The stage of a plan for a reader who may not read every section it is
 /// worked out from (see [`Derived::Stage`]).
@@ -205,6 +206,41 @@ pub struct Subject {
     /// The name the client goes by here (client section only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// The client's status as a victim of trafficking, as a person
+    /// decided (client section only; since version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trafficking_status: Option<ExportTraffickingStatus>,
+}
+
+/// The trafficking status as exported (the HTCDS field).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportTraffickingStatus {
+    /// not_assessed, possible_victim, identified or not_a_victim.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identified_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_on: Option<NaiveDate>,
+}
+
+impl ExportTraffickingStatus {
+    fn of(r: &super::screening::StatusRecord) -> Self {
+        let (authority, identified_on) = match &r.status {
+            super::screening::TraffickingStatus::Identified { authority, on } => {
+                (Some(authority.clone()), Some(*on))
+            }
+            _ => (None, None),
+        };
+        ExportTraffickingStatus {
+            status: r.status.slug().to_string(),
+            authority,
+            identified_on,
+            recorded_on: r.recorded_on,
+        }
+    }
 }
 
 /// Who exported it.
@@ -438,6 +474,8 @@ pub fn plan_export(
             alias: client
                 .then(|| file.first_contact.client.alias.clone())
                 .filter(|a| !a.is_empty()),
+            trafficking_status: client
+                .then(|| ExportTraffickingStatus::of(&file.first_contact.trafficking)),
         },
         author: Author {
             organisation: meta.organisation.clone(),
@@ -645,14 +683,16 @@ mod tests {
     use serde_json::Value;
     use std::sync::OnceLock;
 
-    const SCHEMA: &str = include_str!("../../../docs/plan-export-2.schema.json");
+    const SCHEMA: &str = include_str!("../../../docs/plan-export-3.schema.json");
+    const SCHEMA_2: &str = include_str!("../../../docs/plan-export-2.schema.json");
     const SCHEMA_1: &str = include_str!("../../../docs/plan-export.schema.json");
     const CODE: &str = "K7QM-2XD4-P";
     const MISSION: &str = "org-iom-nl";
     const ALIAS: &str = "Zainab Qx7";
 
     /// Text that may only appear in an export with its section readable.
-    const SHARED_MARKS: [(Section, &str); 8] = [
+    const SHARED_MARKS: [(Section, &str); 9] = [
+        (Section::Client, "TRAFFICKING-AUTHORITY-MARK"),
         (Section::Reintegration, "REINT-GOAL-MARK"),
         (Section::Reintegration, "REINT-LINE-MARK"),
         (Section::Reintegration, "REINT-REFERRAL-MARK"),
@@ -708,6 +748,9 @@ mod tests {
                 ("contact.on", "2026-10-01"),
                 ("contact.notes", "CLIENT-NOTES-MARK"),
                 ("safety.danger", "no"),
+                ("trafficking.status", "identified"),
+                ("trafficking.authority", "TRAFFICKING-AUTHORITY-MARK"),
+                ("trafficking.on", "2026-10-02"),
             ],
         );
         put(
@@ -892,7 +935,7 @@ mod tests {
     #[test]
     fn version_2_is_version_1_with_referrals() {
         let one: Value = serde_json::from_str(SCHEMA_1).unwrap();
-        let mut two: Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut two: Value = serde_json::from_str(SCHEMA_2).unwrap();
         assert_eq!(one["$id"], schema_uri("1"));
         let o = two.as_object_mut().unwrap();
         o.insert("$id".into(), one["$id"].clone());
@@ -907,6 +950,44 @@ mod tests {
         let last = rules.pop().unwrap();
         assert_eq!(last["then"]["required"], serde_json::json!(["referrals"]));
         assert_eq!(two, one);
+    }
+
+    /// Version 2 stays published; version 3 only adds the trafficking
+    /// status.
+    #[test]
+    fn version_3_is_version_2_with_the_trafficking_status() {
+        let two: Value = serde_json::from_str(SCHEMA_2).unwrap();
+        let mut three: Value = serde_json::from_str(SCHEMA).unwrap();
+        assert_eq!(two["$id"], schema_uri("2"));
+        let o = three.as_object_mut().unwrap();
+        o.insert("$id".into(), two["$id"].clone());
+        o.insert("title".into(), two["title"].clone());
+        three["properties"]["schema"]["const"] = two["$id"].clone();
+        three["properties"]["schema_version"]["const"] = "2".into();
+        let subject = three["properties"]["subject"]["properties"]
+            .as_object_mut()
+            .unwrap();
+        assert!(subject.remove("trafficking_status").is_some());
+        let defs = three["$defs"].as_object_mut().unwrap();
+        assert!(defs.remove("trafficking_status").is_some());
+        let client_rule = &mut three["allOf"][0];
+        client_rule["description"] = two["allOf"][0]["description"].clone();
+        let without = client_rule["else"]["not"]["anyOf"].as_array_mut().unwrap();
+        assert_eq!(
+            without.pop().unwrap()["properties"]["subject"]["required"],
+            serde_json::json!(["trafficking_status"])
+        );
+        assert_eq!(three, two);
+        // Its status names are the code's.
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let names: Vec<&str> = schema["$defs"]["trafficking_status"]["properties"]["status"]
+            ["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(names, crate::domain::case_file::TRAFFICKING_STATUSES);
     }
 
     #[test]
@@ -962,7 +1043,7 @@ mod tests {
 
         assert_eq!(
             json["schema"],
-            "https://safeplan.example/schema/plan-export/2"
+            "https://safeplan.example/schema/plan-export/3"
         );
         assert_eq!(json["resource_type"], "CarePlan");
         assert_eq!(json["intent"], "plan");
@@ -972,6 +1053,15 @@ mod tests {
         assert_eq!(json["created"], "2026-10-01");
         assert_eq!(json["exported_at"], "2026-11-20T10:00:00Z");
         assert_eq!(json["subject"]["alias"], ALIAS);
+        assert_eq!(
+            json["subject"]["trafficking_status"],
+            serde_json::json!({
+                "status": "identified",
+                "authority": "TRAFFICKING-AUTHORITY-MARK",
+                "identified_on": "2026-10-02",
+                "recorded_on": "2026-11-20",
+            })
+        );
         assert_eq!(json["author"]["organisation"], "org-fairwork");
         assert_eq!(json["author"]["role"], "counsellor");
 

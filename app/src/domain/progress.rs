@@ -15,6 +15,7 @@ use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
 use super::reintegration::{summarise, BudgetProblem, BudgetSummary, Programme};
 use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
+use super::screening::{screen, IloList, Indicator, ScreeningResult};
 use super::travel::{self, StepRefusal, StepStatus, TravelStep, TravelStepTemplate};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -182,6 +183,41 @@ impl CaseFile {
     /// Minor, adult or unclear on `day`, as far as the first contact says.
     pub fn minority(&self, day: NaiveDate) -> Minority {
         self.first_contact.client.birth.minority_on(day)
+    }
+
+    /// The day of the identification screening: the last day an indicator
+    /// was noted (today while none is).
+    pub fn screened_on(&self, today: NaiveDate) -> NaiveDate {
+        self.screening
+            .observations
+            .iter()
+            .map(|o| o.noted_on)
+            .max()
+            .unwrap_or(today)
+    }
+
+    /// The ILO list the screening is judged with: the form of exploitation
+    /// chosen, for the client's age on the day of screening (a possible
+    /// minor by the child list, never by the adult rule).
+    pub fn screening_list(&self, today: NaiveDate) -> IloList {
+        let day = self.screened_on(today);
+        self.screening.list.for_client(self.minority(day))
+    }
+
+    /// The identification screening's result, with the list that fits the
+    /// client (see [`CaseFile::screening_list`]).
+    pub fn screening_result(
+        &self,
+        indicators: &[Indicator],
+        catalogue_version: &str,
+        today: NaiveDate,
+    ) -> ScreeningResult {
+        screen(
+            self.screening_list(today),
+            indicators,
+            catalogue_version,
+            &self.screening.observations,
+        )
     }
 
     /// Minor, adult or unclear on the day of the decision (today while
@@ -1045,12 +1081,7 @@ mod tests {
                 let ilo = crate::catalog::ilo();
                 format!(
                     "{:?}",
-                    crate::domain::screening::screen(
-                        f.screening.list,
-                        &ilo.indicators,
-                        &ilo.info.version,
-                        &f.screening.observations,
-                    )
+                    f.screening_result(&ilo.indicators, &ilo.info.version, today)
                 )
             }
             Derived::DecisionMissing => format!(
@@ -1310,6 +1341,193 @@ mod tests {
             .handover_missing
             .iter()
             .any(|m| matches!(m, Missing::Decision { .. })));
+    }
+
+    /// The case with the client's birth as `birth` (fields of the client
+    /// section) and the screening's list and observations noted on `on`.
+    fn screened(birth: &[(&str, &str)], list: &str, indicators: &[&str], on: &str) -> CaseFile {
+        let mut f = return_case();
+        let mut client = vec![("client.alias", "Rosa"), ("contact.on", "2026-10-01")];
+        client.extend_from_slice(birth);
+        put(&mut f, Section::Client, &client);
+        let mut screening: Vec<(String, String)> = vec![("screening.list".into(), list.into())];
+        for id in indicators {
+            screening.push((format!("obs.{id}"), "on".into()));
+            screening.push((format!("obs.{id}.on"), on.into()));
+        }
+        let pairs: Vec<(&str, &str)> = screening
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        put(&mut f, Section::Screening, &pairs);
+        f
+    }
+
+    fn verdict_of(
+        f: &CaseFile,
+    ) -> (
+        crate::domain::screening::IloList,
+        crate::domain::screening::Verdict,
+    ) {
+        let ilo = crate::catalog::ilo();
+        let r = f.screening_result(&ilo.indicators, &ilo.info.version, now().date_naive());
+        (r.list, r.verdict(ilo.info.complete))
+    }
+
+    #[test]
+    fn a_possible_minor_is_never_judged_by_the_adult_rule() {
+        use crate::domain::screening::{IloList, Verdict};
+        // Age unclear (16 to 19): the child list for labour exploitation,
+        // which the catalogue does not hold: no result either way.
+        let band = [
+            ("client.birth", "age_band"),
+            ("client.age_from", "16"),
+            ("client.age_to", "19"),
+            ("client.age_assessed_on", "2026-10-01"),
+        ];
+        let f = screened(&band, "adult_labour", &["d1-nature-of-job"], "2026-10-05");
+        assert_eq!(
+            verdict_of(&f),
+            (IloList::ChildLabour, Verdict::CannotAssess)
+        );
+        let f = screened(&band, "adult_sexual", &[], "2026-10-05");
+        assert_eq!(verdict_of(&f).0, IloList::ChildSexual);
+        // Unknown age: a child too.
+        let f = screened(
+            &[("client.birth", "unknown")],
+            "adult_labour",
+            &[],
+            "2026-10-05",
+        );
+        assert_eq!(verdict_of(&f).0, IloList::ChildLabour);
+        // 17 on the day of screening, 18 today: the child list.
+        let born = [
+            ("client.birth", "date"),
+            ("client.birth_date", "2008-11-01"),
+        ];
+        let f = screened(&born, "adult_labour", &["d1-nature-of-job"], "2026-10-31");
+        assert_eq!(f.minority(now().date_naive()), Minority::Adult);
+        assert_eq!(verdict_of(&f).0, IloList::ChildLabour);
+        // 18 on the day: the adult list, even if a child list was chosen.
+        let f = screened(&born, "child_labour", &["d1-nature-of-job"], "2026-11-01");
+        assert_eq!(verdict_of(&f).0, IloList::AdultLabour);
+    }
+
+    #[test]
+    fn a_negative_from_part_of_a_list_is_not_established() {
+        use crate::domain::screening::{IloList, Verdict};
+        let ilo = crate::catalog::ilo();
+        assert!(
+            !ilo.info.complete,
+            "the catalogue holds part of the adult labour list"
+        );
+        assert_eq!(ilo.source_sizes.get(&IloList::AdultLabour), Some(&67));
+        let adult = [("client.birth", "year"), ("client.birth_year", "1990")];
+        let f = screened(&adult, "adult_labour", &["d1-nature-of-job"], "2026-10-05");
+        assert_eq!(
+            verdict_of(&f),
+            (IloList::AdultLabour, Verdict::NotEstablished)
+        );
+        let r = f.screening_result(&ilo.indicators, &ilo.info.version, now().date_naive());
+        assert_eq!(r.indicators_on_list, 59);
+        // Enough of it to find a profile consistent: that is a finding.
+        let ids: Vec<&str> = ilo.indicators.iter().map(|i| i.id.as_str()).collect();
+        let f = screened(&adult, "adult_labour", &ids, "2026-10-05");
+        assert_eq!(verdict_of(&f), (IloList::AdultLabour, Verdict::Consistent));
+    }
+
+    proptest::proptest! {
+        /// Whatever is observed, a list the catalogue does not hold gives
+        /// no result, and an incomplete catalogue never rules trafficking
+        /// out.
+        #[test]
+        fn no_verdict_says_more_than_the_list_it_had(
+            picks in proptest::collection::vec(0usize..59, 0..12),
+            complete in proptest::bool::ANY,
+            list in proptest::sample::select(crate::domain::case_file::LISTS.to_vec()),
+        ) {
+            use crate::domain::screening::Verdict;
+            let ilo = crate::catalog::ilo();
+            let observations: Vec<_> = picks
+                .iter()
+                .map(|i| crate::domain::screening::Observation {
+                    indicator_id: ilo.indicators[*i].id.clone(),
+                    source: crate::domain::screening::Source::SelfReport,
+                    noted_on: now().date_naive(),
+                })
+                .collect();
+            let r = screen(list.1, &ilo.indicators, "v", &observations);
+            let v = r.verdict(complete);
+            proptest::prop_assert_eq!(v == Verdict::CannotAssess, !r.list_available);
+            if !complete {
+                proptest::prop_assert!(v != Verdict::NotConsistent);
+            }
+        }
+    }
+
+    #[test]
+    fn the_trafficking_status_is_a_persons_decision_with_who_recorded_it() {
+        use crate::domain::screening::TraffickingStatus;
+        let mut f = return_case();
+        assert_eq!(
+            f.first_contact.trafficking.status,
+            TraffickingStatus::NotAssessed
+        );
+        let mut client = f.fields(Section::Client);
+        client.insert("trafficking.status".into(), "identified".into());
+        // An identification names the authority and the day.
+        let before = f.clone();
+        let problems = f.apply(Section::Client, &client, &cx()).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["trafficking.authority", "trafficking.on"]);
+        assert_eq!(f, before);
+        client.insert(
+            "trafficking.authority".into(),
+            "Police, human trafficking unit".into(),
+        );
+        client.insert("trafficking.on".into(), "2026-11-21".into());
+        let problems = f.apply(Section::Client, &client, &cx()).unwrap_err();
+        assert_eq!(problems[0].error, FieldError::Future);
+        client.insert("trafficking.on".into(), "2026-11-12".into());
+        f.apply(Section::Client, &client, &cx()).unwrap();
+        let t = &f.first_contact.trafficking;
+        assert_eq!(
+            t.status,
+            TraffickingStatus::Identified {
+                authority: "Police, human trafficking unit".into(),
+                on: NaiveDate::from_ymd_opt(2026, 11, 12).unwrap()
+            }
+        );
+        assert_eq!(t.recorded_by.as_deref(), Some("u-counsellor"));
+        assert_eq!(t.recorded_on, Some(now().date_naive()));
+        // Saved again by someone else, unchanged: still who recorded it.
+        let other = ParseContext {
+            user_id: "u-other",
+            ..cx()
+        };
+        let same = f.fields(Section::Client);
+        f.apply(Section::Client, &same, &other).unwrap();
+        assert_eq!(
+            f.first_contact.trafficking.recorded_by.as_deref(),
+            Some("u-counsellor")
+        );
+        // Changed: by the one who changed it. The screening's judgement
+        // is apart from it.
+        let mut client = f.fields(Section::Client);
+        client.insert("trafficking.status".into(), "not_a_victim".into());
+        f.apply(Section::Client, &client, &other).unwrap();
+        assert_eq!(
+            f.first_contact.trafficking.status,
+            TraffickingStatus::NotAVictim
+        );
+        assert_eq!(
+            f.first_contact.trafficking.recorded_by.as_deref(),
+            Some("u-other")
+        );
+        assert_eq!(
+            f.screening.judgement,
+            Some(crate::domain::screening::Judgement::SignsPresent)
+        );
     }
 
     /// The return case with one high risk, mitigated, confirmed by the

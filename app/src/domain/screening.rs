@@ -7,6 +7,7 @@
 //! consistent with trafficking (ILO analytic rule)" — never a legal
 //! determination; the counsellor's own judgement is recorded separately.
 
+use super::case::Minority;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -27,6 +28,20 @@ pub enum IloList {
 impl IloList {
     pub fn is_child(self) -> bool {
         matches!(self, IloList::ChildLabour | IloList::ChildSexual)
+    }
+
+    /// The list for the same form of exploitation that fits a client who
+    /// is `minority` on the day of screening: the child list for a minor,
+    /// and for a client whose age is unclear (the presumption of minority,
+    /// EU Directive 2011/36/EU art. 13); the adult list for an adult.
+    pub fn for_client(self, minority: Minority) -> IloList {
+        let sexual = matches!(self, IloList::AdultSexual | IloList::ChildSexual);
+        match (minority == Minority::Adult, sexual) {
+            (true, false) => IloList::AdultLabour,
+            (true, true) => IloList::AdultSexual,
+            (false, false) => IloList::ChildLabour,
+            (false, true) => IloList::ChildSexual,
+        }
     }
 }
 
@@ -121,6 +136,39 @@ pub struct ScreeningResult {
     /// False when the catalogue holds no indicators for this list: the
     /// result then says nothing either way and must not be shown as one.
     pub list_available: bool,
+    /// How many indicators of this list the catalogue holds.
+    pub indicators_on_list: usize,
+}
+
+/// What a screening result may say, given how much of the list the
+/// catalogue holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The catalogue holds none of this list: no result either way.
+    CannotAssess,
+    /// Indicator profile consistent with trafficking (ILO analytic rule).
+    Consistent,
+    /// Not consistent, on the whole list.
+    NotConsistent,
+    /// Not consistent on the indicators the catalogue holds, which are not
+    /// the whole list: no finding either way.
+    NotEstablished,
+}
+
+impl ScreeningResult {
+    /// The verdict, from a catalogue that holds the whole list
+    /// (`complete`) or only part of it. A part of a list can find a
+    /// profile consistent (the indicators it holds suffice), never rule
+    /// one out.
+    pub fn verdict(&self, complete: bool) -> Verdict {
+        match self.consistent {
+            None => Verdict::CannotAssess,
+            Some(true) => Verdict::Consistent,
+            Some(false) if complete => Verdict::NotConsistent,
+            Some(false) => Verdict::NotEstablished,
+        }
+    }
 }
 
 /// Step 2: applies the rule to the indicators observed, for one list.
@@ -176,11 +224,16 @@ pub fn screen(
     let recruitment = element(Element::Recruitment);
     let exploitation = element(Element::Exploitation);
     let coercion = element(Element::Coercion);
-    let list_available = indicators.iter().any(|i| i.grades.contains_key(&list));
+    let indicators_on_list = indicators
+        .iter()
+        .filter(|i| i.grades.contains_key(&list))
+        .count();
+    let list_available = indicators_on_list > 0;
     let consistent =
         list_available.then_some(recruitment && exploitation && (coercion || list.is_child()));
     ScreeningResult {
         list_available,
+        indicators_on_list,
         list,
         rule_version: RULE_VERSION.to_string(),
         catalogue_version: catalogue_version.to_string(),
@@ -191,6 +244,47 @@ pub fn screen(
         consistent,
         not_on_list,
     }
+}
+
+/// Whether the client is a victim of trafficking, as a person decided:
+/// the screening only suggests. The "trafficking status" of the UN
+/// Migration human-trafficking case data standard (HTCDS).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum TraffickingStatus {
+    #[default]
+    NotAssessed,
+    /// Signs of trafficking: a possible victim (in the Netherlands the
+    /// slightest indication is enough to offer the reflection period).
+    PossibleVictim,
+    /// Identified as a victim by the competent authority named, on a day.
+    Identified {
+        authority: String,
+        on: NaiveDate,
+    },
+    NotAVictim,
+}
+
+impl TraffickingStatus {
+    pub fn slug(&self) -> &'static str {
+        match self {
+            TraffickingStatus::NotAssessed => "not_assessed",
+            TraffickingStatus::PossibleVictim => "possible_victim",
+            TraffickingStatus::Identified { .. } => "identified",
+            TraffickingStatus::NotAVictim => "not_a_victim",
+        }
+    }
+}
+
+/// The trafficking status with who recorded it (a user id) and when; set
+/// by the save that changes the status, never typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRecord {
+    pub status: TraffickingStatus,
+    #[serde(default)]
+    pub recorded_by: Option<String>,
+    #[serde(default)]
+    pub recorded_on: Option<NaiveDate>,
 }
 
 /// The counsellor's own view, recorded apart from the ILO rule's result.

@@ -329,7 +329,7 @@ async fn observations_the_list_does_not_count_are_named() {
         "screening",
         0,
         &[
-            ("screening.list", "child_labour"),
+            ("screening.list", "adult_sexual"),
             ("obs.d1-nature-of-job", "on"),
             ("obs.x-made-up", "on"),
         ],
@@ -365,6 +365,91 @@ async fn observations_the_list_does_not_count_are_named() {
     assert_eq!(saved_version(&r), 2);
     let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
     assert!(!page.contains(r#"id="ilo-not-counted""#), "{page}");
+}
+
+/// Identification screening through the real server (issue #15, item 1):
+/// a client whose age is unclear is judged by the child list, which the
+/// catalogue does not hold yet, so the result is "cannot be assessed",
+/// never "not consistent"; an adult's negative from the partial adult
+/// list is "not established", with how much of the list it rests on.
+#[tokio::test]
+async fn screening_follows_the_clients_age_and_says_how_much_of_the_list_it_had() {
+    let w = world(TestDb::sqlite()).await;
+    let (c, s) = (&w.carla, &w.server);
+    let code = created(c, s, "Hana Screening", "1995").await;
+    saved_version(&save(c, s, &code, "consent", 0, &CONSENT_TO_STORE).await);
+    let screening = [
+        ("screening.list", "adult_labour"),
+        ("obs.d1-nature-of-job", "on"),
+    ];
+    saved_version(&save(c, s, &code, "screening", 0, &screening).await);
+    let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
+    assert!(page.contains("Not established"), "{page}");
+    assert!(page.contains("Based on 59 of 67 indicators"), "{page}");
+    assert!(!page.contains("not (yet) consistent"), "{page}");
+    assert!(
+        !page.contains(r#"id="ilo-list-by-age""#),
+        "an adult: {page}"
+    );
+    // The age is assessed again: 16 to 19, so possibly a child.
+    let v = open(c, s, &code).await;
+    let mut client = v.file.fields(app::domain::policy::Section::Client);
+    for (k, val) in [
+        ("client.birth", "age_band"),
+        ("client.age_from", "16"),
+        ("client.age_to", "19"),
+        ("client.age_assessed_on", "2026-01-05"),
+    ] {
+        client.insert(k.into(), val.into());
+    }
+    let pairs: Vec<(&str, &str)> = client
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    saved_version(&save(c, s, &code, "client", v.sections["client"].version, &pairs).await);
+    let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
+    assert!(page.contains(r#"id="ilo-list-by-age""#), "{page}");
+    assert!(page.contains("Children, labour exploitation"), "{page}");
+    assert!(page.contains("Cannot be assessed with this list"), "{page}");
+    assert!(!page.contains("Not established"), "{page}");
+    assert!(!page.contains("Based on 59"), "{page}");
+    // A person decides the status, apart from the screening: recorded in
+    // the client's facts, named beside the result, carried by the export.
+    let v = open(c, s, &code).await;
+    let mut client = v.file.fields(app::domain::policy::Section::Client);
+    client.insert("trafficking.status".into(), "identified".into());
+    let pairs: Vec<(&str, &str)> = client
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = save(c, s, &code, "client", v.sections["client"].version, &pairs).await;
+    assert!(
+        matches!(&r, SaveResult::Invalid(p) if p.iter().any(|p| p.field == "trafficking.authority")),
+        "an identification names who identified: {r:?}"
+    );
+    client.insert("trafficking.authority".into(), "Police".into());
+    client.insert("trafficking.on".into(), "2026-01-06".into());
+    let pairs: Vec<(&str, &str)> = client
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    saved_version(&save(c, s, &code, "client", v.sections["client"].version, &pairs).await);
+    let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
+    assert!(
+        page.contains("Status: identified by Police on 2026-01-06"),
+        "{page}"
+    );
+    let json: serde_json::Value = call(c, s, "/api/cases/export_json", &[("code", code.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["schema_version"], "3");
+    assert_eq!(
+        json["subject"]["trafficking_status"]["status"],
+        "identified"
+    );
+    assert_eq!(json["subject"]["trafficking_status"]["authority"], "Police");
 }
 
 /// Bad input names every field, and nothing is stored or audited.

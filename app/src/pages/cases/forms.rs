@@ -232,9 +232,38 @@ fn first_contact(f: Fields, cx: FormCx) -> impl IntoView {
             <legend>{t(K::case_contact)}</legend>
             <DateInput field="contact.on" label=K::case_contact_on fields=f.clone() problems=p/>
             <TextInput field="contact.referral_source" label=K::case_referral_source fields=f.clone() problems=p/>
-            <TextArea field="contact.notes" label=K::case_notes fields=f problems=p/>
+            <TextArea field="contact.notes" label=K::case_notes fields=f.clone() problems=p/>
+        </fieldset>
+        // A person's decision, apart from the screening (which only
+        // suggests); the style sheet shows the authority and the day only
+        // for an identification.
+        <fieldset class="group trafficking">
+            <legend>{t(K::case_trafficking_status)}</legend>
+            <p class="hint">{t(K::case_trafficking_hint)}</p>
+            <Select field="trafficking.status" label=K::case_trafficking_status_label fields=f.clone() problems=p options=trafficking_statuses() no_blank=true/>
+            <div class="field-row trafficking-identified">
+                <TextInput field="trafficking.authority" label=K::case_trafficking_authority hint=K::case_trafficking_authority_hint fields=f.clone() problems=p/>
+                <DateInput field="trafficking.on" label=K::case_trafficking_on fields=f problems=p/>
+            </div>
         </fieldset>
     }
+}
+
+/// The name of a trafficking status (by its slug).
+pub fn trafficking_status_key(slug: &str) -> K {
+    match slug {
+        "possible_victim" => K::case_trafficking_possible_victim,
+        "identified" => K::case_trafficking_identified,
+        "not_a_victim" => K::case_trafficking_not_a_victim,
+        _ => K::case_trafficking_not_assessed,
+    }
+}
+
+fn trafficking_statuses() -> Vec<(String, String)> {
+    crate::domain::case_file::TRAFFICKING_STATUSES
+        .iter()
+        .map(|s| (s.to_string(), t(trafficking_status_key(s)).to_string()))
+        .collect()
 }
 
 fn consent(f: Fields, cx: FormCx) -> impl IntoView {
@@ -304,12 +333,7 @@ pub fn section_key(s: Section) -> K {
 fn identification(f: Fields, cx: FormCx) -> impl IntoView {
     let p = cx.problems;
     let ilo = crate::catalog::ilo();
-    let lists = choices(&LISTS, |l| match l {
-        IloList::AdultLabour => K::case_list_adult_labour,
-        IloList::AdultSexual => K::case_list_adult_sexual,
-        IloList::ChildLabour => K::case_list_child_labour,
-        IloList::ChildSexual => K::case_list_child_sexual,
-    });
+    let lists = choices(&LISTS, list_key);
     let sources = choices(&SOURCES, |s| match s {
         Source::SelfReport => K::case_source_self,
         Source::Observed => K::case_source_observed,
@@ -509,6 +533,16 @@ fn risk(f: Fields, cx: FormCx) -> impl IntoView {
         // supervisor's approval) are recorded under the form, each for the
         // assessment as it stands.
         <DateInput field="risk.last_threat_on" label=K::case_last_threat_on fields=f problems=p/>
+    }
+}
+
+/// The name of an ILO list.
+pub fn list_key(l: IloList) -> K {
+    match l {
+        IloList::AdultLabour => K::case_list_adult_labour,
+        IloList::AdultSexual => K::case_list_adult_sexual,
+        IloList::ChildLabour => K::case_list_child_labour,
+        IloList::ChildSexual => K::case_list_child_sexual,
     }
 }
 

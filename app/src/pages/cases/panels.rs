@@ -129,24 +129,74 @@ pub fn StepPanel(
             }
             Step::Reintegration if hidden(Derived::Budget) => not_shared("budget", K::case_budget),
             Step::Identification => {
+                use crate::domain::screening::Verdict;
                 let ilo = crate::catalog::ilo();
-                let r = crate::domain::screening::screen(
-                    file.screening.list,
-                    &ilo.indicators,
-                    &ilo.info.version,
-                    &file.screening.observations,
-                );
-                let verdict = match r.consistent {
-                    None => t(K::case_ilo_no_list),
-                    Some(true) => t(K::case_ilo_consistent),
-                    Some(false) => t(K::case_ilo_not_consistent),
+                let r = file.screening_result(&ilo.indicators, &ilo.info.version, today);
+                let list_name = t(super::forms::list_key(r.list));
+                let verdict = match r.verdict(ilo.info.complete) {
+                    Verdict::CannotAssess => tf(K::case_ilo_no_list, &[("list", list_name)]),
+                    Verdict::Consistent => t(K::case_ilo_consistent).to_string(),
+                    Verdict::NotConsistent => t(K::case_ilo_not_consistent).to_string(),
+                    Verdict::NotEstablished => t(K::case_ilo_not_established).to_string(),
+                };
+                // A verdict from part of a list says how much of it.
+                let coverage = (r.list_available && !ilo.info.complete).then(|| {
+                    let n = r.indicators_on_list.to_string();
+                    match ilo.source_sizes.get(&r.list) {
+                        Some(m) => tf(K::case_ilo_based_on, &[("n", &n), ("m", &m.to_string())]),
+                        None => tf(K::case_ilo_based_on_part, &[("n", &n)]),
+                    }
+                });
+                // The list follows the client's age on the day: a
+                // (possible) minor is judged by the child list.
+                let by_age = (r.list != file.screening.list).then(|| {
+                    let key = if r.list.is_child() {
+                        K::case_ilo_child_list
+                    } else {
+                        K::case_ilo_adult_list
+                    };
+                    tf(
+                        key,
+                        &[
+                            ("on", &file.screened_on(today).to_string()),
+                            ("list", list_name),
+                        ],
+                    )
+                });
+                // The decision a person made, beside what the screening
+                // suggests.
+                let status = &file.first_contact.trafficking;
+                let status_name = t(super::forms::trafficking_status_key(status.status.slug()));
+                let status_line = match (&status.status, status.recorded_on) {
+                    (
+                        crate::domain::screening::TraffickingStatus::Identified {
+                            authority,
+                            on: identified,
+                        },
+                        Some(on),
+                    ) => tf(
+                        K::case_trafficking_recorded_identified,
+                        &[
+                            ("authority", authority),
+                            ("identified", &identified.to_string()),
+                            ("on", &on.to_string()),
+                        ],
+                    ),
+                    (_, Some(on)) => tf(
+                        K::case_trafficking_recorded,
+                        &[("status", status_name), ("on", &on.to_string())],
+                    ),
+                    (_, None) => format!("{}: {status_name}", t(K::case_trafficking_status)),
                 };
                 let yes_no = |b: bool| if b { t(K::case_yes) } else { t(K::case_no) };
                 view! {
                     <section class="panel" aria-live="polite" id="ilo-result">
                         <h2>{t(K::case_ilo_result)}</h2>
-                        <p class="verdict"><strong>{verdict}</strong></p>
+                        {by_age.map(|c| view! { <p class="notice" id="ilo-list-by-age">{c}</p> })}
+                        <p class="verdict" id="ilo-verdict"><strong>{verdict}</strong></p>
+                        {coverage.map(|c| view! { <p id="ilo-coverage">{c}</p> })}
                         <p class="hint">{t(K::case_ilo_caveat)}</p>
+                        <p id="trafficking-status">{status_line}</p>
                         <ul class="dimensions">
                             {r.dimensions.iter().map(|d| view! {
                                 <li class:positive=d.positive>
