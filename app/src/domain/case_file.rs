@@ -1254,11 +1254,17 @@ impl CaseFile {
                 w.yes_no("safety.medical", v.urgent_medical);
                 w.text("contact.companion", &v.companion);
                 w.text("contact.notes", &v.notes);
-                let status = &v.trafficking.status;
-                w.text("trafficking.status", status.slug());
-                if let TraffickingStatus::Identified { authority, on } = status {
-                    w.text("trafficking.authority", authority);
-                    w.date("trafficking.on", Some(*on));
+                // Not assessed is what a form without the field says:
+                // written only once something was recorded, so that plans
+                // from before the field read as they did.
+                match &v.trafficking.status {
+                    TraffickingStatus::NotAssessed => {}
+                    TraffickingStatus::Identified { authority, on } => {
+                        w.text("trafficking.status", "identified");
+                        w.text("trafficking.authority", authority);
+                        w.date("trafficking.on", Some(*on));
+                    }
+                    status => w.text("trafficking.status", status.slug()),
                 }
             }
             Section::Consent => {
