@@ -81,6 +81,9 @@ pub struct ProgrammeCatalogue {
     #[serde(flatten)]
     pub info: CatalogueInfo,
     pub programmes: Vec<crate::domain::reintegration::Programme>,
+    /// The EU and EEA countries (ISO 3166-1 alpha-2), for the programmes
+    /// whose eligibility depends on nationality.
+    pub eu_eea: Vec<String>,
 }
 
 static PROGRAMMES: LazyLock<ProgrammeCatalogue> = LazyLock::new(|| {
@@ -156,6 +159,7 @@ pub fn planning() -> crate::domain::progress::Catalogues<'static> {
         travel_version: &travel_steps().info.version,
         programmes: &programmes().programmes,
         programmes_version: &programmes().info.version,
+        eu_eea: &programmes().eu_eea,
     }
 }
 

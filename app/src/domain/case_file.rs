@@ -1140,6 +1140,28 @@ impl CaseFile {
             }
             Section::Reintegration => {
                 let mut plan = parse_reintegration(fields, cx)?;
+                // A programme newly chosen must be one the client may get
+                // (one kept as it was is flagged by the budget instead:
+                // the client's facts may have changed since).
+                let cats = crate::catalog::planning();
+                let newly_chosen = plan
+                    .programme_id
+                    .as_deref()
+                    .filter(|id| Some(*id) != self.reintegration.programme_id.as_deref());
+                if let Some(id) = newly_chosen.filter(|_| enforce) {
+                    let facts = self.client_facts(cats.eu_eea);
+                    let eligible = cats
+                        .programmes
+                        .iter()
+                        .find(|p| p.id == id)
+                        .is_none_or(|p| p.eligibility.refusals(&facts).is_empty());
+                    if !eligible {
+                        return Err(vec![Problem {
+                            field: "reint.programme".into(),
+                            error: FieldError::NotEligible,
+                        }]);
+                    }
+                }
                 // The form does not carry the referrals: they stay.
                 plan.referrals = std::mem::take(&mut self.reintegration.referrals);
                 self.reintegration = plan;

@@ -50,6 +50,8 @@ pub enum FieldError {
     /// A sign-off dated before the assessment it confirms, or with no
     /// assessment to confirm.
     BeforeAssessment,
+    /// A programme the client is not eligible for.
+    NotEligible,
 }
 
 /// A field and what is wrong with it.

@@ -13,7 +13,7 @@ use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTempl
 use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
-use super::reintegration::{summarise, BudgetProblem, BudgetSummary, Programme};
+use super::reintegration::{summarise, BudgetProblem, BudgetSummary, ClientFacts, Programme};
 use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
 use super::screening::{screen, IloList, Indicator, ScreeningResult};
 use super::travel::{self, StepRefusal, StepStatus, TravelStep, TravelStepTemplate};
@@ -59,6 +59,8 @@ pub struct Catalogues<'a> {
     pub travel_version: &'a str,
     pub programmes: &'a [Programme],
     pub programmes_version: &'a str,
+    /// The EU/EEA countries, for programmes' eligibility.
+    pub eu_eea: &'a [String],
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,13 +269,50 @@ impl CaseFile {
         let id = self.reintegration.programme_id.as_deref()?;
         let programme = cats.programmes.iter().find(|p| p.id == id)?;
         let on = self.travel.planned_departure.unwrap_or(today);
-        Some(summarise(
+        let mut summary = summarise(
             programme,
             cats.programmes_version,
             &self.reintegration.household,
             &self.reintegration.lines,
             on,
-        ))
+        );
+        summary.problems.extend(
+            programme
+                .eligibility
+                .refusals(&self.client_facts(cats.eu_eea))
+                .into_iter()
+                .map(BudgetProblem::NotEligible),
+        );
+        Some(summary)
+    }
+
+    /// What programmes' eligibility is judged on: the client's
+    /// nationality and trafficking status.
+    pub fn client_facts<'a>(&'a self, eu_eea: &'a [String]) -> ClientFacts<'a> {
+        use super::screening::TraffickingStatus;
+        ClientFacts {
+            nationality: self.first_contact.client.nationality.as_deref(),
+            victim: matches!(
+                self.first_contact.trafficking.status,
+                TraffickingStatus::PossibleVictim | TraffickingStatus::Identified { .. }
+            ),
+            eu_eea,
+        }
+    }
+
+    /// The programmes the client may get on the planned departure date
+    /// (today while none is planned): valid then, and eligible.
+    pub fn eligible_programmes<'a>(
+        &self,
+        cats: &Catalogues<'a>,
+        today: NaiveDate,
+    ) -> Vec<&'a Programme> {
+        let on = self.travel.planned_departure.unwrap_or(today);
+        let facts = self.client_facts(cats.eu_eea);
+        cats.programmes
+            .iter()
+            .filter(|p| p.valid_on(on) && p.eligibility.refusals(&facts).is_empty())
+            .collect()
     }
 
     pub fn anchors(&self) -> milestones::Anchors {
@@ -1528,6 +1567,67 @@ mod tests {
             f.screening.judgement,
             Some(crate::domain::screening::Judgement::SignsPresent)
         );
+    }
+
+    #[test]
+    fn the_budget_offers_and_takes_only_programmes_the_client_may_get() {
+        use crate::domain::reintegration::{BudgetProblem, Ineligible};
+        let cats = crate::catalog::planning();
+        let today = now().date_naive();
+        let ids = |f: &CaseFile| -> Vec<String> {
+            f.eligible_programmes(&cats, today)
+                .into_iter()
+                .map(|p| p.id.clone())
+                .collect()
+        };
+        let set_client = |f: &mut CaseFile, pairs: &[(&str, &str)]| {
+            let mut client = f.fields(Section::Client);
+            for (k, v) in pairs {
+                client.insert(k.to_string(), v.to_string());
+            }
+            f.apply(Section::Client, &client, &cx()).unwrap();
+        };
+        let choose = |f: &mut CaseFile, id: &str| {
+            let mut reint = f.fields(Section::Reintegration);
+            reint.insert("reint.programme".into(), id.into());
+            f.apply(Section::Reintegration, &reint, &cx())
+        };
+        // A Nigerian client, status not assessed, leaving in January 2027.
+        let mut f = return_case();
+        assert_eq!(ids(&f), ["nl-2025-reintegration"]);
+        let before = f.clone();
+        assert_eq!(
+            choose(&mut f, "nl-vot-eu-in-kind"),
+            Err(vec![Problem {
+                field: "reint.programme".into(),
+                error: FieldError::NotEligible,
+            }])
+        );
+        assert_eq!(f, before, "nothing of the refused save is kept");
+        // A possible victim may get the REAN allowance too.
+        set_client(&mut f, &[("trafficking.status", "possible_victim")]);
+        assert_eq!(ids(&f), ["nl-2025-reintegration", "rean-vot-allowance"]);
+        // An EU national who is a victim: the EU programme (€500 in kind).
+        set_client(&mut f, &[("client.nationality", "PL")]);
+        assert_eq!(
+            ids(&f),
+            [
+                "nl-2025-reintegration",
+                "rean-vot-allowance",
+                "nl-vot-eu-in-kind"
+            ]
+        );
+        choose(&mut f, "nl-vot-eu-in-kind").unwrap();
+        // The facts change after the choice: the budget says why it no
+        // longer fits, and saving it as it is stays possible.
+        set_client(&mut f, &[("trafficking.status", "not_a_victim")]);
+        let budget = f.budget(&cats, today).unwrap();
+        assert!(budget
+            .problems
+            .contains(&BudgetProblem::NotEligible(Ineligible::NotAVictim)));
+        let same = f.fields(Section::Reintegration);
+        f.apply(Section::Reintegration, &same, &cx()).unwrap();
+        assert!(!f.section_complete(Section::Reintegration, &cats, now()));
     }
 
     /// The return case with one high risk, mitigated, confirmed by the

@@ -48,6 +48,73 @@ pub struct Programme {
     /// How much of a person's support may be cash (0: in kind only);
     /// `None`: the sources do not state it — cash is then flagged.
     pub cash_limit_per_person: Option<Decimal>,
+    /// Who the programme is for (anyone, where the sources say nothing).
+    #[serde(default)]
+    pub eligibility: Eligibility,
+}
+
+/// Who a programme is for, as its sources say.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Eligibility {
+    /// Only citizens of the EU/EEA, or only those who are not.
+    #[serde(default)]
+    pub nationality: Option<NationalityGroup>,
+    /// Only for victims of trafficking (possible or identified).
+    #[serde(default)]
+    pub victims_only: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NationalityGroup {
+    EuEea,
+    NotEuEea,
+}
+
+/// Why a client cannot get a programme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ineligible {
+    /// For EU/EEA citizens only, or only for others.
+    Nationality,
+    /// It depends on the nationality, which is not recorded.
+    NationalityUnknown,
+    /// For victims of trafficking, and the client's status says otherwise
+    /// (or nothing yet).
+    NotAVictim,
+}
+
+/// What eligibility is judged on: the client's facts.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientFacts<'a> {
+    /// ISO 3166-1 alpha-2, as recorded.
+    pub nationality: Option<&'a str>,
+    /// Possible or identified victim of trafficking.
+    pub victim: bool,
+    /// The EU/EEA countries (ISO 3166-1 alpha-2), from the catalogue.
+    pub eu_eea: &'a [String],
+}
+
+impl Eligibility {
+    /// Why `client` cannot get the programme (empty: eligible).
+    pub fn refusals(&self, client: &ClientFacts) -> Vec<Ineligible> {
+        let mut why = Vec::new();
+        if let Some(group) = self.nationality {
+            match client.nationality {
+                None => why.push(Ineligible::NationalityUnknown),
+                Some(n) => {
+                    let eu = client.eu_eea.iter().any(|c| c.eq_ignore_ascii_case(n));
+                    if eu != (group == NationalityGroup::EuEea) {
+                        why.push(Ineligible::Nationality);
+                    }
+                }
+            }
+        }
+        if self.victims_only && !client.victim {
+            why.push(Ineligible::NotAVictim);
+        }
+        why
+    }
 }
 
 impl Programme {
@@ -92,6 +159,8 @@ pub enum BudgetProblem {
     WrongCurrency { line: usize },
     /// The programme does not apply on the planned departure date.
     ProgrammeNotValid,
+    /// The client cannot get the programme, for this reason.
+    NotEligible(Ineligible),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,7 +309,44 @@ mod tests {
             .into_iter()
             .collect(),
             cash_limit_per_person: Some(dec("300")),
+            eligibility: Eligibility {
+                nationality: Some(NationalityGroup::NotEuEea),
+                victims_only: false,
+            },
         }
+    }
+
+    #[test]
+    fn eligibility_follows_the_nationality_group_and_the_victims_status() {
+        let eu_eea: Vec<String> = ["NL", "PL", "NO"].iter().map(|s| s.to_string()).collect();
+        let client = |nationality, victim| ClientFacts {
+            nationality,
+            victim,
+            eu_eea: &eu_eea,
+        };
+        let non_eu = avrr().eligibility;
+        assert_eq!(non_eu.refusals(&client(Some("NG"), false)), vec![]);
+        assert_eq!(
+            non_eu.refusals(&client(Some("pl"), true)),
+            vec![Ineligible::Nationality]
+        );
+        assert_eq!(
+            non_eu.refusals(&client(None, true)),
+            vec![Ineligible::NationalityUnknown]
+        );
+        let eu_victims = Eligibility {
+            nationality: Some(NationalityGroup::EuEea),
+            victims_only: true,
+        };
+        assert_eq!(eu_victims.refusals(&client(Some("PL"), true)), vec![]);
+        assert_eq!(
+            eu_victims.refusals(&client(Some("NG"), false)),
+            vec![Ineligible::Nationality, Ineligible::NotAVictim]
+        );
+        assert_eq!(
+            Eligibility::default().refusals(&client(None, false)),
+            vec![]
+        );
     }
 
     fn line(person: usize, amount: &str, form: Form, category: SupportCategory) -> SupportLine {

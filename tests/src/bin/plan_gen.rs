@@ -651,6 +651,9 @@ impl Generator {
             ),
             ("client.nationality", nationality.to_string()),
             ("client.languages", language.to_string()),
+            // A possible victim: the tool's clients are (EU nationals
+            // need the status for the only programme open to them).
+            ("trafficking.status", "possible_victim".to_string()),
             (
                 "client.interpreter",
                 if language == "en" { "no" } else { "yes" }.to_string(),
@@ -783,7 +786,16 @@ impl Generator {
         // S6–S7: reintegration.
         if level >= 4 || (return_track && level == 3 && rng.gen_bool(0.3)) {
             let on_budget = departure.unwrap_or(today);
-            let programme = if on_budget >= NaiveDate::from_ymd_opt(2025, 9, 2).unwrap() {
+            // EU nationals may get only the in-kind programme for victims
+            // from an EU member state (€500); the others the NL scheme of
+            // the day.
+            let eu = app::catalog::programmes()
+                .eu_eea
+                .iter()
+                .any(|c| c == nationality);
+            let programme = if eu {
+                "nl-vot-eu-in-kind"
+            } else if on_budget >= NaiveDate::from_ymd_opt(2025, 9, 2).unwrap() {
                 "nl-2025-reintegration"
             } else {
                 "avrr-nl-2017"
@@ -796,11 +808,12 @@ impl Generator {
             if rng.gen_bool(0.2) {
                 f.push(("person.1.kind", "minor_with_family".into()));
             }
-            // In kind, for the client, within every programme's cap (1 800).
-            let lines = rng.gen_range(1..=3);
+            // In kind, for the client, within the programme's cap (1 800,
+            // or 500 for EU nationals).
+            let lines = if eu { 1 } else { rng.gen_range(1..=3) };
             for i in 0..lines {
                 let (category, what) = SUPPORT[rng.gen_range(0..SUPPORT.len())];
-                let amount = rng.gen_range(100..=600) / 50 * 50;
+                let amount = rng.gen_range(100..=if eu { 500 } else { 600 }) / 50 * 50;
                 f.push((leak(format!("line.{i}.category")), category.into()));
                 f.push((leak(format!("line.{i}.description")), what.into()));
                 f.push((leak(format!("line.{i}.amount")), amount.to_string()));

@@ -920,3 +920,84 @@ mod milestone_dates {
         .await;
     }
 }
+
+/// The budget step offers only the programmes the client may get, and the
+/// server refuses a programme newly chosen that the client may not get,
+/// whatever sends it (issue #15, item 3).
+async fn a_programme_the_client_may_not_get_is_neither_offered_nor_taken(w: World) {
+    let (c, s) = (&w.carla, &w.server);
+    let code = created(c, s, "Ileana Budget", "1990").await;
+    tests::make_ready(c, s, &code, "Ileana Budget", "iom-mission-test").await;
+    let path = format!("/cases/{code}/reintegration");
+    let offered = tests::page_text(c, s, &path).await;
+    assert!(
+        offered.contains(r#"value="nl-2025-reintegration""#),
+        "{offered}"
+    );
+    assert!(
+        !offered.contains(r#"value="nl-vot-eu-in-kind""#),
+        "{offered}"
+    );
+    // A Nigerian client: the programme for EU nationals is refused.
+    let r = choose_programme(c, s, &code, "nl-vot-eu-in-kind").await;
+    assert!(
+        matches!(&r, SaveResult::Invalid(p) if p.iter().any(|p| p.field == "reint.programme"
+            && p.error == app::domain::fields::FieldError::NotEligible)),
+        "{r:?}"
+    );
+    // A Polish national who may be a victim of trafficking may get it.
+    let v = open(c, s, &code).await;
+    let mut client = v.file.fields(app::domain::policy::Section::Client);
+    client.insert("client.nationality".into(), "PL".into());
+    client.insert("trafficking.status".into(), "possible_victim".into());
+    let pairs: Vec<(&str, &str)> = client
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    saved_version(&save(c, s, &code, "client", v.sections["client"].version, &pairs).await);
+    let offered = tests::page_text(c, s, &path).await;
+    assert!(
+        offered.contains(r#"value="nl-vot-eu-in-kind""#),
+        "{offered}"
+    );
+    let r = choose_programme(c, s, &code, "nl-vot-eu-in-kind").await;
+    assert!(matches!(r, SaveResult::Saved { .. }), "{r:?}");
+}
+
+/// Saves the reintegration section as it is, with programme `id`.
+async fn choose_programme(c: &reqwest::Client, s: &Server, code: &str, id: &str) -> SaveResult {
+    let v = open(c, s, code).await;
+    let mut reint = v.file.fields(app::domain::policy::Section::Reintegration);
+    reint.insert("reint.programme".into(), id.into());
+    let pairs: Vec<(&str, &str)> = reint
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    save(
+        c,
+        s,
+        code,
+        "reintegration",
+        v.sections["reintegration"].version,
+        &pairs,
+    )
+    .await
+}
+
+mod programme_eligibility {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::a_programme_the_client_may_not_get_is_neither_offered_nor_taken(
+            super::world(tests::TestDb::sqlite()).await,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::a_programme_the_client_may_not_get_is_neither_offered_nor_taken(
+            super::world(tests::TestDb::postgres().await).await,
+        )
+        .await;
+    }
+}

@@ -457,6 +457,9 @@ fn StepView(
             gate_passed: readable
                 .with_value(|r| Derived::RiskGate.shown_to(r))
                 .then(|| file.gate(ws.today) == Some(crate::domain::risk::Gate::Passed)),
+            eligible_programmes: readable
+                .with_value(|r| r.contains(&crate::domain::policy::Section::Client))
+                .then(|| super::forms::eligible_programme_ids(&file, ws.today)),
         }
     };
 

@@ -33,6 +33,20 @@ pub struct FormCx {
     /// The milestones' counted dates may be shown (the reader may read the
     /// sections they are counted from).
     pub milestone_dates: bool,
+    /// The programmes the client is eligible for (`None`: every programme,
+    /// for a reader who may not read the client's facts).
+    pub eligible_programmes: Option<Vec<String>>,
+}
+
+/// The ids of the programmes `file`'s client is eligible for.
+pub fn eligible_programme_ids(
+    file: &crate::domain::case_file::CaseFile,
+    today: chrono::NaiveDate,
+) -> Vec<String> {
+    file.eligible_programmes(&crate::catalog::planning(), today)
+        .into_iter()
+        .map(|p| p.id.clone())
+        .collect()
 }
 
 impl FormCx {
@@ -52,6 +66,7 @@ impl FormCx {
             milestones: file.milestones(&cats),
             gate_passed: None,
             milestone_dates: true,
+            eligible_programmes: None,
         }
     }
 }
@@ -565,9 +580,19 @@ pub fn person_key(k: PersonKind) -> K {
 
 fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
     let p = cx.problems;
+    // Only what the client may get, and the one chosen (flagged in the
+    // budget if the client may not get it).
+    let chosen = value(&f, "reint.programme");
     let programmes: Vec<(String, String)> = crate::catalog::programmes()
         .programmes
         .iter()
+        .filter(|x| {
+            x.id == chosen
+                || cx
+                    .eligible_programmes
+                    .as_ref()
+                    .is_none_or(|ids| ids.contains(&x.id))
+        })
         .map(|x| {
             let dates = match x.valid_to {
                 Some(to) => format!("{} – {}", x.valid_from, to),
@@ -594,7 +619,7 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
         })
         .collect();
     view! {
-        <Select field="reint.programme" label=K::case_programme fields=f.clone() problems=p options=programmes/>
+        <Select field="reint.programme" label=K::case_programme hint=K::case_programmes_hint fields=f.clone() problems=p options=programmes/>
         <fieldset class="group">
             <legend>{t(K::case_household)}</legend>
             {growing_rows(&f, "person", {

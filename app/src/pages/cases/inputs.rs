@@ -54,6 +54,7 @@ pub fn error_key(e: FieldError) -> K {
         FieldError::GateNotPassed => K::case_error_gate_not_passed,
         FieldError::GateNotPassedThatDay => K::case_error_gate_not_passed_that_day,
         FieldError::BeforeAssessment => K::case_error_before_assessment,
+        FieldError::NotEligible => K::case_error_not_eligible,
     }
 }
 
@@ -165,11 +166,13 @@ pub fn Select(
     /// (value, text)
     options: Vec<(String, String)>,
     #[prop(optional)] no_blank: bool,
+    #[prop(optional)] hint: Option<K>,
 ) -> impl IntoView {
     let current = value(&fields, &field);
     view! {
         <div class="field" class:differs=differs(&field)>
             <label for=id(&field)>{t(label)}</label>
+            {hint.map(|h| view! { <span class="field-hint">{t(h)}</span> })}
             <select id=id(&field) name=name(&field) aria-invalid=invalid(problems, &field)>
                 {(!no_blank).then(|| view! { <option value="">{t(K::case_none_chosen)}</option> })}
                 {options

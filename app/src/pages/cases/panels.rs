@@ -359,6 +359,17 @@ fn budget_problem_text(p: &BudgetProblem, currency: crate::domain::Currency) -> 
             tf(K::case_budget_wrong_currency, &[("n", &n(line))])
         }
         BudgetProblem::ProgrammeNotValid => t(K::case_budget_programme_not_valid).into(),
+        BudgetProblem::NotEligible(why) => t(ineligible_key(*why)).into(),
+    }
+}
+
+/// Why the client cannot get a programme.
+pub fn ineligible_key(why: crate::domain::reintegration::Ineligible) -> K {
+    use crate::domain::reintegration::Ineligible;
+    match why {
+        Ineligible::Nationality => K::case_budget_not_eligible_nationality,
+        Ineligible::NationalityUnknown => K::case_budget_not_eligible_nationality_unknown,
+        Ineligible::NotAVictim => K::case_budget_not_eligible_victim,
     }
 }
 
