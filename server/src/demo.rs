@@ -234,8 +234,12 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
                 Section::Client,
                 fields(&[
                     ("client.alias", s("Li")),
-                    ("client.birth", s("year")),
-                    ("client.birth_year", s("1990")),
+                    // Her age is unclear (16 to 18): her screening is
+                    // judged by the child list.
+                    ("client.birth", s("age_band")),
+                    ("client.age_from", s("16")),
+                    ("client.age_to", s("18")),
+                    ("client.age_assessed_on", ago(21)),
                     ("client.gender", s("female")),
                     ("client.nationality", s("CN")),
                     ("client.languages", s("zh")),
@@ -342,11 +346,12 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     }
     let plans = [
         // On the return track, ready to be handed over to the IOM mission
-        // (as `domain::progress`'s complete return case).
+        // (as `domain::progress`'s complete return case): an EU national,
+        // whose budget is the in-kind programme for EU-national victims.
         ReturnPlan {
             code_bytes: [0xde, 0x30, 0x00, 0x00, 0x03],
             alias: "Rosa",
-            nationality: "NG",
+            nationality: "RO",
             birth_year: "1994",
             days_ago: 60,
             assessed_ago: 5,
@@ -518,6 +523,30 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
         ),
     ];
     travel.extend(p.travel.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    // An EU national who may be a victim of trafficking may get only the
+    // in-kind programme for victims from an EU member state (€500).
+    let eu = app::catalog::programmes()
+        .eu_eea
+        .iter()
+        .any(|c| c == p.nationality);
+    let (programme, description, amount) = if eu {
+        ("nl-vot-eu-in-kind", "Vocational course fees", "450")
+    } else {
+        (
+            "nl-2025-reintegration",
+            "Small shop: stock and a fridge",
+            "1400",
+        )
+    };
+    let reintegration = [
+        ("reint.programme", s(programme)),
+        ("person.0.kind", s("adult")),
+        ("line.0.category", s("economic")),
+        ("line.0.description", s(description)),
+        ("line.0.amount", s(amount)),
+        ("line.0.form", s("in_kind")),
+        ("line.0.person", s("0")),
+    ];
     let mut sections = vec![
         (
             Section::Client,
@@ -531,6 +560,9 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
                 ("contact.on", ago(p.days_ago)),
                 ("safety.danger", s("no")),
                 ("safety.medical", s("no")),
+                // Signs of trafficking: a possible victim, as decided by
+                // the counsellor (the screening only suggests).
+                ("trafficking.status", s("possible_victim")),
             ]),
         ),
         (Section::Consent, fields(&consent)),
@@ -556,18 +588,7 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
             ]),
         ),
         (Section::Risk, fields(&risk)),
-        (
-            Section::Reintegration,
-            fields(&[
-                ("reint.programme", s("nl-2025-reintegration")),
-                ("person.0.kind", s("adult")),
-                ("line.0.category", s("economic")),
-                ("line.0.description", s("Small shop: stock and a fridge")),
-                ("line.0.amount", s("1400")),
-                ("line.0.form", s("in_kind")),
-                ("line.0.person", s("0")),
-            ]),
-        ),
+        (Section::Reintegration, fields(&reintegration)),
         (Section::Travel, fields(&travel)),
     ];
     if !p.milestones.is_empty() {

@@ -770,9 +770,8 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     assert_eq!(ready.len(), 2, "{:?}", l.items);
     for item in &l.items {
         let view = open(&c, &server, &item.code).await;
-        let p = view
-            .file
-            .progress(&app::catalog::planning(), chrono::Utc::now());
+        let now = app::domain::clock::Clock::default().wall(chrono::Utc::now());
+        let p = view.file.progress(&app::catalog::planning(), now);
         assert_eq!(p.stage.slug(), item.stage, "{}", item.code);
         assert_eq!(p.ready_for_handover(), item.ready_for_handover);
         if item.ready_for_handover {
@@ -787,6 +786,18 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     let view = open(&c, &server, &mid.code).await;
     assert!(view.file.screening.observations.len() >= 2);
     assert!(view.file.decision.decision.is_none());
+    // A child's screening: her age is unclear, so the child list is used,
+    // which the catalogue does not hold yet.
+    assert_eq!(
+        view.file.screening_list(view.today),
+        app::domain::screening::IloList::ChildLabour
+    );
+    let page = tests::page_text(&c, &server, &format!("/cases/{}/identification", mid.code)).await;
+    assert!(page.contains("Cannot be assessed with this list"), "{page}");
+    // An EU national's budget: the in-kind programme for EU-national
+    // victims.
+    let eu_budgets = eu_national_budgets(&c, &server, &l).await;
+    assert_eq!(eu_budgets, 1);
     // The supervisor sees them too, with the high-risk return waiting for
     // approval and the return that has happened.
     let sup = http_client();
@@ -1000,4 +1011,26 @@ mod programme_eligibility {
         )
         .await;
     }
+}
+
+/// How many plans of the caseload `l` have the budget of the in-kind
+/// programme for victims from an EU member state.
+async fn eu_national_budgets(c: &reqwest::Client, s: &Server, l: &Caseload) -> usize {
+    let mut n = 0;
+    for item in &l.items {
+        let view = open(c, s, &item.code).await;
+        if view.file.reintegration.programme_id.as_deref() == Some("nl-vot-eu-in-kind") {
+            assert_eq!(
+                view.file.first_contact.client.nationality.as_deref(),
+                Some("RO")
+            );
+            let budget = view
+                .file
+                .budget(&app::catalog::planning(), view.today)
+                .expect("a budget");
+            assert!(budget.problems.is_empty(), "{:?}", budget.problems);
+            n += 1;
+        }
+    }
+    n
 }
