@@ -76,7 +76,8 @@ impl Derived {
             Derived::Screening => &[Screening, Client],
             Derived::DecisionMissing => &[Decision, Client],
             Derived::RiskLevel | Derived::RiskGate => &[Risk],
-            Derived::Budget => &[Reintegration, Travel],
+            // Eligibility is judged on the client's nationality and status.
+            Derived::Budget => &[Reintegration, Travel, Client],
             Derived::Milestones => MILESTONES,
             Derived::Stage | Derived::StepState(Step::Review) => STAGE,
             Derived::StepState(step) => match step {
@@ -89,7 +90,7 @@ impl Derived {
                 // The gate is judged on the day of departure once the
                 // client left (a travel step or a milestone says so).
                 Step::Risk => &[Risk, Decision, Travel, Milestones],
-                Step::Reintegration => &[Reintegration, Decision, Travel],
+                Step::Reintegration => &[Reintegration, Decision, Travel, Client],
                 Step::Travel => &[Travel, Decision],
                 Step::Milestones => MILESTONES,
                 Step::Review => STAGE,

@@ -1201,12 +1201,25 @@ mod tests {
             Section::Screening,
             &[("screening.list", "adult_labour"), ("obs.d1-wages", "on")],
         );
+        // A budget whose programme depends on the client's facts (the EU
+        // programme for victims, for a Polish possible victim).
+        let mut eu_victim = return_case();
+        let mut client = eu_victim.fields(Section::Client);
+        client.insert("client.nationality".into(), "PL".into());
+        client.insert("trafficking.status".into(), "possible_victim".into());
+        eu_victim.apply(Section::Client, &client, &cx()).unwrap();
+        let mut reint = eu_victim.fields(Section::Reintegration);
+        reint.insert("reint.programme".into(), "nl-vot-eu-in-kind".into());
+        eu_victim
+            .apply(Section::Reintegration, &reint, &cx())
+            .unwrap();
         vec![
             CaseFile::default(),
             return_case(),
             carried,
             minor,
             high_risk_case(),
+            eu_victim,
         ]
     }
 

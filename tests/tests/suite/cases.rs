@@ -847,7 +847,11 @@ macro_rules! on_both_engines {
     };
 }
 
-on_both_engines!(a_stale_save_is_a_conflict_and_changes_nothing);
+on_both_engines!(
+    a_stale_save_is_a_conflict_and_changes_nothing,
+    a_done_milestone_keeps_its_date_when_the_departure_moves,
+    a_programme_the_client_may_not_get_is_neither_offered_nor_taken,
+);
 
 /// A milestone done (or set aside) keeps the due date it had when the
 /// departure moves later; an open one follows the new departure, and one
@@ -914,24 +918,6 @@ async fn a_done_milestone_keeps_its_date_when_the_departure_moves(w: World) {
     );
 }
 
-mod milestone_dates {
-    #[tokio::test]
-    async fn on_sqlite() {
-        super::a_done_milestone_keeps_its_date_when_the_departure_moves(
-            super::world(tests::TestDb::sqlite()).await,
-        )
-        .await;
-    }
-
-    #[tokio::test]
-    async fn on_postgres() {
-        super::a_done_milestone_keeps_its_date_when_the_departure_moves(
-            super::world(tests::TestDb::postgres().await).await,
-        )
-        .await;
-    }
-}
-
 /// The budget step offers only the programmes the client may get, and the
 /// server refuses a programme newly chosen that the client may not get,
 /// whatever sends it (issue #15, item 3).
@@ -993,24 +979,6 @@ async fn choose_programme(c: &reqwest::Client, s: &Server, code: &str, id: &str)
         &pairs,
     )
     .await
-}
-
-mod programme_eligibility {
-    #[tokio::test]
-    async fn on_sqlite() {
-        super::a_programme_the_client_may_not_get_is_neither_offered_nor_taken(
-            super::world(tests::TestDb::sqlite()).await,
-        )
-        .await;
-    }
-
-    #[tokio::test]
-    async fn on_postgres() {
-        super::a_programme_the_client_may_not_get_is_neither_offered_nor_taken(
-            super::world(tests::TestDb::postgres().await).await,
-        )
-        .await;
-    }
 }
 
 /// How many plans of the caseload `l` have the budget of the in-kind
