@@ -33,6 +33,9 @@ pub enum AppError {
     /// Someone else changed the same thing meanwhile.
     #[error("changed by someone else meanwhile")]
     Conflict,
+    /// The plan is closed: it is kept read-only until it is erased.
+    #[error("the plan is closed; nothing can be changed")]
+    PlanClosed,
     /// Bad input; nothing was stored.
     #[error("please correct the highlighted fields")]
     Invalid(Vec<FieldError>),
@@ -85,6 +88,7 @@ impl AppError {
             AppError::InvalidCredentials => text(locale, K::error_invalid_credentials).into(),
             AppError::NotFound => text(locale, K::error_not_found).into(),
             AppError::Conflict => text(locale, K::error_conflict).into(),
+            AppError::PlanClosed => text(locale, K::error_plan_closed).into(),
             AppError::Invalid(_) => text(locale, K::error_invalid).into(),
             AppError::RateLimited { retry_after_secs } => fill(
                 locale,
@@ -135,7 +139,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::NotFound => 404,
-            AppError::Conflict => 409,
+            AppError::Conflict | AppError::PlanClosed => 409,
             AppError::Invalid(_) => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Forbidden => 403,

@@ -12,7 +12,9 @@ use app::domain::clock::Clock;
 use app::domain::consent::shareable_sections;
 use app::domain::fields::Fields;
 use app::domain::handover::{make_move, HandoverMove, Side};
+use app::domain::lifecycle::LifeMove;
 use app::domain::money::Currency;
+use app::domain::plan::ClosureReason;
 use app::domain::policy::Section;
 use app::domain::{OrgKind, Role};
 use app::server::cases::summary_of;
@@ -160,6 +162,8 @@ struct SampleCase {
     /// Handed over to the demo mission, then these moves (by the mission
     /// or the counselling side), in order.
     handover: Option<Vec<HandoverMove>>,
+    /// Then these moves of the plan's life: (move, days ago, why).
+    life: Vec<(LifeMove, i64, &'static str)>,
 }
 
 /// A return plan ready for handover, with the dates relative to `today`
@@ -206,6 +210,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     // A new intake: only the first contact so far.
     let new_intake = SampleCase {
         handover: None,
+        life: Vec::new(),
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x01],
         sections: vec![(
             Section::Client,
@@ -228,6 +233,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     // decision yet.
     let mid_session = SampleCase {
         handover: None,
+        life: Vec::new(),
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x02],
         sections: vec![
             (
@@ -283,6 +289,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     // On the stay track: she chose to stay.
     let stay = SampleCase {
         handover: None,
+        life: Vec::new(),
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x04],
         sections: vec![
             (
@@ -472,6 +479,59 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     for p in plans {
         cases.push(return_plan(p, today, mission_id));
     }
+    // Returned thirteen months ago and followed up for a year: the plan is
+    // closed, and the organisation's retention clock runs.
+    let a_year_on = |days: i64| ago(days + 330);
+    let mut travel_then: Vec<(String, String)> = Vec::new();
+    for (id, days, evidence) in [
+        ("T4", 75, "Travel document issued"),
+        ("T5", 80, "Registered with the partner in Accra"),
+        ("T8", 55, "Flight booked, direct"),
+        ("T10", 50, "Left from Schiphol"),
+        ("T12", 50, "Met at the airport by the partner"),
+    ] {
+        travel_then.push((step(id, "status"), s("done")));
+        travel_then.push((step(id, "done_on"), a_year_on(days)));
+        travel_then.push((step(id, "evidence"), s(evidence)));
+    }
+    let mut year_of_follow_ups: Vec<(String, String)> = Vec::new();
+    for (id, on) in [
+        ("M11", a_year_on(50)),
+        ("M12", a_year_on(50)),
+        ("M13", a_year_on(30)),
+        ("M16a", a_year_on(18)),
+        ("M16b", a_year_on(-40)),
+        ("M16c", a_year_on(-130)),
+        ("M16d", ago(12)),
+    ] {
+        year_of_follow_ups.push((ms(id, "status"), s("done")));
+        year_of_follow_ups.push((ms(id, "done_on"), on));
+    }
+    let mut closed = return_plan(
+        ReturnPlan {
+            code_bytes: [0xde, 0x30, 0x00, 0x00, 0x0b],
+            alias: "Hope",
+            nationality: "GH",
+            birth_year: "1990",
+            days_ago: 160 + 330,
+            assessed_ago: 60 + 330,
+            departure_in: -50 - 330,
+            risk: Vec::new(),
+            travel: travel_then,
+            milestones: year_of_follow_ups,
+            handover: Some(vec![HandoverMove::Accept]),
+        },
+        today,
+        mission_id,
+    );
+    closed.life = vec![(
+        LifeMove::Close {
+            reason: ClosureReason::PlanCompleted,
+        },
+        10,
+        "Her shop runs; the last follow-up found her safe and settled.",
+    )];
+    cases.push(closed);
     cases
 }
 
@@ -603,6 +663,7 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
         code_bytes: p.code_bytes,
         sections,
         handover: p.handover,
+        life: Vec::new(),
     }
 }
 
@@ -691,6 +752,28 @@ async fn seed_cases(
             )
             .await?;
         }
+        for (kind, days_ago, why) in sample.life {
+            let on = (wall.date_naive() - Duration::days(days_ago)).to_string();
+            let audit = NewAuditEvent {
+                organisation_id: Some(owner.organisation_id.clone()),
+                case_code: Some(code.as_str().to_string()),
+                ..NewAuditEvent::new("case.life.demo", AuditOutcome::Allowed)
+            };
+            let cats = app::catalog::planning();
+            store
+                .move_life(&case.id, "life.demo", &owner.id, now, &audit, |_, held| {
+                    let mut f = file.clone();
+                    f.handed_over_to = held.mission.map(str::to_string);
+                    f.lifecycle = serde_json::from_str(held.life)?;
+                    f.record_life_move(&cats, kind, &on, why, &owner.id, wall, now)
+                        .map_err(|p| anyhow::anyhow!("demo life move refused: {p:?}"))?;
+                    Ok::<_, anyhow::Error>((
+                        serde_json::to_string(&f.lifecycle)?,
+                        summary_of(&f, wall),
+                    ))
+                })
+                .await??;
+        }
         tracing::info!(case = %code.as_str(), "demo case added");
     }
     Ok(())
@@ -733,7 +816,7 @@ async fn hand_over(
                 at: now,
             },
             &audit("handover.create.demo", owner),
-            |_, mission| summarise(mission),
+            |_, held| summarise(held.mission),
         )
         .await?;
     let mut status = h.status;
@@ -762,8 +845,8 @@ async fn hand_over(
             at: Utc::now(),
         };
         store
-            .move_handover(&change, &audit("handover.move.demo", by), |_, mission| {
-                summarise(mission)
+            .move_handover(&change, &audit("handover.move.demo", by), |_, held| {
+                summarise(held.mission)
             })
             .await?;
         status = to;

@@ -83,5 +83,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             store.migrate().await?;
             organisations::set_time_zone(&store, args).await
         }
+        Command::Organisation(organisations::OrganisationCommand::Retention(args)) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            organisations::set_retention(&store, args).await
+        }
     }
 }

@@ -345,6 +345,10 @@ pub struct CaseFile {
     /// the server from the handovers; not a section, never saved with one.
     #[serde(default)]
     pub handed_over_to: Option<String>,
+    /// Its pauses, withdrawal and closure, set by the server from the
+    /// case; not a section, never saved with one.
+    #[serde(default)]
+    pub lifecycle: super::lifecycle::Lifecycle,
     pub first_contact: FirstContact,
     pub consent: ConsentRecords,
     pub screening: ScreeningRecord,

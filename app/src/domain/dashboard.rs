@@ -70,6 +70,12 @@ pub fn is_finished(stage: &str) -> bool {
     matches!(stage, "closed" | "withdrawn_by_client")
 }
 
+/// Stages whose milestones wait (a plan on hold, or one that ended): they
+/// do not count as overdue or due soon.
+pub fn milestones_wait(stage: &str) -> bool {
+    is_finished(stage) || stage == "on_hold"
+}
+
 /// A month, as "2026-11".
 pub fn month_of(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
@@ -147,6 +153,8 @@ pub fn figures(rows: &[PlanRow], filters: &Filters, today: NaiveDate, months: us
         *per_stage.entry(r.stage.as_str()).or_default() += 1;
         if !is_finished(&r.stage) {
             *per_counsellor.entry(r.owner_id.as_str()).or_default() += 1;
+        }
+        if !milestones_wait(&r.stage) {
             if let Some(due) = r.next_due {
                 let days = (due - today).num_days();
                 if days < 0 {
@@ -304,9 +312,11 @@ mod tests {
         c.awaiting_approval = true;
         let mut e = row("E", "cora", "closed");
         e.next_due = Some(d(2026, 1, 1)); // closed: not overdue
-        let rows = vec![a, b, c, e];
+        let mut h = row("H", "cora", "on_hold");
+        h.next_due = Some(d(2026, 1, 1)); // paused: not overdue, still hers
+        let rows = vec![a, b, c, e, h];
         let f = figures(&rows, &Filters::default(), today, 12);
-        assert_eq!(f.plans, 4);
+        assert_eq!(f.plans, 5);
         let stage = |s: &str| f.per_stage.iter().find(|(k, _)| k == s).unwrap().1;
         assert_eq!(
             (
@@ -323,7 +333,7 @@ mod tests {
         // Open plans only: the closed one is nobody's caseload.
         assert_eq!(
             f.per_counsellor,
-            vec![("carla".into(), 2), ("cora".into(), 1)]
+            vec![("carla".into(), 2), ("cora".into(), 2)]
         );
         assert_eq!(f.median_days_to_decision, Some(10));
         assert_eq!(f.median_days_to_departure, Some(90));
@@ -342,7 +352,7 @@ mod tests {
             ..Default::default()
         };
         let f = figures(&rows, &only_cora, today, 12);
-        assert_eq!(f.plans, 2);
+        assert_eq!(f.plans, 3);
         let high = Filters {
             risk_level: Some("high".into()),
             ..Default::default()

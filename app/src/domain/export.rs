@@ -386,13 +386,15 @@ pub fn care_plan_status(stage: &PlanStatus) -> CarePlanStatus {
         PlanStatus::Closed { reason } => match reason {
             ClosureReason::PlanCompleted
             | ClosureReason::SupportPeriodEnded
-            | ClosureReason::OtherTrackConcluded => CarePlanStatus::Completed,
+            | ClosureReason::Stayed
+            | ClosureReason::MovedOn => CarePlanStatus::Completed,
             ClosureReason::ClientStopped
             | ClosureReason::MovedAway
             | ClosureReason::ReMigrated
             | ClosureReason::Unreachable
             | ClosureReason::Died
-            | ClosureReason::FundingEnded => CarePlanStatus::Revoked,
+            | ClosureReason::FundingEnded
+            | ClosureReason::Transferred => CarePlanStatus::Revoked,
         },
     }
 }

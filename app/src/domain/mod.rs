@@ -18,6 +18,7 @@ pub mod export;
 pub mod fields;
 pub mod follow_up;
 pub mod handover;
+pub mod lifecycle;
 pub mod milestones;
 pub mod money;
 pub mod navigation;

@@ -27,8 +27,12 @@ pub enum ClosureReason {
     Unreachable,
     Died,
     FundingEnded,
-    /// Closed on the stay or onward track (the plan's purpose ended here).
-    OtherTrackConcluded,
+    /// The client stays and regularises (the stay track concluded).
+    Stayed,
+    /// The client moved on to another country (the onward track concluded).
+    MovedOn,
+    /// Another organisation took the client's case over.
+    Transferred,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -96,6 +96,10 @@ pub enum CaseAction {
     /// Make and revoke links to the client's copy of the plan (the
     /// counselling side).
     ShareWithClient,
+    /// Put the plan on hold and resume it, record the client's withdrawal
+    /// and return, close the plan (the counselling side: the plan is its
+    /// case).
+    MoveLife,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +158,8 @@ pub fn case_access(actor: &Actor, case: &CaseFacts, action: CaseAction) -> Acces
                 CaseAction::ApproveHighRisk
                 | CaseAction::ReadAccessLog
                 | CaseAction::HandOver
-                | CaseAction::ShareWithClient => false,
+                | CaseAction::ShareWithClient
+                | CaseAction::MoveLife => false,
             }),
         // Roles that cannot exist in that kind of organisation.
         (OrgKind::Counselling, Role::ReturnOfficer) | (OrgKind::IomMission, Role::Counsellor) => {
@@ -265,6 +270,12 @@ mod tests {
                 false,
             ),
             ("sup", Role::Supervisor, SHELTER, ShareWithClient, true),
+            ("owner", Role::Counsellor, SHELTER, MoveLife, true),
+            ("colleague", Role::Counsellor, SHELTER, MoveLife, true),
+            ("stranger", Role::Counsellor, SHELTER, MoveLife, false),
+            ("sup", Role::Supervisor, SHELTER, MoveLife, true),
+            ("sup", Role::Supervisor, OTHER_SHELTER, MoveLife, false),
+            ("adm", Role::Admin, SHELTER, MoveLife, false),
             ("sup", Role::Supervisor, SHELTER, HandOver, true),
             ("sup", Role::Supervisor, SHELTER, RespondToHandover, false),
             ("colleague", Role::Counsellor, SHELTER, Update(Client), true),
@@ -349,6 +360,9 @@ mod tests {
             (&ro, &handed, Update(Milestones), false),
             (&ro, &handed, ApproveHighRisk, false),
             (&ro, &handed, ShareWithClient, false),
+            // The plan's end is the counselling side's to record.
+            (&ro, &handed, MoveLife, false),
+            (&iom_sup, &handed, MoveLife, false),
             (&ro, &handed, RespondToHandover, true),
             (&ro, &handed, HandOver, false),
             (&iom_sup, &handed, RespondToHandover, true),
@@ -432,6 +446,7 @@ mod tests {
                     RespondToHandover,
                     ReadAccessLog,
                     ShareWithClient,
+                    MoveLife,
                 ] {
                     assert_eq!(case_access(&a, &c, action), Access::NotFound);
                 }

@@ -609,14 +609,21 @@ impl CaseFile {
             })
             .collect();
         let milestones = self.milestones(cats);
+        // A plan that ended (closed, or the client withdrew) has nothing
+        // coming up.
+        let ended = matches!(
+            self.lifecycle.state(),
+            super::lifecycle::LifeState::Closed { .. }
+                | super::lifecycle::LifeState::Withdrawn { .. }
+        );
         let next_milestone = milestones
             .iter()
-            .filter(|m| !m.status.is_settled() && m.due.is_some())
+            .filter(|m| !ended && !m.status.is_settled() && m.due.is_some())
             .min_by_key(|m| m.due)
             .cloned();
         Progress {
             steps,
-            stage: self.stage(cats, now, &complete),
+            stage: self.lifecycle.over(self.stage(cats, now, &complete)),
             return_track,
             handover_missing: self.handover_missing(cats, now, &complete),
             risk_level: self.risk.assessment.as_ref().map(|a| a.overall()),
@@ -811,6 +818,48 @@ impl CaseFile {
                 m
             }
         }
+    }
+
+    /// The stage the plan's work has reached (its status without its
+    /// pauses, withdrawal or closure), and the facts the machine checks,
+    /// as they stand at `now` (the organisation's wall clock): what a move
+    /// of the plan's life is judged on.
+    pub fn worked_stage(
+        &self,
+        cats: &Catalogues,
+        now: DateTime<Utc>,
+    ) -> (PlanStatus, PlanFacts<'_>) {
+        let complete: BTreeSet<Section> = Section::ALL
+            .into_iter()
+            .filter(|s| self.section_complete(*s, cats, now))
+            .collect();
+        let stage = self.stage(cats, now, &complete);
+        (stage, self.facts(now, &complete))
+    }
+
+    /// Records a move of the plan's life (put on hold, resumed, withdrawn,
+    /// reopened, closed) on `on` with `note`, judged on the plan's work as
+    /// it stands at `now` (the organisation's wall clock); the plan began
+    /// on its first contact. On a refusal nothing changes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_life_move(
+        &mut self,
+        cats: &Catalogues,
+        kind: super::lifecycle::LifeMove,
+        on: &str,
+        note: &str,
+        by: &str,
+        now: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<(), Vec<super::lifecycle::LifeProblem>> {
+        let mut life = self.lifecycle.clone();
+        let start = self.first_contact.first_contact_on;
+        {
+            let (worked, facts) = self.worked_stage(cats, now);
+            life.record(kind, on, note, by, at, &worked, &facts, start)?;
+        }
+        self.lifecycle = life;
+        Ok(())
     }
 
     /// Walks the status machine as far as the file allows.

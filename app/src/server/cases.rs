@@ -15,6 +15,7 @@ use crate::domain::clock::Clock;
 use crate::domain::consent::shareable_sections;
 use crate::domain::fields::{FieldError, Fields, Problem};
 use crate::domain::handover::Side;
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::money::Currency;
 use crate::domain::options::Choice;
 use crate::domain::policy::{
@@ -24,7 +25,7 @@ use crate::domain::progress::{ApprovalDecision, ApprovalRefusal};
 use crate::domain::OrgKind;
 use crate::error::AppError;
 use crate::store::{
-    AuditOutcome, AuditQuery, CaseQuery, CaseRecord, CaseSummary, NewAuditEvent, NewCase,
+    AuditOutcome, AuditQuery, CaseNow, CaseQuery, CaseRecord, CaseSummary, NewAuditEvent, NewCase,
     SaveOutcome, SectionRecord, SessionActor, StoreError,
 };
 use chrono::{Datelike, SubsecRound, Utc};
@@ -154,7 +155,13 @@ pub(super) async fn case_for(
         None => false,
     };
     match found {
-        Some(c) if allowed => Ok(c),
+        Some(c) if allowed => {
+            if !open_or_read(false, action) {
+                // Every change to a closed plan is refused here, on every path.
+                refuse_if_closed(a, &c, audit_action).await?;
+            }
+            Ok(c)
+        }
         _ => {
             let mut e = event(a, audit_action, AuditOutcome::Denied);
             e.case_code = Some(code.as_str().to_string());
@@ -234,6 +241,7 @@ pub fn summary_of(file: &CaseFile, now: chrono::DateTime<Utc>) -> CaseSummary {
         departed_on: day(file.departed_on()),
         arrived_on: day(file.arrived_on()),
         awaiting_approval: file.awaiting_approval(now.date_naive()),
+        closed_on: day(file.lifecycle.closed_on()),
     }
 }
 
@@ -250,17 +258,69 @@ fn slug_of(v: &impl serde::Serialize) -> String {
 }
 
 /// The summary from every section as it is in the transaction that
-/// changes the case, with the mission holding it then; `fallback` (the
-/// file as this request sees it) if a stored section cannot be read.
+/// changes the case, with the mission holding it and its life then;
+/// `fallback` (the file as this request sees it) if a stored section or
+/// the life cannot be read.
 pub(super) fn summarised(
     all: &[SectionRecord],
-    mission: Option<&str>,
+    now: &CaseNow,
     fallback: &CaseFile,
     clock: Clock,
 ) -> CaseSummary {
     let mut file = file_of(all).unwrap_or_else(|_| fallback.clone());
-    file.handed_over_to = mission.map(str::to_string);
+    file.handed_over_to = now.mission.map(str::to_string);
+    file.lifecycle = life_from(now.life).unwrap_or_else(|_| fallback.lifecycle.clone());
     summary_of(&file, clock.now())
+}
+
+/// A case's life as stored (JSON); unreadable is an internal error
+/// (logged), never silently an open plan.
+pub(super) fn life_from(json: &str) -> Result<Lifecycle, AppError> {
+    serde_json::from_str(json).map_err(|e| AppError::internal(unreadable("life", &e)))
+}
+
+/// The life of a case as `a` may read it: the moves' reasons in words
+/// stay with the organisation that keeps the case (a mission reads the
+/// states and dates).
+pub(super) fn life_for(a: &SessionActor, c: &CaseRecord) -> Result<Lifecycle, AppError> {
+    let life = life_from(&c.life)?;
+    Ok(if a.organisation_id == c.organisation_id {
+        life
+    } else {
+        life.without_notes()
+    })
+}
+
+/// Whether `action` is still possible on a plan that is `open`. On a
+/// closed one: reading; the links already made, to revoke them; and the
+/// handover, to end it (the paths that would start something new refuse
+/// a closed plan themselves).
+fn open_or_read(open: bool, action: CaseAction) -> bool {
+    open || matches!(
+        action,
+        CaseAction::Read(_)
+            | CaseAction::ReadAccessLog
+            | CaseAction::ShareWithClient
+            | CaseAction::HandOver
+            | CaseAction::RespondToHandover
+    )
+}
+
+/// Refuses a change to a closed plan (it is read-only: the retention
+/// clock runs), audited as refused; `Ok` for any other.
+pub(super) async fn refuse_if_closed(
+    a: &SessionActor,
+    c: &CaseRecord,
+    audit_action: &'static str,
+) -> Result<(), AppError> {
+    if !life_from(&c.life)?.is_closed() {
+        return Ok(());
+    }
+    let mut e = event(a, audit_action, AuditOutcome::Denied);
+    e.case_code = Some(c.code.as_str().to_string());
+    record(e).await?;
+    tracing::info!(case = %c.code.as_str(), action = audit_action, "change refused: the plan is closed");
+    Err(respond_with(AppError::PlanClosed))
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -516,6 +576,10 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .into_iter()
         .filter(|s| may(CaseAction::Read(*s)))
         .collect();
+    let life = life_for(&a, &c)?;
+    // A closed plan is read-only for everyone.
+    let open = !life.is_closed();
+    let may = |action| open_or_read(open, action) && may(action);
     let writable: Vec<Section> = Section::ALL
         .into_iter()
         .filter(|s| may(CaseAction::Update(*s)))
@@ -557,6 +621,22 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         .as_ref()
         .filter(|(h, _)| h.status.is_active())
         .map(|(h, _)| h.mission_id.clone());
+    file.lifecycle = life;
+    let held = file.handed_over_to.is_some();
+    let retention_months = if a.organisation_id == c.organisation_id {
+        Some(
+            state
+                .store
+                .organisation(&c.organisation_id)
+                .await
+                .map_err(AppError::internal)?
+                .map_or(crate::domain::lifecycle::DEFAULT_RETENTION_MONTHS, |o| {
+                    o.retention_months
+                }),
+        )
+    } else {
+        None
+    };
     let (versions, since_handover) =
         versions_of(&c.id, &readable, a.organisation_kind == OrgKind::IomMission).await?;
     let share_links = if may(CaseAction::ShareWithClient) {
@@ -590,8 +670,12 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
         } else {
             Side::Counselling
         },
-        may_hand_over: may(CaseAction::HandOver),
+        // Ending a handover stays possible on a closed plan (from the
+        // handover's own panel); a new one is not.
+        may_hand_over: may(CaseAction::HandOver) && (open || held),
         may_approve: may(CaseAction::ApproveHighRisk),
+        may_move_life: may(CaseAction::MoveLife),
+        retention_months,
         share_links,
         versions,
         since_handover,
@@ -703,6 +787,7 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
         .into_iter()
         .find(|h| h.status.is_active())
         .map(|h| h.mission_id);
+    file.lifecycle = life_for(&a, &c)?;
     let cats = crate::catalog::planning();
     let now = Utc::now();
     let code = c.code.as_str().to_string();
@@ -830,7 +915,7 @@ pub async fn save_section(
                     &a.user_id,
                     now,
                     &audit,
-                    |all, mission| summarised(all, mission, &file, a.clock),
+                    |all, now| summarised(all, now, &file, a.clock),
                 )
                 .await
                 .map_err(|e| match e {
@@ -1053,7 +1138,7 @@ async fn save_risk_move(
             now,
             &audit,
             mark,
-            |all, mission| summarised(all, mission, file, a.clock),
+            |all, now| summarised(all, now, file, a.clock),
         )
         .await
         .map_err(AppError::internal)?;

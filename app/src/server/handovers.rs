@@ -99,6 +99,7 @@ pub async fn hand_over(code: String, note: String) -> Result<HandOverOutcome, Ap
     let state = app_state()?;
     let a = require_actor().await?;
     let c = case_for(&a, &code, CaseAction::HandOver, "handover.create").await?;
+    super::cases::refuse_if_closed(&a, &c, "handover.create").await?;
     let code = c.code.as_str().to_string();
     if note.chars().count() > crate::domain::handover::MAX_TEXT {
         return Err(respond_with(AppError::Invalid(Vec::new())));
@@ -134,8 +135,8 @@ pub async fn hand_over(code: String, note: String) -> Result<HandOverOutcome, Ap
     };
     match state
         .store
-        .create_handover(&new, &audit, |all, mission| {
-            summarised(all, mission, &file, a.clock)
+        .create_handover(&new, &audit, |all, held| {
+            summarised(all, held, &file, a.clock)
         })
         .await
     {
@@ -186,6 +187,13 @@ pub async fn respond(
         HandoverMove::Withdraw { .. } => "handover.withdraw",
     };
     let c = case_for(&a, &code, action, audit_action).await?;
+    // A closed plan's handover can still be ended, nothing more.
+    if !matches!(
+        mv,
+        HandoverMove::Reject { .. } | HandoverMove::Withdraw { .. }
+    ) {
+        super::cases::refuse_if_closed(&a, &c, audit_action).await?;
+    }
     let code = c.code.as_str().to_string();
     let h = state
         .store
@@ -223,8 +231,8 @@ pub async fn respond(
     };
     let outcome = state
         .store
-        .move_handover(&change, &audit, |all, mission| {
-            summarised(all, mission, &file, a.clock)
+        .move_handover(&change, &audit, |all, held| {
+            summarised(all, held, &file, a.clock)
         })
         .await
         .map_err(AppError::internal)?;

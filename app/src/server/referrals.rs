@@ -126,7 +126,7 @@ pub async fn change(c: Change) -> Result<ReferralResult, AppError> {
                     now,
                     &audit,
                     None,
-                    |all, mission| summarised(all, mission, &file, a.clock),
+                    |all, now| summarised(all, now, &file, a.clock),
                 )
                 .await
                 .map_err(AppError::internal)?;

@@ -93,6 +93,7 @@ pub async fn create_share(
     let state = app_state()?;
     let a = require_actor().await?;
     let c = case_for(&a, &code, CaseAction::ShareWithClient, "case.share.create").await?;
+    super::cases::refuse_if_closed(&a, &c, "case.share.create").await?;
     if super::cases::accepts_html().await {
         // A form posted without the page's script could not show the new
         // link's address (it is shown once, never put in an address):

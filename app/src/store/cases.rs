@@ -22,8 +22,21 @@ pub struct CaseRecord {
     /// `domain::case::Birth` as JSON.
     pub birth: String,
     pub summary: CaseSummary,
+    /// Its pauses, withdrawal and closure
+    /// (`domain::lifecycle::Lifecycle` as JSON).
+    pub life: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a case's summary is worked out from besides its sections, as it
+/// stands in the transaction that changes the case.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseNow<'a> {
+    /// The IOM mission holding the case (its active handover).
+    pub mission: Option<&'a str>,
+    /// Its life's moves (`domain::lifecycle::Lifecycle` as JSON).
+    pub life: &'a str,
 }
 
 /// What the caseload shows of a case's progress (computed from the
@@ -50,6 +63,8 @@ pub struct CaseSummary {
     pub arrived_on: Option<String>,
     /// A high-risk return waits for a supervisor's approval.
     pub awaiting_approval: bool,
+    /// The day the plan was closed (the retention clock's start).
+    pub closed_on: Option<String>,
 }
 
 /// A stored section.
@@ -141,6 +156,8 @@ struct CaseRow {
     departed_on: Option<String>,
     arrived_on: Option<String>,
     awaiting_approval: i64,
+    closed_on: Option<String>,
+    life: String,
     created_at: String,
     updated_at: String,
 }
@@ -151,7 +168,7 @@ macro_rules! case_columns {
          c.nationality, c.birth, c.stage, c.risk_level, c.next_milestone, c.next_due, \
          c.ready_for_handover, c.first_contact_on, c.screened_on, c.screening, c.decided_on, \
          c.decision, c.departure_on, c.departed_on, c.arrived_on, c.awaiting_approval, \
-         c.created_at, c.updated_at"
+         c.closed_on, c.life, c.created_at, c.updated_at"
     };
 }
 
@@ -183,7 +200,9 @@ fn case_from_row(r: CaseRow) -> Result<CaseRecord> {
             departed_on: r.departed_on,
             arrived_on: r.arrived_on,
             awaiting_approval: r.awaiting_approval != 0,
+            closed_on: r.closed_on,
         },
+        life: r.life,
         created_at: ts::from_db(&r.created_at)?,
         updated_at: ts::from_db(&r.updated_at)?,
     })
@@ -289,7 +308,7 @@ pub(super) async fn write_summary(
          risk_level = $6, next_milestone = $7, next_due = $8, ready_for_handover = $9, \
          first_contact_on = $10, screened_on = $11, screening = $12, decided_on = $13, decision = $14, \
          departure_on = $15, departed_on = $16, arrived_on = $17, awaiting_approval = $18, \
-         updated_at = $19 WHERE id = $20",
+         updated_at = $19, closed_on = $21 WHERE id = $20",
     )
     .bind(&s.alias)
     .bind(crate::domain::case::fold(&s.alias))
@@ -311,6 +330,7 @@ pub(super) async fn write_summary(
     .bind(s.awaiting_approval as i64)
     .bind(at)
     .bind(case_id)
+    .bind(s.closed_on.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -405,28 +425,28 @@ impl Store {
 
     /// Locks a case for a change (SQLite's `BEGIN IMMEDIATE` serialises
     /// writers already; on PostgreSQL this row lock does) and returns its
-    /// stage, or `None` when there is no such case.
+    /// stage and its life's moves (JSON), or `None` when there is no such
+    /// case.
     pub(super) async fn lock_case(
         &self,
         tx: &mut Transaction<'static, Any>,
         case_id: &str,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<(String, String)>> {
         let lock = match self.engine {
-            super::Engine::Sqlite => "SELECT stage FROM cases WHERE id = $1",
-            super::Engine::Postgres => "SELECT stage FROM cases WHERE id = $1 FOR UPDATE",
+            super::Engine::Sqlite => "SELECT stage, life FROM cases WHERE id = $1",
+            super::Engine::Postgres => "SELECT stage, life FROM cases WHERE id = $1 FOR UPDATE",
         };
-        let found: Option<(String,)> = sqlx::query_as(lock)
+        Ok(sqlx::query_as(lock)
             .bind(case_id)
             .fetch_optional(&mut **tx)
-            .await?;
-        Ok(found.map(|(stage,)| stage))
+            .await?)
     }
 
     /// Saves one section if it is still at `base_version` (0: never saved).
     /// `summarise` gets every section as it will be after the save (read
     /// in the same transaction, so two saves of different sections cannot
-    /// leave a summary that misses one of them) and returns the case's new
-    /// summary.
+    /// leave a summary that misses one of them) and the case's mission and
+    /// life then, and returns the case's new summary.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_section(
         &self,
@@ -437,7 +457,7 @@ impl Store {
         by: &str,
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
-        summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
+        summarise: impl FnOnce(&[SectionRecord], &CaseNow) -> CaseSummary,
     ) -> Result<SaveOutcome> {
         self.save_section_marked(
             case_id,
@@ -466,11 +486,11 @@ impl Store {
         at: DateTime<Utc>,
         audit: &NewAuditEvent,
         mark: Option<&str>,
-        summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
+        summarise: impl FnOnce(&[SectionRecord], &CaseNow) -> CaseSummary,
     ) -> Result<SaveOutcome> {
         let at_db = ts::to_db(at);
         let mut tx = self.write().await?;
-        let Some(old_stage) = self.lock_case(&mut tx, case_id).await? else {
+        let Some((old_stage, life)) = self.lock_case(&mut tx, case_id).await? else {
             return Err(StoreError::NotFound);
         };
         let written = if base_version == 0 {
@@ -518,7 +538,13 @@ impl Store {
             .map(|s| s.version)
             .ok_or(StoreError::NotFound)?;
         let mission = active_mission(&mut tx, case_id).await?;
-        let s = summarise(&sections, mission.as_deref());
+        let s = summarise(
+            &sections,
+            &CaseNow {
+                mission: mission.as_deref(),
+                life: &life,
+            },
+        );
         write_summary(&mut tx, case_id, &s, &at_db).await?;
         if let Some(mark) = mark {
             snapshot(&mut tx, case_id, &at_db, mark, &s.stage, by, &sections).await?;
@@ -529,6 +555,61 @@ impl Store {
         Self::append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(SaveOutcome::Saved { version })
+    }
+
+    /// Records a move of a plan's life (on hold, resumed, withdrawn,
+    /// reopened, closed). `decide` judges it on every section and the
+    /// case's mission and life as they are in this transaction, and
+    /// returns the new life (JSON) and summary, or why not (then nothing
+    /// is written). The life, the summary, a snapshot marked `mark` and
+    /// the audit row are written together.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn move_life<E>(
+        &self,
+        case_id: &str,
+        mark: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEvent,
+        decide: impl FnOnce(&[SectionRecord], &CaseNow) -> std::result::Result<(String, CaseSummary), E>,
+    ) -> Result<std::result::Result<(), E>> {
+        let at_db = ts::to_db(at);
+        let mut tx = self.write().await?;
+        let Some((_, life)) = self.lock_case(&mut tx, case_id).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let sections = sections_in(&mut tx, case_id).await?;
+        let mission = active_mission(&mut tx, case_id).await?;
+        let now = CaseNow {
+            mission: mission.as_deref(),
+            life: &life,
+        };
+        let (life, summary) = match decide(&sections, &now) {
+            Ok(moved) => moved,
+            Err(refusal) => {
+                tx.rollback().await?;
+                return Ok(Err(refusal));
+            }
+        };
+        sqlx::query("UPDATE cases SET life = $1 WHERE id = $2")
+            .bind(&life)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        write_summary(&mut tx, case_id, &summary, &at_db).await?;
+        snapshot(
+            &mut tx,
+            case_id,
+            &at_db,
+            mark,
+            &summary.stage,
+            by,
+            &sections,
+        )
+        .await?;
+        Self::append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
     }
 
     /// One page of cases, most recently active first.
@@ -552,7 +633,7 @@ impl Store {
                AND ($3 = '' OR REPLACE(c.code, '-', '') LIKE $4 || '%' ESCAPE '\\' OR ($5 <> '' AND c.alias_folded LIKE '%' || $5 || '%' ESCAPE '\\')) \
                AND ($6 = '' OR c.stage = $6) \
                AND ($7 = '' OR c.risk_level = $7) \
-               AND ($8 = '' OR (c.next_due IS NOT NULL AND c.stage NOT IN ('closed', 'withdrawn_by_client') AND \
+               AND ($8 = '' OR (c.next_due IS NOT NULL AND c.stage NOT IN ('closed', 'withdrawn_by_client', 'on_hold') AND \
                     (($8 = 'overdue' AND c.next_due < $9) OR ($8 = 'soon' AND c.next_due >= $9 AND c.next_due <= $10)))) \
                AND ($11 = 0 OR c.awaiting_approval = 1) \
                AND ($12 = '' OR ($12 = 'intake' AND substr(c.first_contact_on, 1, 7) = $13) \

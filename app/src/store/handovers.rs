@@ -4,7 +4,7 @@
 //! written with its message, the case's new summary, a snapshot and the
 //! audit row in one transaction.
 
-use super::cases::{active_mission, sections_in, snapshot, write_summary};
+use super::cases::{active_mission, sections_in, snapshot, write_summary, CaseNow};
 use super::{
     new_id, taken, ts, CaseSummary, NewAuditEvent, Result, SectionRecord, Store, StoreError,
 };
@@ -166,14 +166,14 @@ impl Store {
         &self,
         new: &NewHandover,
         audit: &NewAuditEvent,
-        summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
+        summarise: impl FnOnce(&[SectionRecord], &CaseNow) -> CaseSummary,
     ) -> Result<HandoverRecord> {
         let at = ts::to_db(new.at);
         let id = new_id();
         let mut tx = self.write().await?;
-        if self.lock_case(&mut tx, &new.case_id).await?.is_none() {
+        let Some((_, life)) = self.lock_case(&mut tx, &new.case_id).await? else {
             return Err(StoreError::NotFound);
-        }
+        };
         let sections =
             serde_json::to_string(&new.sections).map_err(|_| StoreError::Corrupt("sections"))?;
         sqlx::query(
@@ -192,7 +192,13 @@ impl Store {
         .map_err(|e| taken(e, "handover"))?;
         Self::add_message(&mut tx, &id, &at, &new.by, "handover", &new.note).await?;
         let all = sections_in(&mut tx, &new.case_id).await?;
-        let s = summarise(&all, Some(&new.mission_id));
+        let s = summarise(
+            &all,
+            &CaseNow {
+                mission: Some(&new.mission_id),
+                life: &life,
+            },
+        );
         write_summary(&mut tx, &new.case_id, &s, &at).await?;
         snapshot(
             &mut tx,
@@ -214,13 +220,13 @@ impl Store {
         &self,
         change: &HandoverChange,
         audit: &NewAuditEvent,
-        summarise: impl FnOnce(&[SectionRecord], Option<&str>) -> CaseSummary,
+        summarise: impl FnOnce(&[SectionRecord], &CaseNow) -> CaseSummary,
     ) -> Result<MoveOutcome> {
         let at = ts::to_db(change.at);
         let mut tx = self.write().await?;
-        if self.lock_case(&mut tx, &change.case_id).await?.is_none() {
+        let Some((_, life)) = self.lock_case(&mut tx, &change.case_id).await? else {
             return Err(StoreError::NotFound);
-        }
+        };
         let accepted = change.to == HandoverStatus::Accepted;
         let moved = sqlx::query(
             "UPDATE handovers SET status = $1, updated_at = $2, \
@@ -251,7 +257,13 @@ impl Store {
         .await?;
         let all = sections_in(&mut tx, &change.case_id).await?;
         let mission = active_mission(&mut tx, &change.case_id).await?;
-        let s = summarise(&all, mission.as_deref());
+        let s = summarise(
+            &all,
+            &CaseNow {
+                mission: mission.as_deref(),
+                life: &life,
+            },
+        );
         write_summary(&mut tx, &change.case_id, &s, &at).await?;
         let reason = format!("handover.{}", change.move_);
         snapshot(

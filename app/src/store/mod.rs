@@ -23,7 +23,7 @@ mod users;
 
 pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, NewAuditEvent};
 pub use cases::{
-    CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
+    CaseNow, CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
 pub use directory::{
     DirectorySave, DirectoryVersion, ImportCounts, ImportOutcome, Suggestion, SuggestionDecision,

@@ -14,6 +14,8 @@ pub struct Organisation {
     pub is_demo: bool,
     /// The clock its plans are reckoned on (its time zone).
     pub clock: Clock,
+    /// How many months it keeps a closed plan before it is due for erasure.
+    pub retention_months: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -24,15 +26,15 @@ pub struct NewOrganisation {
     pub is_demo: bool,
 }
 
-type OrgRow = (String, String, String, String, i64, String);
+type OrgRow = (String, String, String, String, i64, String, i64);
 
 macro_rules! org_columns {
     () => {
-        "id, name, kind, country, is_demo, time_zone"
+        "id, name, kind, country, is_demo, time_zone, retention_months"
     };
 }
 
-fn from_row((id, name, kind, country, is_demo, zone): OrgRow) -> Result<Organisation> {
+fn from_row((id, name, kind, country, is_demo, zone, retention): OrgRow) -> Result<Organisation> {
     Ok(Organisation {
         id,
         name,
@@ -42,6 +44,8 @@ fn from_row((id, name, kind, country, is_demo, zone): OrgRow) -> Result<Organisa
         country,
         is_demo: is_demo != 0,
         clock: clock_of(&zone)?,
+        retention_months: u32::try_from(retention)
+            .map_err(|_| StoreError::Corrupt("organisations.retention_months"))?,
     })
 }
 
@@ -76,6 +80,7 @@ impl Store {
             country: new.country.clone(),
             is_demo: new.is_demo,
             clock: Clock::default(),
+            retention_months: crate::domain::lifecycle::DEFAULT_RETENTION_MONTHS,
         })
     }
 
@@ -154,6 +159,28 @@ impl Store {
         let mut tx = self.write().await?;
         let done = sqlx::query("UPDATE organisations SET time_zone = $1 WHERE id = $2")
             .bind(clock.zone_name())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets how many months an organisation keeps a closed plan, with its
+    /// audit row in the same transaction.
+    pub async fn set_organisation_retention(
+        &self,
+        id: &str,
+        months: u32,
+        audit: super::NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE organisations SET retention_months = $1 WHERE id = $2")
+            .bind(i64::from(months))
             .bind(id)
             .execute(&mut *tx)
             .await?;

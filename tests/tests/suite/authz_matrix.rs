@@ -339,6 +339,17 @@ async fn matrix(db: TestDb) {
             vec![("code", case.into())],
             CASE_OF_COUNSELLOR(200),
         ),
+        // The plan's life: the counselling side of the case; the plan is
+        // not on hold, so resuming it is refused (200).
+        (
+            "/api/cases/life",
+            vec![
+                ("code", case.into()),
+                ("kind", "resume".into()),
+                ("on", "2026-01-01".into()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
         // The client's copy and its links: the counselling side of the case.
         (
             "/api/cases/client_copy",
@@ -517,10 +528,11 @@ async fn matrix(db: TestDb) {
     // the return officer and both admins; the referrals, refused to the
     // return officer and both admins; asking for approval and recording
     // the origin partner's confirmation, each refused to the return
+    // officer and both admins; the plan's life, refused to the return
     // officer and both admins. A refusal on a case names it.
     assert_eq!(
         denied("case."),
-        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3,
+        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3 + 3,
         "case refusals"
     );
     // The five endpoints that change the map, decide on suggestions or

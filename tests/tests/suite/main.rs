@@ -22,6 +22,7 @@ mod handover_journey;
 mod handovers;
 mod http;
 mod languages;
+mod life;
 mod mission_view;
 mod page_audit;
 mod second_factor;

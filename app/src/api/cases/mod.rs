@@ -5,6 +5,7 @@ mod access_log;
 mod approval;
 mod create;
 mod export;
+mod life;
 mod list;
 mod open;
 mod referral;
@@ -18,6 +19,7 @@ pub use approval::{
 };
 pub use create::{create, Create};
 pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};
+pub use life::{move_life, LifeResult, MoveLife};
 pub use list::{list, CaseloadFilters, List};
 pub use open::{open, Open};
 pub use referral::{change_referral, ChangeReferral, ReferralContact, ReferralResult};
@@ -146,6 +148,12 @@ pub struct CaseView {
     /// May approve or decline a high-risk return (the organisation's
     /// supervisors).
     pub may_approve: bool,
+    /// May put the plan on hold, resume it, record a withdrawal, close it
+    /// (the counselling side).
+    pub may_move_life: bool,
+    /// How many months the organisation keeps a closed plan (told to its
+    /// own users).
+    pub retention_months: Option<u32>,
     /// The links to the client's copy made so far, for those who may make
     /// them (the counselling side); `None` for the others.
     pub share_links: Option<Vec<ShareLinkView>>,

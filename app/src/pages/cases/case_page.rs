@@ -164,6 +164,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let missions = view.missions.clone();
     let may_read_access_log = view.may_read_access_log;
     let may_approve = view.may_approve;
+    let life = (view.may_move_life, view.retention_months);
     let share_links = StoredValue::new(view.share_links.clone());
     let referral_contacts = StoredValue::new(view.referral_contacts.clone());
     let versions = StoredValue::new((view.versions.clone(), view.since_handover.clone()));
@@ -232,7 +233,16 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
     let alias = Memo::new(move |_| ws.file.with(|f| f.first_contact.client.alias.clone()));
     // A figure computed from a section this user may not read is not shown.
     let shown = move |d: Derived| readable.with_value(|r| d.shown_to(r));
+    let life_state = ws.file.with_untracked(|f| f.lifecycle.state());
     let stage_text = move || {
+        // On hold, withdrawn or closed is recorded, not worked out: told
+        // to every reader.
+        if life_state != crate::domain::lifecycle::LifeState::Open {
+            return t(super::caseload::stage_key(
+                progress.with(|p| p.stage.slug()),
+            ))
+            .to_string();
+        }
         if !shown(Derived::Stage) {
             return t(K::ho_derived_not_shared).to_string();
         }
@@ -263,7 +273,7 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                         Some(s) if readable.with_value(|r| r.contains(&s)) => StepAccess::Read,
                         Some(_) => StepAccess::None,
                     };
-                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links versions referral_contacts/> }
+                    view! { <StepView ws step missions=missions.clone() progress access readable may_approve share_links versions referral_contacts life/> }
                         .into_any()
                 }
                 None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
@@ -287,6 +297,9 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                     <span class="badge stage" id="case-stage">{stage_text}</span>
                 </div>
                 <SaveIndicator ws/>
+                {(life_state != crate::domain::lifecycle::LifeState::Open).then(|| view! {
+                    <p class="notice life-banner" id="life-banner">{super::life::state_text(&life_state)}</p>
+                })}
                 <div class="case-actions">
                     {(side == Side::Counselling).then(|| view! {
                         <a class="button secondary" href=format!("/cases/{code}/client-view") rel="external">{t(K::case_client_view)}</a>
@@ -434,6 +447,8 @@ fn StepView(
         Option<crate::api::cases::SinceHandover>,
     )>,
     referral_contacts: StoredValue<Vec<crate::api::cases::ReferralContact>>,
+    /// May move the plan's life; how long a closed plan is kept.
+    life: (bool, Option<u32>),
 ) -> impl IntoView {
     let writes = access == StepAccess::Write;
     let query = use_query_map();
@@ -589,6 +604,7 @@ fn StepView(
             {(step == Step::Reintegration && access != StepAccess::None).then(|| view! {
                 <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/>
             })}
+            {(step == Step::Review).then(|| view! { <super::life::LifePanel ws may_move=life.0 retention_months=life.1/> })}
             {(step == Step::Review).then(|| view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> })}
             {(access != StepAccess::None).then(|| versions.with_value(|v| v.1.clone())).flatten().map(|since| view! {
                 <super::versions::SinceHandoverView ws step since/>

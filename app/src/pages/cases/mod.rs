@@ -9,6 +9,7 @@ pub(crate) mod forms;
 mod handover;
 pub mod inbox;
 pub(crate) mod inputs;
+mod life;
 pub(crate) mod panels;
 pub(crate) mod referrals;
 mod share;
