@@ -270,3 +270,67 @@ async fn organisation_time_zone_is_set_and_checked() {
             && e.organisation_id.as_deref() == Some(org.id.as_str())));
     store.close().await;
 }
+
+/// `safeplan organisation retention` sets how long the organisation keeps
+/// a closed plan (60 months unless set), refusing a period out of range or
+/// an unknown organisation and changing nothing then; audited.
+#[tokio::test]
+async fn organisation_retention_is_set_and_checked() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    tests::add_user(
+        &store,
+        "Shelter A",
+        app::domain::OrgKind::Counselling,
+        app::domain::Role::Counsellor,
+        "carla",
+        tests::PASSWORD,
+    )
+    .await;
+    let months = |store: &app::store::Store| {
+        let store = store.clone();
+        async move {
+            store
+                .organisation_by_name("Shelter A")
+                .await
+                .unwrap()
+                .unwrap()
+                .retention_months
+        }
+    };
+    assert_eq!(months(&store).await, 60, "the default");
+    store.close().await;
+    let set = |org: &str, months: &str| {
+        safeplan(
+            &db,
+            &[
+                "organisation",
+                "retention",
+                "--organisation",
+                org,
+                "--months",
+                months,
+            ],
+            None,
+        )
+    };
+    let out = set("Shelter A", "0");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("1 to 600"), "{}", text(&out));
+    let out = set("Shelter Z", "24");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no organisation"), "{}", text(&out));
+    let store = db.store().await;
+    assert_eq!(months(&store).await, 60, "nothing changed");
+    store.close().await;
+    let out = set("Shelter A", "24");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("24 months"), "{}", text(&out));
+    let store = db.store().await;
+    assert_eq!(months(&store).await, 24);
+    let audit = store.recent_audit(10).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "organisation.retention.cli"));
+    store.close().await;
+}

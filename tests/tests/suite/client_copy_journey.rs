@@ -5,7 +5,9 @@
 //! opens the client's copy to print, shares it in Arabic by link with a
 //! PIN; the client's phone opens the link, gives the PIN and reads the
 //! copy right to left; the counsellor switches the link off and the link
-//! says so. Every screen is checked with axe-core and photographed under
+//! says so; the counsellor puts the plan on hold, is told why it cannot
+//! close as "returned and followed up", and closes it as "lost contact":
+//! read-only from then on. Every screen is checked with axe-core and photographed under
 //! `target/test-output/screenshots/client-copy/`.
 
 use app::domain::{OrgKind, Role};
@@ -183,6 +185,58 @@ async fn a_high_risk_return_is_approved_and_the_client_gets_a_copy_in_arabic() {
     );
     assert!(!page.contains(&code), "nothing of the plan");
     p.check("link-off").await;
+
+    // The plan's life, on the review step: paused with a reason, then a
+    // closure whose reason the plan does not support is refused with why,
+    // and one it does closes the plan, read-only from then on.
+    s.b.client.goto(&server.url(&review)).await.unwrap();
+    s.live("review").await;
+    s.b.click("#life-hold summary").await;
+    s.type_into("life-hold-note", "Waiting for her new passport photo")
+        .await;
+    s.click("life-hold-submit").await;
+    s.wait_text("life-banner", "on hold", |t| t.contains("On hold since"))
+        .await;
+    s.live("review").await;
+    s.check("life-on-hold").await;
+    s.b.click("#life-close summary").await;
+    s.set("life-close-reason", "plan_completed").await;
+    s.click("life-close-confirm").await;
+    s.click("life-close-submit").await;
+    s.wait_text("life-problems", "why it cannot close so", |t| {
+        t.contains("follow-up contact")
+    })
+    .await;
+    s.check("life-refused").await;
+    s.set("life-close-reason", "unreachable").await;
+    s.type_into("life-close-note", "No answer since the handover")
+        .await;
+    s.click("life-close-submit").await;
+    s.wait_text("life-banner", "closed", |t| t.contains("Closed on"))
+        .await;
+    s.live("review").await;
+    s.wait_text("life-erasure", "when it is erased", |t| {
+        t.contains("60 months")
+    })
+    .await;
+    s.check("life-closed").await;
+    let first = format!("/cases/{code}/first-contact");
+    s.b.client.goto(&server.url(&first)).await.unwrap();
+    s.live("first-contact").await;
+    let save_shown = s
+        .b
+        .client
+        .execute(
+            "const b = document.getElementById('save-step'); return !!b && !b.closest('[hidden]');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        save_shown,
+        serde_json::json!(false),
+        "a closed plan is read-only"
+    );
 
     phone.close().await;
     browser.close().await;

@@ -160,6 +160,34 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
     let r = life(c, s, &code, "resume", "", &today, "").await;
     assert!(refused_with(&r, &LifeProblem::NotFrom), "{r:?}");
 
+    // A form posted without WASM goes back to the review step, saying how
+    // it went and why.
+    let r = c
+        .post(s.url("/api/cases/life"))
+        .header("Origin", &s.base)
+        .header("Accept", "text/html")
+        .form(&[
+            ("code", code.as_str()),
+            ("kind", "resume"),
+            ("on", today.as_str()),
+            ("note", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        location.ends_with(&format!(
+            "/cases/{code}/review?life=refused&life_problems=not_from"
+        )),
+        "{location}"
+    );
+
     let r = life(
         c,
         s,
@@ -245,7 +273,12 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
     )
     .await;
     assert_eq!(r.status(), 409);
-    assert!(r.text().await.unwrap().contains("closed"));
+    let body = r.text().await.unwrap();
+    assert_eq!(
+        serde_json::from_str::<app::error::AppError>(&body).ok(),
+        Some(app::error::AppError::PlanClosed),
+        "{body}"
+    );
     let risk_version = v.sections["risk"].version.to_string();
     for (path, form) in [
         (
@@ -281,41 +314,30 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
     let after = open(c, s, &code).await;
     assert_eq!(after.sections, v.sections, "nothing was stored");
     assert_eq!(after.file.first_contact.client.alias, "Nora Life");
-    // No way back from closed.
-    for kind in ["hold", "resume", "withdraw", "reopen"] {
-        let r = life(c, s, &code, kind, "", &today, "why").await;
-        assert!(refused_with(&r, &LifeProblem::NotFrom), "{kind}: {r:?}");
+    // No way back from closed: refused as every other change.
+    for (kind, reason) in [
+        ("hold", ""),
+        ("resume", ""),
+        ("withdraw", ""),
+        ("reopen", ""),
+        ("close", "died"),
+    ] {
+        let r = call(
+            c,
+            s,
+            "/api/cases/life",
+            &[
+                ("code", code.as_str()),
+                ("kind", kind),
+                ("reason", reason),
+                ("on", today.as_str()),
+                ("note", "why"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 409, "{kind}");
     }
-    let r = life(c, s, &code, "close", "died", &today, "").await;
-    assert!(refused_with(&r, &LifeProblem::NotFrom), "{r:?}");
-
-    // A form posted without WASM goes back to the review step, saying how
-    // it went and why.
-    let r = c
-        .post(s.url("/api/cases/life"))
-        .header("Origin", &s.base)
-        .header("Accept", "text/html")
-        .form(&[
-            ("code", code.as_str()),
-            ("kind", "hold"),
-            ("on", today.as_str()),
-            ("note", "why"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        location.ends_with(&format!(
-            "/cases/{code}/review?life=refused&life_problems=not_from"
-        )),
-        "{location}"
-    );
+    assert_eq!(open(c, s, &code).await.file.lifecycle.events.len(), 3);
 }
 
 async fn a_client_who_withdrew_comes_back_to_open_options(w: World) {
