@@ -553,6 +553,8 @@ mod tests {
                     evidence: None,
                     due_edited: false,
                     catalogue_version: "test.1".into(),
+                    by_work: None,
+                    work_not_shared: false,
                 })
                 .collect();
             let ics = plan_ics(CODE, &milestones, &[], now());

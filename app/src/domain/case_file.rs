@@ -1016,7 +1016,9 @@ fn parse_milestones(f: &Fields, cx: &ParseContext) -> Result<MilestonePlan, Vec<
         let Some((kind, p)) = parse_item(&mut r, &prefix, cx) else {
             continue;
         };
-        if p.untouched(kind) {
+        // "Pending" chosen for a milestone the work ticks off is the hand
+        // saying it is not done (left blank, it follows the work).
+        if p.untouched(kind) && super::progress::milestone_work(&id).is_none() {
             continue;
         }
         let status = match kind {

@@ -433,12 +433,19 @@ pub fn plan_export(
         // Dates worked out from sections the reader may not read (the
         // decision, the departure) are left out; dates set by hand stay.
         let dated = Derived::Milestones.shown_to(&meta.readable);
-        activities.extend(file.milestones(cats).into_iter().map(|mut m| {
-            if !dated && !m.due_edited {
-                m.due = None;
-            }
-            milestone_activity(&m)
-        }));
+        // A milestone ticked off by work recorded in a section the reader
+        // may not read is left out: its status is not theirs to know.
+        activities.extend(
+            file.milestones_for(cats, &meta.readable)
+                .into_iter()
+                .filter(|m| !m.work_not_shared)
+                .map(|mut m| {
+                    if !dated && !m.due_edited {
+                        m.due = None;
+                    }
+                    milestone_activity(&m)
+                }),
+        );
     }
 
     let risk = may(Section::Risk).then(|| {

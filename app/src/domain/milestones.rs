@@ -108,6 +108,14 @@ pub struct Milestone {
     pub due_edited: bool,
     /// The version of the template catalogue it came from.
     pub catalogue_version: String,
+    /// Ticked by the work that fulfils it (recorded in this step), not by
+    /// hand.
+    #[serde(default)]
+    pub by_work: Option<super::case_file::Step>,
+    /// Whether the work fulfilled it is worked out from a section the
+    /// reader may not read: its status is not shared with them.
+    #[serde(default)]
+    pub work_not_shared: bool,
 }
 
 /// The plan's milestones from the templates (return-only ones only on the
@@ -130,6 +138,8 @@ pub fn generate(
             evidence: None,
             due_edited: false,
             catalogue_version: catalogue_version.to_string(),
+            by_work: None,
+            work_not_shared: false,
         })
         .collect()
 }

@@ -24,6 +24,28 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The milestones that record the client's departure.
 const DEPARTURE_MILESTONES: [&str; 1] = ["M11"];
 
+/// The work that ticks a milestone off (domain.md §9, issue #15): the
+/// step where it is recorded, and the sections whether it was done is
+/// read from. Milestones without work here are ticked by hand (the
+/// follow-up contacts wait for their own screen).
+pub fn milestone_work(id: &str) -> Option<(Step, &'static [Section])> {
+    use Section::*;
+    let work: (Step, &'static [Section]) = match id {
+        "M1" => (Step::FirstContact, &[Client]),
+        "M2" => (Step::Consent, &[Consent]),
+        "M3" => (Step::Identification, &[Screening]),
+        "M6" => (Step::Decision, &[Decision]),
+        "M7" => (Step::Risk, &[Risk]),
+        "M7b" => (Step::Travel, &[Risk, Travel]),
+        "M9" => (Step::Reintegration, &[Reintegration, Travel]),
+        "M10" | "M11" | "M12" => (Step::Travel, &[Travel]),
+        // Closed as returned and followed up, or at the support period's end.
+        "M18" => (Step::Review, &[]),
+        _ => return None,
+    };
+    Some(work)
+}
+
 /// The longest comment a supervisor's decision may carry.
 pub const MAX_APPROVAL_COMMENT: usize = 2_000;
 
@@ -356,9 +378,89 @@ impl CaseFile {
                         m.due = Some(*kept);
                     }
                 }
+            } else if let Some(on) = self.work_done(&m.template_id) {
+                // Not recorded by hand: ticked by the work that fulfils it.
+                m.status = MilestoneStatus::Done { on };
+                m.by_work = milestone_work(&m.template_id).map(|(step, _)| step);
             }
         }
         list
+    }
+
+    /// The milestones as a reader of `readable` may see them: one whose
+    /// ticking by the work is worked out from a section they may not read
+    /// (and not recorded by hand) says so, instead of looking open.
+    pub fn milestones_for(&self, cats: &Catalogues, readable: &[Section]) -> Vec<Milestone> {
+        let mut list = self.milestones(cats);
+        for m in &mut list {
+            let hand = self.milestones.items.contains_key(&m.template_id);
+            let hidden = milestone_work(&m.template_id)
+                .is_some_and(|(_, sources)| !sources.iter().all(|s| readable.contains(s)));
+            if !hand && hidden {
+                m.status = MilestoneStatus::Pending;
+                m.by_work = None;
+                m.work_not_shared = true;
+            }
+        }
+        list
+    }
+
+    /// The day the work that fulfils milestone `id` was done, if it was
+    /// (see [`milestone_work`]).
+    fn work_done(&self, id: &str) -> Option<NaiveDate> {
+        match id {
+            "M1" => self.first_contact.first_contact_on,
+            "M2" => self
+                .consent
+                .records
+                .iter()
+                .filter(|c| c.purpose == crate::domain::consent::Purpose::StoreData)
+                .map(|c| c.given_at.date_naive())
+                .min(),
+            // A judgement on the indicators noted (dated by the last one).
+            "M3" => self
+                .screening
+                .judgement
+                .as_ref()
+                .and(self.screening.observations.iter().map(|o| o.noted_on).max()),
+            "M6" => self.decision.decision.as_ref().map(|d| d.decided_on),
+            // The gate passed on the day of the assessment's last sign-off.
+            "M7" => {
+                let r = &self.risk;
+                let a = r.assessment.as_ref()?;
+                let day = [
+                    Some(a.assessed_on),
+                    r.supervisor_approval.as_ref().map(|s| s.on),
+                    r.origin_confirmed_on,
+                ]
+                .into_iter()
+                .flatten()
+                .max()?;
+                self.gate_passed_on(day).then_some(day)
+            }
+            // Departed with the assessment still valid that day.
+            "M7b" => {
+                let day = self.done_on(&["T10"], &[])?;
+                self.gate_passed_on(day).then_some(day)
+            }
+            "M9" => self
+                .reintegration
+                .registered_on
+                .or_else(|| self.done_on(&["T5"], &[])),
+            "M10" => self.done_on(&["T4"], &[]),
+            "M11" => self.done_on(&["T10"], &[]),
+            "M12" => self.done_on(&["T12", "T13"], &[]),
+            "M18" => match self.lifecycle.state() {
+                super::lifecycle::LifeState::Closed {
+                    reason:
+                        super::plan::ClosureReason::PlanCompleted
+                        | super::plan::ClosureReason::SupportPeriodEnded,
+                    on,
+                } => Some(on),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The due dates to keep with the milestones `new` (a save of the
@@ -1191,7 +1293,8 @@ mod tests {
             ),
             Derived::RiskGate => format!("{:?}", f.gate(today)),
             Derived::Budget => format!("{:?}", f.budget(&cats, today)),
-            Derived::Milestones => format!("{:?}", f.milestones(&cats)),
+            // As shown to a reader of exactly its sources.
+            Derived::Milestones => format!("{:?}", f.milestones_for(&cats, d.sources())),
             Derived::Stage => {
                 let p = f.progress(&cats, now());
                 format!(
@@ -1270,6 +1373,101 @@ mod tests {
             high_risk_case(),
             eu_victim,
         ]
+    }
+
+    /// A milestone the work fulfils is ticked by that work, with the step
+    /// that did it; the hand wins (an explicit "pending" unticks it),
+    /// and left blank it follows the work again (issue #15, item 5).
+    #[test]
+    fn milestones_follow_the_work_and_the_hand_wins() {
+        let cats = crate::catalog::planning();
+        let state = |f: &CaseFile, id: &str| {
+            f.milestones(&cats)
+                .into_iter()
+                .find(|m| m.template_id == id)
+                .map(|m| (m.status, m.by_work))
+                .unwrap()
+        };
+        let mut f = return_case();
+        let first = f.first_contact.first_contact_on.unwrap();
+        assert_eq!(
+            state(&f, "M1"),
+            (
+                MilestoneStatus::Done { on: first },
+                Some(Step::FirstContact)
+            )
+        );
+        assert!(matches!(
+            state(&f, "M2"),
+            (MilestoneStatus::Done { .. }, Some(Step::Consent))
+        ));
+        let decided = f.decision.decision.as_ref().unwrap().decided_on;
+        assert_eq!(
+            state(&f, "M6"),
+            (MilestoneStatus::Done { on: decided }, Some(Step::Decision))
+        );
+        assert!(matches!(
+            state(&f, "M7"),
+            (MilestoneStatus::Done { .. }, Some(Step::Risk))
+        ));
+        assert_eq!(state(&f, "M10"), (MilestoneStatus::Pending, None));
+        assert_eq!(
+            state(&f, "M16a"),
+            (MilestoneStatus::Pending, None),
+            "by hand only"
+        );
+        // The travel document: the travel step ticks its milestone.
+        let today = now().date_naive().to_string();
+        let mut travel = f.fields(Section::Travel);
+        travel.insert("step.T4.status".into(), "done".into());
+        travel.insert("step.T4.done_on".into(), today.clone());
+        travel.insert("step.T4.evidence".into(), "Issued".into());
+        f.apply(Section::Travel, &travel, &cx()).unwrap();
+        assert_eq!(
+            state(&f, "M10"),
+            (
+                MilestoneStatus::Done {
+                    on: now().date_naive()
+                },
+                Some(Step::Travel)
+            )
+        );
+        // Unticked by hand: the hand wins, and survives its own form.
+        put(&mut f, Section::Milestones, &[("ms.M7.status", "pending")]);
+        assert_eq!(state(&f, "M7"), (MilestoneStatus::Pending, None));
+        let again = f.fields(Section::Milestones);
+        assert_eq!(
+            again.get("ms.M7.status").map(String::as_str),
+            Some("pending")
+        );
+        put(&mut f, Section::Milestones, &[("ms.M7.status", "")]);
+        assert!(matches!(
+            state(&f, "M7"),
+            (MilestoneStatus::Done { .. }, Some(Step::Risk))
+        ));
+        // An untouched "pending" of a milestone only the hand ticks is not
+        // stored (nothing was said).
+        put(
+            &mut f,
+            Section::Milestones,
+            &[("ms.M16a.status", "pending")],
+        );
+        assert!(f.milestones.items.is_empty());
+        // Whether it is done is not told to a reader of the milestones who
+        // may not read the section it is worked out from.
+        let shown = f.milestones_for(&cats, &[Section::Milestones, Section::Travel]);
+        let m2 = shown.iter().find(|m| m.template_id == "M2").unwrap();
+        assert!(
+            m2.work_not_shared && m2.status == MilestoneStatus::Pending && m2.by_work.is_none()
+        );
+        let m10 = shown.iter().find(|m| m.template_id == "M10").unwrap();
+        assert_eq!(
+            m10.by_work,
+            Some(Step::Travel),
+            "read from the travel section"
+        );
+        // A plan closed as returned and followed up ticks off its closure.
+        assert_eq!(milestone_work("M18").map(|(s, _)| s), Some(Step::Review));
     }
 
     /// A figure never changes when a section outside its sources is

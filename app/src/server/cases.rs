@@ -821,7 +821,7 @@ pub async fn export(code: String, format: ExportFormat) -> Result<String, AppErr
         }
         ExportFormat::Ics => {
             let milestones = if readable.contains(&Section::Milestones) {
-                file.milestones(&cats)
+                file.milestones_for(&cats, &readable)
             } else {
                 Vec::new()
             };

@@ -851,7 +851,104 @@ on_both_engines!(
     a_stale_save_is_a_conflict_and_changes_nothing,
     a_done_milestone_keeps_its_date_when_the_departure_moves,
     a_programme_the_client_may_not_get_is_neither_offered_nor_taken,
+    milestones_follow_the_work_and_the_hand_wins,
 );
+
+/// A milestone the work fulfils is ticked by that work, with the step
+/// that did it; the counsellor may still untick it by hand, and the hand
+/// wins until it is left to the work again (issue #15, item 5).
+async fn milestones_follow_the_work_and_the_hand_wins(w: World) {
+    let (c, s) = (&w.carla, &w.server);
+    let code = created(c, s, "Mira Milestones", "1990").await;
+    tests::make_ready(c, s, &code, "Mira Milestones", "iom-mission-test").await;
+    let state = |v: &CaseView, id: &str| {
+        v.file
+            .milestones(&app::catalog::planning())
+            .into_iter()
+            .find(|m| m.template_id == id)
+            .map(|m| (m.status, m.by_work))
+            .unwrap()
+    };
+    use app::domain::case_file::Step;
+    use app::domain::milestones::MilestoneStatus;
+    let v = open(c, s, &code).await;
+    let today = v.today;
+    let first_contact = v.file.first_contact.first_contact_on.unwrap();
+    assert_eq!(
+        state(&v, "M1"),
+        (
+            MilestoneStatus::Done { on: first_contact },
+            Some(Step::FirstContact)
+        )
+    );
+    assert!(matches!(
+        state(&v, "M2"),
+        (MilestoneStatus::Done { .. }, Some(Step::Consent))
+    ));
+    assert!(matches!(
+        state(&v, "M6"),
+        (MilestoneStatus::Done { .. }, Some(Step::Decision))
+    ));
+    assert!(matches!(
+        state(&v, "M7"),
+        (MilestoneStatus::Done { .. }, Some(Step::Risk))
+    ));
+    assert_eq!(state(&v, "M10"), (MilestoneStatus::Pending, None));
+    // The travel document is obtained (the travel step, with evidence):
+    // its milestone is ticked.
+    let mut travel = v.file.fields(app::domain::policy::Section::Travel);
+    travel.insert("step.T4.status".into(), "done".into());
+    travel.insert("step.T4.done_on".into(), today.to_string());
+    travel.insert("step.T4.evidence".into(), "Laissez-passer issued".into());
+    let pairs: Vec<(&str, &str)> = travel
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    saved_version(&save(c, s, &code, "travel", v.sections["travel"].version, &pairs).await);
+    let v = open(c, s, &code).await;
+    assert_eq!(
+        state(&v, "M10"),
+        (MilestoneStatus::Done { on: today }, Some(Step::Travel))
+    );
+    // Unticked by hand: the hand wins over the work.
+    let r = save(
+        c,
+        s,
+        &code,
+        "milestones",
+        v.sections["milestones"].version,
+        &[("ms.M7.status", "pending")],
+    )
+    .await;
+    saved_version(&r);
+    let v = open(c, s, &code).await;
+    assert_eq!(state(&v, "M7"), (MilestoneStatus::Pending, None));
+    assert_eq!(
+        state(&v, "M10").1,
+        Some(Step::Travel),
+        "the others still follow the work"
+    );
+    // Left to the work again.
+    let r = save(
+        c,
+        s,
+        &code,
+        "milestones",
+        v.sections["milestones"].version,
+        &[("ms.M7.status", "")],
+    )
+    .await;
+    saved_version(&r);
+    let v = open(c, s, &code).await;
+    assert!(matches!(
+        state(&v, "M7"),
+        (MilestoneStatus::Done { .. }, Some(Step::Risk))
+    ));
+    // The step shows the link to the work.
+    let page = tests::page_text(c, s, &format!("/cases/{code}/milestones")).await;
+    assert!(page.contains(r#"href="./travel""#), "{page}");
+    assert!(page.contains(r#"class="badge by-work""#), "{page}");
+}
 
 /// A milestone done (or set aside) keeps the due date it had when the
 /// departure moves later; an open one follows the new departure, and one

@@ -467,7 +467,7 @@ fn StepView(
             missions: missions.clone(),
             maybe_minor: file.minority_at_decision(ws.today) != Minority::Adult,
             travel_steps: file.travel_steps(&cats),
-            milestones: file.milestones(&cats),
+            milestones: readable.with_value(|r| file.milestones_for(&cats, r)),
             milestone_dates: readable.with_value(|r| Derived::Milestones.shown_to(r)),
             gate_passed: readable
                 .with_value(|r| Derived::RiskGate.shown_to(r))

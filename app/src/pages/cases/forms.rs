@@ -695,6 +695,12 @@ struct ItemHead {
     gated: bool,
     /// Its date would be counted from sections the reader may not read.
     date_not_shared: bool,
+    /// A milestone the work can tick off: its status may be left to the
+    /// work (blank), and says which step ticked it (`by_work`), or that
+    /// this is not for the reader to know.
+    follows_work: bool,
+    by_work: Option<crate::domain::case_file::Step>,
+    work_not_shared: bool,
 }
 
 /// One travel step or milestone: status, date, evidence.
@@ -705,17 +711,24 @@ fn item_row(f: &Fields, p: Problems, prefix: String, head: ItemHead) -> impl Int
         planned,
         gated,
         date_not_shared,
+        follows_work,
+        by_work,
+        work_not_shared,
     } = head;
     let k = |n: &str| format!("{prefix}.{n}");
     let status = value(f, &k("status"));
     let status_class = format!(
         "item status-{}",
-        if status.is_empty() {
-            "pending"
-        } else {
-            &status
+        match (status.as_str(), by_work) {
+            ("", Some(_)) => "done",
+            ("", None) => "pending",
+            (s, _) => s,
         }
     );
+    let mut statuses = item_statuses();
+    if follows_work {
+        statuses.insert(0, (String::new(), t(K::case_follows_work).to_string()));
+    }
     let planned_text = match planned {
         Some(d) => crate::components::time::date_text(d),
         None if date_not_shared => t(K::ho_derived_not_shared).to_string(),
@@ -728,9 +741,15 @@ fn item_row(f: &Fields, p: Problems, prefix: String, head: ItemHead) -> impl Int
                 <strong class="item-title">{title}</strong>
                 <span class="item-owner">{t(owner_key(owner))}</span>
                 {gated.then(|| view! { <span class="badge gated">{t(K::case_gated)}</span> })}
+                {by_work.map(|step| view! {
+                    <a class="badge by-work" href=format!("./{}", step.slug()) rel="external">
+                        {tf(K::case_done_by_work, &[("step", t(super::case_page::step_key(step)))])}
+                    </a>
+                })}
+                {work_not_shared.then(|| view! { <span class="badge not-shared">{t(K::case_work_not_shared)}</span> })}
             </div>
             <div class="field-row">
-                <Select field=k("status") label=K::case_status fields=f.clone() problems=p options=item_statuses() no_blank=true/>
+                <Select field=k("status") label=K::case_status fields=f.clone() problems=p options=statuses no_blank=true/>
                 <DateInput field=k("due") label=K::case_change_date fields=f.clone() problems=p/>
                 <DateInput field=k("done_on") label=K::case_done_on fields=f.clone() problems=p/>
             </div>
@@ -764,6 +783,9 @@ fn travel(f: Fields, cx: FormCx) -> impl IntoView {
                         planned: s.due,
                         gated: waits,
                         date_not_shared: false,
+                        follows_work: false,
+                        by_work: None,
+                        work_not_shared: false,
                     })
                 })
                 .collect_view()}
@@ -790,6 +812,9 @@ fn milestones(f: Fields, cx: FormCx) -> impl IntoView {
                         planned: due,
                         gated: false,
                         date_not_shared: hidden,
+                        follows_work: crate::domain::progress::milestone_work(&m.template_id).is_some(),
+                        by_work: m.by_work,
+                        work_not_shared: m.work_not_shared,
                     })
                 })
                 .collect_view()}
