@@ -61,6 +61,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/request_approval", Access::SignedIn),
     ("/api/cases/confirm_origin", Access::SignedIn),
     ("/api/cases/life", Access::SignedIn),
+    ("/api/cases/accept_budget", Access::SignedIn),
     ("/api/cases/share", Access::SignedIn),
     ("/api/cases/share_links", Access::SignedIn),
     ("/api/cases/share_revoke", Access::SignedIn),

@@ -548,6 +548,7 @@ mod tests {
                     template_id: format!("M{i}"),
                     title: t.clone(),
                     due: Some(due),
+                    opens: None,
                     owner: Owner::Partner,
                     status: MilestoneStatus::Pending,
                     evidence: None,

@@ -297,6 +297,25 @@ pub struct ReintegrationPlan {
     /// changed one at a time, see [`super::referral`]).
     #[serde(default)]
     pub referrals: Vec<super::referral::Referral>,
+    /// A supervisor's acceptance of the budget as it stood, while a cap it
+    /// is checked against is unknown (not a form field: see
+    /// [`CaseFile::accept_budget`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_acceptance: Option<CapAcceptance>,
+}
+
+/// A supervisor accepted a budget checked against an unknown cap: who,
+/// when, why, and the budget exactly as accepted (any change to the
+/// programme, the household or a line makes it another budget, to be
+/// accepted again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapAcceptance {
+    pub by: String,
+    pub on: NaiveDate,
+    pub comment: String,
+    pub programme_id: Option<String>,
+    pub household: Vec<PersonKind>,
+    pub lines: Vec<SupportLine>,
 }
 
 /// The state of one travel step or milestone as the plan records it; its
@@ -920,6 +939,7 @@ fn parse_reintegration(f: &Fields, cx: &ParseContext) -> Result<ReintegrationPla
         goals: r.text("reint.goals"),
         registered_on: r.past_date("reint.registered_on", cx.today),
         referrals: Vec::new(),
+        cap_acceptance: None,
     };
     r.finish(value)
 }
@@ -1168,8 +1188,11 @@ impl CaseFile {
                         }]);
                     }
                 }
-                // The form does not carry the referrals: they stay.
+                // The form does not carry the referrals or a supervisor's
+                // acceptance: they stay (an acceptance holds only for the
+                // budget it was given for).
                 plan.referrals = std::mem::take(&mut self.reintegration.referrals);
+                plan.cap_acceptance = self.reintegration.cap_acceptance.take();
                 self.reintegration = plan;
             }
             Section::Travel => {

@@ -40,6 +40,33 @@ pub struct MilestoneTemplate {
     pub owner: Owner,
     /// Only on the return track.
     pub return_only: bool,
+    /// Where the sources give a window ("within a month of return",
+    /// "day 0–7"): the day it opens, counted from the same anchor; the due
+    /// date is the window's end.
+    #[serde(default)]
+    pub opens: Option<Offset>,
+}
+
+/// A time from an anchor: calendar months, then days (negative: before).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offset {
+    #[serde(default)]
+    pub months: i32,
+    #[serde(default)]
+    pub days: i64,
+}
+
+impl Offset {
+    /// `anchor` shifted by the months, then the days.
+    pub fn from(self, anchor: NaiveDate) -> Option<NaiveDate> {
+        let months = chrono::Months::new(self.months.unsigned_abs());
+        let shifted = if self.months >= 0 {
+            anchor.checked_add_months(months)
+        } else {
+            anchor.checked_sub_months(months)
+        }?;
+        shifted.checked_add_signed(Duration::days(self.days))
+    }
 }
 
 /// The anchor dates a plan knows so far.
@@ -54,13 +81,16 @@ pub struct Anchors {
 impl MilestoneTemplate {
     /// The due date from the anchor date.
     pub fn due_from(&self, anchor: NaiveDate) -> Option<NaiveDate> {
-        let months = chrono::Months::new(self.offset_months.unsigned_abs());
-        let shifted = if self.offset_months >= 0 {
-            anchor.checked_add_months(months)
-        } else {
-            anchor.checked_sub_months(months)
-        }?;
-        shifted.checked_add_signed(Duration::days(self.offset_days))
+        Offset {
+            months: self.offset_months,
+            days: self.offset_days,
+        }
+        .from(anchor)
+    }
+
+    /// The day its window opens from the anchor date (`None`: no window).
+    pub fn opens_from(&self, anchor: NaiveDate) -> Option<NaiveDate> {
+        self.opens?.from(anchor)
     }
 }
 
@@ -99,8 +129,11 @@ impl MilestoneStatus {
 pub struct Milestone {
     pub template_id: String,
     pub title: String,
-    /// `None` until its anchor date is known.
+    /// `None` until its anchor date is known. For a window, its end.
     pub due: Option<NaiveDate>,
+    /// The day its window opens, where the sources give a window.
+    #[serde(default)]
+    pub opens: Option<NaiveDate>,
     pub owner: Owner,
     pub status: MilestoneStatus,
     pub evidence: Option<String>,
@@ -133,6 +166,7 @@ pub fn generate(
             template_id: t.id.clone(),
             title: t.title.clone(),
             due: anchors.get(t.anchor).and_then(|d| t.due_from(d)),
+            opens: anchors.get(t.anchor).and_then(|d| t.opens_from(d)),
             owner: t.owner,
             status: MilestoneStatus::Pending,
             evidence: None,
@@ -145,8 +179,13 @@ pub fn generate(
 }
 
 /// Re-dates milestones after an anchor changed, except those edited by hand
-/// or already settled.
+/// or already settled (a window's opening follows the anchor always).
 pub fn redate(milestones: &mut [Milestone], templates: &[MilestoneTemplate], anchors: &Anchors) {
+    for m in milestones.iter_mut() {
+        if let Some(t) = templates.iter().find(|t| t.id == m.template_id) {
+            m.opens = anchors.get(t.anchor).and_then(|d| t.opens_from(d));
+        }
+    }
     for m in milestones
         .iter_mut()
         .filter(|m| !m.due_edited && !m.status.is_settled())
@@ -195,6 +234,7 @@ mod tests {
             offset_days,
             owner: Owner::Counsellor,
             return_only,
+            opens: None,
         };
         vec![
             t("M2", Anchor::FirstContact, 7, false),
@@ -241,6 +281,7 @@ mod tests {
             offset_days: 0,
             owner: Owner::Partner,
             return_only: true,
+            opens: None,
         };
         let arrival = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
         assert_eq!(t.due_from(arrival), NaiveDate::from_ymd_opt(2026, 2, 28));
@@ -253,6 +294,44 @@ mod tests {
             before.due_from(arrival),
             NaiveDate::from_ymd_opt(2025, 12, 28)
         );
+    }
+
+    #[test]
+    fn a_window_opens_at_its_start_and_is_due_at_its_end() {
+        // "Within a month of return": from the arrival to a month later.
+        let t = MilestoneTemplate {
+            id: "M13".into(),
+            title: "Final plan".into(),
+            anchor: Anchor::Arrival,
+            offset_months: 1,
+            offset_days: 0,
+            owner: Owner::Partner,
+            return_only: true,
+            opens: Some(Offset::default()),
+        };
+        let anchors = Anchors {
+            arrival: Some(d(3, 31)),
+            ..Anchors::default()
+        };
+        let ms = generate(std::slice::from_ref(&t), "test.1", &anchors, true);
+        assert_eq!((ms[0].opens, ms[0].due), (Some(d(3, 31)), Some(d(4, 30))));
+        assert!(!is_overdue(&ms[0], d(4, 30)), "open until its end");
+        assert!(is_overdue(&ms[0], d(5, 1)));
+        // "1 to 3 months after arrival".
+        let later = MilestoneTemplate {
+            offset_months: 3,
+            opens: Some(Offset { months: 1, days: 0 }),
+            ..t
+        };
+        let mut ms = generate(std::slice::from_ref(&later), "test.1", &anchors, true);
+        assert_eq!((ms[0].opens, ms[0].due), (Some(d(4, 30)), Some(d(6, 30))));
+        // The arrival moves: the window moves with it.
+        let moved = Anchors {
+            arrival: Some(d(4, 10)),
+            ..anchors
+        };
+        redate(&mut ms, std::slice::from_ref(&later), &moved);
+        assert_eq!((ms[0].opens, ms[0].due), (Some(d(5, 10)), Some(d(7, 10))));
     }
 
     #[test]

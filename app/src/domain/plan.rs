@@ -171,6 +171,9 @@ pub enum Missing {
     },
     /// No IOM mission is named to take the plan over.
     MissionNotChosen,
+    /// The budget is checked against a cap the catalogue does not know,
+    /// and no supervisor has accepted it as it stands.
+    BudgetNotAccepted,
     TravelDocument,
     ReintegrationRegistration,
     DepartureConfirmation,

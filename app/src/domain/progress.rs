@@ -13,7 +13,9 @@ use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTempl
 use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
-use super::reintegration::{summarise, BudgetProblem, BudgetSummary, ClientFacts, Programme};
+use super::reintegration::{
+    summarise, BudgetProblem, BudgetSummary, ClientFacts, PersonKind, Programme,
+};
 use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
 use super::screening::{screen, IloList, Indicator, ScreeningResult};
 use super::travel::{self, StepRefusal, StepStatus, TravelStep, TravelStepTemplate};
@@ -305,7 +307,78 @@ impl CaseFile {
                 .into_iter()
                 .map(BudgetProblem::NotEligible),
         );
+        // The first member of the household is the client, of the age
+        // the client's facts give on the departure day (an age that is
+        // unclear is not judged here).
+        let client = self.reintegration.household.first().copied();
+        match (self.minority(on), client) {
+            (Minority::Minor, Some(PersonKind::Adult)) => summary
+                .problems
+                .push(BudgetProblem::ClientAgeDisagrees { minor: true }),
+            (
+                Minority::Adult,
+                Some(PersonKind::MinorWithFamily | PersonKind::UnaccompaniedMinor),
+            ) => summary
+                .problems
+                .push(BudgetProblem::ClientAgeDisagrees { minor: false }),
+            _ => {}
+        }
         Some(summary)
+    }
+
+    /// Whether the budget is checked against a cap or cash limit the
+    /// catalogue does not know (domain.md §7.2: not a blank cheque).
+    pub fn budget_cap_unknown(&self, cats: &Catalogues, today: NaiveDate) -> bool {
+        self.budget(cats, today).is_some_and(|b| {
+            b.problems.iter().any(|p| {
+                matches!(
+                    p,
+                    BudgetProblem::CapUnknown { .. } | BudgetProblem::CashLimitUnknown { .. }
+                )
+            })
+        })
+    }
+
+    /// A supervisor accepted the budget exactly as it stands.
+    pub fn budget_accepted(&self) -> bool {
+        let r = &self.reintegration;
+        r.cap_acceptance.as_ref().is_some_and(|a| {
+            a.programme_id == r.programme_id && a.household == r.household && a.lines == r.lines
+        })
+    }
+
+    /// A supervisor accepts the budget as it stands, though a cap it is
+    /// checked against is unknown (`by`, a user id, on `today`, saying
+    /// why). Refused when nothing needs accepting (no unknown cap, or
+    /// accepted as it stands already), without a comment, or with one too
+    /// long; the file is then unchanged.
+    pub fn accept_budget(
+        &mut self,
+        cats: &Catalogues,
+        by: &str,
+        comment: &str,
+        today: NaiveDate,
+    ) -> Result<(), ApprovalRefusal> {
+        if !self.budget_cap_unknown(cats, today) || self.budget_accepted() {
+            return Err(ApprovalRefusal::NotNeeded);
+        }
+        let comment = comment.trim();
+        if comment.is_empty() {
+            return Err(ApprovalRefusal::CommentRequired);
+        }
+        if comment.chars().count() > MAX_APPROVAL_COMMENT {
+            return Err(ApprovalRefusal::CommentTooLong);
+        }
+        let r = &mut self.reintegration;
+        r.cap_acceptance = Some(super::case_file::CapAcceptance {
+            by: by.to_string(),
+            on: today,
+            comment: comment.to_string(),
+            programme_id: r.programme_id.clone(),
+            household: r.household.clone(),
+            lines: r.lines.clone(),
+        });
+        Ok(())
     }
 
     /// What programmes' eligibility is judged on: the client's
@@ -896,7 +969,21 @@ impl CaseFile {
 
     fn handover_missing(
         &self,
-        _cats: &Catalogues,
+        cats: &Catalogues,
+        now: DateTime<Utc>,
+        complete: &BTreeSet<Section>,
+    ) -> Vec<Missing> {
+        let mut missing = self.handover_missing_in_machine(now, complete);
+        // A budget against an unknown cap goes to the mission only once a
+        // supervisor has accepted it as it stands.
+        if self.budget_cap_unknown(cats, now.date_naive()) && !self.budget_accepted() {
+            missing.push(Missing::BudgetNotAccepted);
+        }
+        missing
+    }
+
+    fn handover_missing_in_machine(
+        &self,
         now: DateTime<Utc>,
         complete: &BTreeSet<Section>,
     ) -> Vec<Missing> {
@@ -1468,6 +1555,108 @@ mod tests {
         );
         // A plan closed as returned and followed up ticks off its closure.
         assert_eq!(milestone_work("M18").map(|(s, _)| s), Some(Step::Review));
+    }
+
+    /// The household's first member is the client, as old as the client's
+    /// facts say on the departure day: a minor recorded as an adult, or an
+    /// adult as a minor, is an error that keeps the budget step open.
+    #[test]
+    fn the_client_in_the_household_is_as_old_as_the_client() {
+        use chrono::Datelike;
+        let cats = crate::catalog::planning();
+        let today = now().date_naive();
+        let mut f = return_case();
+        let problems = |f: &CaseFile| f.budget(&cats, today).unwrap().problems;
+        assert!(problems(&f).is_empty());
+        let mut reint = f.fields(Section::Reintegration);
+        reint.insert("person.0.kind".into(), "unaccompanied_minor".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert_eq!(
+            problems(&f),
+            vec![BudgetProblem::ClientAgeDisagrees { minor: false }]
+        );
+        assert!(!f.section_complete(Section::Reintegration, &cats, now()));
+        // A client born fifteen years ago recorded as an adult.
+        let mut client = f.fields(Section::Client);
+        client.insert("client.birth".into(), "year".into());
+        client.insert("client.birth_year".into(), (today.year() - 15).to_string());
+        f.apply(Section::Client, &client, &cx()).unwrap();
+        assert!(problems(&f).is_empty(), "{:?}", problems(&f));
+        reint.insert("person.0.kind".into(), "adult".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert!(problems(&f).contains(&BudgetProblem::ClientAgeDisagrees { minor: true }));
+        // An age that is unclear is not judged here.
+        client.insert("client.birth".into(), "unknown".into());
+        f.apply(Section::Client, &client, &cx()).unwrap();
+        assert!(!problems(&f)
+            .iter()
+            .any(|p| matches!(p, BudgetProblem::ClientAgeDisagrees { .. })));
+    }
+
+    /// A budget checked against a cap the catalogue does not know is not
+    /// a blank cheque: the handover needs a supervisor's acceptance of the
+    /// budget exactly as it stands (issue #15, item 3).
+    #[test]
+    fn a_budget_against_an_unknown_cap_needs_a_supervisors_acceptance() {
+        let cats = crate::catalog::planning();
+        let today = now().date_naive();
+        let mut f = return_case();
+        assert!(!f.budget_cap_unknown(&cats, today));
+        assert!(f.progress(&cats, now()).handover_missing.is_empty());
+        assert_eq!(
+            f.accept_budget(&cats, "u-sup", "fine", today),
+            Err(ApprovalRefusal::NotNeeded),
+            "nothing to accept"
+        );
+        // She returns with her child: the programme's cap for a minor with
+        // the family is not known.
+        let mut reint = f.fields(Section::Reintegration);
+        reint.insert("person.1.kind".into(), "minor_with_family".into());
+        reint.insert("line.1.category".into(), "social".into());
+        reint.insert("line.1.description".into(), "School fees".into());
+        reint.insert("line.1.amount".into(), "900".into());
+        reint.insert("line.1.form".into(), "in_kind".into());
+        reint.insert("line.1.person".into(), "1".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert!(f.budget_cap_unknown(&cats, today));
+        assert_eq!(
+            f.progress(&cats, now()).handover_missing,
+            vec![Missing::BudgetNotAccepted]
+        );
+        let before = f.clone();
+        assert_eq!(
+            f.accept_budget(&cats, "u-sup", "  ", today),
+            Err(ApprovalRefusal::CommentRequired)
+        );
+        let long = "x".repeat(MAX_APPROVAL_COMMENT + 1);
+        assert_eq!(
+            f.accept_budget(&cats, "u-sup", &long, today),
+            Err(ApprovalRefusal::CommentTooLong)
+        );
+        assert_eq!(f, before, "a refusal changes nothing");
+        f.accept_budget(&cats, "u-sup", "School fees as quoted by the school", today)
+            .unwrap();
+        assert!(f.budget_accepted());
+        assert!(f.progress(&cats, now()).handover_missing.is_empty());
+        assert_eq!(
+            f.accept_budget(&cats, "u-sup", "again", today),
+            Err(ApprovalRefusal::NotNeeded),
+            "accepted as it stands already"
+        );
+        // Saved again unchanged, the acceptance holds; any change to the
+        // budget makes it another budget, to be accepted again.
+        let same = f.fields(Section::Reintegration);
+        f.apply(Section::Reintegration, &same, &cx()).unwrap();
+        assert!(f.budget_accepted());
+        let mut more = f.fields(Section::Reintegration);
+        more.insert("line.1.amount".into(), "1900".into());
+        f.apply(Section::Reintegration, &more, &cx()).unwrap();
+        assert!(!f.budget_accepted());
+        assert!(f.reintegration.cap_acceptance.is_some(), "kept as history");
+        assert_eq!(
+            f.progress(&cats, now()).handover_missing,
+            vec![Missing::BudgetNotAccepted]
+        );
     }
 
     /// A figure never changes when a section outside its sources is

@@ -161,6 +161,10 @@ pub enum BudgetProblem {
     ProgrammeNotValid,
     /// The client cannot get the programme, for this reason.
     NotEligible(Ineligible),
+    /// The household's first member is the client, and the client's age
+    /// on the planned departure day says otherwise: a minor recorded as
+    /// an adult (`minor: true`), or an adult recorded as a minor.
+    ClientAgeDisagrees { minor: bool },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

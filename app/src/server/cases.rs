@@ -1065,6 +1065,54 @@ pub async fn confirm_origin(
     Ok(result)
 }
 
+/// A supervisor accepts a budget checked against a cap the catalogue does
+/// not know (domain.md §7.2: not a blank cheque), on the reintegration
+/// section at `version` as they read it: recorded with who, when and why,
+/// a snapshot of the plan and an audit row, in one transaction. Four eyes:
+/// never on a case of their own.
+pub async fn accept_budget(
+    code: String,
+    version: i64,
+    comment: String,
+) -> Result<ApprovalResult, AppError> {
+    let a = require_actor().await?;
+    let action = "case.budget.accept";
+    let c = case_for(&a, &code, CaseAction::ApproveHighRisk, action).await?;
+    let now = Utc::now();
+    let back = |outcome: &str| {
+        format!(
+            "/cases/{}/{}?budget={outcome}",
+            c.code.as_str(),
+            Step::Reintegration.slug()
+        )
+    };
+    let mut file =
+        section_at_version(&c, Section::Reintegration, version, &back("conflict")).await?;
+    let cats = crate::catalog::planning();
+    let result = match file.accept_budget(&cats, &a.user_id, &comment, a.clock.date_at(now)) {
+        Err(refusal) => ApprovalResult::Refused(refusal),
+        Ok(()) => {
+            save_section_move(
+                &a,
+                &c,
+                &file,
+                Section::Reintegration,
+                version,
+                action,
+                Some("budget.accept"),
+                now,
+            )
+            .await?;
+            tracing::info!(case = %c.code.as_str(), action, "budget accepted against an unknown cap");
+            ApprovalResult::BudgetAccepted
+        }
+    };
+    if accepts_html().await {
+        leptos_axum::redirect(&back(approval_outcome(&result)));
+    }
+    Ok(result)
+}
+
 /// How an approval move went, as the risk step's address says it.
 fn approval_outcome(result: &ApprovalResult) -> &'static str {
     match result {
@@ -1076,6 +1124,7 @@ fn approval_outcome(result: &ApprovalResult) -> &'static str {
         ApprovalResult::Refused(ApprovalRefusal::CommentTooLong) => "too_long",
         ApprovalResult::Refused(ApprovalRefusal::NotNeeded) => "not_needed",
         ApprovalResult::OriginConfirmed => "origin_confirmed",
+        ApprovalResult::BudgetAccepted => "accepted",
         ApprovalResult::OriginInvalid(_) => "origin_invalid",
     }
 }
@@ -1094,6 +1143,18 @@ fn back_to_risk(c: &CaseRecord, outcome: &str) -> String {
 /// still at `version` (what the user read); otherwise a conflict, and a
 /// form posted without WASM goes back to the risk step saying so.
 async fn risk_at_version(c: &CaseRecord, version: i64) -> Result<CaseFile, AppError> {
+    section_at_version(c, Section::Risk, version, &back_to_risk(c, "conflict")).await
+}
+
+/// The case's file for a move on `section`, if that section is still at
+/// `version` (what the user read); otherwise a conflict, and a form
+/// posted without WASM goes to `back`.
+async fn section_at_version(
+    c: &CaseRecord,
+    section: Section,
+    version: i64,
+    back: &str,
+) -> Result<CaseFile, AppError> {
     let sections = app_state()?
         .store
         .case_sections(&c.id)
@@ -1101,11 +1162,11 @@ async fn risk_at_version(c: &CaseRecord, version: i64) -> Result<CaseFile, AppEr
         .map_err(AppError::internal)?;
     let current = sections
         .iter()
-        .find(|s| s.section == section_slug(Section::Risk))
+        .find(|s| s.section == section_slug(section))
         .map_or(0, |s| s.version);
     if version != current {
         if accepts_html().await {
-            leptos_axum::redirect(&back_to_risk(c, "conflict"));
+            leptos_axum::redirect(back);
         }
         return Err(respond_with(AppError::Conflict));
     }
@@ -1124,16 +1185,33 @@ async fn save_risk_move(
     mark: Option<&str>,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
+    save_section_move(a, c, file, Section::Risk, version, action, mark, now).await
+}
+
+/// Writes `section` of `file` after a move on it (an approval, an
+/// acceptance), at `version`, with its audit row (and a snapshot named
+/// `mark`); changed meanwhile: a conflict, nothing written.
+#[allow(clippy::too_many_arguments)]
+async fn save_section_move(
+    a: &SessionActor,
+    c: &CaseRecord,
+    file: &CaseFile,
+    section: Section,
+    version: i64,
+    action: &'static str,
+    mark: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
     let mut audit = event(a, action, AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
-    audit.section = Some(section_slug(Section::Risk).to_string());
+    audit.section = Some(section_slug(section).to_string());
     let outcome = app_state()?
         .store
         .save_section_marked(
             &c.id,
-            section_slug(Section::Risk),
+            section_slug(section),
             version,
-            &file.section_json(Section::Risk),
+            &file.section_json(section),
             &a.user_id,
             now,
             &audit,

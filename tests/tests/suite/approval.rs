@@ -605,3 +605,186 @@ mod sign_offs {
         .await;
     }
 }
+
+/// A budget checked against a cap the catalogue does not know (a child
+/// returning with her mother) is not a blank cheque: the handover is
+/// refused until a supervisor of the organisation accepts the budget as it
+/// stands, saying why (never the counsellor, nor on a case of their own);
+/// the acceptance is audited, leaves a snapshot, and a change to the
+/// budget asks for it again (issue #15, item 3).
+async fn a_budget_against_an_unknown_cap_waits_for_a_supervisor(db: TestDb) {
+    use app::api::handovers::HandOverOutcome;
+    use app::domain::plan::Missing;
+    let store = db.store().await;
+    for (role, name) in [(Role::Counsellor, "carla"), (Role::Supervisor, "sam")] {
+        add_user(
+            &store,
+            "Shelter A",
+            OrgKind::Counselling,
+            role,
+            name,
+            PASSWORD,
+        )
+        .await;
+    }
+    let olga = add_user(
+        &store,
+        "IOM NL",
+        OrgKind::IomMission,
+        Role::ReturnOfficer,
+        "olga",
+        PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let s = Server::start(&db.url).await;
+    let (carla, sam) = (signed_in(&s, "carla").await, signed_in(&s, "sam").await);
+    let r: app::api::cases::NewCaseOutcome = call_ok(
+        &carla,
+        &s,
+        "/api/cases/create",
+        &[
+            ("alias", "Joy Budget"),
+            ("birth_year", "1990"),
+            ("nationality", "NG"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    let app::api::cases::NewCaseOutcome::Created { code } = r else {
+        panic!("{r:?}");
+    };
+    make_ready(&carla, &s, &code, "Joy Budget", &olga.organisation_id).await;
+    // Her child comes with her: the programme's cap for a minor with the
+    // family is not known.
+    let v = open(&carla, &s, &code).await;
+    let mut reint = v.file.fields(app::domain::policy::Section::Reintegration);
+    for (k, value) in [
+        ("person.1.kind", "minor_with_family"),
+        ("line.1.category", "social"),
+        ("line.1.description", "School fees"),
+        ("line.1.amount", "900"),
+        ("line.1.form", "in_kind"),
+        ("line.1.person", "1"),
+    ] {
+        reint.insert(k.into(), value.into());
+    }
+    let pairs: Vec<(&str, &str)> = reint
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let version = v.sections["reintegration"].version;
+    let saved = save_section(&carla, &s, &code, "reintegration", version, &pairs).await;
+    assert!(
+        matches!(saved, app::api::cases::SaveResult::Saved { .. }),
+        "{saved:?}"
+    );
+
+    let hand_over = || async {
+        call_ok::<HandOverOutcome>(
+            &carla,
+            &s,
+            "/api/handovers/hand_over",
+            &[("code", code.as_str()), ("note", "")],
+        )
+        .await
+    };
+    assert_eq!(
+        hand_over().await,
+        HandOverOutcome::Missing(vec![Missing::BudgetNotAccepted])
+    );
+    let accept = |c: &reqwest::Client, comment: &'static str| {
+        let (c, s, code) = (c.clone(), &s, code.clone());
+        async move {
+            let version = section_version(&c, s, &code, "reintegration")
+                .await
+                .to_string();
+            call(
+                &c,
+                s,
+                "/api/cases/accept_budget",
+                &[
+                    ("code", code.as_str()),
+                    ("version", &version),
+                    ("comment", comment),
+                ],
+            )
+            .await
+        }
+    };
+    // Not the counsellor's to accept: as for a case she may not know.
+    assert_eq!(accept(&carla, "I checked it").await.status(), 404);
+    let r: ApprovalResult = accept(&sam, " ").await.json().await.unwrap();
+    assert_eq!(r, ApprovalResult::Refused(ApprovalRefusal::CommentRequired));
+    // A budget read before it changed is not the one accepted.
+    let stale = call(
+        &sam,
+        &s,
+        "/api/cases/accept_budget",
+        &[("code", code.as_str()), ("version", "1"), ("comment", "ok")],
+    )
+    .await;
+    assert_eq!(stale.status(), 409);
+    let r: ApprovalResult = accept(&sam, "School fees as the school quoted them")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r, ApprovalResult::BudgetAccepted);
+    let v = open(&carla, &s, &code).await;
+    assert!(v.file.budget_accepted());
+    assert!(v.versions.iter().any(|v| v.reason == "budget.accept"));
+    let store = db.store().await;
+    assert!(
+        store
+            .recent_audit(50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "case.budget.accept"
+                && e.case_code.as_deref() == Some(code.as_str()))
+    );
+    store.close().await;
+    // The reintegration step says so to the counsellor.
+    let page = tests::page_text(&carla, &s, &format!("/cases/{code}/reintegration")).await;
+    assert!(page.contains(r#"id="budget-accepted""#), "{page}");
+    // A larger amount is another budget: asked for again.
+    let mut reint = v.file.fields(app::domain::policy::Section::Reintegration);
+    reint.insert("line.1.amount".into(), "1900".into());
+    let pairs: Vec<(&str, &str)> = reint
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let version = v.sections["reintegration"].version;
+    let saved = save_section(&carla, &s, &code, "reintegration", version, &pairs).await;
+    assert!(
+        matches!(saved, app::api::cases::SaveResult::Saved { .. }),
+        "{saved:?}"
+    );
+    assert_eq!(
+        hand_over().await,
+        HandOverOutcome::Missing(vec![Missing::BudgetNotAccepted])
+    );
+    let page = tests::page_text(&carla, &s, &format!("/cases/{code}/reintegration")).await;
+    assert!(page.contains(r#"id="budget-changed""#), "{page}");
+    let r: ApprovalResult = accept(&sam, "Agreed with IOM").await.json().await.unwrap();
+    assert_eq!(r, ApprovalResult::BudgetAccepted);
+    assert_eq!(hand_over().await, HandOverOutcome::HandedOver);
+    s.stop().await;
+}
+
+mod budget_acceptance {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::a_budget_against_an_unknown_cap_waits_for_a_supervisor(tests::TestDb::sqlite())
+            .await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::a_budget_against_an_unknown_cap_waits_for_a_supervisor(
+            tests::TestDb::postgres().await,
+        )
+        .await;
+    }
+}

@@ -314,6 +314,17 @@ async fn matrix(db: TestDb) {
             ],
             [401, 404, 404, 200, 404, 404],
         ),
+        // Accepting a budget against an unknown cap: the organisation's
+        // supervisor, who is told there is nothing to accept (200).
+        (
+            "/api/cases/accept_budget",
+            vec![
+                ("code", case.into()),
+                ("version", "0".into()),
+                ("comment", "ok".into()),
+            ],
+            [401, 404, 404, 200, 404, 404],
+        ),
         // Asking for approval: those who may change the risks; nothing
         // needs approval on the case, so they are told so (200).
         (
@@ -529,10 +540,11 @@ async fn matrix(db: TestDb) {
     // return officer and both admins; asking for approval and recording
     // the origin partner's confirmation, each refused to the return
     // officer and both admins; the plan's life, refused to the return
-    // officer and both admins. A refusal on a case names it.
+    // officer and both admins; accepting a budget, refused to all but the
+    // supervisor. A refusal on a case names it.
     assert_eq!(
         denied("case."),
-        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3 + 3,
+        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3 + 3 + 4,
         "case refusals"
     );
     // The five endpoints that change the map, decide on suggestions or

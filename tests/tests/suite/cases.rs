@@ -391,6 +391,41 @@ async fn screening_follows_the_clients_age_and_says_how_much_of_the_list_it_had(
         !page.contains(r#"id="ilo-list-by-age""#),
         "an adult: {page}"
     );
+    assert!(
+        page.contains("No signal from the Dutch lists noted."),
+        "{page}"
+    );
+    // The Dutch signals, the second instrument: their own result, and not
+    // among what the ILO list does not count.
+    let v = open(c, s, &code).await;
+    let screening = [
+        ("screening.list", "adult_labour"),
+        ("obs.d1-nature-of-job", "on"),
+        ("obs.nl-arranged-travel", "on"),
+        ("obs.nl-debts", "on"),
+    ];
+    saved_version(
+        &save(
+            c,
+            s,
+            &code,
+            "screening",
+            v.sections["screening"].version,
+            &screening,
+        )
+        .await,
+    );
+    let page = tests::page_text(c, s, &format!("/cases/{code}/identification")).await;
+    assert!(
+        page.contains(r#"id="f-obs-nl-debts""#),
+        "the checklist in the step: {page}"
+    );
+    assert!(
+        page.contains("2 signals noted, in 1 of the 4 groups"),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="nl-signals-partial""#), "{page}");
+    assert!(!page.contains(r#"id="ilo-not-counted""#), "{page}");
     // The age is assessed again: 16 to 19, so possibly a child.
     let v = open(c, s, &code).await;
     let mut client = v.file.fields(app::domain::policy::Section::Client);

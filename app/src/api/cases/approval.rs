@@ -16,6 +16,8 @@ pub enum ApprovalResult {
     OriginConfirmed,
     /// The confirmation was not recorded: these fields' problems.
     OriginInvalid(Vec<Problem>),
+    /// A supervisor's acceptance of the budget is recorded.
+    BudgetAccepted,
 }
 
 /// A supervisor approves (`decision=approve`) or declines
@@ -52,4 +54,17 @@ pub async fn confirm_origin(
     #[server(default)] on: String,
 ) -> Result<ApprovalResult, AppError> {
     crate::server::cases::confirm_origin(code, version, partner, on).await
+}
+
+/// A supervisor accepts the budget of a case although a cap it is checked
+/// against is unknown, saying why: recorded on the reintegration section at
+/// `version` as they read it (changed since: a conflict, nothing
+/// recorded), for that budget only.
+#[server(prefix = "/api", endpoint = "cases/accept_budget")]
+pub async fn accept_budget(
+    code: String,
+    version: i64,
+    #[server(default)] comment: String,
+) -> Result<ApprovalResult, AppError> {
+    crate::server::cases::accept_budget(code, version, comment).await
 }

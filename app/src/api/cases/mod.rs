@@ -14,8 +14,8 @@ mod share;
 
 pub use access_log::{access_log, AccessLog, AccessLogEntry, CaseAccessLog};
 pub use approval::{
-    confirm_origin, decide_approval, request_approval, ApprovalResult, ConfirmOrigin,
-    DecideApproval, RequestApproval,
+    accept_budget, confirm_origin, decide_approval, request_approval, AcceptBudget, ApprovalResult,
+    ConfirmOrigin, DecideApproval, RequestApproval,
 };
 pub use create::{create, Create};
 pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};

@@ -8,7 +8,9 @@
 
 use super::inputs::error_key;
 use super::workspace::Workspace;
-use crate::api::cases::{ApprovalResult, ConfirmOrigin, DecideApproval, RequestApproval};
+use crate::api::cases::{
+    AcceptBudget, ApprovalResult, ConfirmOrigin, DecideApproval, RequestApproval,
+};
 use crate::domain::fields::Problem;
 use crate::domain::progress::ApprovalRefusal;
 use crate::i18n::{t, tf, K};
@@ -254,5 +256,90 @@ fn field_id(field: &str) -> &'static str {
     match field {
         "risk.origin_partner" => "origin-partner",
         _ => "origin-on",
+    }
+}
+
+/// A budget checked against a cap the catalogue does not know (domain.md
+/// §7.2): it is not a blank cheque. Under the reintegration step, for
+/// everyone who reads it: the cap is unknown and a supervisor must accept
+/// the budget as it stands before the handover; accepted, by whom and
+/// why; changed since it was accepted. The organisation's supervisors get
+/// the form (it posts without WASM too).
+#[component]
+pub fn BudgetAcceptancePanel(ws: Workspace, may_approve: bool) -> impl IntoView {
+    let query = use_query_map();
+    let from_address = match query.read_untracked().get("budget").as_deref() {
+        Some("accepted") => Some(K::case_cap_result_accepted),
+        Some("comment_required") => Some(K::case_approval_refused_comment_required),
+        Some("too_long") => Some(K::case_approval_refused_too_long),
+        Some("not_needed") => Some(K::case_cap_refused_not_needed),
+        Some("conflict") => Some(K::case_approval_conflict),
+        _ => None,
+    };
+    let action = ServerAction::<AcceptBudget>::new();
+    let value = action.value();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(ApprovalResult::BudgetAccepted))) {
+            let _ = window().location().reload();
+        }
+    });
+    let problem = move || match value.get() {
+        Some(Ok(ApprovalResult::Refused(ApprovalRefusal::NotNeeded))) => {
+            Some(t(K::case_cap_refused_not_needed).to_string())
+        }
+        Some(Ok(ApprovalResult::Refused(r))) => Some(t(refusal_key(r)).to_string()),
+        Some(Err(e)) => Some(e.user_message()),
+        _ => None,
+    };
+    let today = ws.today;
+    let code = ws.code.get_value();
+    move || {
+        let file = ws.file.get();
+        let cats = crate::catalog::planning();
+        let unknown = file.budget_cap_unknown(&cats, today);
+        let acceptance = file.reintegration.cap_acceptance.clone();
+        if !unknown && acceptance.is_none() {
+            return ().into_any();
+        }
+        let accepted = file.budget_accepted();
+        let total = file
+            .budget(&cats, today)
+            .map(|b| crate::components::time::money_text(b.total, b.currency))
+            .unwrap_or_default();
+        let version = ws.version(crate::domain::policy::Section::Reintegration);
+        let code = code.clone();
+        view! {
+            <section class="panel approval" id="budget-acceptance" aria-labelledby="budget-acceptance-heading">
+                <h2 id="budget-acceptance-heading">{t(K::case_cap_acceptance)}</h2>
+                {from_address.map(|k| view! { <p class="notice" role="status" id="budget-result">{t(k)}</p> })}
+                {match (accepted, acceptance) {
+                    (true, Some(a)) => view! {
+                        <p class="ready" id="budget-accepted">{tf(K::case_cap_accepted, &[("on", &a.on.to_string()), ("total", &total)])}</p>
+                        <blockquote>{a.comment}</blockquote>
+                    }
+                    .into_any(),
+                    (_, changed) => view! {
+                        <p class="form-error" id="budget-needs-acceptance">{tf(K::case_cap_needs_acceptance, &[("total", &total)])}</p>
+                        {changed.map(|a| view! { <p id="budget-changed">{tf(K::case_cap_changed, &[("on", &a.on.to_string())])}</p> })}
+                    }
+                    .into_any(),
+                }}
+                {(unknown && !accepted && may_approve).then(|| view! {
+                    {move || problem().map(|p| view! { <p class="form-error" role="alert" id="budget-error">{p}</p> })}
+                    <ActionForm action attr:id="budget-form" attr:action=AcceptBudget::url()>
+                        <input type="hidden" name="code" value=code/>
+                        // The budget as the supervisor read it.
+                        <input type="hidden" name="version" value=version.to_string()/>
+                        <div class="field">
+                            <label for="budget-comment">{t(K::case_cap_comment)}</label>
+                            <textarea id="budget-comment" name="comment" rows="3" maxlength="2000" required></textarea>
+                        </div>
+                        <button type="submit" id="budget-submit">{t(K::case_cap_accept)}</button>
+                    </ActionForm>
+                })}
+            </section>
+        }
+        .into_any()
     }
 }

@@ -541,16 +541,19 @@ fn StepView(
         <section class="step" aria-labelledby="step-heading">
             <h1 id="step-heading">{t(step_key(step))}</h1>
             {result_text.map(|r| view! { <p class="notice" role="status" id="form-result">{r}</p> })}
-            <details class="guidance" id="guidance">
-                <summary>{t(K::case_guidance)}</summary>
-                {guidance(step)
-                    .into_iter()
-                    .map(|(heading, k)| view! { <h3>{t(heading)}</h3> {bullets(k)} })
-                    .collect_view()}
-            </details>
-            <Show when=na>
-                <p class="notice" id="not-applicable">{t(K::case_return_only)}</p>
-            </Show>
+            {view! {
+                <details class="guidance" id="guidance">
+                    <summary>{t(K::case_guidance)}</summary>
+                    {guidance(step)
+                        .into_iter()
+                        .map(|(heading, k)| view! { <h3>{t(heading)}</h3> {bullets(k)} })
+                        .collect_view()}
+                </details>
+                <Show when=na>
+                    <p class="notice" id="not-applicable">{t(K::case_return_only)}</p>
+                </Show>
+            }
+            .into_any()}
             {move || {
                 ws.conflict
                     .get()
@@ -560,8 +563,8 @@ fn StepView(
             <ProblemSummary ws/>
             // The ILO result sits above the long list of indicators, so that
             // it stays in sight as they are ticked.
-            {(step == Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> })}
-            {(access == StepAccess::Read).then(|| view! { <p class="notice" id="read-only">{t(K::ho_read_only)}</p> })}
+            {(step == Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> }.into_any())}
+            {(access == StepAccess::Read).then(|| view! { <p class="notice" id="read-only">{t(K::ho_read_only)}</p> }.into_any())}
             {match section {
                 None => view! { <super::panels::Review ws progress readable=readable.get_value()/> }.into_any(),
                 Some(_) if access == StepAccess::None => {
@@ -599,21 +602,24 @@ fn StepView(
                     }.into_any()
                 }
             }}
-            {(step != Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> })}
-            {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve may_ask=writes/> })}
+            // Each panel's view is type-erased: the step's view type stays
+            // shallow enough to compile (the compiler's query depth).
+            {(step != Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> }.into_any())}
+            {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve may_ask=writes/> }.into_any())}
+            {(step == Step::Reintegration && access != StepAccess::None).then(|| view! { <super::approval::BudgetAcceptancePanel ws may_approve/> }.into_any())}
             {(step == Step::Reintegration && access != StepAccess::None).then(|| view! {
                 <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/>
-            })}
-            {(step == Step::Review).then(|| view! { <super::life::LifePanel ws may_move=life.0 retention_months=life.1/> })}
-            {(step == Step::Review).then(|| view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> })}
+            }.into_any())}
+            {(step == Step::Review).then(|| view! { <super::life::LifePanel ws may_move=life.0 retention_months=life.1/> }.into_any())}
+            {(step == Step::Review).then(|| view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> }.into_any())}
             {(access != StepAccess::None).then(|| versions.with_value(|v| v.1.clone())).flatten().map(|since| view! {
                 <super::versions::SinceHandoverView ws step since/>
-            })}
+            }.into_any())}
             {(step == Step::Review).then(|| share_links.get_value()).flatten().map(|links| {
                 let language = crate::domain::share::copy_language(
                     &ws.file.with_untracked(|f| f.first_contact.client.languages.clone()),
                 );
-                view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links/> }
+                view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links/> }.into_any()
             })}
             <StepPager code=ws.code.get_value() step/>
         </section>

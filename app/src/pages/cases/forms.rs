@@ -392,6 +392,40 @@ fn identification(f: Fields, cx: FormCx) -> impl IntoView {
                 }
             })
             .collect_view()}
+        // The Dutch signal lists (domain.md §5.3): the second instrument,
+        // with its own result (it screens sexual exploitation too, whose
+        // ILO list is not loaded).
+        <h2 id="nl-signals-heading">{t(K::case_nl_signals)}</h2>
+        <p class="hint">{t(K::case_nl_signals_hint)}</p>
+        {crate::catalog::nl_signals()
+            .groups
+            .iter()
+            .map(|g| {
+                let f = f.clone();
+                let sources = sources.clone();
+                view! {
+                    <fieldset class="group indicators nl-signals" id=format!("nl-group-{}", g.id)>
+                        <legend>{g.title.clone()}</legend>
+                        {g.signals
+                            .iter()
+                            .map(|sig| {
+                                let key = format!("obs.{}", sig.id);
+                                let ticked = !value(&f, &key).is_empty();
+                                view! {
+                                    <div class="indicator" class:ticked=ticked>
+                                        <Checkbox field=key.clone() label=sig.text.clone() fields=f.clone()/>
+                                        <div class="indicator-detail">
+                                            <Select field=format!("{key}.source") label=K::case_source fields=f.clone() problems=p options=sources.clone() no_blank=true/>
+                                            <DateInput field=format!("{key}.on") label=K::case_noted_on fields=f.clone() problems=p/>
+                                        </div>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
+                    </fieldset>
+                }
+            })
+            .collect_view()}
         <fieldset class="group">
             <legend>{t(K::case_judgement_and_referral)}</legend>
             <Radios field="screening.judgement" legend=K::case_judgement fields=f.clone() problems=p options=judgements/>
@@ -691,6 +725,8 @@ struct ItemHead {
     title: String,
     owner: Owner,
     planned: Option<chrono::NaiveDate>,
+    /// The day its window opens (`planned` is then the window's end).
+    opens: Option<chrono::NaiveDate>,
     /// Waits for the risk gate (not passed yet).
     gated: bool,
     /// Its date would be counted from sections the reader may not read.
@@ -709,6 +745,7 @@ fn item_row(f: &Fields, p: Problems, prefix: String, head: ItemHead) -> impl Int
         title,
         owner,
         planned,
+        opens,
         gated,
         date_not_shared,
         follows_work,
@@ -729,10 +766,17 @@ fn item_row(f: &Fields, p: Problems, prefix: String, head: ItemHead) -> impl Int
     if follows_work {
         statuses.insert(0, (String::new(), t(K::case_follows_work).to_string()));
     }
-    let planned_text = match planned {
-        Some(d) => crate::components::time::date_text(d),
-        None if date_not_shared => t(K::ho_derived_not_shared).to_string(),
-        None => t(K::case_no_date_yet).to_string(),
+    let planned_text = match (opens, planned) {
+        (Some(from), Some(d)) => tf(
+            K::case_window,
+            &[
+                ("from", &crate::components::time::date_text(from)),
+                ("to", &crate::components::time::date_text(d)),
+            ],
+        ),
+        (_, Some(d)) => crate::components::time::date_text(d),
+        (_, None) if date_not_shared => t(K::ho_derived_not_shared).to_string(),
+        (_, None) => t(K::case_no_date_yet).to_string(),
     };
     view! {
         <li class=status_class>
@@ -781,6 +825,7 @@ fn travel(f: Fields, cx: FormCx) -> impl IntoView {
                         title: s.title.clone(),
                         owner: s.owner,
                         planned: s.due,
+                        opens: None,
                         gated: waits,
                         date_not_shared: false,
                         follows_work: false,
@@ -810,6 +855,7 @@ fn milestones(f: Fields, cx: FormCx) -> impl IntoView {
                         title: m.title.clone(),
                         owner: m.owner,
                         planned: due,
+                        opens: m.opens.filter(|_| !hidden),
                         gated: false,
                         date_not_shared: hidden,
                         follows_work: crate::domain::progress::milestone_work(&m.template_id).is_some(),

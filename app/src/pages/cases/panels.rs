@@ -80,6 +80,10 @@ pub fn missing_text(m: &Missing) -> (String, Option<Step>) {
             step_of(*section),
         ),
         Missing::MissionNotChosen => (t(K::case_missing_mission).into(), Some(Step::Travel)),
+        Missing::BudgetNotAccepted => (
+            t(K::case_missing_budget_accepted).into(),
+            Some(Step::Reintegration),
+        ),
         Missing::TravelDocument => (
             t(K::case_missing_travel_document).into(),
             Some(Step::Travel),
@@ -189,6 +193,21 @@ pub fn StepPanel(
                     (_, None) => format!("{}: {status_name}", t(K::case_trafficking_status)),
                 };
                 let yes_no = |b: bool| if b { t(K::case_yes) } else { t(K::case_no) };
+                let nl = crate::catalog::nl_signals();
+                let nl_found = crate::domain::screening::signal_groups_present(
+                    &nl.groups,
+                    &file.screening.observations,
+                );
+                let not_counted: Vec<String> = r
+                    .not_on_list
+                    .iter()
+                    .filter(|id| {
+                        !nl.groups
+                            .iter()
+                            .any(|g| g.signals.iter().any(|s| s.id == **id))
+                    })
+                    .cloned()
+                    .collect();
                 view! {
                     <section class="panel" aria-live="polite" id="ilo-result">
                         <h2>{t(K::case_ilo_result)}</h2>
@@ -217,10 +236,10 @@ pub fn StepPanel(
                             ])}
                         </p>
                         // Observations this list does not count are said,
-                        // never silently dropped.
-                        {(!r.not_on_list.is_empty()).then(|| {
-                            let named: Vec<String> = r
-                                .not_on_list
+                        // never silently dropped (the Dutch signals have
+                        // their own result, below).
+                        {(!not_counted.is_empty()).then(|| {
+                            let named: Vec<String> = not_counted
                                 .iter()
                                 .map(|id| match ilo.indicators.iter().find(|i| i.id == *id) {
                                     Some(i) => format!("{} ({id})", i.text),
@@ -233,6 +252,29 @@ pub fn StepPanel(
                                     <ul>{named.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                                 </div>
                             }
+                        })}
+                    </section>
+                    <section class="panel" aria-live="polite" id="nl-signals-result">
+                        <h2>{t(K::case_nl_signals_result)}</h2>
+                        <p id="nl-signals-verdict">
+                            <strong>{if nl_found.is_empty() {
+                                t(K::case_nl_signals_none).to_string()
+                            } else {
+                                tf(K::case_nl_signals_found, &[
+                                    ("n", &nl_found.iter().map(|(_, n)| n).sum::<usize>().to_string()),
+                                    ("groups", &nl_found.len().to_string()),
+                                    ("of", &nl.groups.len().to_string()),
+                                ])
+                            }}</strong>
+                        </p>
+                        <ul class="dimensions">
+                            {nl_found.iter().map(|(id, n)| {
+                                let title = nl.groups.iter().find(|g| g.id == *id).map(|g| g.title.clone()).unwrap_or_default();
+                                view! { <li class="positive">{format!("{title}: {n}")}</li> }
+                            }).collect_view()}
+                        </ul>
+                        {(!nl.info.complete).then(|| view! {
+                            <p class="hint" id="nl-signals-partial">{tf(K::case_nl_signals_partial, &[("version", &nl.info.version)])}</p>
                         })}
                     </section>
                 }
@@ -360,6 +402,12 @@ fn budget_problem_text(p: &BudgetProblem, currency: crate::domain::Currency) -> 
         }
         BudgetProblem::ProgrammeNotValid => t(K::case_budget_programme_not_valid).into(),
         BudgetProblem::NotEligible(why) => t(ineligible_key(*why)).into(),
+        BudgetProblem::ClientAgeDisagrees { minor: true } => {
+            t(K::case_budget_client_is_minor).into()
+        }
+        BudgetProblem::ClientAgeDisagrees { minor: false } => {
+            t(K::case_budget_client_is_adult).into()
+        }
     }
 }
 
