@@ -306,6 +306,15 @@ fn open_or_read(open: bool, action: CaseAction) -> bool {
     )
 }
 
+/// A store error as the user is told it: a case closed meanwhile is the
+/// plan-closed refusal; anything else is internal (logged).
+pub(super) fn store_refusal(e: StoreError) -> AppError {
+    match e {
+        StoreError::Closed => respond_with(AppError::PlanClosed),
+        e => AppError::internal(e),
+    }
+}
+
 /// Refuses a change to a closed plan (it is read-only: the retention
 /// clock runs), audited as refused; `Ok` for any other.
 pub(super) async fn refuse_if_closed(
@@ -921,7 +930,7 @@ pub async fn save_section(
                 .map_err(|e| match e {
                     // A version of a section that was never saved.
                     StoreError::NotFound => respond_with(AppError::Conflict),
-                    e => AppError::internal(e),
+                    e => store_refusal(e),
                 })?;
             match outcome {
                 SaveOutcome::Saved { version } => {
@@ -1219,7 +1228,7 @@ async fn save_section_move(
             |all, now| summarised(all, now, file, a.clock),
         )
         .await
-        .map_err(AppError::internal)?;
+        .map_err(store_refusal)?;
     match outcome {
         SaveOutcome::Saved { .. } => Ok(()),
         SaveOutcome::Conflict(_) => Err(respond_with(AppError::Conflict)),

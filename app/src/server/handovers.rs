@@ -149,7 +149,7 @@ pub async fn hand_over(code: String, note: String) -> Result<HandOverOutcome, Ap
             back_to_review(&code, "already").await;
             Ok(HandOverOutcome::AlreadyHandedOver)
         }
-        Err(e) => Err(AppError::internal(e)),
+        Err(e) => Err(super::cases::store_refusal(e)),
     }
 }
 

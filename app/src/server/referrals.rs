@@ -129,7 +129,7 @@ pub async fn change(c: Change) -> Result<ReferralResult, AppError> {
                     |all, now| summarised(all, now, &file, a.clock),
                 )
                 .await
-                .map_err(AppError::internal)?;
+                .map_err(super::cases::store_refusal)?;
             match saved {
                 SaveOutcome::Saved { version } => {
                     tracing::info!(case = %case.code.as_str(), action, "referral recorded");

@@ -432,9 +432,36 @@ impl Store {
         tx: &mut Transaction<'static, Any>,
         case_id: &str,
     ) -> Result<Option<(String, String)>> {
+        Ok(self
+            .lock_case_state(tx, case_id)
+            .await?
+            .map(|(stage, life, _)| (stage, life)))
+    }
+
+    /// As [`Store::lock_case`], for a change only an open case takes: a
+    /// closed one is [`StoreError::Closed`] (checked under the lock, so a
+    /// change that raced a closure cannot land after it).
+    pub(super) async fn lock_open_case(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        case_id: &str,
+    ) -> Result<Option<(String, String)>> {
+        match self.lock_case_state(tx, case_id).await? {
+            Some((_, _, Some(_))) => Err(StoreError::Closed),
+            found => Ok(found.map(|(stage, life, _)| (stage, life))),
+        }
+    }
+
+    async fn lock_case_state(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        case_id: &str,
+    ) -> Result<Option<(String, String, Option<String>)>> {
         let lock = match self.engine {
-            super::Engine::Sqlite => "SELECT stage, life FROM cases WHERE id = $1",
-            super::Engine::Postgres => "SELECT stage, life FROM cases WHERE id = $1 FOR UPDATE",
+            super::Engine::Sqlite => "SELECT stage, life, closed_on FROM cases WHERE id = $1",
+            super::Engine::Postgres => {
+                "SELECT stage, life, closed_on FROM cases WHERE id = $1 FOR UPDATE"
+            }
         };
         Ok(sqlx::query_as(lock)
             .bind(case_id)
@@ -442,7 +469,8 @@ impl Store {
             .await?)
     }
 
-    /// Saves one section if it is still at `base_version` (0: never saved).
+    /// Saves one section if it is still at `base_version` (0: never saved);
+    /// a closed case is [`StoreError::Closed`], nothing written.
     /// `summarise` gets every section as it will be after the save (read
     /// in the same transaction, so two saves of different sections cannot
     /// leave a summary that misses one of them) and the case's mission and
@@ -490,7 +518,7 @@ impl Store {
     ) -> Result<SaveOutcome> {
         let at_db = ts::to_db(at);
         let mut tx = self.write().await?;
-        let Some((old_stage, life)) = self.lock_case(&mut tx, case_id).await? else {
+        let Some((old_stage, life)) = self.lock_open_case(&mut tx, case_id).await? else {
             return Err(StoreError::NotFound);
         };
         let written = if base_version == 0 {

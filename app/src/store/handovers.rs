@@ -171,7 +171,7 @@ impl Store {
         let at = ts::to_db(new.at);
         let id = new_id();
         let mut tx = self.write().await?;
-        let Some((_, life)) = self.lock_case(&mut tx, &new.case_id).await? else {
+        let Some((_, life)) = self.lock_open_case(&mut tx, &new.case_id).await? else {
             return Err(StoreError::NotFound);
         };
         let sections =

@@ -74,6 +74,10 @@ pub enum StoreError {
     Taken(&'static str),
     #[error("not found")]
     NotFound,
+    /// The case is closed (its `closed_on` is set): it takes no change
+    /// but the moves that end its handover.
+    #[error("the case is closed")]
+    Closed,
     #[error("invalid stored value in {0}")]
     Corrupt(&'static str),
     /// The database URL names no supported engine or an unusable database.

@@ -48,7 +48,78 @@ on_both_engines!(
     one_of_simultaneous_saves_of_a_section_wins,
     the_caseload_query_searches_filters_and_pages,
     directory_entries_are_versioned_and_imports_are_all_or_nothing,
+    a_closed_case_takes_no_section_save,
 );
+
+/// Once a case is closed (its life moved in the store), a section save
+/// that raced the closure is refused under the case's lock and writes
+/// nothing; the closure itself is recorded with its summary, a snapshot
+/// and its audit row.
+async fn a_closed_case_takes_no_section_save(store: &Store, _db: &TestDb) {
+    let carla = add_counsellor(store).await;
+    let case = add_case(store, &carla, "Closing").await;
+    let code = case.code.as_str();
+    let closed = store
+        .move_life(
+            &case.id,
+            "life.close",
+            &carla.id,
+            Utc::now(),
+            &save_event(code),
+            |_, now| {
+                assert_eq!(now.life, "[]");
+                Ok::<_, ()>((
+                    r#"[{"move":"close","reason":"unreachable","on":"2026-12-01","note":"","by":"u","at":"2026-12-01T10:00:00Z"}]"#.to_string(),
+                    CaseSummary {
+                        closed_on: Some("2026-12-01".into()),
+                        ..summary("closed")
+                    },
+                ))
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(closed, Ok(()));
+    let record = store.case_by_code(code).await.unwrap().unwrap();
+    assert_eq!(record.summary.stage, "closed");
+    assert_eq!(record.summary.closed_on.as_deref(), Some("2026-12-01"));
+    assert!(record.life.contains("unreachable"));
+    let audit_before = store.recent_audit(1000).await.unwrap();
+    let sections_before = store.case_sections(&case.id).await.unwrap();
+    let refused = store
+        .save_section(
+            &case.id,
+            "options",
+            0,
+            &options_body("late"),
+            &carla.id,
+            Utc::now(),
+            &save_event(code),
+            |_, _| summary("options_open"),
+        )
+        .await;
+    assert!(matches!(refused, Err(StoreError::Closed)), "{refused:?}");
+    assert_eq!(
+        store.case_sections(&case.id).await.unwrap(),
+        sections_before
+    );
+    assert_eq!(store.recent_audit(1000).await.unwrap(), audit_before);
+    assert_eq!(store.case_by_code(code).await.unwrap().unwrap(), record);
+    // A refused move of the life writes nothing either.
+    let not_moved = store
+        .move_life(
+            &case.id,
+            "life.hold",
+            &carla.id,
+            Utc::now(),
+            &save_event(code),
+            |_, _| Err::<(String, CaseSummary), _>("closed"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(not_moved, Err("closed"));
+    assert_eq!(store.recent_audit(1000).await.unwrap(), audit_before);
+}
 
 async fn migrations_are_idempotent(store: &Store, _db: &TestDb) {
     store.migrate().await.unwrap();

@@ -537,6 +537,55 @@ fn StepView(
         _ => None,
     };
 
+    // The panels under the form, each type-erased and held in one list:
+    // the step's view type stays shallow enough to compile (the
+    // compiler's query depth grows with every child of the section).
+    let mut panels: Vec<AnyView> = Vec::new();
+    if step != Step::Identification {
+        panels.push(view! { <StepPanel ws step readable=readable.get_value()/> }.into_any());
+    }
+    if step == Step::Risk && access != StepAccess::None {
+        panels.push(
+            view! { <super::approval::ApprovalPanel ws may_approve may_ask=writes/> }.into_any(),
+        );
+    }
+    if step == Step::Reintegration && access != StepAccess::None {
+        panels.push(view! { <super::approval::BudgetAcceptancePanel ws may_approve/> }.into_any());
+        panels.push(
+            view! { <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/> }
+                .into_any(),
+        );
+    }
+    if step == Step::Review {
+        panels.push(
+            view! { <super::life::LifePanel ws may_move=life.0 retention_months=life.1/> }
+                .into_any(),
+        );
+        panels.push(
+            view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> }
+                .into_any(),
+        );
+    }
+    if let Some(since) = (access != StepAccess::None)
+        .then(|| versions.with_value(|v| v.1.clone()))
+        .flatten()
+    {
+        panels.push(view! { <super::versions::SinceHandoverView ws step since/> }.into_any());
+    }
+    if let Some(links) = (step == Step::Review)
+        .then(|| share_links.get_value())
+        .flatten()
+    {
+        let language = crate::domain::share::copy_language(
+            &ws.file
+                .with_untracked(|f| f.first_contact.client.languages.clone()),
+        );
+        panels.push(
+            view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links/> }
+                .into_any(),
+        );
+    }
+
     view! {
         <section class="step" aria-labelledby="step-heading">
             <h1 id="step-heading">{t(step_key(step))}</h1>
@@ -602,25 +651,7 @@ fn StepView(
                     }.into_any()
                 }
             }}
-            // Each panel's view is type-erased: the step's view type stays
-            // shallow enough to compile (the compiler's query depth).
-            {(step != Step::Identification).then(|| view! { <StepPanel ws step readable=readable.get_value()/> }.into_any())}
-            {(step == Step::Risk && access != StepAccess::None).then(|| view! { <super::approval::ApprovalPanel ws may_approve may_ask=writes/> }.into_any())}
-            {(step == Step::Reintegration && access != StepAccess::None).then(|| view! { <super::approval::BudgetAcceptancePanel ws may_approve/> }.into_any())}
-            {(step == Step::Reintegration && access != StepAccess::None).then(|| view! {
-                <super::referrals::ReferralPanel ws writes contacts=referral_contacts.get_value()/>
-            }.into_any())}
-            {(step == Step::Review).then(|| view! { <super::life::LifePanel ws may_move=life.0 retention_months=life.1/> }.into_any())}
-            {(step == Step::Review).then(|| view! { <super::versions::VersionList versions=versions.with_value(|v| v.0.clone())/> }.into_any())}
-            {(access != StepAccess::None).then(|| versions.with_value(|v| v.1.clone())).flatten().map(|since| view! {
-                <super::versions::SinceHandoverView ws step since/>
-            }.into_any())}
-            {(step == Step::Review).then(|| share_links.get_value()).flatten().map(|links| {
-                let language = crate::domain::share::copy_language(
-                    &ws.file.with_untracked(|f| f.first_contact.client.languages.clone()),
-                );
-                view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links/> }.into_any()
-            })}
+            {panels}
             <StepPager code=ws.code.get_value() step/>
         </section>
     }
