@@ -752,7 +752,7 @@ async fn the_access_log_names_who_and_the_log_names_no_client() {
 async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     let db = TestDb::sqlite();
     let aliases = [
-        "Amina", "Rosa", "Joy", "Ada", "Mercy", "Faith", "Blessing", "Grace", "Esther",
+        "Amina", "Rosa", "Joy", "Ada", "Mercy", "Faith", "Blessing", "Grace", "Esther", "Hope",
     ];
     for run in 0..2 {
         let out = tokio::process::Command::new(tests::server_bin())
@@ -769,7 +769,7 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
         );
         assert!(out.status.success(), "{text}");
         let added = text.matches("demo case added").count();
-        assert_eq!(added, if run == 0 { 10 } else { 0 }, "run {run}:\n{text}");
+        assert_eq!(added, if run == 0 { 11 } else { 0 }, "run {run}:\n{text}");
         for alias in aliases {
             assert!(!text.contains(alias), "run {run} names {alias}:\n{text}");
         }
@@ -786,7 +786,7 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     let r = sign_in(&c, &server, "demo.counsellor", "demo-counsellor-pass").await;
     assert!(r.status().is_success());
     let l = list(&c, &server, "", "", 0).await;
-    assert_eq!(l.total, 10, "seeded once: {:?}", l.items);
+    assert_eq!(l.total, 11, "seeded once: {:?}", l.items);
     let stages: BTreeSet<&str> = l.items.iter().map(|i| i.stage.as_str()).collect();
     assert_eq!(
         stages,
@@ -798,6 +798,8 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
             "handed_over",
             "monitoring",
             "risk_assessed",
+            // Returned, followed up for a year, and closed.
+            "closed",
         ])
     );
     // Rosa, and Blessing whose handover the mission rejected.
@@ -837,7 +839,7 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     // approval and the return that has happened.
     let sup = http_client();
     sign_in(&sup, &server, "demo.supervisor", "demo-supervisor-pass").await;
-    assert_eq!(list(&sup, &server, "", "", 0).await.total, 10);
+    assert_eq!(list(&sup, &server, "", "", 0).await.total, 11);
     let d: app::api::dashboard::DashboardView =
         call_ok(&sup, &server, "/api/dashboard/summary", &[]).await;
     assert_eq!(d.figures.awaiting_approval.len(), 1);
@@ -867,7 +869,8 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
             count("accepted"),
             count("rejected")
         ],
-        [1, 1, 2, 1]
+        // Accepted: booking, returned, and the closed plan's.
+        [1, 1, 3, 1]
     );
 }
 
