@@ -345,6 +345,28 @@ pub fn section_key(s: Section) -> K {
     }
 }
 
+/// One indicator or signal of a screening list: ticked, with its source
+/// and the day it was noted (`obs.<id>`, the same fields for every list).
+fn observation(
+    f: &Fields,
+    p: Problems,
+    id: &str,
+    text: String,
+    sources: Vec<(String, String)>,
+) -> impl IntoView {
+    let key = format!("obs.{id}");
+    let ticked = !value(f, &key).is_empty();
+    view! {
+        <div class="indicator" class:ticked=ticked>
+            <Checkbox field=key.clone() label=text fields=f.clone()/>
+            <div class="indicator-detail">
+                <Select field=format!("{key}.source") label=K::case_source fields=f.clone() problems=p options=sources no_blank=true/>
+                <DateInput field=format!("{key}.on") label=K::case_noted_on fields=f.clone() problems=p/>
+            </div>
+        </div>
+    }
+}
+
 fn identification(f: Fields, cx: FormCx) -> impl IntoView {
     let p = cx.problems;
     let ilo = crate::catalog::ilo();
@@ -374,19 +396,7 @@ fn identification(f: Fields, cx: FormCx) -> impl IntoView {
                             .indicators
                             .iter()
                             .filter(|i| i.dimension == d.number)
-                            .map(|i| {
-                                let key = format!("obs.{}", i.id);
-                                let ticked = !value(&f, &key).is_empty();
-                                view! {
-                                    <div class="indicator" class:ticked=ticked>
-                                        <Checkbox field=key.clone() label=i.text.clone() fields=f.clone()/>
-                                        <div class="indicator-detail">
-                                            <Select field=format!("{key}.source") label=K::case_source fields=f.clone() problems=p options=sources.clone() no_blank=true/>
-                                            <DateInput field=format!("{key}.on") label=K::case_noted_on fields=f.clone() problems=p/>
-                                        </div>
-                                    </div>
-                                }
-                            })
+                            .map(|i| observation(&f, p, &i.id, i.text.clone(), sources.clone()))
                             .collect_view()}
                     </fieldset>
                 }
@@ -408,19 +418,7 @@ fn identification(f: Fields, cx: FormCx) -> impl IntoView {
                         <legend>{g.title.clone()}</legend>
                         {g.signals
                             .iter()
-                            .map(|sig| {
-                                let key = format!("obs.{}", sig.id);
-                                let ticked = !value(&f, &key).is_empty();
-                                view! {
-                                    <div class="indicator" class:ticked=ticked>
-                                        <Checkbox field=key.clone() label=sig.text.clone() fields=f.clone()/>
-                                        <div class="indicator-detail">
-                                            <Select field=format!("{key}.source") label=K::case_source fields=f.clone() problems=p options=sources.clone() no_blank=true/>
-                                            <DateInput field=format!("{key}.on") label=K::case_noted_on fields=f.clone() problems=p/>
-                                        </div>
-                                    </div>
-                                }
-                            })
+                            .map(|sig| observation(&f, p, &sig.id, sig.text.clone(), sources.clone()))
                             .collect_view()}
                     </fieldset>
                 }
