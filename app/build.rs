@@ -3,9 +3,12 @@
 //! error, not a blank on screen.
 //!
 //! A locale's messages come from several files (see [`SOURCES`]): the
-//! interface texts in `locales/<code>.toml` and the counselling guidance in
-//! `locales/guidance/<code>.toml`, whose keys get the prefix `guide`. All
-//! land in one table; a key defined twice is an error.
+//! interface texts in `locales/<code>.toml` and those of `locales/cases/`,
+//! `handovers/` and `dashboard/`, whose keys get a prefix. All land in one
+//! table; a key defined twice is an error. Texts read only by pages that
+//! load on demand (the counselling guidance, the social map) get tables of
+//! their own, so that the WASM file every page loads first carries none of
+//! them (see [`TABLES`]).
 //!
 //! Every locale must have exactly the keys of the first (English), with
 //! the same `{placeholders}`; the build stops and says what is wrong.
@@ -28,10 +31,6 @@ const SOURCES: &[Source] = &[
     Source {
         dir: "",
         prefix: "",
-    },
-    Source {
-        dir: "guidance/",
-        prefix: "guide",
     },
     Source {
         dir: "cases/",
@@ -147,6 +146,14 @@ struct Table {
     out: &'static str,
 }
 
+/// The counselling guidance shown beside a case's steps and on the view
+/// turned towards the client: read only by the case's pages (loaded on
+/// demand), so a table of its own.
+const GUIDE_SOURCES: &[Source] = &[Source {
+    dir: "guidance/",
+    prefix: "",
+}];
+
 /// The client's own copy of a plan (printed or opened from a shared link):
 /// in the languages of the clients, not of the interface, and rendered on
 /// the server only, so that it adds nothing to the browser's code.
@@ -172,6 +179,14 @@ const TABLES: &[Table] = &[
         texts: "MAP_TEXTS",
         doc: "A message of the social map's screens (generated from\n/// `locales/directory/en.toml`).",
         out: "map_messages.rs",
+    },
+    Table {
+        locales: LOCALES,
+        sources: GUIDE_SOURCES,
+        keys: "GK",
+        texts: "GUIDE_TEXTS",
+        doc: "A text of the counselling guidance (generated from\n/// `locales/guidance/en.toml`).",
+        out: "guide_messages.rs",
     },
     Table {
         locales: CLIENT_LOCALES,

@@ -221,27 +221,57 @@ mod tests {
     }
 }
 
-/// The social map's texts (`locales/directory/`): a table of their own,
-/// read only by the map's pages and the plan's referrals (all loaded on
-/// demand), so the first WASM file carries none of them.
-pub mod map {
-    use super::Locale;
-    include!(concat!(env!("OUT_DIR"), "/map_messages.rs"));
+/// A table of texts read only by pages that load on demand: with
+/// `--split`, such a table goes into their WASM files, so the first one,
+/// which every page loads, carries none of it. Gives the module its
+/// `text(locale, key)`, a text in the page's language and one with its
+/// placeholders filled in.
+macro_rules! on_demand_texts {
+    ($(#[$doc:meta])* $module:ident, $file:literal, $key:ident, $texts:ident, $t:ident, $tf:ident) => {
+        $(#[$doc])*
+        pub mod $module {
+            use super::Locale;
+            include!(concat!(env!("OUT_DIR"), "/", $file));
 
-    pub fn text(locale: Locale, key: MK) -> &'static str {
-        MAP_TEXTS[locale.index()][key as usize]
-    }
+            pub fn text(locale: Locale, key: $key) -> &'static str {
+                $texts[locale.index()][key as usize]
+            }
 
-    /// A message in the page's language.
-    pub fn mt(key: MK) -> &'static str {
-        text(super::use_locale(), key)
-    }
+            /// A text in the page's language.
+            pub fn $t(key: $key) -> &'static str {
+                text(super::use_locale(), key)
+            }
 
-    /// A message in the page's language with its placeholders filled in.
-    pub fn mtf(key: MK, args: &[(&str, &str)]) -> String {
-        super::fill_in(mt(key), args)
-    }
+            /// A text in the page's language with its placeholders filled in.
+            #[allow(dead_code)]
+            pub fn $tf(key: $key, args: &[(&str, &str)]) -> String {
+                super::fill_in($t(key), args)
+            }
+
+            #[cfg(test)]
+            #[test]
+            fn every_text_is_there_in_every_language() {
+                for locale in Locale::ALL {
+                    for row in $texts[locale.index()].iter() {
+                        assert!(!row.trim().is_empty(), "{locale:?} has an empty text");
+                    }
+                }
+            }
+        }
+    };
 }
+
+on_demand_texts!(
+    /// The social map's texts (`locales/directory/`), read only by the
+    /// map's pages and the plan's referrals.
+    map, "map_messages.rs", MK, MAP_TEXTS, mt, mtf
+);
+
+on_demand_texts!(
+    /// The counselling guidance (`locales/guidance/`), read only by the
+    /// case's pages.
+    guide, "guide_messages.rs", GK, GUIDE_TEXTS, gt, gtf
+);
 
 /// The client's copy of a plan: its own languages (those of the clients,
 /// not of the interface) and texts, from `locales/client/`. Rendered on

@@ -17,6 +17,7 @@ use crate::domain::case_file::{section_slug, Step};
 use crate::domain::derived::Derived;
 use crate::domain::handover::Side;
 use crate::domain::progress::StepState;
+use crate::i18n::guide::{gt, GK};
 use crate::i18n::{t, tf, use_locale, K};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -40,58 +41,34 @@ pub fn step_key(s: Step) -> K {
 
 /// The counsellor's guidance for a step: (what to ask, what to watch
 /// for, dilemmas), from the guidance content files.
-fn guidance(s: Step) -> [(K, K); 3] {
+fn guidance(s: Step) -> [(K, GK); 3] {
     let (ask, watch, dilemmas) = match s {
         Step::FirstContact => (
-            K::guide_first_contact_ask,
-            K::guide_first_contact_watch,
-            K::guide_first_contact_dilemmas,
+            GK::first_contact_ask,
+            GK::first_contact_watch,
+            GK::first_contact_dilemmas,
         ),
-        Step::Consent => (
-            K::guide_consent_ask,
-            K::guide_consent_watch,
-            K::guide_consent_dilemmas,
-        ),
+        Step::Consent => (GK::consent_ask, GK::consent_watch, GK::consent_dilemmas),
         Step::Identification => (
-            K::guide_identification_ask,
-            K::guide_identification_watch,
-            K::guide_identification_dilemmas,
+            GK::identification_ask,
+            GK::identification_watch,
+            GK::identification_dilemmas,
         ),
-        Step::Options => (
-            K::guide_options_ask,
-            K::guide_options_watch,
-            K::guide_options_dilemmas,
-        ),
-        Step::Decision => (
-            K::guide_decision_ask,
-            K::guide_decision_watch,
-            K::guide_decision_dilemmas,
-        ),
-        Step::Risk => (
-            K::guide_risk_ask,
-            K::guide_risk_watch,
-            K::guide_risk_dilemmas,
-        ),
+        Step::Options => (GK::options_ask, GK::options_watch, GK::options_dilemmas),
+        Step::Decision => (GK::decision_ask, GK::decision_watch, GK::decision_dilemmas),
+        Step::Risk => (GK::risk_ask, GK::risk_watch, GK::risk_dilemmas),
         Step::Reintegration => (
-            K::guide_reintegration_ask,
-            K::guide_reintegration_watch,
-            K::guide_reintegration_dilemmas,
+            GK::reintegration_ask,
+            GK::reintegration_watch,
+            GK::reintegration_dilemmas,
         ),
-        Step::Travel => (
-            K::guide_travel_ask,
-            K::guide_travel_watch,
-            K::guide_travel_dilemmas,
-        ),
+        Step::Travel => (GK::travel_ask, GK::travel_watch, GK::travel_dilemmas),
         Step::Milestones => (
-            K::guide_milestones_ask,
-            K::guide_milestones_watch,
-            K::guide_milestones_dilemmas,
+            GK::milestones_ask,
+            GK::milestones_watch,
+            GK::milestones_dilemmas,
         ),
-        Step::Review => (
-            K::guide_review_ask,
-            K::guide_review_watch,
-            K::guide_review_dilemmas,
-        ),
+        Step::Review => (GK::review_ask, GK::review_watch, GK::review_dilemmas),
     };
     [
         (K::case_guide_ask, ask),
@@ -101,10 +78,10 @@ fn guidance(s: Step) -> [(K, K); 3] {
 }
 
 /// Bullet lines of a content text (one bullet per line).
-pub fn bullets(k: K) -> impl IntoView {
+pub fn bullets(k: GK) -> impl IntoView {
     view! {
         <ul>
-            {t(k).lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <li>{l.to_string()}</li> }).collect_view()}
+            {gt(k).lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <li>{l.to_string()}</li> }).collect_view()}
         </ul>
     }
 }

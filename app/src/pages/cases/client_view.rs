@@ -4,64 +4,35 @@
 
 use super::forms::option_key;
 use crate::domain::options::FutureOption;
+use crate::i18n::guide::GK;
 use crate::i18n::{t, K};
 use leptos::prelude::*;
 
-fn texts(o: FutureOption) -> [(K, K); 6] {
+fn texts(o: FutureOption) -> [(K, GK); 6] {
     match o {
         FutureOption::Stay => [
-            (K::case_client_meaning, K::guide_client_option_stay_meaning),
-            (K::case_client_needed, K::guide_client_option_stay_needed),
-            (
-                K::case_client_duration,
-                K::guide_client_option_stay_duration,
-            ),
-            (K::case_client_support, K::guide_client_option_stay_support),
-            (K::case_client_risks, K::guide_client_option_stay_risks),
-            (
-                K::case_client_contacts,
-                K::guide_client_option_stay_contacts,
-            ),
+            (K::case_client_meaning, GK::client_option_stay_meaning),
+            (K::case_client_needed, GK::client_option_stay_needed),
+            (K::case_client_duration, GK::client_option_stay_duration),
+            (K::case_client_support, GK::client_option_stay_support),
+            (K::case_client_risks, GK::client_option_stay_risks),
+            (K::case_client_contacts, GK::client_option_stay_contacts),
         ],
         FutureOption::Onward => [
-            (
-                K::case_client_meaning,
-                K::guide_client_option_onward_meaning,
-            ),
-            (K::case_client_needed, K::guide_client_option_onward_needed),
-            (
-                K::case_client_duration,
-                K::guide_client_option_onward_duration,
-            ),
-            (
-                K::case_client_support,
-                K::guide_client_option_onward_support,
-            ),
-            (K::case_client_risks, K::guide_client_option_onward_risks),
-            (
-                K::case_client_contacts,
-                K::guide_client_option_onward_contacts,
-            ),
+            (K::case_client_meaning, GK::client_option_onward_meaning),
+            (K::case_client_needed, GK::client_option_onward_needed),
+            (K::case_client_duration, GK::client_option_onward_duration),
+            (K::case_client_support, GK::client_option_onward_support),
+            (K::case_client_risks, GK::client_option_onward_risks),
+            (K::case_client_contacts, GK::client_option_onward_contacts),
         ],
         FutureOption::Return => [
-            (
-                K::case_client_meaning,
-                K::guide_client_option_return_meaning,
-            ),
-            (K::case_client_needed, K::guide_client_option_return_needed),
-            (
-                K::case_client_duration,
-                K::guide_client_option_return_duration,
-            ),
-            (
-                K::case_client_support,
-                K::guide_client_option_return_support,
-            ),
-            (K::case_client_risks, K::guide_client_option_return_risks),
-            (
-                K::case_client_contacts,
-                K::guide_client_option_return_contacts,
-            ),
+            (K::case_client_meaning, GK::client_option_return_meaning),
+            (K::case_client_needed, GK::client_option_return_needed),
+            (K::case_client_duration, GK::client_option_return_duration),
+            (K::case_client_support, GK::client_option_return_support),
+            (K::case_client_risks, GK::client_option_return_risks),
+            (K::case_client_contacts, GK::client_option_return_contacts),
         ],
     }
 }
