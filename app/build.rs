@@ -6,9 +6,9 @@
 //! interface texts in `locales/<code>.toml` and those of `locales/cases/`,
 //! `handovers/` and `dashboard/`, whose keys get a prefix. All land in one
 //! table; a key defined twice is an error. Texts read only by pages that
-//! load on demand (the counselling guidance, the social map) get tables of
-//! their own, so that the WASM file every page loads first carries none of
-//! them (see [`TABLES`]).
+//! load on demand (the counselling guidance, the social map, the
+//! follow-up) get tables of their own, so that the WASM file every page
+//! loads first carries none of them (see [`TABLES`]).
 //!
 //! Every locale must have exactly the keys of the first (English), with
 //! the same `{placeholders}`; the build stops and says what is wrong.
@@ -154,6 +154,13 @@ const GUIDE_SOURCES: &[Source] = &[Source {
     prefix: "",
 }];
 
+/// The follow-up after return: read only by the case's pages and the
+/// dashboard (both loaded on demand), so a table of its own.
+const FOLLOW_UP_SOURCES: &[Source] = &[Source {
+    dir: "follow_up/",
+    prefix: "",
+}];
+
 /// The client's own copy of a plan (printed or opened from a shared link):
 /// in the languages of the clients, not of the interface, and rendered on
 /// the server only, so that it adds nothing to the browser's code.
@@ -187,6 +194,14 @@ const TABLES: &[Table] = &[
         texts: "GUIDE_TEXTS",
         doc: "A text of the counselling guidance (generated from\n/// `locales/guidance/en.toml`).",
         out: "guide_messages.rs",
+    },
+    Table {
+        locales: LOCALES,
+        sources: FOLLOW_UP_SOURCES,
+        keys: "FK",
+        texts: "FOLLOW_UP_TEXTS",
+        doc: "A text of the follow-up after return (generated from\n/// `locales/follow_up/en.toml`).",
+        out: "follow_up_messages.rs",
     },
     Table {
         locales: CLIENT_LOCALES,

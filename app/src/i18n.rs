@@ -273,6 +273,12 @@ on_demand_texts!(
     guide, "guide_messages.rs", GK, GUIDE_TEXTS, gt, gtf
 );
 
+on_demand_texts!(
+    /// The follow-up after return (`locales/follow_up/`), read only by the
+    /// case's pages and the dashboard.
+    follow_up, "follow_up_messages.rs", FK, FOLLOW_UP_TEXTS, ft, ftf
+);
+
 /// The client's copy of a plan: its own languages (those of the clients,
 /// not of the interface) and texts, from `locales/client/`. Rendered on
 /// the server only, so none of it is in the browser's code.

@@ -164,6 +164,9 @@ struct SampleCase {
     handover: Option<Vec<HandoverMove>>,
     /// Then these moves of the plan's life: (move, days ago, why).
     life: Vec<(LifeMove, i64, &'static str)>,
+    /// Follow-up contacts after return (their forms' fields), recorded with
+    /// the milestones.
+    contacts: Vec<Fields>,
 }
 
 /// A return plan ready for handover, with the dates relative to `today`
@@ -181,7 +184,63 @@ struct ReturnPlan<'a> {
     risk: Vec<(&'static str, String)>,
     travel: Vec<(String, String)>,
     milestones: Vec<(String, String)>,
+    /// Follow-up contacts after return, each as its form's fields.
+    contacts: Vec<Fields>,
     handover: Option<Vec<HandoverMove>>,
+}
+
+/// Answers to the sustainability questions (question id, 0–1) at the
+/// demo's contacts.
+const ANSWERS_FIRST: [(&str, &str); 9] = [
+    ("eco-income", "0.25"),
+    ("eco-work-access", "0.5"),
+    ("eco-debt", "0.25"),
+    ("soc-housing", "0.75"),
+    ("soc-services", "0.5"),
+    ("soc-documents", "1"),
+    ("psy-support", "0.75"),
+    ("psy-safety", "0.75"),
+    ("psy-remigrate", "0.5"),
+];
+const ANSWERS_MIDWAY: [(&str, &str); 9] = [
+    ("eco-income", "0.5"),
+    ("eco-work-access", "0.5"),
+    ("eco-debt", "0.5"),
+    ("soc-housing", "0.75"),
+    ("soc-services", "0.75"),
+    ("soc-documents", "1"),
+    ("psy-support", "0.75"),
+    ("psy-safety", "0.75"),
+    ("psy-remigrate", "0.75"),
+];
+const ANSWERS_SETTLED: [(&str, &str); 9] = [
+    ("eco-income", "0.75"),
+    ("eco-work-access", "0.75"),
+    ("eco-debt", "0.75"),
+    ("soc-housing", "1"),
+    ("soc-services", "0.75"),
+    ("soc-documents", "1"),
+    ("psy-support", "1"),
+    ("psy-safety", "0.75"),
+    ("psy-remigrate", "1"),
+];
+
+/// A follow-up contact's form: the contact `month` months after arrival,
+/// made `on` (YYYY-MM-DD), how and by whom, with these answers.
+fn contact(month: u32, on: String, mode: &str, by: &str, answers: &[(&str, &str)]) -> Fields {
+    let mut f: Fields = [
+        ("fu.month", month.to_string()),
+        ("fu.on", on),
+        ("fu.mode", mode.to_string()),
+        ("fu.by", by.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (id, value) in answers {
+        f.insert(format!("fu.answer.{id}"), value.to_string());
+    }
+    f
 }
 
 fn fields(pairs: &[(&str, String)]) -> Fields {
@@ -211,6 +270,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     let new_intake = SampleCase {
         handover: None,
         life: Vec::new(),
+        contacts: Vec::new(),
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x01],
         sections: vec![(
             Section::Client,
@@ -234,6 +294,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     let mid_session = SampleCase {
         handover: None,
         life: Vec::new(),
+        contacts: Vec::new(),
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x02],
         sections: vec![
             (
@@ -290,6 +351,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
     let stay = SampleCase {
         handover: None,
         life: Vec::new(),
+        contacts: Vec::new(),
         code_bytes: [0xde, 0x30, 0x00, 0x00, 0x04],
         sections: vec![
             (
@@ -347,7 +409,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
         travel_done.push((step(id, "evidence"), s(evidence)));
     }
     let mut follow_ups: Vec<(String, String)> = Vec::new();
-    for (id, days) in [("M11", 50), ("M12", 50), ("M13", 30), ("M16a", 18)] {
+    for (id, days) in [("M11", 50), ("M12", 50), ("M13", 30)] {
         follow_ups.push((ms(id, "status"), s("done")));
         follow_ups.push((ms(id, "done_on"), ago(days)));
     }
@@ -366,6 +428,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             risk: Vec::new(),
             travel: Vec::new(),
             milestones: Vec::new(),
+            contacts: Vec::new(),
             handover: None,
         },
         // Handed over, waiting for the mission.
@@ -380,6 +443,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             risk: Vec::new(),
             travel: Vec::new(),
             milestones: Vec::new(),
+            contacts: Vec::new(),
             handover: Some(Vec::new()),
         },
         // The mission asked a question.
@@ -394,6 +458,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             risk: Vec::new(),
             travel: Vec::new(),
             milestones: Vec::new(),
+            contacts: Vec::new(),
             handover: Some(vec![HandoverMove::AskInformation {
                 question: "Is her passport still held by the police, or can she collect it?".into(),
             }]),
@@ -416,6 +481,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
                 ),
             ],
             milestones: Vec::new(),
+            contacts: Vec::new(),
             handover: Some(vec![HandoverMove::Accept]),
         },
         // Rejected by the mission, with its reason.
@@ -430,6 +496,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             risk: Vec::new(),
             travel: Vec::new(),
             milestones: Vec::new(),
+            contacts: Vec::new(),
             handover: Some(vec![HandoverMove::Reject {
                 reason: "Return to this region is suspended; please consider the stay track."
                     .into(),
@@ -447,6 +514,14 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             risk: Vec::new(),
             travel: travel_done.clone(),
             milestones: follow_ups.clone(),
+            // The first contact after return, by phone through the mission.
+            contacts: vec![contact(
+                1,
+                ago(18),
+                "phone",
+                "IOM return officer",
+                &ANSWERS_FIRST,
+            )],
             handover: Some(vec![HandoverMove::Accept]),
         },
         // A high risk, mitigated, waiting for the supervisor's approval.
@@ -473,6 +548,7 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             ],
             travel: Vec::new(),
             milestones: Vec::new(),
+            contacts: Vec::new(),
             handover: None,
         },
     ];
@@ -499,10 +575,6 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
         ("M11", a_year_on(50)),
         ("M12", a_year_on(50)),
         ("M13", a_year_on(30)),
-        ("M16a", a_year_on(18)),
-        ("M16b", a_year_on(-40)),
-        ("M16c", a_year_on(-130)),
-        ("M16d", ago(12)),
     ] {
         year_of_follow_ups.push((ms(id, "status"), s("done")));
         year_of_follow_ups.push((ms(id, "done_on"), on));
@@ -519,6 +591,37 @@ fn sample_cases(today: NaiveDate, mission_id: &str) -> Vec<SampleCase> {
             risk: Vec::new(),
             travel: travel_then,
             milestones: year_of_follow_ups,
+            // A year of contacts: the score rises as the shop takes off.
+            contacts: vec![
+                contact(
+                    1,
+                    a_year_on(18),
+                    "phone",
+                    "IOM return officer",
+                    &ANSWERS_FIRST,
+                ),
+                contact(
+                    3,
+                    a_year_on(-40),
+                    "partner",
+                    "Partner caseworker, Accra",
+                    &ANSWERS_MIDWAY,
+                ),
+                contact(
+                    6,
+                    a_year_on(-130),
+                    "in_person",
+                    "Partner caseworker, Accra",
+                    &ANSWERS_SETTLED,
+                ),
+                contact(
+                    12,
+                    ago(12),
+                    "in_person",
+                    "Partner caseworker, Accra",
+                    &ANSWERS_SETTLED,
+                ),
+            ],
             handover: Some(vec![HandoverMove::Accept]),
         },
         today,
@@ -651,7 +754,7 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
         (Section::Reintegration, fields(&reintegration)),
         (Section::Travel, fields(&travel)),
     ];
-    if !p.milestones.is_empty() {
+    if !p.milestones.is_empty() || !p.contacts.is_empty() {
         let milestones: Vec<(&str, String)> = p
             .milestones
             .iter()
@@ -664,6 +767,7 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
         sections,
         handover: p.handover,
         life: Vec::new(),
+        contacts: p.contacts,
     }
 }
 
@@ -718,6 +822,20 @@ async fn seed_cases(
         };
         for (section, f) in sections {
             apply(&mut file, section, &f, &cx)?;
+            if section == Section::Milestones {
+                let catalogue = app::catalog::follow_up();
+                let by = officer.map_or(&owner.id, |o| &o.id);
+                for contact in &sample.contacts {
+                    file.record_follow_up(
+                        contact,
+                        &catalogue.model(),
+                        &catalogue.follow_up_months,
+                        by,
+                        cx.today,
+                    )
+                    .map_err(|p| anyhow::anyhow!("demo follow-up refused: {p:?}"))?;
+                }
+            }
             let summary = summary_of(&file, wall);
             let outcome = store
                 .save_section(

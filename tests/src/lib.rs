@@ -694,3 +694,17 @@ pub async fn ask_for_approval(client: &reqwest::Client, server: &Server, code: &
         app::api::cases::ApprovalResult::Refused(app::domain::progress::ApprovalRefusal::NotNeeded)
     );
 }
+
+/// One test per name, run on SQLite and on PostgreSQL: each `$name(world)`
+/// gets the world the calling module's `world(db)` makes on that engine.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::sqlite()).await).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::postgres().await).await).await; })*
+        }
+    };
+}

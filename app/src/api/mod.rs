@@ -62,6 +62,7 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/cases/confirm_origin", Access::SignedIn),
     ("/api/cases/life", Access::SignedIn),
     ("/api/cases/accept_budget", Access::SignedIn),
+    ("/api/cases/follow_up", Access::SignedIn),
     ("/api/cases/share", Access::SignedIn),
     ("/api/cases/share_links", Access::SignedIn),
     ("/api/cases/share_revoke", Access::SignedIn),

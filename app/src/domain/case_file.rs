@@ -355,6 +355,11 @@ pub struct MilestonePlan {
     /// [`CaseFile::settled_dates`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub settled_due: BTreeMap<String, NaiveDate>,
+    /// The follow-up contacts after return, as recorded on their own screen
+    /// (not form fields of the milestones step: a save of the step keeps
+    /// them; see [`CaseFile::record_follow_up`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<super::follow_up::FollowUpContact>,
 }
 
 /// All sections of a case, as last saved.
@@ -1062,6 +1067,7 @@ fn parse_milestones(f: &Fields, cx: &ParseContext) -> Result<MilestonePlan, Vec<
     r.finish(MilestonePlan {
         items,
         settled_due: BTreeMap::new(),
+        follow_ups: Vec::new(),
     })
 }
 
@@ -1210,6 +1216,7 @@ impl CaseFile {
             Section::Milestones => {
                 let mut milestones = parse_milestones(fields, cx)?;
                 milestones.settled_due = self.settled_dates(&milestones);
+                milestones.follow_ups = self.milestones.follow_ups.clone();
                 let refused = if enforce {
                     self.milestone_moves_refused(&milestones)
                 } else {

@@ -30,6 +30,10 @@ pub struct PlanRow {
     pub departed_on: Option<NaiveDate>,
     pub arrived_on: Option<NaiveDate>,
     pub awaiting_approval: bool,
+    /// The next follow-up contact after return not recorded yet.
+    pub follow_up_due: Option<NaiveDate>,
+    /// The latest sustainability score over every dimension (0–1).
+    pub follow_up_score: Option<rust_decimal::Decimal>,
 }
 
 /// What the dashboard is narrowed to; `None` is everything.
@@ -96,6 +100,13 @@ pub struct Figures {
     /// Median days from first contact to decision, and to departure.
     pub median_days_to_decision: Option<i64>,
     pub median_days_to_departure: Option<i64>,
+    /// Follow-up contacts after return not recorded though due, and due
+    /// within [`DUE_SOON_DAYS`] (plans still worked on).
+    pub follow_ups_overdue: i64,
+    pub follow_ups_due_soon: i64,
+    /// Plans per band of their latest sustainability score, in the order
+    /// of [`super::follow_up::BANDS`].
+    pub scores: Vec<(String, i64)>,
     /// Monthly series, oldest first, over the months of `months`.
     pub trends: Trends,
 }
@@ -146,6 +157,8 @@ pub fn figures(rows: &[PlanRow], filters: &Filters, today: NaiveDate, months: us
     let mut per_stage: BTreeMap<&str, i64> = BTreeMap::new();
     let mut per_counsellor: BTreeMap<&str, i64> = BTreeMap::new();
     let (mut overdue, mut due_soon) = (0, 0);
+    let (mut follow_ups_overdue, mut follow_ups_due_soon) = (0, 0);
+    let mut bands: BTreeMap<&str, i64> = BTreeMap::new();
     let mut to_decision = Vec::new();
     let mut to_departure = Vec::new();
     let mut awaiting = Vec::new();
@@ -155,14 +168,20 @@ pub fn figures(rows: &[PlanRow], filters: &Filters, today: NaiveDate, months: us
             *per_counsellor.entry(r.owner_id.as_str()).or_default() += 1;
         }
         if !milestones_wait(&r.stage) {
-            if let Some(due) = r.next_due {
-                let days = (due - today).num_days();
-                if days < 0 {
-                    overdue += 1;
-                } else if days <= DUE_SOON_DAYS {
-                    due_soon += 1;
-                }
+            let due_in = |due: Option<NaiveDate>| due.map(|d| (d - today).num_days());
+            match due_in(r.next_due) {
+                Some(days) if days < 0 => overdue += 1,
+                Some(days) if days <= DUE_SOON_DAYS => due_soon += 1,
+                _ => {}
             }
+            match due_in(r.follow_up_due) {
+                Some(days) if days < 0 => follow_ups_overdue += 1,
+                Some(days) if days <= DUE_SOON_DAYS => follow_ups_due_soon += 1,
+                _ => {}
+            }
+        }
+        if let Some(score) = r.follow_up_score {
+            *bands.entry(super::follow_up::band(score)).or_default() += 1;
         }
         if r.awaiting_approval {
             awaiting.push((r.code.clone(), r.alias.clone()));
@@ -224,6 +243,12 @@ pub fn figures(rows: &[PlanRow], filters: &Filters, today: NaiveDate, months: us
             .collect(),
         overdue,
         due_soon,
+        follow_ups_overdue,
+        follow_ups_due_soon,
+        scores: super::follow_up::BANDS
+            .into_iter()
+            .map(|b| (b.to_string(), bands.get(b).copied().unwrap_or(0)))
+            .collect(),
         awaiting_approval: awaiting,
         per_counsellor,
         median_days_to_decision: median(to_decision),
@@ -365,6 +390,38 @@ mod tests {
         };
         let f = figures(&rows, &autumn, today, 12);
         assert_eq!(f.plans, 2, "A and B had their first contact then");
+    }
+
+    /// Follow-ups due after return and the distribution of the latest
+    /// scores (issue #15, item 5): a plan that waits (on hold, closed)
+    /// has nothing due, but its score still counts.
+    #[test]
+    fn follow_ups_due_and_the_scores_distribution() {
+        let today = d(2026, 11, 29);
+        let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let mut a = row("A", "carla", "arrived");
+        a.follow_up_due = Some(d(2026, 11, 1)); // overdue
+        a.follow_up_score = Some(dec("0.2"));
+        let mut b = row("B", "carla", "arrived");
+        b.follow_up_due = Some(d(2026, 12, 5)); // due soon
+        b.follow_up_score = Some(dec("0.5"));
+        let mut c = row("C", "cora", "arrived");
+        c.follow_up_due = Some(d(2027, 2, 1)); // later
+        c.follow_up_score = Some(dec("0.9"));
+        let mut h = row("H", "cora", "on_hold");
+        h.follow_up_due = Some(d(2026, 10, 1)); // waits: not overdue
+        h.follow_up_score = Some(dec("0.7"));
+        let e = row("E", "cora", "closed"); // never scored
+        let f = figures(&[a, b, c, h, e], &Filters::default(), today, 12);
+        assert_eq!((f.follow_ups_overdue, f.follow_ups_due_soon), (1, 1));
+        assert_eq!(
+            f.scores,
+            vec![
+                ("low".to_string(), 1),
+                ("medium".to_string(), 1),
+                ("high".to_string(), 2)
+            ]
+        );
     }
 
     #[test]

@@ -52,6 +52,11 @@ pub enum FieldError {
     BeforeAssessment,
     /// A programme the client is not eligible for.
     NotEligible,
+    /// Once only, and recorded already (a scheduled follow-up contact).
+    AlreadyRecorded,
+    /// Before the client's confirmed arrival, or with no arrival confirmed
+    /// yet (follow-up after return is counted from it).
+    BeforeArrival,
 }
 
 /// A field and what is wrong with it.

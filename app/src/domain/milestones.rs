@@ -125,6 +125,28 @@ impl MilestoneStatus {
     }
 }
 
+/// Where the work that ticks a milestone is recorded: a step of the plan,
+/// or the screen of the follow-up contacts after return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkPlace {
+    Step(super::case_file::Step),
+    FollowUp,
+}
+
+/// The address of the follow-up screen under a case (`/cases/<code>/…`).
+pub const FOLLOW_UP_SLUG: &str = "follow-up";
+
+impl WorkPlace {
+    /// The page under the case's address.
+    pub fn slug(self) -> &'static str {
+        match self {
+            WorkPlace::Step(s) => s.slug(),
+            WorkPlace::FollowUp => FOLLOW_UP_SLUG,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Milestone {
     pub template_id: String,
@@ -144,7 +166,7 @@ pub struct Milestone {
     /// Ticked by the work that fulfils it (recorded in this step), not by
     /// hand.
     #[serde(default)]
-    pub by_work: Option<super::case_file::Step>,
+    pub by_work: Option<WorkPlace>,
     /// Whether the work fulfilled it is worked out from a section the
     /// reader may not read: its status is not shared with them.
     #[serde(default)]

@@ -9,7 +9,8 @@ use super::case_file::{
 };
 use super::case_file::{MilestonePlan, TravelPlan};
 use super::fields::{FieldError, Problem};
-use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTemplate};
+use super::follow_up;
+use super::milestones::{self, Anchor, Milestone, MilestoneStatus, MilestoneTemplate, WorkPlace};
 use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
@@ -27,25 +28,38 @@ use std::collections::{BTreeMap, BTreeSet};
 const DEPARTURE_MILESTONES: [&str; 1] = ["M11"];
 
 /// The work that ticks a milestone off (domain.md §9, issue #15): the
-/// step where it is recorded, and the sections whether it was done is
-/// read from. Milestones without work here are ticked by hand (the
-/// follow-up contacts wait for their own screen).
-pub fn milestone_work(id: &str) -> Option<(Step, &'static [Section])> {
+/// step (or screen) where it is recorded, and the sections whether it was
+/// done is read from. Milestones without work here are ticked by hand.
+pub fn milestone_work(id: &str) -> Option<(WorkPlace, &'static [Section])> {
     use Section::*;
-    let work: (Step, &'static [Section]) = match id {
-        "M1" => (Step::FirstContact, &[Client]),
-        "M2" => (Step::Consent, &[Consent]),
-        "M3" => (Step::Identification, &[Screening]),
-        "M6" => (Step::Decision, &[Decision]),
-        "M7" => (Step::Risk, &[Risk]),
-        "M7b" => (Step::Travel, &[Risk, Travel]),
-        "M9" => (Step::Reintegration, &[Reintegration, Travel]),
-        "M10" | "M11" | "M12" => (Step::Travel, &[Travel]),
+    let step = |s: Step, sections: &'static [Section]| Some((WorkPlace::Step(s), sections));
+    match id {
+        "M1" => step(Step::FirstContact, &[Client]),
+        "M2" => step(Step::Consent, &[Consent]),
+        "M3" => step(Step::Identification, &[Screening]),
+        "M6" => step(Step::Decision, &[Decision]),
+        "M7" => step(Step::Risk, &[Risk]),
+        "M7b" => step(Step::Travel, &[Risk, Travel]),
+        "M9" => step(Step::Reintegration, &[Reintegration, Travel]),
+        "M10" | "M11" | "M12" => step(Step::Travel, &[Travel]),
+        // The follow-up contacts, and the first one that gave a score.
+        "M16a" | "M16b" | "M16c" | "M16d" | "M17" => Some((WorkPlace::FollowUp, &[Milestones])),
         // Closed as returned and followed up, or at the support period's end.
-        "M18" => (Step::Review, &[]),
-        _ => return None,
-    };
-    Some(work)
+        "M18" => step(Step::Review, &[]),
+        _ => None,
+    }
+}
+
+/// The follow-up contact (months after arrival) that milestone `id`
+/// stands for, as the milestone catalogue dates them (tested against it).
+pub fn follow_up_month(id: &str) -> Option<u32> {
+    match id {
+        "M16a" => Some(1),
+        "M16b" => Some(3),
+        "M16c" => Some(6),
+        "M16d" => Some(12),
+        _ => None,
+    }
 }
 
 /// The longest comment a supervisor's decision may carry.
@@ -454,7 +468,7 @@ impl CaseFile {
             } else if let Some(on) = self.work_done(&m.template_id) {
                 // Not recorded by hand: ticked by the work that fulfils it.
                 m.status = MilestoneStatus::Done { on };
-                m.by_work = milestone_work(&m.template_id).map(|(step, _)| step);
+                m.by_work = milestone_work(&m.template_id).map(|(place, _)| place);
             }
         }
         list
@@ -523,6 +537,23 @@ impl CaseFile {
             "M10" => self.done_on(&["T4"], &[]),
             "M11" => self.done_on(&["T10"], &[]),
             "M12" => self.done_on(&["T12", "T13"], &[]),
+            "M16a" | "M16b" | "M16c" | "M16d" => {
+                let month = follow_up_month(id)?;
+                self.milestones
+                    .follow_ups
+                    .iter()
+                    .find(|c| c.month == month)
+                    .map(|c| c.on)
+            }
+            // The baseline survey: the first contact whose answers gave
+            // a score over every dimension.
+            "M17" => self
+                .milestones
+                .follow_ups
+                .iter()
+                .filter(|c| c.score.composite.is_some())
+                .map(|c| c.on)
+                .min(),
             "M18" => match self.lifecycle.state() {
                 super::lifecycle::LifeState::Closed {
                     reason:
@@ -863,6 +894,58 @@ impl CaseFile {
     /// The day the client left (departure step or milestone done).
     pub fn departed_on(&self) -> Option<NaiveDate> {
         self.done_on(&["T10"], &DEPARTURE_MILESTONES)
+    }
+
+    /// The follow-up contacts after return (domain.md §7.3): one per month
+    /// of `months` counted from the confirmed arrival, each with what was
+    /// recorded; none before the arrival is confirmed.
+    pub fn follow_up_schedule(&self, months: &[u32]) -> Vec<follow_up::ScheduledContact> {
+        follow_up::schedule(self.arrived_on(), months, &self.milestones.follow_ups)
+    }
+
+    /// The first scheduled follow-up contact not recorded yet.
+    pub fn next_follow_up(&self, months: &[u32]) -> Option<follow_up::ScheduledContact> {
+        self.follow_up_schedule(months)
+            .into_iter()
+            .find(|c| c.contact.is_none())
+    }
+
+    /// The score of the latest contact whose answers gave one over every
+    /// dimension.
+    pub fn latest_score(&self) -> Option<&follow_up::RssScore> {
+        self.milestones
+            .follow_ups
+            .iter()
+            .filter(|c| c.score.composite.is_some())
+            .max_by_key(|c| (c.on, c.month))
+            .map(|c| &c.score)
+    }
+
+    /// Records a follow-up contact from its form's fields (see
+    /// [`follow_up::ContactForm`]), scored with `model`, by user `by` on
+    /// `today`; the contact's milestone is then ticked by it. Refused with
+    /// every field's problem, and the file unchanged.
+    pub fn record_follow_up(
+        &mut self,
+        fields: &super::fields::Fields,
+        model: &follow_up::RssModel,
+        months: &[u32],
+        by: &str,
+        today: NaiveDate,
+    ) -> Result<u32, Vec<Problem>> {
+        let contact = follow_up::ContactForm {
+            model,
+            months,
+            arrival: self.arrived_on(),
+            recorded: &self.milestones.follow_ups,
+            recorded_by: by,
+            today,
+        }
+        .read(fields)?;
+        let month = contact.month;
+        self.milestones.follow_ups.push(contact);
+        self.milestones.follow_ups.sort_by_key(|c| c.month);
+        Ok(month)
     }
 
     /// The day the client's arrival was confirmed.
@@ -1472,7 +1555,13 @@ mod tests {
             f.milestones(&cats)
                 .into_iter()
                 .find(|m| m.template_id == id)
-                .map(|m| (m.status, m.by_work))
+                .map(|m| {
+                    let step = match m.by_work {
+                        Some(WorkPlace::Step(s)) => Some(s),
+                        _ => None,
+                    };
+                    (m.status, step)
+                })
                 .unwrap()
         };
         let mut f = return_case();
@@ -1534,11 +1623,7 @@ mod tests {
         ));
         // An untouched "pending" of a milestone only the hand ticks is not
         // stored (nothing was said).
-        put(
-            &mut f,
-            Section::Milestones,
-            &[("ms.M16a.status", "pending")],
-        );
+        put(&mut f, Section::Milestones, &[("ms.M13.status", "pending")]);
         assert!(f.milestones.items.is_empty());
         // Whether it is done is not told to a reader of the milestones who
         // may not read the section it is worked out from.
@@ -1550,11 +1635,14 @@ mod tests {
         let m10 = shown.iter().find(|m| m.template_id == "M10").unwrap();
         assert_eq!(
             m10.by_work,
-            Some(Step::Travel),
+            Some(WorkPlace::Step(Step::Travel)),
             "read from the travel section"
         );
         // A plan closed as returned and followed up ticks off its closure.
-        assert_eq!(milestone_work("M18").map(|(s, _)| s), Some(Step::Review));
+        assert_eq!(
+            milestone_work("M18").map(|(s, _)| s),
+            Some(WorkPlace::Step(Step::Review))
+        );
     }
 
     /// The household's first member is the client, as old as the client's
@@ -2390,6 +2478,104 @@ mod tests {
         assert!(CaseFile::default()
             .apply(Section::Travel, &arrived, &later)
             .is_err());
+    }
+
+    /// A recorded follow-up contact ticks its milestone (and the first
+    /// scored one the baseline survey), linking to the follow-up screen;
+    /// a refused one changes nothing; a save of the milestones step keeps
+    /// the contacts (issue #15, item 5).
+    #[test]
+    fn follow_up_contacts_tick_their_milestones_and_outlive_a_save_of_the_step() {
+        let cats = crate::catalog::planning();
+        let catalogue = crate::catalog::follow_up();
+        let (model, months) = (catalogue.model(), &catalogue.follow_up_months);
+        let today = now().date_naive();
+        let arrival = today - chrono::Duration::days(100);
+        let mut f = return_case();
+        let arrival_text = arrival.to_string();
+        f.place(
+            Section::Travel,
+            &fields(&[
+                ("step.T12.status", "done"),
+                ("step.T12.done_on", &arrival_text),
+                ("step.T12.evidence", "Met by the partner"),
+            ]),
+            &cx(),
+        )
+        .unwrap();
+        assert_eq!(f.arrived_on(), Some(arrival));
+        assert_eq!(f.next_follow_up(months).map(|c| c.month), Some(1));
+        let before = f.clone();
+        assert!(f
+            .record_follow_up(&fields(&[("fu.month", "1")]), &model, months, "u-x", today)
+            .is_err());
+        assert_eq!(f, before, "refused: nothing kept");
+        let on = arrival + chrono::Duration::days(35);
+        let on_text = on.to_string();
+        let mut contact = fields(&[
+            ("fu.month", "1"),
+            ("fu.on", &on_text),
+            ("fu.mode", "phone"),
+            ("fu.by", "IOM return officer"),
+        ]);
+        for q in &catalogue.questions {
+            contact.insert(format!("fu.answer.{}", q.id), "0.75".into());
+        }
+        assert_eq!(
+            f.record_follow_up(&contact, &model, months, "u-x", today),
+            Ok(1)
+        );
+        let state = |f: &CaseFile, id: &str| {
+            let m = f
+                .milestones(&cats)
+                .into_iter()
+                .find(|m| m.template_id == id)
+                .unwrap();
+            (m.status, m.by_work)
+        };
+        assert_eq!(
+            state(&f, "M16a"),
+            (MilestoneStatus::Done { on }, Some(WorkPlace::FollowUp))
+        );
+        assert_eq!(
+            state(&f, "M17"),
+            (MilestoneStatus::Done { on }, Some(WorkPlace::FollowUp)),
+            "the first contact scored over every dimension is the baseline"
+        );
+        assert_eq!(state(&f, "M16b"), (MilestoneStatus::Pending, None));
+        assert_eq!(
+            f.latest_score().and_then(|s| s.composite),
+            Some(rust_decimal::Decimal::new(75, 2))
+        );
+        assert_eq!(f.next_follow_up(months).map(|c| c.month), Some(3));
+        let step = f.fields(Section::Milestones);
+        f.apply(Section::Milestones, &step, &cx()).unwrap();
+        assert_eq!(
+            f.milestones.follow_ups.len(),
+            1,
+            "kept by a save of the step"
+        );
+        let json = f.section_json(Section::Milestones);
+        let mut back = CaseFile::default();
+        back.load_section(Section::Milestones, &json).unwrap();
+        assert_eq!(back.milestones, f.milestones);
+    }
+
+    /// The milestones that follow the contacts stand for the catalogue's
+    /// months after arrival.
+    #[test]
+    fn the_follow_up_milestones_are_the_catalogues_contacts() {
+        let cats = crate::catalog::planning();
+        let mut seen = Vec::new();
+        for t in cats.milestones {
+            if let Some(month) = follow_up_month(&t.id) {
+                assert_eq!(t.anchor, Anchor::Arrival, "{}", t.id);
+                assert_eq!(t.offset_months, month as i32, "{}", t.id);
+                seen.push(month);
+            }
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, crate::catalog::follow_up().follow_up_months);
     }
 
     #[test]

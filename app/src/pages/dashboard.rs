@@ -11,6 +11,7 @@ use crate::api::dashboard::{summary, DashboardView};
 use crate::components::signed_in::SignedIn;
 use crate::components::time::utc_text_from_secs;
 use crate::domain::plan::STAGES;
+use crate::i18n::follow_up::{ft, ftf, FK};
 use crate::i18n::{t, tf, use_locale, K};
 use crate::pages::cases::caseload::stage_key;
 use leptos::prelude::*;
@@ -109,8 +110,15 @@ fn bar_chart(id: &'static str, labelled_by: &'static str, bars: Vec<Bar>) -> imp
     }
 }
 
-/// A small monthly column chart in SVG (the numbers are in the table
-/// beside it).
+/// A band of the sustainability scores, in words.
+fn band_key(band: &str) -> FK {
+    match band {
+        "low" => FK::dash_band_low,
+        "medium" => FK::dash_band_medium,
+        _ => FK::dash_band_high,
+    }
+}
+
 /// The name of a trend by the caseload's event filter.
 pub fn trend_key(event: &str) -> Option<K> {
     Some(match event {
@@ -125,6 +133,8 @@ pub fn trend_key(event: &str) -> Option<K> {
     })
 }
 
+/// A small monthly column chart in SVG (the numbers are in the table
+/// beside it).
 fn month_chart(title: String, months: &[String], values: &[i64]) -> impl IntoView {
     let max = values.iter().copied().max().unwrap_or(0).max(1);
     let (w, h) = (300, 90);
@@ -260,6 +270,41 @@ fn Figures(d: DashboardView) -> impl IntoView {
         </div>
     }
     .into_any();
+    let follow_up = view! {
+        <section class="dash-follow-up" id="dash-follow-up" aria-labelledby="dash-follow-up-heading">
+            <h2 id="dash-follow-up-heading">{ft(FK::dash_heading)}</h2>
+            <div class="tiles">
+                <a class="tile" href=cases("due=follow_up_overdue") id="dash-follow-up-overdue">
+                    <span class="tile-n">{f.follow_ups_overdue}</span><span>{ft(FK::dash_overdue)}</span>
+                </a>
+                <a class="tile" href=cases("due=follow_up_soon") id="dash-follow-up-soon">
+                    <span class="tile-n">{f.follow_ups_due_soon}</span>
+                    <span>{ftf(FK::dash_due_soon, &[("days", &crate::domain::dashboard::DUE_SOON_DAYS.to_string())])}</span>
+                </a>
+            </div>
+            <h3 id="scores-heading">{ft(FK::dash_scores)}</h3>
+            {if f.scores.iter().all(|(_, n)| *n == 0) {
+                view! { <p id="dash-scores-none">{ft(FK::dash_no_scores)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="users" id="dash-scores" aria-labelledby="scores-heading">
+                        <tbody>
+                            {f.scores.iter().map(|(band, n)| view! {
+                                <tr id=format!("dash-score-{band}")>
+                                    <th scope="row">{ft(band_key(band))}</th>
+                                    <td>{*n}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {crate::catalog::follow_up().provisional.then(|| view! {
+                <p class="hint" id="dash-scores-provisional">{ft(FK::dash_scores_provisional)}</p>
+            })}
+        </section>
+    }
+    .into_any();
     let grid = view! {
         <div class="dash-grid">
             <section aria-labelledby="funnel-heading">
@@ -367,7 +412,7 @@ fn Figures(d: DashboardView) -> impl IntoView {
         </section>
     }
     .into_any();
-    view! { {header} {tiles} {grid} {trends} }
+    view! { {header} {tiles} {follow_up} {grid} {trends} }
 }
 
 #[component]

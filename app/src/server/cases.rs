@@ -6,8 +6,8 @@ use super::auth::{request_headers, require_actor, respond_with};
 use super::state::app_state;
 use crate::api::cases::{
     AccessLogEntry, ApprovalResult, CaseAccessLog, CaseListItem, CaseView, Caseload,
-    CaseloadFilters, DuplicateHint, NewCaseOutcome, SaveResult, SectionMeta, SinceHandover,
-    VersionView,
+    CaseloadFilters, DuplicateHint, FollowUpResult, NewCaseOutcome, SaveResult, SectionMeta,
+    SinceHandover, VersionView,
 };
 use crate::domain::case::{duplicate_candidate, Birth, CaseCode, Client, DuplicateLikelihood};
 use crate::domain::case_file::{section_from_slug, section_slug, CaseFile, ParseContext, Step};
@@ -242,6 +242,13 @@ pub fn summary_of(file: &CaseFile, now: chrono::DateTime<Utc>) -> CaseSummary {
         arrived_on: day(file.arrived_on()),
         awaiting_approval: file.awaiting_approval(now.date_naive()),
         closed_on: day(file.lifecycle.closed_on()),
+        follow_up_due: day(file
+            .next_follow_up(&crate::catalog::follow_up().follow_up_months)
+            .map(|c| c.due)),
+        follow_up_score: file
+            .latest_score()
+            .and_then(|s| s.composite)
+            .map(|c| c.to_string()),
     }
 }
 
@@ -387,7 +394,9 @@ pub async fn caseload(
         text: non_empty(&text).map(|t| t.chars().take(60).collect()),
         stage: non_empty(&stage),
         risk_level: non_empty(&risk),
-        due: Some(more.due).filter(|d| d == "overdue" || d == "soon"),
+        due: Some(more.due).filter(|d| {
+            ["overdue", "soon", "follow_up_overdue", "follow_up_soon"].contains(&d.as_str())
+        }),
         today: Some(a.clock.today().format("%Y-%m-%d").to_string()),
         awaiting_approval: more.approval,
         event_in_month: trend_filter(&more.event, &more.month),
@@ -1120,6 +1129,82 @@ pub async fn accept_budget(
         leptos_axum::redirect(&back(approval_outcome(&result)));
     }
     Ok(result)
+}
+
+/// Records a follow-up contact after return (domain.md §7.3) on the
+/// milestones section at `version` as the user read it: scored with the
+/// follow-up catalogue of the day, saved with a snapshot and an audit row
+/// in one transaction. The contacts are counted from the arrival (the
+/// travel section): only someone who may read it records one.
+pub async fn record_follow_up(
+    code: String,
+    version: i64,
+    fields: Fields,
+) -> Result<FollowUpResult, AppError> {
+    let a = require_actor().await?;
+    let action = "case.follow_up.record";
+    case_for(&a, &code, CaseAction::Read(Section::Travel), action).await?;
+    let c = case_for(&a, &code, CaseAction::Update(Section::Milestones), action).await?;
+    let now = Utc::now();
+    let back = |outcome: &str| {
+        format!(
+            "/cases/{}/{}?follow_up={outcome}",
+            c.code.as_str(),
+            crate::domain::milestones::FOLLOW_UP_SLUG
+        )
+    };
+    let mut file = section_at_version(&c, Section::Milestones, version, &back("conflict")).await?;
+    let catalogue = crate::catalog::follow_up();
+    let recorded = file.record_follow_up(
+        &fields,
+        &catalogue.model(),
+        &catalogue.follow_up_months,
+        &a.user_id,
+        a.clock.date_at(now),
+    );
+    let result = match recorded {
+        Err(problems) => FollowUpResult::Invalid(problems),
+        Ok(month) => {
+            save_section_move(
+                &a,
+                &c,
+                &file,
+                Section::Milestones,
+                version,
+                action,
+                Some("follow_up.record"),
+                now,
+            )
+            .await?;
+            tracing::info!(case = %c.code.as_str(), action, month, "follow-up contact recorded");
+            FollowUpResult::Recorded { month }
+        }
+    };
+    if accepts_html().await {
+        let outcome = match &result {
+            FollowUpResult::Recorded { month } => format!("recorded&month={month}"),
+            // Without WASM the form comes back empty: the address says
+            // which fields to look at, and why.
+            FollowUpResult::Invalid(problems) => format!(
+                "invalid&problems={}",
+                problems
+                    .iter()
+                    .map(|p| format!("{}:{}", p.field, field_error_slug(p.error)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        };
+        leptos_axum::redirect(&back(&outcome));
+    }
+    Ok(result)
+}
+
+/// A field error as its serde name ("required", "before_arrival").
+fn field_error_slug(e: FieldError) -> String {
+    serde_json::to_value(e)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// How an approval move went, as the risk step's address says it.

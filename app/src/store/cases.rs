@@ -65,6 +65,10 @@ pub struct CaseSummary {
     pub awaiting_approval: bool,
     /// The day the plan was closed (the retention clock's start).
     pub closed_on: Option<String>,
+    /// The next follow-up contact after return not recorded yet
+    /// (YYYY-MM-DD), and the latest sustainability score (0–1).
+    pub follow_up_due: Option<String>,
+    pub follow_up_score: Option<String>,
 }
 
 /// A stored section.
@@ -111,7 +115,9 @@ pub struct CaseQuery {
     pub text: Option<String>,
     pub stage: Option<String>,
     pub risk_level: Option<String>,
-    /// "overdue" (next milestone before `today`) or "soon" (within 14 days).
+    /// "overdue" (next milestone before `today`) or "soon" (within 14
+    /// days); "follow_up_overdue" or "follow_up_soon": the same of the next
+    /// follow-up contact after return.
     pub due: Option<String>,
     pub today: Option<String>,
     /// Only high-risk returns waiting for approval.
@@ -157,6 +163,8 @@ struct CaseRow {
     arrived_on: Option<String>,
     awaiting_approval: i64,
     closed_on: Option<String>,
+    follow_up_due: Option<String>,
+    follow_up_score: Option<String>,
     life: String,
     created_at: String,
     updated_at: String,
@@ -168,7 +176,7 @@ macro_rules! case_columns {
          c.nationality, c.birth, c.stage, c.risk_level, c.next_milestone, c.next_due, \
          c.ready_for_handover, c.first_contact_on, c.screened_on, c.screening, c.decided_on, \
          c.decision, c.departure_on, c.departed_on, c.arrived_on, c.awaiting_approval, \
-         c.closed_on, c.life, c.created_at, c.updated_at"
+         c.closed_on, c.follow_up_due, c.follow_up_score, c.life, c.created_at, c.updated_at"
     };
 }
 
@@ -201,6 +209,8 @@ fn case_from_row(r: CaseRow) -> Result<CaseRecord> {
             arrived_on: r.arrived_on,
             awaiting_approval: r.awaiting_approval != 0,
             closed_on: r.closed_on,
+            follow_up_due: r.follow_up_due,
+            follow_up_score: r.follow_up_score,
         },
         life: r.life,
         created_at: ts::from_db(&r.created_at)?,
@@ -308,7 +318,7 @@ pub(super) async fn write_summary(
          risk_level = $6, next_milestone = $7, next_due = $8, ready_for_handover = $9, \
          first_contact_on = $10, screened_on = $11, screening = $12, decided_on = $13, decision = $14, \
          departure_on = $15, departed_on = $16, arrived_on = $17, awaiting_approval = $18, \
-         updated_at = $19, closed_on = $21 WHERE id = $20",
+         updated_at = $19, closed_on = $21, follow_up_due = $22, follow_up_score = $23 WHERE id = $20",
     )
     .bind(&s.alias)
     .bind(crate::domain::case::fold(&s.alias))
@@ -331,6 +341,8 @@ pub(super) async fn write_summary(
     .bind(at)
     .bind(case_id)
     .bind(s.closed_on.clone())
+    .bind(s.follow_up_due.clone())
+    .bind(s.follow_up_score.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -661,8 +673,10 @@ impl Store {
                AND ($3 = '' OR REPLACE(c.code, '-', '') LIKE $4 || '%' ESCAPE '\\' OR ($5 <> '' AND c.alias_folded LIKE '%' || $5 || '%' ESCAPE '\\')) \
                AND ($6 = '' OR c.stage = $6) \
                AND ($7 = '' OR c.risk_level = $7) \
-               AND ($8 = '' OR (c.next_due IS NOT NULL AND c.stage NOT IN ('closed', 'withdrawn_by_client', 'on_hold') AND \
-                    (($8 = 'overdue' AND c.next_due < $9) OR ($8 = 'soon' AND c.next_due >= $9 AND c.next_due <= $10)))) \
+               AND ($8 = '' OR (c.stage NOT IN ('closed', 'withdrawn_by_client', 'on_hold') AND \
+                    (($8 = 'overdue' AND c.next_due < $9) OR ($8 = 'soon' AND c.next_due >= $9 AND c.next_due <= $10) \
+                     OR ($8 = 'follow_up_overdue' AND c.follow_up_due < $9) \
+                     OR ($8 = 'follow_up_soon' AND c.follow_up_due >= $9 AND c.follow_up_due <= $10)))) \
                AND ($11 = 0 OR c.awaiting_approval = 1) \
                AND ($12 = '' OR ($12 = 'intake' AND substr(c.first_contact_on, 1, 7) = $13) \
                     OR ($12 = 'screening' AND c.screening = 'signs_present' AND substr(c.screened_on, 1, 7) = $13) \
@@ -732,7 +746,8 @@ impl Store {
              || '|' || COALESCE(screened_on, '') || '|' || COALESCE(screening, '') \
              || '|' || COALESCE(decided_on, '') || '|' || COALESCE(decision, '') \
              || '|' || COALESCE(departed_on, '') || '|' || COALESCE(arrived_on, '') \
-             || '|' || CAST(awaiting_approval AS TEXT) \
+             || '|' || CAST(awaiting_approval AS TEXT) || '|' || COALESCE(follow_up_due, '') \
+             || '|' || COALESCE(follow_up_score, '') \
              FROM cases WHERE organisation_id = $1",
         )
         .bind(organisation_id)
@@ -749,7 +764,7 @@ impl Store {
         rows.into_iter()
             .map(|(line,)| {
                 let f: Vec<&str> = line.split('|').collect();
-                if f.len() != 13 {
+                if f.len() != 15 {
                     return Err(StoreError::Corrupt("cases (dashboard row)"));
                 }
                 let awaiting_approval = f[12] == "1";
@@ -777,6 +792,8 @@ impl Store {
                     departed_on: day(f[10]),
                     arrived_on: day(f[11]),
                     awaiting_approval,
+                    follow_up_due: day(f[13]),
+                    follow_up_score: f[14].parse().ok(),
                 })
             })
             .collect()

@@ -223,18 +223,7 @@ async fn admin_input_is_checked(w: World) {
     assert_eq!(carla.role, Role::Supervisor);
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::sqlite()).await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::postgres().await).await).await; })*
-        }
-    };
-}
-
-on_both_engines!(
+tests::on_both_engines!(
     admin_endpoints_matrix,
     deactivated_users_are_thrown_out,
     admin_input_is_checked,

@@ -844,6 +844,16 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
         call_ok(&sup, &server, "/api/dashboard/summary", &[]).await;
     assert_eq!(d.figures.awaiting_approval.len(), 1);
     assert_eq!(d.figures.trends.departures.iter().sum::<i64>(), 1);
+    // Followed up: the returned plan's first contact, the closed plan's
+    // year of contacts (its latest score counts).
+    assert_eq!(
+        d.figures.scores,
+        vec![
+            ("low".to_string(), 0),
+            ("medium".to_string(), 1),
+            ("high".to_string(), 1)
+        ]
+    );
     assert_eq!(d.waiting.len(), 2, "one new, one with a question");
     // The demo mission's inbox has a plan in every state but withdrawn.
     let officer = http_client();
@@ -874,18 +884,7 @@ async fn the_demo_has_sample_cases_at_every_kind_of_stage() {
     );
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::sqlite()).await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::postgres().await).await).await; })*
-        }
-    };
-}
-
-on_both_engines!(
+tests::on_both_engines!(
     a_stale_save_is_a_conflict_and_changes_nothing,
     a_done_milestone_keeps_its_date_when_the_departure_moves,
     a_programme_the_client_may_not_get_is_neither_offered_nor_taken,
@@ -908,7 +907,7 @@ async fn milestones_follow_the_work_and_the_hand_wins(w: World) {
             .unwrap()
     };
     use app::domain::case_file::Step;
-    use app::domain::milestones::MilestoneStatus;
+    use app::domain::milestones::{MilestoneStatus, WorkPlace};
     let v = open(c, s, &code).await;
     let today = v.today;
     let first_contact = v.file.first_contact.first_contact_on.unwrap();
@@ -916,20 +915,29 @@ async fn milestones_follow_the_work_and_the_hand_wins(w: World) {
         state(&v, "M1"),
         (
             MilestoneStatus::Done { on: first_contact },
-            Some(Step::FirstContact)
+            Some(WorkPlace::Step(Step::FirstContact))
         )
     );
     assert!(matches!(
         state(&v, "M2"),
-        (MilestoneStatus::Done { .. }, Some(Step::Consent))
+        (
+            MilestoneStatus::Done { .. },
+            Some(WorkPlace::Step(Step::Consent))
+        )
     ));
     assert!(matches!(
         state(&v, "M6"),
-        (MilestoneStatus::Done { .. }, Some(Step::Decision))
+        (
+            MilestoneStatus::Done { .. },
+            Some(WorkPlace::Step(Step::Decision))
+        )
     ));
     assert!(matches!(
         state(&v, "M7"),
-        (MilestoneStatus::Done { .. }, Some(Step::Risk))
+        (
+            MilestoneStatus::Done { .. },
+            Some(WorkPlace::Step(Step::Risk))
+        )
     ));
     assert_eq!(state(&v, "M10"), (MilestoneStatus::Pending, None));
     // The travel document is obtained (the travel step, with evidence):
@@ -946,7 +954,10 @@ async fn milestones_follow_the_work_and_the_hand_wins(w: World) {
     let v = open(c, s, &code).await;
     assert_eq!(
         state(&v, "M10"),
-        (MilestoneStatus::Done { on: today }, Some(Step::Travel))
+        (
+            MilestoneStatus::Done { on: today },
+            Some(WorkPlace::Step(Step::Travel))
+        )
     );
     // Unticked by hand: the hand wins over the work.
     let r = save(
@@ -963,7 +974,7 @@ async fn milestones_follow_the_work_and_the_hand_wins(w: World) {
     assert_eq!(state(&v, "M7"), (MilestoneStatus::Pending, None));
     assert_eq!(
         state(&v, "M10").1,
-        Some(Step::Travel),
+        Some(WorkPlace::Step(Step::Travel)),
         "the others still follow the work"
     );
     // Left to the work again.
@@ -980,7 +991,10 @@ async fn milestones_follow_the_work_and_the_hand_wins(w: World) {
     let v = open(c, s, &code).await;
     assert!(matches!(
         state(&v, "M7"),
-        (MilestoneStatus::Done { .. }, Some(Step::Risk))
+        (
+            MilestoneStatus::Done { .. },
+            Some(WorkPlace::Step(Step::Risk))
+        )
     ));
     // The step shows the link to the work.
     let page = tests::page_text(c, s, &format!("/cases/{code}/milestones")).await;

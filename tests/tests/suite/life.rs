@@ -44,18 +44,7 @@ async fn world(db: TestDb) -> World {
     }
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::sqlite()).await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::world(tests::TestDb::postgres().await).await).await; })*
-        }
-    };
-}
-
-on_both_engines!(
+tests::on_both_engines!(
     a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was,
     a_client_who_withdrew_comes_back_to_open_options,
     missions_neither_move_a_plans_life_nor_read_why,

@@ -18,6 +18,7 @@ mod dashboard;
 mod directory;
 mod directory_journey;
 mod endpoints;
+mod follow_up;
 mod handover_journey;
 mod handovers;
 mod http;

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 /// The caseload's narrower filters, as the dashboard links to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseloadFilters {
-    /// "overdue" or "soon": the next milestone is past, or within 14 days.
+    /// "overdue" or "soon": the next milestone is past, or within 14 days;
+    /// "follow_up_overdue" or "follow_up_soon": the next follow-up contact.
     pub due: String,
     /// Only high-risk returns waiting for a supervisor's approval.
     pub approval: bool,

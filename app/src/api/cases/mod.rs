@@ -5,6 +5,7 @@ mod access_log;
 mod approval;
 mod create;
 mod export;
+mod follow_up;
 mod life;
 mod list;
 mod open;
@@ -19,6 +20,7 @@ pub use approval::{
 };
 pub use create::{create, Create};
 pub use export::{export_ics, export_json, print_plan, ExportIcs, ExportJson, PrintPlan};
+pub use follow_up::{record_follow_up, FollowUpResult, RecordFollowUp};
 pub use life::{move_life, LifeResult, MoveLife};
 pub use list::{list, CaseloadFilters, List};
 pub use open::{open, Open};

@@ -242,6 +242,9 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 view! { <super::client_view::ClientView code=code_for_page.clone()/> }.into_any()
             }
             "access" if may_read_access_log => view! { <super::access::AccessLogView/> }.into_any(),
+            crate::domain::milestones::FOLLOW_UP_SLUG => {
+                view! { <super::follow_up::FollowUpView ws readable writable/> }.into_any()
+            }
             other => match Step::from_slug(other) {
                 Some(step) => {
                     let access = match step.section() {
@@ -280,6 +283,11 @@ fn CaseScreen(view: CaseView) -> impl IntoView {
                 <div class="case-actions">
                     {(side == Side::Counselling).then(|| view! {
                         <a class="button secondary" href=format!("/cases/{code}/client-view") rel="external">{t(K::case_client_view)}</a>
+                    })}
+                    {readable.with_value(|r| r.contains(&crate::domain::policy::Section::Milestones)).then(|| view! {
+                        <a class="button secondary" href=format!("/cases/{code}/{}", crate::domain::milestones::FOLLOW_UP_SLUG) rel="external" id="follow-up-link">
+                            {crate::i18n::follow_up::ft(crate::i18n::follow_up::FK::link)}
+                        </a>
                     })}
                     {may_read_access_log.then(|| view! { <a class="button secondary" href=format!("/cases/{code}/access") rel="external">{t(K::case_access_log)}</a> })}
                     <a class="button secondary" href="/" id="hide-screen" on:click=move |e| {

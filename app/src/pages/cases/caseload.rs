@@ -9,6 +9,7 @@ use crate::components::signed_in::SignedIn;
 use crate::components::time::{date_text, utc_text_from_secs};
 use crate::domain::plan::STAGES;
 use crate::domain::risk::RiskLevel;
+use crate::i18n::follow_up::{ft, ftf, FK};
 use crate::i18n::{t, tf, use_locale, K};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -130,6 +131,11 @@ fn Filters(q: impl Fn(&str) -> String + Copy + Send + Sync + 'static) -> impl In
             let what = match (q("due").as_str(), q("approval").as_str()) {
                 ("overdue", _) => t(K::dash_overdue).to_string(),
                 ("soon", _) => t(K::dash_due_soon).to_string(),
+                ("follow_up_overdue", _) => ft(FK::dash_overdue).to_string(),
+                ("follow_up_soon", _) => ftf(
+                    FK::dash_due_soon,
+                    &[("days", &crate::domain::dashboard::DUE_SOON_DAYS.to_string())],
+                ),
                 (_, "1") => t(K::dash_awaiting_approval).to_string(),
                 _ if !q("event").is_empty() => format!(
                     "{} · {}",

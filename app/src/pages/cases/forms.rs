@@ -733,7 +733,7 @@ struct ItemHead {
     /// work (blank), and says which step ticked it (`by_work`), or that
     /// this is not for the reader to know.
     follows_work: bool,
-    by_work: Option<crate::domain::case_file::Step>,
+    by_work: Option<crate::domain::milestones::WorkPlace>,
     work_not_shared: bool,
 }
 
@@ -783,9 +783,9 @@ fn item_row(f: &Fields, p: Problems, prefix: String, head: ItemHead) -> impl Int
                 <strong class="item-title">{title}</strong>
                 <span class="item-owner">{t(owner_key(owner))}</span>
                 {gated.then(|| view! { <span class="badge gated">{t(K::case_gated)}</span> })}
-                {by_work.map(|step| view! {
-                    <a class="badge by-work" href=format!("./{}", step.slug()) rel="external">
-                        {tf(K::case_done_by_work, &[("step", t(super::case_page::step_key(step)))])}
+                {by_work.map(|place| view! {
+                    <a class="badge by-work" href=format!("./{}", place.slug()) rel="external">
+                        {tf(K::case_done_by_work, &[("step", &super::follow_up::place_text(place))])}
                     </a>
                 })}
                 {work_not_shared.then(|| view! { <span class="badge not-shared">{t(K::case_work_not_shared)}</span> })}

@@ -5,6 +5,7 @@ mod approval;
 pub mod case_page;
 pub mod caseload;
 mod client_view;
+mod follow_up;
 pub(crate) mod forms;
 mod handover;
 pub mod inbox;

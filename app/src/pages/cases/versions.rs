@@ -23,6 +23,8 @@ fn reason_key(reason: &str) -> K {
         "handover.withdraw" => K::ho_kind_withdraw,
         "approval.approve" => K::case_version_approved,
         "approval.decline" => K::case_version_declined,
+        "budget.accept" => K::case_version_budget_accepted,
+        "follow_up.record" => K::case_version_follow_up,
         _ => K::case_version_stage,
     }
 }

@@ -1,0 +1,372 @@
+//! The follow-up after return over HTTP against the real server (issue
+//! #15, item 5): a contact is recorded only after the confirmed arrival,
+//! once per scheduled month, with its date, how, by whom and the answers;
+//! it is scored with the (provisional) catalogue, ticks its milestone,
+//! outlives a save of the milestones step, and shows on the case's
+//! follow-up screen and on the supervisor's dashboard. The mission records
+//! contacts once it holds the plan; nobody records on a stale read. On
+//! SQLite and PostgreSQL.
+
+use app::api::cases::{CaseView, FollowUpResult};
+use app::domain::fields::{FieldError, Problem};
+use app::domain::milestones::{MilestoneStatus, WorkPlace};
+use app::domain::{OrgKind, Role};
+use tests::{add_users, call, call_ok, put_section, signed_in, Server, TestDb};
+
+struct World {
+    server: Server,
+    db: TestDb,
+    mission: String,
+    carla: reqwest::Client,
+    sam: reqwest::Client,
+    olga: reqwest::Client,
+}
+
+async fn world(db: TestDb) -> World {
+    let store = db.store().await;
+    let [_, _, olga] = add_users(
+        &store,
+        [
+            ("Shelter F", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter F", OrgKind::Counselling, Role::Supervisor, "sam"),
+            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
+        ],
+    )
+    .await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    World {
+        carla: signed_in(&server, "carla").await,
+        sam: signed_in(&server, "sam").await,
+        olga: signed_in(&server, "olga").await,
+        server,
+        db,
+        mission: olga.organisation_id,
+    }
+}
+
+tests::on_both_engines!(
+    a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_dashboard,
+    the_mission_records_contacts_once_it_holds_the_plan,
+);
+
+async fn open(c: &reqwest::Client, s: &Server, code: &str) -> CaseView {
+    call_ok(c, s, "/api/cases/open", &[("code", code)]).await
+}
+
+/// A case ready for handover whose client left and arrived today.
+async fn arrived_case(w: &World, alias: &str) -> String {
+    let r: app::api::cases::NewCaseOutcome = call_ok(
+        &w.carla,
+        &w.server,
+        "/api/cases/create",
+        &[
+            ("alias", alias),
+            ("birth_year", "1991"),
+            ("nationality", "NG"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    let code = match r {
+        app::api::cases::NewCaseOutcome::Created { code } => code,
+        other => panic!("{other:?}"),
+    };
+    tests::make_ready(&w.carla, &w.server, &code, alias, &w.mission).await;
+    code
+}
+
+async fn confirm_arrival(w: &World, code: &str) {
+    let today = tests::today().to_string();
+    let departure = (tests::today() + chrono::Duration::days(60)).to_string();
+    put_section(
+        &w.carla,
+        &w.server,
+        code,
+        "travel",
+        &[
+            ("travel.mission", w.mission.as_str()),
+            ("travel.destination", "NG"),
+            ("travel.departure", &departure),
+            ("step.T10.status", "done"),
+            ("step.T10.done_on", &today),
+            ("step.T10.evidence", "Left from Schiphol"),
+            ("step.T12.status", "done"),
+            ("step.T12.done_on", &today),
+            ("step.T12.evidence", "Met at the airport by the partner"),
+        ],
+    )
+    .await;
+}
+
+/// Records a contact as the form would post it (with WASM).
+async fn record(
+    c: &reqwest::Client,
+    s: &Server,
+    code: &str,
+    version: i64,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let version = version.to_string();
+    let mut form = vec![
+        ("code".to_string(), code.to_string()),
+        ("version".into(), version),
+    ];
+    for (k, v) in fields {
+        form.push((format!("f[{k}]"), v.to_string()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    call(c, s, "/api/cases/follow_up", &form).await
+}
+
+async fn recorded(
+    c: &reqwest::Client,
+    s: &Server,
+    code: &str,
+    fields: &[(&str, &str)],
+) -> FollowUpResult {
+    let version = open(c, s, code).await.sections["milestones"].version;
+    let r = record(c, s, code, version, fields).await;
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn invalid(fields: &[(&str, FieldError)]) -> FollowUpResult {
+    FollowUpResult::Invalid(
+        fields
+            .iter()
+            .map(|(f, e)| Problem {
+                field: f.to_string(),
+                error: *e,
+            })
+            .collect(),
+    )
+}
+
+async fn audited(w: &World, action: &str, code: &str) -> bool {
+    let store = w.db.store().await;
+    let found = store
+        .recent_audit(200)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == action && e.case_code.as_deref() == Some(code));
+    store.close().await;
+    found
+}
+
+async fn a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_dashboard(w: World) {
+    let (c, s) = (&w.carla, &w.server);
+    let code = arrived_case(&w, "Fola Follow").await;
+    let today = tests::today().to_string();
+    let contact = [
+        ("fu.month", "1"),
+        ("fu.on", today.as_str()),
+        ("fu.mode", "phone"),
+        ("fu.by", "Counsellor on the phone"),
+        ("fu.answer.eco-income", "0.75"),
+        ("fu.answer.soc-housing", "1"),
+        ("fu.answer.psy-safety", "0.75"),
+        ("fu.answer.psy-remigrate", ""),
+    ];
+
+    // Before the arrival is confirmed there is nothing to follow up.
+    assert_eq!(
+        recorded(c, s, &code, &contact).await,
+        invalid(&[("fu.on", FieldError::BeforeArrival)])
+    );
+    confirm_arrival(&w, &code).await;
+    let before = open(c, s, &code).await;
+
+    // Every problem at once; nothing is kept.
+    let tomorrow = (tests::today() + chrono::Duration::days(1)).to_string();
+    assert_eq!(
+        recorded(
+            c,
+            s,
+            &code,
+            &[
+                ("fu.month", "2"),
+                ("fu.on", &tomorrow),
+                ("fu.mode", "carrier pigeon"),
+                ("fu.answer.eco-income", "0.6"),
+                ("fu.answer.no-such-question", "1"),
+            ]
+        )
+        .await,
+        invalid(&[
+            ("fu.month", FieldError::Choice),
+            ("fu.on", FieldError::Future),
+            ("fu.mode", FieldError::Choice),
+            ("fu.by", FieldError::Required),
+            ("fu.answer.eco-income", FieldError::Choice),
+            ("fu.answer.no-such-question", FieldError::Choice),
+        ])
+    );
+    assert_eq!(open(c, s, &code).await.sections, before.sections);
+
+    // Without WASM the form comes back to the screen, saying why.
+    let version = before.sections["milestones"].version.to_string();
+    let r = c
+        .post(s.url("/api/cases/follow_up"))
+        .header("Origin", &s.base)
+        .header("Accept", "text/html")
+        .form(&[
+            ("code", code.as_str()),
+            ("version", version.as_str()),
+            ("f[fu.month]", "1"),
+            ("f[fu.on]", today.as_str()),
+            ("f[fu.mode]", "phone"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        location.ends_with(&format!(
+            "/cases/{code}/follow-up?follow_up=invalid&problems=fu.by:required"
+        )),
+        "{location}"
+    );
+    let page = tests::page_text(c, s, &location).await;
+    assert!(page.contains(r#"id="follow-up-result""#), "{page}");
+
+    // Recorded: scored per dimension, overall only when every dimension
+    // has an answer, with the catalogue's version, provisional.
+    assert_eq!(
+        recorded(c, s, &code, &contact).await,
+        FollowUpResult::Recorded { month: 1 }
+    );
+    assert!(audited(&w, "case.follow_up.record", &code).await);
+    let v = open(c, s, &code).await;
+    let got = &v.file.milestones.follow_ups;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].by, "Counsellor on the phone");
+    assert_eq!(got[0].answers.len(), 3, "a blank answer is not a 0");
+    let score = &got[0].score;
+    assert!(score.provisional);
+    assert_eq!(score.composite.map(|c| c.to_string()), Some("0.833".into()));
+    assert!(v.versions.iter().any(|x| x.reason == "follow_up.record"));
+    let m16a = v
+        .file
+        .milestones(&app::catalog::planning())
+        .into_iter()
+        .find(|m| m.template_id == "M16a")
+        .unwrap();
+    assert!(matches!(m16a.status, MilestoneStatus::Done { .. }));
+    assert_eq!(m16a.by_work, Some(WorkPlace::FollowUp));
+
+    // Once per scheduled contact; and never on what someone changed since.
+    assert_eq!(
+        recorded(c, s, &code, &contact).await,
+        invalid(&[("fu.month", FieldError::AlreadyRecorded)])
+    );
+    let stale = record(c, s, &code, before.sections["milestones"].version, &contact).await;
+    assert_eq!(stale.status(), 409);
+
+    // A save of the milestones step keeps the contacts.
+    put_section(
+        c,
+        s,
+        &code,
+        "milestones",
+        &[("ms.M13.status", "in_progress")],
+    )
+    .await;
+    assert_eq!(open(c, s, &code).await.file.milestones.follow_ups.len(), 1);
+
+    // The screen shows the schedule, the contact and its score, and says
+    // the scoring is provisional.
+    let page = tests::page_text(c, s, &format!("/cases/{code}/follow-up")).await;
+    for id in [
+        "follow-up-schedule",
+        "follow-up-contact-1",
+        "follow-up-provisional",
+        "follow-up-form",
+        "follow-up-month-3",
+    ] {
+        assert!(page.contains(&format!(r#"id="{id}""#)), "{id}: {page}");
+    }
+    assert!(page.contains("0.833"), "the overall score");
+
+    // The supervisor's dashboard: the next contact (3 months on) is not
+    // due yet; the score is in the high band.
+    let d: app::api::dashboard::DashboardView =
+        call_ok(&w.sam, s, "/api/dashboard/summary", &[]).await;
+    assert_eq!(
+        (d.figures.follow_ups_overdue, d.figures.follow_ups_due_soon),
+        (0, 0)
+    );
+    assert_eq!(
+        d.figures.scores,
+        vec![
+            ("low".to_string(), 0),
+            ("medium".to_string(), 0),
+            ("high".to_string(), 1)
+        ]
+    );
+    let page = tests::page_text(&w.sam, s, "/dashboard").await;
+    assert!(page.contains(r#"id="dash-score-high""#), "{page}");
+    assert!(page.contains(r#"id="dash-scores-provisional""#));
+}
+
+async fn the_mission_records_contacts_once_it_holds_the_plan(w: World) {
+    let (c, s) = (&w.carla, &w.server);
+    let code = arrived_case(&w, "Mira Mission").await;
+    confirm_arrival(&w, &code).await;
+    let today = tests::today().to_string();
+    let contact = [
+        ("fu.month", "1"),
+        ("fu.on", today.as_str()),
+        ("fu.mode", "partner"),
+        ("fu.by", "Partner caseworker, Lagos"),
+    ];
+    // Not handed over: the mission does not know the case.
+    let r = record(&w.olga, s, &code, 0, &contact).await;
+    assert_eq!(r.status(), 404);
+    let _: app::api::handovers::HandOverOutcome = call_ok(
+        c,
+        s,
+        "/api/handovers/hand_over",
+        &[("code", code.as_str()), ("note", "")],
+    )
+    .await;
+    // Handed over but not accepted: it reads, and records nothing.
+    let v = open(&w.olga, s, &code).await;
+    let version = v.sections["milestones"].version;
+    assert_eq!(
+        record(&w.olga, s, &code, version, &contact).await.status(),
+        404
+    );
+    let h = v.handover.expect("the handover");
+    let _: app::api::handovers::MoveResult = call_ok(
+        &w.olga,
+        s,
+        "/api/handovers/respond",
+        &[
+            ("code", code.as_str()),
+            ("handover", h.id.as_str()),
+            ("act", "accept"),
+            ("text", ""),
+        ],
+    )
+    .await;
+    assert_eq!(
+        recorded(&w.olga, s, &code, &contact).await,
+        FollowUpResult::Recorded { month: 1 }
+    );
+    // The counselling side sees what the mission recorded.
+    let v = open(c, s, &code).await;
+    assert_eq!(
+        v.file.milestones.follow_ups[0].by,
+        "Partner caseworker, Lagos"
+    );
+    assert_eq!(v.file.milestones.follow_ups[0].score.composite, None);
+}
