@@ -99,6 +99,41 @@ async fn confirm_arrival(w: &World, code: &str) {
     .await;
 }
 
+async fn hand_over(w: &World, code: &str) {
+    let r: app::api::handovers::HandOverOutcome = call_ok(
+        &w.carla,
+        &w.server,
+        "/api/handovers/hand_over",
+        &[("code", code), ("note", "")],
+    )
+    .await;
+    assert_eq!(r, app::api::handovers::HandOverOutcome::HandedOver);
+}
+
+/// The mission accepts the plan handed over to it.
+async fn accept(w: &World, code: &str) {
+    let h = open(&w.olga, &w.server, code)
+        .await
+        .handover
+        .expect("the handover");
+    let r: app::api::handovers::MoveResult = call_ok(
+        &w.olga,
+        &w.server,
+        "/api/handovers/respond",
+        &[
+            ("code", code),
+            ("handover", h.id.as_str()),
+            ("act", "accept"),
+            ("text", ""),
+        ],
+    )
+    .await;
+    assert!(
+        matches!(r, app::api::handovers::MoveResult::Moved { .. }),
+        "{r:?}"
+    );
+}
+
 /// Records a contact as the form would post it (with WASM).
 async fn record(
     c: &reqwest::Client,
@@ -331,13 +366,7 @@ async fn the_mission_records_contacts_once_it_holds_the_plan(w: World) {
     // Not handed over: the mission does not know the case.
     let r = record(&w.olga, s, &code, 0, &contact).await;
     assert_eq!(r.status(), 404);
-    let _: app::api::handovers::HandOverOutcome = call_ok(
-        c,
-        s,
-        "/api/handovers/hand_over",
-        &[("code", code.as_str()), ("note", "")],
-    )
-    .await;
+    hand_over(&w, &code).await;
     // Handed over but not accepted: it reads, and records nothing.
     let v = open(&w.olga, s, &code).await;
     let version = v.sections["milestones"].version;
@@ -345,19 +374,7 @@ async fn the_mission_records_contacts_once_it_holds_the_plan(w: World) {
         record(&w.olga, s, &code, version, &contact).await.status(),
         404
     );
-    let h = v.handover.expect("the handover");
-    let _: app::api::handovers::MoveResult = call_ok(
-        &w.olga,
-        s,
-        "/api/handovers/respond",
-        &[
-            ("code", code.as_str()),
-            ("handover", h.id.as_str()),
-            ("act", "accept"),
-            ("text", ""),
-        ],
-    )
-    .await;
+    accept(&w, &code).await;
     assert_eq!(
         recorded(&w.olga, s, &code, &contact).await,
         FollowUpResult::Recorded { month: 1 }
@@ -369,4 +386,81 @@ async fn the_mission_records_contacts_once_it_holds_the_plan(w: World) {
         "Partner caseworker, Lagos"
     );
     assert_eq!(v.file.milestones.follow_ups[0].score.composite, None);
+}
+
+/// In headless Chromium against the release build: the mission's return
+/// officer opens the follow-up screen of a plan whose client arrived,
+/// dates a contact before the arrival and is told why in the form, then
+/// records it; the screen shows the contact with its score, and the
+/// milestones step shows the milestone ticked by it. Every screen is
+/// checked with axe-core and photographed under
+/// `target/test-output/screenshots/follow-up/`.
+#[tokio::test]
+async fn the_return_officer_records_a_contact_in_the_browser() {
+    let w = world(TestDb::sqlite()).await;
+    let code = arrived_case(&w, "Bisi Browser").await;
+    confirm_arrival(&w, &code).await;
+    hand_over(&w, &code).await;
+    accept(&w, &code).await;
+
+    let browser = tests::browser::Browser::start().await;
+    let mut s = tests::journey::Session::new(&browser, "follow-up");
+    let screen = format!("/cases/{code}/follow-up");
+    s.sign_in_as(&w.server, "olga", &screen).await;
+    s.live("follow-up").await;
+    s.wait_text("follow-up-provisional", "the provisional scoring", |t| {
+        !t.is_empty()
+    })
+    .await;
+    s.check("follow-up-empty").await;
+
+    let yesterday = (tests::today() - chrono::Duration::days(1)).to_string();
+    s.set("fu-month", "1").await;
+    s.set("fu-on", &yesterday).await;
+    s.set("fu-mode", "partner").await;
+    s.type_into("fu-by", "Partner caseworker, Lagos").await;
+    s.set("fu-answer-eco-income", "0.5").await;
+    s.set("fu-answer-soc-housing", "0.75").await;
+    s.set("fu-answer-psy-safety", "1").await;
+    s.click("follow-up-submit").await;
+    s.wait_text("follow-up-problems", "why the date is refused", |t| {
+        t.contains("arrival")
+    })
+    .await;
+    s.check("follow-up-refused").await;
+
+    s.set("fu-on", &tests::today().to_string()).await;
+    s.click("follow-up-submit").await;
+    s.wait_text("follow-up-result", "the contact recorded", |t| {
+        !t.is_empty()
+    })
+    .await;
+    s.live("follow-up").await;
+    let card = s.text("follow-up-contact-1").await;
+    assert!(card.contains("Partner caseworker, Lagos"), "{card}");
+    assert!(card.contains("0.75"), "the overall score: {card}");
+    s.check("follow-up-recorded").await;
+
+    // The milestones step: the first contact's milestone is ticked by it,
+    // with a link to this screen.
+    s.b.client
+        .goto(&w.server.url(&format!("/cases/{code}/milestones")))
+        .await
+        .unwrap();
+    s.live("milestones").await;
+    let link = s
+        .b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('a.badge.by-work')].map(a => a.getAttribute('href'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        link.as_array()
+            .is_some_and(|l| l.iter().any(|h| h == "./follow-up")),
+        "{link}"
+    );
+    browser.close().await;
 }

@@ -111,6 +111,7 @@ async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
         for code in &cases {
             let before = versions(&store, code).await;
             let mut slugs: Vec<&str> = Step::ALL.iter().map(|s| s.slug()).collect();
+            slugs.push(app::domain::milestones::FOLLOW_UP_SLUG);
             if username != "demo.officer" {
                 slugs.extend(["client-view", "access"]);
             }
