@@ -708,3 +708,64 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// A shelter (counsellor carla, supervisor sam) and an IOM mission
+/// (return officer olga), each signed in, on a server over `db`.
+pub struct ShelterAndMission {
+    pub server: Server,
+    pub db: TestDb,
+    /// The mission's organisation id.
+    pub mission: String,
+    pub carla: reqwest::Client,
+    pub sam: reqwest::Client,
+    pub olga: reqwest::Client,
+}
+
+pub async fn shelter_and_mission(db: TestDb) -> ShelterAndMission {
+    let store = db.store().await;
+    let [_, _, olga] = add_users(
+        &store,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
+            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
+        ],
+    )
+    .await;
+    store.close().await;
+    let server = Server::start(&db.url).await;
+    ShelterAndMission {
+        carla: signed_in(&server, "carla").await,
+        sam: signed_in(&server, "sam").await,
+        olga: signed_in(&server, "olga").await,
+        server,
+        db,
+        mission: olga.organisation_id,
+    }
+}
+
+/// Creates a case as the new-case form does (alias, birth year, Nigerian,
+/// the duplicate check confirmed); its code.
+pub async fn new_case(
+    client: &reqwest::Client,
+    server: &Server,
+    alias: &str,
+    birth_year: &str,
+) -> String {
+    let r: app::api::cases::NewCaseOutcome = call_ok(
+        client,
+        server,
+        "/api/cases/create",
+        &[
+            ("alias", alias),
+            ("birth_year", birth_year),
+            ("nationality", "NG"),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    match r {
+        app::api::cases::NewCaseOutcome::Created { code } => code,
+        other => panic!("{other:?}"),
+    }
+}

@@ -223,7 +223,34 @@ pub struct Client {
     /// `None`: not known yet.
     pub accompanying_children: Option<u8>,
     pub interpreter_needed: Option<bool>,
+    /// The family members who would return with the client, with what is
+    /// known of their age: the household a reintegration budget is for
+    /// (issue #15, item 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependants: Vec<Dependant>,
 }
+
+/// A family member who would return with the client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependant {
+    pub relation: Relation,
+    /// The birth year when known ([`Birth::Year`]), else unknown.
+    pub birth: Birth,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Child,
+    Partner,
+    OtherRelative,
+}
+
+pub const RELATIONS: [(&str, Relation); 3] = [
+    ("child", Relation::Child),
+    ("partner", Relation::Partner),
+    ("other_relative", Relation::OtherRelative),
+];
 
 /// What is wrong with a client's facts as entered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -591,6 +618,7 @@ mod tests {
             languages: vec!["ti".into()],
             accompanying_children: None,
             interpreter_needed: Some(true),
+            dependants: Vec::new(),
         }
     }
 

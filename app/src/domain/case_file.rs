@@ -7,7 +7,7 @@
 //! progress) are never stored in a section: they are computed from the
 //! sections by the rules, in the browser as one types and on the server.
 
-use super::case::{Birth, Client, Gender};
+use super::case::{Birth, Client, Dependant, Gender, RELATIONS};
 use super::consent::{Consent, Purpose};
 use super::fields::{FieldError, Fields, Problem, Reader, Writer};
 use super::milestones::MilestoneStatus;
@@ -21,7 +21,7 @@ use super::screening::{
     TraffickingStatus,
 };
 use super::travel::StepStatus;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -145,6 +145,7 @@ impl Default for FirstContact {
                 languages: Vec::new(),
                 accompanying_children: None,
                 interpreter_needed: None,
+                dependants: Vec::new(),
             },
             first_contact_on: None,
             referral_source: String::new(),
@@ -599,6 +600,7 @@ fn parse_first_contact(f: &Fields, cx: &ParseContext) -> Result<FirstContact, Ve
         languages,
         accompanying_children: r.number("client.children", 0..=20),
         interpreter_needed: r.yes_no("client.interpreter"),
+        dependants: read_dependants(&mut r, cx.today),
     };
     let value = FirstContact {
         client,
@@ -1033,6 +1035,34 @@ fn parse_travel(f: &Fields, cx: &ParseContext) -> Result<TravelPlan, Vec<Problem
     r.finish(value)
 }
 
+/// The family members returning with the client (`dependant.N.relation`,
+/// `dependant.N.birth_year`; a blank row is ignored, a blank year is
+/// unknown): each needs its relation, and a year not in the future.
+fn read_dependants(r: &mut Reader, today: NaiveDate) -> Vec<Dependant> {
+    let mut out = Vec::new();
+    for i in r.rows("dependant") {
+        if r.row_blank("dependant", i, &[]) {
+            continue;
+        }
+        let relation_key = format!("dependant.{i}.relation");
+        let relation = r.choice(&relation_key, &RELATIONS);
+        if relation.is_none() && r.raw(&relation_key).is_empty() {
+            r.problem(&relation_key, FieldError::Required);
+        }
+        let year: Option<i32> = r.number(
+            &format!("dependant.{i}.birth_year"),
+            1900..=i64::from(today.year()),
+        );
+        if let Some(relation) = relation {
+            out.push(Dependant {
+                relation,
+                birth: year.map_or(Birth::Unknown, Birth::Year),
+            });
+        }
+    }
+    out
+}
+
 fn parse_milestones(f: &Fields, cx: &ParseContext) -> Result<MilestonePlan, Vec<Problem>> {
     let mut r = Reader::new(f);
     let mut items = BTreeMap::new();
@@ -1306,6 +1336,12 @@ impl CaseFile {
                 w.text("client.languages", &c.languages.join(", "));
                 w.number("client.children", c.accompanying_children.map(i64::from));
                 w.yes_no("client.interpreter", c.interpreter_needed);
+                for (i, d) in c.dependants.iter().enumerate() {
+                    w.choice(format!("dependant.{i}.relation"), d.relation, &RELATIONS);
+                    if let Birth::Year(y) = d.birth {
+                        w.number(format!("dependant.{i}.birth_year"), Some(i64::from(y)));
+                    }
+                }
                 w.date("contact.on", v.first_contact_on);
                 w.text("contact.referral_source", &v.referral_source);
                 w.yes_no("safety.danger", v.immediate_danger);

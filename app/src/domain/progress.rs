@@ -337,7 +337,46 @@ impl CaseFile {
                 .push(BudgetProblem::ClientAgeDisagrees { minor: false }),
             _ => {}
         }
+        summary.problems.extend(self.household_disagreements(on));
         Some(summary)
+    }
+
+    /// Where the budget's household disagrees with the client's facts:
+    /// once those list the family members returning with the client, the
+    /// household is the client and them, in that order, each of the age
+    /// their birth year gives on `on` (an age that is unclear or unknown
+    /// is not judged).
+    fn household_disagreements(&self, on: NaiveDate) -> Vec<BudgetProblem> {
+        let dependants = &self.first_contact.client.dependants;
+        let household = &self.reintegration.household;
+        if dependants.is_empty() || household.is_empty() {
+            return Vec::new();
+        }
+        if household.len() != dependants.len() + 1 {
+            return vec![BudgetProblem::HouseholdDisagrees {
+                recorded: household.len(),
+                facts: dependants.len() + 1,
+            }];
+        }
+        dependants
+            .iter()
+            .zip(&household[1..])
+            .enumerate()
+            .filter_map(|(i, (d, kind))| {
+                let minor = match (d.birth.minority_on(on), kind) {
+                    (Minority::Minor, PersonKind::Adult) => true,
+                    (
+                        Minority::Adult,
+                        PersonKind::MinorWithFamily | PersonKind::UnaccompaniedMinor,
+                    ) => false,
+                    _ => return None,
+                };
+                Some(BudgetProblem::DependantAgeDisagrees {
+                    person: i + 2,
+                    minor,
+                })
+            })
+            .collect()
     }
 
     /// Whether the budget is checked against a cap or cash limit the
@@ -1175,7 +1214,7 @@ impl CaseFile {
         // After the handover, the travel steps and milestones the mission
         // and its partners record carry the plan on: booked (T8), departed,
         // arrived, reintegration (final plan, M13), monitoring (a follow-up
-        // contact, M16a–d).
+        // contact recorded on its screen, or M16a–d ticked by hand).
         let Some(mission_id) = &self.handed_over_to else {
             return status;
         };
@@ -1195,7 +1234,8 @@ impl CaseFile {
             && step(&mut status, PlanStatus::Arrived)
             && self.done(&[], &["M13"])
             && step(&mut status, PlanStatus::Reintegration)
-            && self.done(&[], &["M16a", "M16b", "M16c", "M16d"])
+            && (self.done(&[], &["M16a", "M16b", "M16c", "M16d"])
+                || !self.milestones.follow_ups.is_empty())
             && step(&mut status, PlanStatus::Monitoring);
         status
     }
@@ -1648,6 +1688,105 @@ mod tests {
     /// The household's first member is the client, as old as the client's
     /// facts say on the departure day: a minor recorded as an adult, or an
     /// adult as a minor, is an error that keeps the budget step open.
+    /// Once the client's facts list the family members returning with
+    /// the client, the budget's household is the client and them, each
+    /// of the age their birth year gives on the departure day (issue #15,
+    /// item 3); a year not known is not judged.
+    #[test]
+    fn the_household_is_the_client_and_the_family_returning_with_them() {
+        use chrono::Datelike;
+        let cats = crate::catalog::planning();
+        let today = now().date_naive();
+        let mut f = return_case();
+        // What the household is found to disagree with (a minor's cap
+        // may be unknown besides: another problem).
+        let problems = |f: &CaseFile| -> Vec<BudgetProblem> {
+            f.budget(&cats, today)
+                .unwrap()
+                .problems
+                .into_iter()
+                .filter(|p| {
+                    matches!(
+                        p,
+                        BudgetProblem::HouseholdDisagrees { .. }
+                            | BudgetProblem::DependantAgeDisagrees { .. }
+                    )
+                })
+                .collect()
+        };
+        assert!(problems(&f).is_empty(), "no family listed: nothing judged");
+        let year = f.travel.planned_departure.unwrap().year();
+        let mut client = f.fields(Section::Client);
+        for (k, v) in [
+            ("dependant.0.relation", "child".to_string()),
+            ("dependant.0.birth_year", (year - 6).to_string()),
+            ("dependant.1.relation", "partner".to_string()),
+            ("dependant.1.birth_year", (year - 30).to_string()),
+        ] {
+            client.insert(k.into(), v);
+        }
+        f.apply(Section::Client, &client, &cx()).unwrap();
+        assert_eq!(f.first_contact.client.dependants.len(), 2);
+        assert_eq!(f.fields(Section::Client), client, "written back as entered");
+        assert_eq!(
+            problems(&f),
+            vec![BudgetProblem::HouseholdDisagrees {
+                recorded: 1,
+                facts: 3
+            }]
+        );
+        let mut reint = f.fields(Section::Reintegration);
+        reint.insert("person.1.kind".into(), "adult".into());
+        reint.insert("person.2.kind".into(), "minor_with_family".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert_eq!(
+            problems(&f),
+            vec![
+                BudgetProblem::DependantAgeDisagrees {
+                    person: 2,
+                    minor: true
+                },
+                BudgetProblem::DependantAgeDisagrees {
+                    person: 3,
+                    minor: false
+                },
+            ]
+        );
+        assert!(!f.section_complete(Section::Reintegration, &cats, now()));
+        reint.insert("person.1.kind".into(), "minor_with_family".into());
+        reint.insert("person.2.kind".into(), "adult".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert!(problems(&f).is_empty());
+        // A year that is not known is not judged.
+        client.remove("dependant.0.birth_year");
+        f.apply(Section::Client, &client, &cx()).unwrap();
+        reint.insert("person.1.kind".into(), "adult".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert!(problems(&f).is_empty());
+        // A family member needs a relation; a year ahead is refused.
+        let before = f.clone();
+        let mut bad = client.clone();
+        bad.insert("dependant.2.birth_year".into(), "1990".into());
+        bad.insert(
+            "dependant.1.birth_year".into(),
+            (today.year() + 1).to_string(),
+        );
+        let refused: Vec<(String, FieldError)> = f
+            .apply(Section::Client, &bad, &cx())
+            .unwrap_err()
+            .into_iter()
+            .map(|p| (p.field, p.error))
+            .collect();
+        assert_eq!(
+            refused,
+            vec![
+                ("dependant.1.birth_year".to_string(), FieldError::Number),
+                ("dependant.2.relation".to_string(), FieldError::Required),
+            ]
+        );
+        assert_eq!(f, before);
+    }
+
     #[test]
     fn the_client_in_the_household_is_as_old_as_the_client() {
         use chrono::Datelike;

@@ -165,6 +165,13 @@ pub enum BudgetProblem {
     /// on the planned departure day says otherwise: a minor recorded as
     /// an adult (`minor: true`), or an adult recorded as a minor.
     ClientAgeDisagrees { minor: bool },
+    /// The household is the client and the family members the client's
+    /// facts list as returning with them: `facts` people, not `recorded`.
+    HouseholdDisagrees { recorded: usize, facts: usize },
+    /// Person `person` (1 is the client) is a family member whose birth
+    /// year makes them a minor on the planned departure day, recorded as
+    /// an adult (`minor: true`), or the other way round.
+    DependantAgeDisagrees { person: usize, minor: bool },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,39 +10,12 @@
 use app::api::cases::{CaseView, FollowUpResult};
 use app::domain::fields::{FieldError, Problem};
 use app::domain::milestones::{MilestoneStatus, WorkPlace};
-use app::domain::{OrgKind, Role};
-use tests::{add_users, call, call_ok, put_section, signed_in, Server, TestDb};
+use tests::{call, call_ok, put_section, Server, TestDb};
 
-struct World {
-    server: Server,
-    db: TestDb,
-    mission: String,
-    carla: reqwest::Client,
-    sam: reqwest::Client,
-    olga: reqwest::Client,
-}
+type World = tests::ShelterAndMission;
 
 async fn world(db: TestDb) -> World {
-    let store = db.store().await;
-    let [_, _, olga] = add_users(
-        &store,
-        [
-            ("Shelter F", OrgKind::Counselling, Role::Counsellor, "carla"),
-            ("Shelter F", OrgKind::Counselling, Role::Supervisor, "sam"),
-            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
-        ],
-    )
-    .await;
-    store.close().await;
-    let server = Server::start(&db.url).await;
-    World {
-        carla: signed_in(&server, "carla").await,
-        sam: signed_in(&server, "sam").await,
-        olga: signed_in(&server, "olga").await,
-        server,
-        db,
-        mission: olga.organisation_id,
-    }
+    tests::shelter_and_mission(db).await
 }
 
 tests::on_both_engines!(
@@ -56,22 +29,7 @@ async fn open(c: &reqwest::Client, s: &Server, code: &str) -> CaseView {
 
 /// A case ready for handover whose client left and arrived today.
 async fn arrived_case(w: &World, alias: &str) -> String {
-    let r: app::api::cases::NewCaseOutcome = call_ok(
-        &w.carla,
-        &w.server,
-        "/api/cases/create",
-        &[
-            ("alias", alias),
-            ("birth_year", "1991"),
-            ("nationality", "NG"),
-            ("confirm", "on"),
-        ],
-    )
-    .await;
-    let code = match r {
-        app::api::cases::NewCaseOutcome::Created { code } => code,
-        other => panic!("{other:?}"),
-    };
+    let code = tests::new_case(&w.carla, &w.server, alias, "1991").await;
     tests::make_ready(&w.carla, &w.server, &code, alias, &w.mission).await;
     code
 }

@@ -9,39 +9,12 @@
 
 use app::api::cases::{CaseView, Caseload, LifeResult};
 use app::domain::lifecycle::{LifeProblem, LifeState};
-use app::domain::{OrgKind, Role};
-use tests::{add_users, call, call_ok, signed_in, Server, TestDb};
+use tests::{call, call_ok, Server, TestDb};
 
-struct World {
-    server: Server,
-    db: TestDb,
-    mission: String,
-    carla: reqwest::Client,
-    sam: reqwest::Client,
-    olga: reqwest::Client,
-}
+type World = tests::ShelterAndMission;
 
 async fn world(db: TestDb) -> World {
-    let store = db.store().await;
-    let [_, _, olga] = add_users(
-        &store,
-        [
-            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
-            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "sam"),
-            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
-        ],
-    )
-    .await;
-    store.close().await;
-    let server = Server::start(&db.url).await;
-    World {
-        carla: signed_in(&server, "carla").await,
-        sam: signed_in(&server, "sam").await,
-        olga: signed_in(&server, "olga").await,
-        server,
-        db,
-        mission: olga.organisation_id,
-    }
+    tests::shelter_and_mission(db).await
 }
 
 tests::on_both_engines!(

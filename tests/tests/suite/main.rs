@@ -21,6 +21,7 @@ mod endpoints;
 mod follow_up;
 mod handover_journey;
 mod handovers;
+mod household;
 mod http;
 mod languages;
 mod life;

@@ -3,6 +3,7 @@
 //! version of a conflict or adding a row renders it again from new fields.
 
 use super::inputs::*;
+use crate::domain::case::{Relation, RELATIONS};
 use crate::domain::case_file::*;
 use crate::domain::fields::Fields;
 use crate::domain::milestones::{Milestone, Owner};
@@ -73,8 +74,9 @@ impl FormCx {
 
 /// The lists of rows in the forms, each with the fields that make a row
 /// one in use (until then it is the "new" row, and so labelled).
-const ROW_LISTS: [(&str, &[&str]); 4] = [
+const ROW_LISTS: [(&str, &[&str]); 5] = [
     ("consent", &["purpose"]),
+    ("dependant", &["relation"]),
     ("risk", &["description"]),
     ("person", &["kind"]),
     ("line", &["amount", "description"]),
@@ -242,6 +244,30 @@ fn first_contact(f: Fields, cx: FormCx) -> impl IntoView {
             <TextInput field="client.languages" label=K::case_languages hint=K::case_languages_hint fields=f.clone() problems=p/>
             <YesNo field="client.interpreter" legend=K::case_interpreter fields=f.clone() problems=p/>
             <TextInput field="client.children" label=K::case_children kind="number" fields=f.clone() problems=p/>
+        </fieldset>
+        <fieldset class="group" id="dependants">
+            <legend>{t(K::case_dependants)}</legend>
+            <p class="hint">{t(K::case_dependants_hint)}</p>
+            {growing_rows(&f, "dependant", {
+                let f = f.clone();
+                move |i, is_new| {
+                    let k = |n: &str| format!("dependant.{i}.{n}");
+                    let relations = choices(&RELATIONS, |r| match r {
+                        Relation::Child => K::case_relation_child,
+                        Relation::Partner => K::case_relation_partner,
+                        Relation::OtherRelative => K::case_relation_other_relative,
+                    });
+                    view! {
+                        <fieldset class="group row-group" class:new-row=is_new>
+                            <legend>{row_legend(is_new, K::case_dependant_new, K::case_dependant_n, i)}</legend>
+                            <div class="field-row">
+                                <Select field=k("relation") label=K::case_dependant_relation fields=f.clone() problems=p options=relations/>
+                                <TextInput field=k("birth_year") label=K::case_dependant_birth_year kind="number" fields=f.clone() problems=p/>
+                            </div>
+                        </fieldset>
+                    }
+                }
+            })}
         </fieldset>
         <fieldset class="group">
             <legend>{t(K::case_contact)}</legend>

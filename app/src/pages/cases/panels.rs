@@ -408,6 +408,21 @@ fn budget_problem_text(p: &BudgetProblem, currency: crate::domain::Currency) -> 
         BudgetProblem::ClientAgeDisagrees { minor: false } => {
             t(K::case_budget_client_is_adult).into()
         }
+        BudgetProblem::HouseholdDisagrees { recorded, facts } => tf(
+            K::case_budget_household_disagrees,
+            &[
+                ("recorded", &recorded.to_string()),
+                ("facts", &facts.to_string()),
+            ],
+        ),
+        BudgetProblem::DependantAgeDisagrees { person, minor } => tf(
+            if *minor {
+                K::case_budget_dependant_is_minor
+            } else {
+                K::case_budget_dependant_is_adult
+            },
+            &[("n", &person.to_string())],
+        ),
     }
 }
 
