@@ -219,6 +219,10 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
     assert!(page.contains(r#"id="life-erasure""#), "{page}");
     assert!(page.contains(&due), "the day it is due for erasure: {due}");
     assert!(page.contains(r#"id="life-banner""#));
+    // No new link to the client's copy is offered (the server refuses
+    // one, below); the panel says why.
+    assert!(page.contains(r#"id="share-closed""#), "{page}");
+    assert!(!page.contains(r#"id="share-form""#));
 
     // Every path that would change it refuses, and changes nothing.
     let version = v.sections["client"].version;

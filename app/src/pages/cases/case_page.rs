@@ -565,8 +565,9 @@ fn StepView(
             &ws.file
                 .with_untracked(|f| f.first_contact.client.languages.clone()),
         );
+        let closed = ws.file.with_untracked(|f| f.lifecycle.is_closed());
         panels.push(
-            view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links/> }
+            view! { <super::share::ClientCopyPanel code=ws.code.get_value() language links closed/> }
                 .into_any(),
         );
     }

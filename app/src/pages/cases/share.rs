@@ -48,6 +48,9 @@ pub fn ClientCopyPanel(
     /// The client's language if the copy has it, else English.
     language: &'static str,
     links: Vec<ShareLinkView>,
+    /// The plan is closed: no new link (the server refuses one), while the
+    /// links made before can still be switched off.
+    closed: bool,
 ) -> impl IntoView {
     let links = RwSignal::new(links);
     let create = ServerAction::<CreateShare>::new();
@@ -110,25 +113,32 @@ pub fn ClientCopyPanel(
                 <button type="submit" class="secondary" id="copy-open">{t(K::case_copy_open)}</button>
             </form>
             <h3>{t(K::case_share_heading)}</h3>
-            <ActionForm action=create attr:id="share-form" attr:action=CreateShare::url() attr:class="share-form">
-                <input type="hidden" name="code" value=code.clone()/>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="share-language">{t(K::case_copy_language)}</label>
-                        <select id="share-language" name="language">{language_options(language)}</select>
+            {if closed {
+                view! { <p class="notice" id="share-closed">{t(K::case_share_closed)}</p> }.into_any()
+            } else {
+                view! {
+                <ActionForm action=create attr:id="share-form" attr:action=CreateShare::url() attr:class="share-form">
+                    <input type="hidden" name="code" value=code.clone()/>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="share-language">{t(K::case_copy_language)}</label>
+                            <select id="share-language" name="language">{language_options(language)}</select>
+                        </div>
+                        <div class="field">
+                            <label for="share-days">{t(K::case_share_days)}</label>
+                            <input id="share-days" name="days" type="number" min="1" max=MAX_DAYS.to_string() value=DEFAULT_DAYS.to_string() required/>
+                        </div>
+                        <div class="field">
+                            <label for="share-pin">{t(K::case_share_pin)}</label>
+                            <span class="field-hint" id="share-pin-hint">{t(K::case_share_pin_hint)}</span>
+                            <input id="share-pin" name="pin" type="text" inputmode="numeric" autocomplete="off" maxlength="8" aria-describedby="share-pin-hint"/>
+                        </div>
                     </div>
-                    <div class="field">
-                        <label for="share-days">{t(K::case_share_days)}</label>
-                        <input id="share-days" name="days" type="number" min="1" max=MAX_DAYS.to_string() value=DEFAULT_DAYS.to_string() required/>
-                    </div>
-                    <div class="field">
-                        <label for="share-pin">{t(K::case_share_pin)}</label>
-                        <span class="field-hint" id="share-pin-hint">{t(K::case_share_pin_hint)}</span>
-                        <input id="share-pin" name="pin" type="text" inputmode="numeric" autocomplete="off" maxlength="8" aria-describedby="share-pin-hint"/>
-                    </div>
-                </div>
-                <button type="submit" id="share-create">{t(K::case_share_create)}</button>
-            </ActionForm>
+                    <button type="submit" id="share-create">{t(K::case_share_create)}</button>
+                </ActionForm>
+                }
+                .into_any()
+            }}
             {outcome}
             <h3>{t(K::case_share_links)}</h3>
             {move || {
