@@ -12,14 +12,17 @@
 //! computed from the case file and the catalogues by the same rules as the
 //! application, so the export cannot disagree with what the screens show.
 //!
-//! Its shape is published as JSON Schema (`docs/plan-export-3.schema.json`;
-//! version 2, without the trafficking status, and version 1, without
-//! referrals either, stay published as `docs/plan-export-2.schema.json`
-//! and `docs/plan-export.schema.json`) and described in `docs/EXPORT.md`;
-//! the tests check every export against that file.
+//! Its shape is published as JSON Schema (`docs/plan-export-4.schema.json`;
+//! version 3, without the follow-up contacts, version 2, without the
+//! trafficking status either, and version 1, without referrals either,
+//! stay published as `docs/plan-export-3.schema.json`,
+//! `docs/plan-export-2.schema.json` and `docs/plan-export.schema.json`)
+//! and described in `docs/EXPORT.md`; the tests check every export against
+//! that file.
 
 use super::case_file::CaseFile;
 use super::derived::Derived;
+use super::follow_up::{ContactMode, FollowUpContact, RssDimension};
 use super::milestones::{Milestone, MilestoneStatus, Owner};
 use super::money::Currency;
 use super::options::{Choice, FutureOption};
@@ -33,12 +36,13 @@ use super::travel::{StepStatus, TravelStep};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The version of the export's shape this code writes. A change that
 /// removes or renames a field, or narrows what a field may hold, is a new
 /// version; adding an optional field or a value to an enumeration is too,
 /// since the schema allows no unknown fields.
-pub const SCHEMA_VERSION: &str = "3";
+pub const SCHEMA_VERSION: &str = "4";
 
 /// The stage of a plan for a reader who may not read every section it is
 /// worked out from (see [`Derived::Stage`]).
@@ -193,6 +197,10 @@ pub struct PlanExport {
     /// section; since version 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referrals: Option<Vec<ExportReferral>>,
+    /// The follow-up contacts after return (milestones section; since
+    /// version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<Vec<ExportContact>>,
     /// The sections whose parts are in this export (shared and
     /// exportable), in [`Section::ALL`] order.
     pub sections_included: Vec<Section>,
@@ -305,6 +313,73 @@ pub struct RiskSummary {
     pub gate: GateState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed_on: Option<NaiveDate>,
+}
+
+/// A follow-up contact after return, as recorded (since version 4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportContact {
+    /// Months after arrival (1, 3, 6, 12).
+    pub month: u32,
+    pub on: NaiveDate,
+    pub mode: ContactMode,
+    /// Who made the contact (a person or the partner organisation).
+    pub by: String,
+    /// Question id → answer, 0 to 1 (a decimal string); questions not
+    /// asked are absent.
+    pub answers: BTreeMap<String, Decimal>,
+    pub score: ExportScore,
+}
+
+/// The sustainability score a contact's answers gave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportScore {
+    /// The follow-up catalogue that scored it, and whether that catalogue
+    /// was provisional (not IOM's official question set).
+    pub catalogue_version: String,
+    pub provisional: bool,
+    /// Per dimension and overall, 0 to 1; absent when not scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economic: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psychosocial: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall: Option<Decimal>,
+}
+
+impl ExportContact {
+    fn of(c: &FollowUpContact) -> ExportContact {
+        let dimension = |d: RssDimension| {
+            c.score
+                .dimensions
+                .get(&d)
+                .copied()
+                .flatten()
+                .map(|v| v.normalize())
+        };
+        ExportContact {
+            month: c.month,
+            on: c.on,
+            mode: c.mode,
+            by: c.by.clone(),
+            answers: c
+                .answers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.normalize()))
+                .collect(),
+            score: ExportScore {
+                catalogue_version: c.score.catalogue_version.clone(),
+                provisional: c.score.provisional,
+                economic: dimension(RssDimension::Economic),
+                social: dimension(RssDimension::Social),
+                psychosocial: dimension(RssDimension::Psychosocial),
+                overall: c.score.composite.map(|v| v.normalize()),
+            },
+        }
+    }
 }
 
 /// The reintegration budget.
@@ -464,6 +539,13 @@ pub fn plan_export(
 
     let budget = may(Section::Reintegration).then(|| budget(file, cats, today));
     let referrals = may(Section::Reintegration).then(|| referrals(file, &meta.partners_only));
+    let follow_up = may(Section::Milestones).then(|| {
+        file.milestones
+            .follow_ups
+            .iter()
+            .map(ExportContact::of)
+            .collect()
+    });
 
     let client = may(Section::Client);
     PlanExport {
@@ -495,6 +577,7 @@ pub fn plan_export(
         risk,
         budget,
         referrals,
+        follow_up,
         sections_included: Section::ALL
             .into_iter()
             .filter(|s| EXPORTABLE.contains(s) && may(*s))
@@ -692,7 +775,8 @@ mod tests {
     use serde_json::Value;
     use std::sync::OnceLock;
 
-    const SCHEMA: &str = include_str!("../../../docs/plan-export-3.schema.json");
+    const SCHEMA: &str = include_str!("../../../docs/plan-export-4.schema.json");
+    const SCHEMA_3: &str = include_str!("../../../docs/plan-export-3.schema.json");
     const SCHEMA_2: &str = include_str!("../../../docs/plan-export-2.schema.json");
     const SCHEMA_1: &str = include_str!("../../../docs/plan-export.schema.json");
     const CODE: &str = "K7QM-2XD4-P";
@@ -700,7 +784,7 @@ mod tests {
     const ALIAS: &str = "Zainab Qx7";
 
     /// Text that may only appear in an export with its section readable.
-    const SHARED_MARKS: [(Section, &str); 9] = [
+    const SHARED_MARKS: [(Section, &str); 10] = [
         (Section::Client, "TRAFFICKING-AUTHORITY-MARK"),
         (Section::Reintegration, "REINT-GOAL-MARK"),
         (Section::Reintegration, "REINT-LINE-MARK"),
@@ -710,6 +794,7 @@ mod tests {
         (Section::Travel, "TRAVEL-EVIDENCE-MARK"),
         (Section::Travel, "TRAVEL-REASON-MARK"),
         (Section::Milestones, "MILESTONE-REASON-MARK"),
+        (Section::Milestones, "FOLLOW-UP-BY-MARK"),
     ];
 
     /// Text that is never exported, whoever reads.
@@ -899,6 +984,26 @@ mod tests {
                 ("ms.M3.reason", "MILESTONE-REASON-MARK"),
             ],
         );
+        // A follow-up contact as recorded on its screen (the rules that
+        // let it in are tested with the follow-up).
+        let catalogue = crate::catalog::follow_up();
+        let answers: BTreeMap<String, Decimal> = catalogue
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), Decimal::new(50, 2)))
+            .collect();
+        f.milestones
+            .follow_ups
+            .push(crate::domain::follow_up::FollowUpContact {
+                month: 1,
+                on: NaiveDate::from_ymd_opt(2026, 11, 12).unwrap(),
+                mode: ContactMode::Partner,
+                by: "FOLLOW-UP-BY-MARK".into(),
+                score: crate::domain::follow_up::score(&catalogue.model(), &answers),
+                answers,
+                recorded_by: "u-mission".into(),
+                recorded_on: NaiveDate::from_ymd_opt(2026, 11, 12).unwrap(),
+            });
         f
     }
 
@@ -961,12 +1066,47 @@ mod tests {
         assert_eq!(two, one);
     }
 
+    /// Version 3 stays published; version 4 only adds the follow-up
+    /// contacts.
+    #[test]
+    fn version_4_is_version_3_with_the_follow_up() {
+        let three: Value = serde_json::from_str(SCHEMA_3).unwrap();
+        let mut four: Value = serde_json::from_str(SCHEMA).unwrap();
+        assert_eq!(three["$id"], schema_uri("3"));
+        let o = four.as_object_mut().unwrap();
+        o.insert("$id".into(), three["$id"].clone());
+        o.insert("title".into(), three["title"].clone());
+        four["properties"]["schema"]["const"] = three["$id"].clone();
+        four["properties"]["schema_version"]["const"] = "3".into();
+        let props = four["properties"].as_object_mut().unwrap();
+        assert!(props.remove("follow_up").is_some());
+        let defs = four["$defs"].as_object_mut().unwrap();
+        assert!(defs.remove("follow_up_contact").is_some());
+        let rules = four["allOf"].as_array_mut().unwrap();
+        let last = rules.pop().unwrap();
+        assert_eq!(last["then"]["required"], serde_json::json!(["follow_up"]));
+        assert_eq!(four, three);
+        // Its modes are the code's.
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let modes: Vec<&str> = schema["$defs"]["follow_up_contact"]["properties"]["mode"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let code: Vec<&str> = crate::domain::follow_up::CONTACT_MODES
+            .iter()
+            .map(|(slug, _)| *slug)
+            .collect();
+        assert_eq!(modes, code);
+    }
+
     /// Version 2 stays published; version 3 only adds the trafficking
     /// status.
     #[test]
     fn version_3_is_version_2_with_the_trafficking_status() {
         let two: Value = serde_json::from_str(SCHEMA_2).unwrap();
-        let mut three: Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut three: Value = serde_json::from_str(SCHEMA_3).unwrap();
         assert_eq!(two["$id"], schema_uri("2"));
         let o = three.as_object_mut().unwrap();
         o.insert("$id".into(), two["$id"].clone());
@@ -1052,7 +1192,7 @@ mod tests {
 
         assert_eq!(
             json["schema"],
-            "https://safeplan.example/schema/plan-export/3"
+            "https://safeplan.example/schema/plan-export/4"
         );
         assert_eq!(json["resource_type"], "CarePlan");
         assert_eq!(json["intent"], "plan");
@@ -1073,6 +1213,13 @@ mod tests {
         );
         assert_eq!(json["author"]["organisation"], "org-fairwork");
         assert_eq!(json["author"]["role"], "counsellor");
+        // The follow-up contact, its answers and score as exact decimals.
+        let contact = &json["follow_up"][0];
+        assert_eq!(contact["month"], 1);
+        assert_eq!(contact["mode"], "partner");
+        assert_eq!(contact["answers"]["eco-income"], "0.5");
+        assert_eq!(contact["score"]["overall"], "0.5");
+        assert_eq!(contact["score"]["provisional"], true);
 
         assert_eq!(e.goals.len(), 2);
         assert_eq!(json["goals"][0]["id"], "decision");

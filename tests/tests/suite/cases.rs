@@ -479,7 +479,7 @@ async fn screening_follows_the_clients_age_and_says_how_much_of_the_list_it_had(
         .json()
         .await
         .unwrap();
-    assert_eq!(json["schema_version"], "3");
+    assert_eq!(json["schema_version"], "4");
     assert_eq!(
         json["subject"]["trafficking_status"]["status"],
         "identified"

@@ -256,6 +256,16 @@ async fn a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_d
     assert!(matches!(m16a.status, MilestoneStatus::Done { .. }));
     assert_eq!(m16a.by_work, Some(WorkPlace::FollowUp));
 
+    // The export carries it (schema version 4), with its score.
+    let json: serde_json::Value = call(c, s, "/api/cases/export_json", &[("code", code.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["follow_up"][0]["by"], "Counsellor on the phone");
+    assert_eq!(json["follow_up"][0]["score"]["overall"], "0.833");
+    assert_eq!(json["follow_up"][0]["score"]["provisional"], true);
+
     // Once per scheduled contact; and never on what someone changed since.
     assert_eq!(
         recorded(c, s, &code, &contact).await,
