@@ -361,6 +361,20 @@ async fn matrix(db: TestDb) {
             ],
             CASE_OF_COUNSELLOR(200),
         ),
+        // A follow-up contact: those who may change the milestones and read
+        // the travel; the client has not arrived, so it is refused (200).
+        (
+            "/api/cases/follow_up",
+            vec![
+                ("code", case.into()),
+                ("version", "0".into()),
+                ("f[fu.month]", "1".into()),
+                ("f[fu.on]", "2026-01-01".into()),
+                ("f[fu.mode]", "phone".into()),
+                ("f[fu.by]", "{caller}".into()),
+            ],
+            CASE_OF_COUNSELLOR(200),
+        ),
         // The client's copy and its links: the counselling side of the case.
         (
             "/api/cases/client_copy",
