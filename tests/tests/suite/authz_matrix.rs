@@ -555,10 +555,11 @@ async fn matrix(db: TestDb) {
     // the origin partner's confirmation, each refused to the return
     // officer and both admins; the plan's life, refused to the return
     // officer and both admins; accepting a budget, refused to all but the
-    // supervisor. A refusal on a case names it.
+    // supervisor; a follow-up contact, refused to the return officer and
+    // both admins (once each). A refusal on a case names it.
     assert_eq!(
         denied("case."),
-        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3 + 3 + 4,
+        8 * 3 + 1 + 4 + 4 * 3 + 3 + 3 + 3 + 3 + 4 + 3,
         "case refusals"
     );
     // The five endpoints that change the map, decide on suggestions or
