@@ -1189,7 +1189,7 @@ pub async fn record_follow_up(
                 "invalid&problems={}",
                 problems
                     .iter()
-                    .map(|p| format!("{}:{}", p.field, field_error_slug(p.error)))
+                    .map(|p| format!("{}:{}", address_safe(&p.field), field_error_slug(p.error)))
                     .collect::<Vec<_>>()
                     .join(",")
             ),
@@ -1197,6 +1197,23 @@ pub async fn record_follow_up(
         leptos_axum::redirect(&back(&outcome));
     }
     Ok(result)
+}
+
+/// A field's name as it may go into an address: a name posted by hand
+/// may hold anything (a header refuses some of it), and the page only
+/// needs to recognise the names it offers.
+fn address_safe(field: &str) -> String {
+    field
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// A field error as its serde name ("required", "before_arrival").

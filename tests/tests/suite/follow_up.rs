@@ -230,6 +230,24 @@ async fn a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_d
     );
     let page = tests::page_text(c, s, &location).await;
     assert!(page.contains(r#"id="follow-up-result""#), "{page}");
+    // A question posted by hand under a name the form never offers is
+    // refused like any other bad answer, and the way back stays an address.
+    let r = c
+        .post(s.url("/api/cases/follow_up"))
+        .header("Origin", &s.base)
+        .header("Accept", "text/html")
+        .form(&[
+            ("code", code.as_str()),
+            ("version", version.as_str()),
+            ("f[fu.answer.é\r\nX: y]", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("fu.answer._"), "{location}");
+    assert_eq!(open(c, s, &code).await.sections, before.sections);
 
     // Recorded: scored per dimension, overall only when every dimension
     // has an answer, with the catalogue's version, provisional.
