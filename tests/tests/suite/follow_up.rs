@@ -239,7 +239,7 @@ async fn a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_d
         .form(&[
             ("code", code.as_str()),
             ("version", version.as_str()),
-            ("f[fu.answer.é\r\nX: y]", "1"),
+            ("f[fu.answer.é]", "1"),
         ])
         .send()
         .await
