@@ -769,3 +769,23 @@ pub async fn new_case(
         other => panic!("{other:?}"),
     }
 }
+
+/// Posts `form` to `path` as a browser without WASM does (a plain form,
+/// accepting HTML) and returns where the server sends it back (a 302).
+pub async fn post_without_wasm(
+    client: &reqwest::Client,
+    server: &Server,
+    path: &str,
+    form: &[(&str, &str)],
+) -> String {
+    let r = client
+        .post(server.url(path))
+        .header("Origin", &server.base)
+        .header("Accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302, "{path}");
+    r.headers()["location"].to_str().unwrap().to_string()
+}

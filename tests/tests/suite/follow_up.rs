@@ -202,26 +202,19 @@ async fn a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_d
 
     // Without WASM the form comes back to the screen, saying why.
     let version = before.sections["milestones"].version.to_string();
-    let r = c
-        .post(s.url("/api/cases/follow_up"))
-        .header("Origin", &s.base)
-        .header("Accept", "text/html")
-        .form(&[
+    let location = tests::post_without_wasm(
+        c,
+        s,
+        "/api/cases/follow_up",
+        &[
             ("code", code.as_str()),
             ("version", version.as_str()),
             ("f[fu.month]", "1"),
             ("f[fu.on]", today.as_str()),
             ("f[fu.mode]", "phone"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+        ],
+    )
+    .await;
     assert!(
         location.ends_with(&format!(
             "/cases/{code}/follow-up?follow_up=invalid&problems=fu.by:required"
@@ -232,20 +225,17 @@ async fn a_contact_after_arrival_is_scored_ticks_its_milestone_and_reaches_the_d
     assert!(page.contains(r#"id="follow-up-result""#), "{page}");
     // A question posted by hand under a name the form never offers is
     // refused like any other bad answer, and the way back stays an address.
-    let r = c
-        .post(s.url("/api/cases/follow_up"))
-        .header("Origin", &s.base)
-        .header("Accept", "text/html")
-        .form(&[
+    let location = tests::post_without_wasm(
+        c,
+        s,
+        "/api/cases/follow_up",
+        &[
             ("code", code.as_str()),
             ("version", version.as_str()),
             ("f[fu.answer.é]", "1"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 302);
-    let location = r.headers()["location"].to_str().unwrap().to_string();
+        ],
+    )
+    .await;
     assert!(location.contains("fu.answer._"), "{location}");
     assert_eq!(open(c, s, &code).await.sections, before.sections);
 

@@ -124,25 +124,18 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
 
     // A form posted without WASM goes back to the review step, saying how
     // it went and why.
-    let r = c
-        .post(s.url("/api/cases/life"))
-        .header("Origin", &s.base)
-        .header("Accept", "text/html")
-        .form(&[
+    let location = tests::post_without_wasm(
+        c,
+        s,
+        "/api/cases/life",
+        &[
             ("code", code.as_str()),
             ("kind", "resume"),
             ("on", today.as_str()),
             ("note", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+        ],
+    )
+    .await;
     assert!(
         location.ends_with(&format!(
             "/cases/{code}/review?life=refused&life_problems=not_from"
