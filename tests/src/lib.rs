@@ -142,6 +142,36 @@ pub fn server_bin() -> PathBuf {
 
 /// Adds the demo organisations, users and sample cases to `db` with
 /// `safeplan demo`, as the run command does.
+/// Runs the `safeplan` command line on `db` (logging warnings only),
+/// with `stdin` as its input.
+pub fn run_cli(db: &TestDb, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(server_bin())
+        .env("DATABASE_URL", &db.url)
+        .env("SAFEPLAN_LOG", "warn")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run safeplan");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// What a command printed, standard output then errors.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 pub fn seed_demo(db: &TestDb) {
     let seeded = std::process::Command::new(server_bin())
         .env("DATABASE_URL", &db.url)

@@ -1,33 +1,10 @@
 //! The `safeplan` command line: help, configuration errors, users, demo.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-use tests::{server_bin, TestDb};
+use std::process::{Command, Output};
+use tests::{output_text as text, server_bin, TestDb};
 
 fn safeplan(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(server_bin())
-        .env("DATABASE_URL", &db.url)
-        .env("SAFEPLAN_LOG", "warn")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run safeplan");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    tests::run_cli(db, args, stdin)
 }
 
 #[test]
@@ -42,6 +19,7 @@ fn help_documents_every_command_and_setting() {
         "demo",
         "user",
         "organisation",
+        "catalogue",
         "--database-url",
         "DATABASE_URL",
         "--bind",
