@@ -172,6 +172,9 @@ pub enum Command {
     /// Manage organisations' settings.
     #[command(subcommand)]
     Organisation(crate::organisations::OrganisationCommand),
+    /// Manage the reference catalogues (the ILO indicator lists).
+    #[command(subcommand)]
+    Catalogue(crate::catalogues::CatalogueCommand),
 }
 
 /// Checked configuration.

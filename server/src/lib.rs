@@ -1,6 +1,7 @@
 //! The `safeplan` binary: configuration, command line, HTTP server,
 //! demo data and database migrations.
 
+pub mod catalogues;
 pub mod config;
 pub mod demo;
 pub mod http;
@@ -82,6 +83,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let store = config.open_store().await?;
             store.migrate().await?;
             organisations::set_time_zone(&store, args).await
+        }
+        Command::Catalogue(catalogues::CatalogueCommand::LoadIndicators(args)) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            catalogues::load_indicators(&store, args).await
+        }
+        Command::Catalogue(catalogues::CatalogueCommand::List) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            catalogues::list(&store).await
         }
         Command::Organisation(organisations::OrganisationCommand::Retention(args)) => {
             let store = config.open_store().await?;

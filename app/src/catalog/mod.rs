@@ -3,11 +3,13 @@
 //! arguments and record the version they used; nothing here decides.
 
 use crate::domain::screening::Indicator;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
+pub mod indicator_list;
+
 /// A catalogue's identity, kept with every result that used it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueInfo {
     pub catalogue: String,
     pub version: String,
@@ -18,8 +20,9 @@ pub struct CatalogueInfo {
     pub note: String,
 }
 
-/// The ILO operational indicators (domain.md §5.1).
-#[derive(Clone, Debug, Deserialize)]
+/// The ILO operational indicators (domain.md §5.1): the version built in,
+/// or one an operator loaded (see [`indicator_list`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IloCatalogue {
     #[serde(flatten)]
     pub info: CatalogueInfo,
@@ -31,7 +34,7 @@ pub struct IloCatalogue {
     pub source_sizes: std::collections::BTreeMap<crate::domain::screening::IloList, usize>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IloDimension {
     pub number: u8,
     pub name: String,
@@ -43,9 +46,18 @@ static ILO: LazyLock<IloCatalogue> = LazyLock::new(|| {
         .expect("app/catalog/ilo_indicators.json is checked by the catalogue tests")
 });
 
-/// The ILO indicator catalogue.
+/// The ILO indicator catalogue built into the binary (screenings use the
+/// newest list an operator loaded instead, where there is one).
 pub fn ilo() -> &'static IloCatalogue {
     &ILO
+}
+
+static ILO_SHARED: LazyLock<std::sync::Arc<IloCatalogue>> =
+    LazyLock::new(|| std::sync::Arc::new(ilo().clone()));
+
+/// The built-in ILO catalogue, shared.
+pub fn built_in_ilo() -> std::sync::Arc<IloCatalogue> {
+    ILO_SHARED.clone()
 }
 
 /// Risk factors by level, and mitigations (domain.md §6.2, §6.4).

@@ -190,6 +190,24 @@ pub struct ScreeningRecord {
     pub referral: Option<Referral>,
     pub reflection: Option<ReflectionPeriod>,
     pub notes: String,
+    /// The version of the ILO indicator list the observations were last
+    /// saved against (`None`: saved before lists could be loaded, against
+    /// the built-in one). The server sets it on each save.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<String>,
+}
+
+impl ScreeningRecord {
+    /// The indicator list the observations were last saved against, when
+    /// it is not `in_use` and there are observations to go through again.
+    pub fn saved_against_another_list<'a>(
+        &'a self,
+        in_use: &str,
+        built_in: &'a str,
+    ) -> Option<&'a str> {
+        let saved = self.catalogue.as_deref().unwrap_or(built_in);
+        (saved != in_use && !self.observations.is_empty()).then_some(saved)
+    }
 }
 
 impl Default for ScreeningRecord {
@@ -201,6 +219,7 @@ impl Default for ScreeningRecord {
             referral: None,
             reflection: None,
             notes: String::new(),
+            catalogue: None,
         }
     }
 }
@@ -789,6 +808,7 @@ fn parse_screening(f: &Fields, cx: &ParseContext) -> Result<ScreeningRecord, Vec
         referral,
         reflection,
         notes: r.text("screening.notes"),
+        catalogue: r.opt_text("screening.catalogue"),
     };
     r.finish(value)
 }
@@ -1413,6 +1433,9 @@ impl CaseFile {
                     w.date("reflection.end", p.end);
                 }
                 w.text("screening.notes", &v.notes);
+                if let Some(c) = &v.catalogue {
+                    w.text("screening.catalogue", c);
+                }
             }
             Section::Options => {
                 for n in &self.options.notes {

@@ -2078,6 +2078,51 @@ mod tests {
         f
     }
 
+    /// Ticks saved against one indicator list are flagged once
+    /// screenings use another, until saved against it (the list is
+    /// recorded in the section and kept through its form); a screening
+    /// with no ticks has nothing to go through again.
+    #[test]
+    fn ticks_saved_against_another_list_are_flagged_until_saved_again() {
+        let built_in = &crate::catalog::ilo().info.version;
+        let mut f = CaseFile::default();
+        assert_eq!(f.screening.saved_against_another_list("v2", built_in), None);
+        put(
+            &mut f,
+            Section::Screening,
+            &[("screening.list", "adult_labour"), ("obs.d1-wages", "on")],
+        );
+        // Saved before lists could be loaded: against the built-in one.
+        assert_eq!(f.screening.catalogue, None);
+        assert_eq!(
+            f.screening.saved_against_another_list(built_in, built_in),
+            None
+        );
+        assert_eq!(
+            f.screening.saved_against_another_list("v2", built_in),
+            Some(built_in.as_str())
+        );
+        put(
+            &mut f,
+            Section::Screening,
+            &[
+                ("screening.list", "adult_labour"),
+                ("obs.d1-wages", "on"),
+                ("screening.catalogue", "v2"),
+            ],
+        );
+        assert_eq!(f.screening.saved_against_another_list("v2", built_in), None);
+        let fields = f.fields(Section::Screening);
+        assert_eq!(
+            fields.get("screening.catalogue").map(String::as_str),
+            Some("v2")
+        );
+        assert_eq!(
+            f.screening.saved_against_another_list("v3", built_in),
+            Some("v2")
+        );
+    }
+
     fn verdict_of(
         f: &CaseFile,
     ) -> (

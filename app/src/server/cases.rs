@@ -667,11 +667,20 @@ pub async fn open_case(code: String) -> Result<CaseView, AppError> {
     } else {
         Vec::new()
     };
+    // The screening's reader gets the list an operator loaded; the
+    // built-in one is in the page's code already.
+    let indicator_list = if readable.contains(&Section::Screening) {
+        let (list, loaded) = super::indicator_lists::in_use(&state.store).await?;
+        loaded.then(|| (*list).clone())
+    } else {
+        None
+    };
     let mut audit = event(&a, "case.open", AuditOutcome::Allowed);
     audit.case_code = Some(c.code.as_str().to_string());
     record(audit).await?;
     Ok(CaseView {
         referral_contacts,
+        indicator_list,
         code: c.code.as_str().to_string(),
         counsellor: c.owner_name,
         file,
@@ -917,6 +926,12 @@ pub async fn save_section(
         Ok(()) => {
             if section == Section::Consent {
                 file.consent.settle_explainers(&before, &a.user_id);
+            }
+            if section == Section::Screening {
+                // The list the observations were ticked against is the one
+                // in use now, whatever the form says.
+                let (list, _) = super::indicator_lists::in_use(&state.store).await?;
+                file.screening.catalogue = Some(list.info.version.clone());
             }
             let body = file.section_json(section);
             let slug = section_slug(section);

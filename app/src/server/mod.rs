@@ -12,6 +12,7 @@ pub mod cookies;
 pub mod dashboard;
 pub mod directory;
 pub mod handovers;
+pub mod indicator_lists;
 pub mod lifecycle;
 pub mod password;
 pub mod plan_print;

@@ -13,6 +13,7 @@
 
 mod audit;
 mod cases;
+mod catalogues;
 mod directory;
 mod handovers;
 mod organisations;
@@ -25,6 +26,7 @@ pub use audit::{AuditEntry, AuditEvent, AuditOutcome, AuditPage, AuditQuery, New
 pub use cases::{
     CaseNow, CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
+pub use catalogues::IndicatorListRow;
 pub use directory::{
     DirectorySave, DirectoryVersion, ImportCounts, ImportOutcome, Suggestion, SuggestionDecision,
 };

@@ -23,6 +23,7 @@ mod handover_journey;
 mod handovers;
 mod household;
 mod http;
+mod indicator_lists;
 mod languages;
 mod life;
 mod mission_view;

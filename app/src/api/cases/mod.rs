@@ -168,6 +168,9 @@ pub struct CaseView {
     /// The contacts of the organisations the plan refers to (for readers
     /// of the reintegration section).
     pub referral_contacts: Vec<ReferralContact>,
+    /// The ILO indicator list an operator loaded, when screenings use one
+    /// (`None`: the built-in list) and the reader may read the screening.
+    pub indicator_list: Option<crate::catalog::IloCatalogue>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

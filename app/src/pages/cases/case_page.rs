@@ -460,6 +460,7 @@ fn StepView(
             eligible_programmes: readable
                 .with_value(|r| r.contains(&crate::domain::policy::Section::Client))
                 .then(|| super::forms::eligible_programme_ids(&file, ws.today)),
+            indicator_list: ws.indicator_list(),
         }
     };
 
@@ -686,9 +687,9 @@ fn ProblemSummary(ws: Workspace) -> impl IntoView {
 fn ConflictView(ws: Workspace, conflict: super::workspace::Conflict, step: Step) -> impl IntoView {
     let section = conflict.section;
     let asked = conflict.both_changed.clone();
-    let cx = ws
-        .file
-        .with_untracked(|file| FormCx::for_display(file, ws.today, Vec::new()));
+    let cx = ws.file.with_untracked(|file| {
+        FormCx::for_display(file, ws.today, Vec::new(), ws.indicator_list())
+    });
     // Each pane shows the form with the fields in question only (the rest
     // hidden by the style sheet), under ids of its own.
     let pane = |fields, prefix: &'static str| {

@@ -37,6 +37,8 @@ pub struct FormCx {
     /// The programmes the client is eligible for (`None`: every programme,
     /// for a reader who may not read the client's facts).
     pub eligible_programmes: Option<Vec<String>>,
+    /// The ILO indicator list screenings use.
+    pub indicator_list: std::sync::Arc<crate::catalog::IloCatalogue>,
 }
 
 /// The ids of the programmes `file`'s client is eligible for.
@@ -57,6 +59,7 @@ impl FormCx {
         file: &crate::domain::case_file::CaseFile,
         today: chrono::NaiveDate,
         missions: Vec<(String, String)>,
+        indicator_list: std::sync::Arc<crate::catalog::IloCatalogue>,
     ) -> FormCx {
         let cats = crate::catalog::planning();
         FormCx {
@@ -68,6 +71,7 @@ impl FormCx {
             gate_passed: None,
             milestone_dates: true,
             eligible_programmes: None,
+            indicator_list,
         }
     }
 }
@@ -395,7 +399,8 @@ fn observation(
 
 fn identification(f: Fields, cx: FormCx) -> impl IntoView {
     let p = cx.problems;
-    let ilo = crate::catalog::ilo();
+    let ilo = cx.indicator_list.clone();
+    let version = ilo.info.version.clone();
     let lists = choices(&LISTS, list_key);
     let sources = choices(&SOURCES, |s| match s {
         Source::SelfReport => K::case_source_self,
@@ -408,6 +413,9 @@ fn identification(f: Fields, cx: FormCx) -> impl IntoView {
         Judgement::NoSigns => K::case_judgement_none,
     });
     view! {
+        // The list these indicators are from; the server records the one
+        // in use on each save.
+        <input type="hidden" name="f[screening.catalogue]" value=version/>
         <Select field="screening.list" label=K::case_ilo_list fields=f.clone() problems=p options=lists no_blank=true/>
         {ilo
             .dimensions

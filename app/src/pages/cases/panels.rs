@@ -134,8 +134,33 @@ pub fn StepPanel(
             Step::Reintegration if hidden(Derived::Budget) => not_shared("budget", K::case_budget),
             Step::Identification => {
                 use crate::domain::screening::Verdict;
-                let ilo = crate::catalog::ilo();
+                let ilo = ws.indicator_list();
                 let r = file.screening_result(&ilo.indicators, &ilo.info.version, today);
+                // The result names the list it was worked out with; ticks
+                // saved against another one are to be gone through again.
+                let list_version = tf(
+                    K::case_ilo_list_version,
+                    &[
+                        ("version", &r.catalogue_version),
+                        ("source", &ilo.info.source),
+                    ],
+                );
+                let saved_against = ws
+                    .file
+                    .with(|f| {
+                        f.screening
+                            .saved_against_another_list(
+                                &ilo.info.version,
+                                &crate::catalog::ilo().info.version,
+                            )
+                            .map(str::to_string)
+                    })
+                    .map(|old| {
+                        tf(
+                            K::case_ilo_list_changed,
+                            &[("old", &old), ("new", &ilo.info.version)],
+                        )
+                    });
                 let list_name = t(super::forms::list_key(r.list));
                 let verdict = match r.verdict(ilo.info.complete) {
                     Verdict::CannotAssess => tf(K::case_ilo_no_list, &[("list", list_name)]),
@@ -212,8 +237,10 @@ pub fn StepPanel(
                     <section class="panel" aria-live="polite" id="ilo-result">
                         <h2>{t(K::case_ilo_result)}</h2>
                         {by_age.map(|c| view! { <p class="notice" id="ilo-list-by-age">{c}</p> })}
+                        {saved_against.map(|c| view! { <p class="notice" id="ilo-list-changed">{c}</p> })}
                         <p class="verdict" id="ilo-verdict"><strong>{verdict}</strong></p>
                         {coverage.map(|c| view! { <p id="ilo-coverage">{c}</p> })}
+                        <p class="hint" id="ilo-list-version">{list_version}</p>
                         <p class="hint">{t(K::case_ilo_caveat)}</p>
                         <p id="trafficking-status">{status_line}</p>
                         <ul class="dimensions">

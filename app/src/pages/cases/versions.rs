@@ -50,7 +50,7 @@ pub fn SinceHandoverView(ws: Workspace, step: Step, since: SinceHandover) -> imp
     }
     let cx = ws
         .file
-        .with_untracked(|f| FormCx::for_display(f, ws.today, Vec::new()));
+        .with_untracked(|f| FormCx::for_display(f, ws.today, Vec::new(), ws.indicator_list()));
     let n = changed.len();
     provide_context(Differs {
         fields: changed,

@@ -85,6 +85,8 @@ pub struct Workspace {
     /// as they go (a `change` fired by the focused field on its way out)
     /// is not an edit.
     pub rendering: StoredValue<bool>,
+    /// The ILO indicator list an operator loaded (`None`: the built-in).
+    indicator_list: StoredValue<Option<std::sync::Arc<crate::catalog::IloCatalogue>>>,
 }
 
 impl Workspace {
@@ -103,6 +105,7 @@ impl Workspace {
             generation: RwSignal::new(0),
             in_flight: RwSignal::new(Vec::new()),
             rendering: StoredValue::new(false),
+            indicator_list: StoredValue::new(view.indicator_list.clone().map(std::sync::Arc::new)),
         }
     }
 
@@ -146,6 +149,13 @@ impl Workspace {
         // The server judges the moves against the whole plan, which this
         // copy may not hold (only the sections its reader may read).
         file.place(section, fields, &cx)
+    }
+
+    /// The ILO indicator list screenings use.
+    pub fn indicator_list(&self) -> std::sync::Arc<crate::catalog::IloCatalogue> {
+        self.indicator_list
+            .get_value()
+            .unwrap_or_else(crate::catalog::built_in_ilo)
     }
 
     /// The fields a section's form shows: the edits, else the saved ones.
