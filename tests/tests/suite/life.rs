@@ -216,6 +216,10 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
     // one, below); the panel says why.
     assert!(page.contains(r#"id="share-closed""#), "{page}");
     assert!(!page.contains(r#"id="share-form""#));
+    // Its follow-up screen says it is closed, and offers no form.
+    let page = tests::page_text(c, s, &format!("/cases/{code}/follow-up")).await;
+    assert!(page.contains(r#"id="follow-up-closed""#), "{page}");
+    assert!(!page.contains(r#"id="follow-up-form""#), "{page}");
 
     // Every path that would change it refuses, and changes nothing.
     let version = v.sections["client"].version;

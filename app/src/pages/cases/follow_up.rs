@@ -279,7 +279,9 @@ pub fn FollowUpView(
     let provisional = catalogue.provisional;
     let version = catalogue.info.version.clone();
     let all_recorded = open_months.is_empty();
-    let closing_note = if !arrival_shown {
+    let closing_note = if ws.file.with_untracked(|f| f.lifecycle.is_closed()) {
+        Some(("follow-up-closed", ft(FK::closed)))
+    } else if !arrival_shown {
         Some(("follow-up-travel-not-shared", ft(FK::travel_not_shared)))
     } else if schedule.is_empty() {
         Some(("follow-up-no-arrival", ft(FK::no_arrival)))
