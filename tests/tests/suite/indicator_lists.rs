@@ -247,10 +247,13 @@ async fn screenings_use_the_newest_list_and_name_it(w: ShelterAndMission) {
         )),
         "a tick the new list does not hold is named: {page}"
     );
-    assert!(
-        !page.contains(&format!(r#"id="f-obs-{later}""#)),
-        "the form offers the loaded list only"
-    );
+    // The form keeps it, apart, to be unticked on purpose: a save of the
+    // form does not drop it.
+    let apart = page
+        .split(r#"id="off-list-observations""#)
+        .nth(1)
+        .expect("the ticks the list does not hold, apart");
+    assert!(apart.contains(&format!(r#"id="f-obs-{later}""#)), "{page}");
     assert!(
         page.contains(r#"name="f[screening.catalogue]" value="2009-test.1""#),
         "{page}"
@@ -286,7 +289,7 @@ tests::on_both_engines!(screenings_use_the_newest_list_and_name_it);
 #[tokio::test]
 async fn the_counsellor_goes_through_the_ticks_again_in_the_browser() {
     let w = world(TestDb::sqlite()).await;
-    let (code, _) = screened_case(&w, "Bea Browser").await;
+    let (code, later) = screened_case(&w, "Bea Browser").await;
     let second = built_in_id(1);
     let out = load(&w.db, &write(&subset("2009-test.1", 30)), "Vera Checker");
     assert!(out.status.success(), "{}", text(&out));
@@ -312,10 +315,16 @@ async fn the_counsellor_goes_through_the_ticks_again_in_the_browser() {
     browser.close().await;
     let v = open(&w, &code).await;
     assert_eq!(v.file.screening.catalogue.as_deref(), Some("2009-test.1"));
-    assert!(v
+    let ids: Vec<&str> = v
         .file
         .screening
         .observations
         .iter()
-        .any(|o| o.indicator_id == second));
+        .map(|o| o.indicator_id.as_str())
+        .collect();
+    assert!(ids.contains(&second.as_str()), "{ids:?}");
+    assert!(
+        ids.contains(&later.as_str()),
+        "the tick the list does not hold is kept: {ids:?}"
+    );
 }

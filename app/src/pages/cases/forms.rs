@@ -412,6 +412,31 @@ fn identification(f: Fields, cx: FormCx) -> impl IntoView {
         Judgement::Unclear => K::case_judgement_unclear,
         Judgement::NoSigns => K::case_judgement_none,
     });
+    let off_list: Vec<(String, String)> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("obs.")
+                .filter(|id| !id.contains('.') && !v.is_empty())
+        })
+        .filter(|id| {
+            !ilo.indicators.iter().any(|i| i.id == *id)
+                && !crate::catalog::nl_signals()
+                    .groups
+                    .iter()
+                    .any(|g| g.signals.iter().any(|s| s.id == *id))
+        })
+        .map(|id| {
+            let text = crate::catalog::ilo()
+                .indicators
+                .iter()
+                .find(|i| i.id == id)
+                .map_or_else(
+                    || tf(K::case_ilo_unknown_indicator, &[("id", id)]),
+                    |i| format!("{} ({id})", i.text),
+                );
+            (id.to_string(), text)
+        })
+        .collect();
     view! {
         // The list these indicators are from; the server records the one
         // in use on each save.
@@ -436,6 +461,22 @@ fn identification(f: Fields, cx: FormCx) -> impl IntoView {
                 }
             })
             .collect_view()}
+        // Observations of indicators the list in use does not hold (ticked
+        // on an earlier list): kept, and shown to be gone through, never
+        // dropped by a save of the form.
+        {(!off_list.is_empty()).then(|| {
+            let f = f.clone();
+            view! {
+                <fieldset class="group indicators" id="off-list-observations">
+                    <legend>{t(K::case_ilo_off_list)}</legend>
+                    <p class="hint">{t(K::case_ilo_off_list_hint)}</p>
+                    {off_list
+                        .into_iter()
+                        .map(|(id, text)| observation(&f, p, &id, text, sources.clone()))
+                        .collect_view()}
+                </fieldset>
+            }
+        })}
         // The Dutch signal lists (domain.md §5.3): the second instrument,
         // with its own result (it screens sexual exploitation too, whose
         // ILO list is not loaded).
