@@ -701,7 +701,7 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
             "1400",
         )
     };
-    let reintegration = [
+    let mut reintegration = vec![
         ("reint.programme", s(programme)),
         ("person.0.kind", s("adult")),
         ("line.0.category", s("economic")),
@@ -710,6 +710,22 @@ fn return_plan(p: ReturnPlan, today: NaiveDate, mission_id: &str) -> SampleCase 
         ("line.0.form", s("in_kind")),
         ("line.0.person", s("0")),
     ];
+    // Beside it, the REAN cash return allowance for victims (€200): two
+    // programmes combined, each line charged to one.
+    if eu {
+        reintegration.extend([
+            ("reint.combined_programme", s("rean-vot-allowance")),
+            ("line.1.category", s("immediate")),
+            (
+                "line.1.description",
+                s("Return allowance, paid at departure"),
+            ),
+            ("line.1.amount", s("200")),
+            ("line.1.form", s("cash")),
+            ("line.1.person", s("0")),
+            ("line.1.programme", s("rean-vot-allowance")),
+        ]);
+    }
     let mut sections = vec![
         (
             Section::Client,

@@ -379,7 +379,19 @@ mod tests {
         assert_eq!(ids.len(), c.programmes.len());
         for p in &c.programmes {
             assert!(p.valid_to.is_none_or(|to| p.valid_from <= to), "{}", p.id);
+            // Combinations name programmes of the catalogue, both ways.
+            for other in &p.combines_with {
+                assert!(ids.contains(other.as_str()), "{}: {other}", p.id);
+                assert_ne!(other, &p.id);
+                let back = c.programmes.iter().find(|q| q.id == *other).unwrap();
+                assert!(back.combines_with.contains(&p.id), "{other} ~ {}", p.id);
+            }
         }
+        // The REAN cash allowance goes beside each in-kind budget.
+        assert_eq!(
+            rean.combines_with,
+            ["avrr-nl-2017", "nl-2025-reintegration", "nl-vot-eu-in-kind"]
+        );
     }
 
     #[test]

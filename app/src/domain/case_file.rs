@@ -308,6 +308,11 @@ pub struct ClearedSignOffs {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReintegrationPlan {
     pub programme_id: Option<String>,
+    /// A second programme the plan combines with the first (e.g. the REAN
+    /// cash allowance beside in-kind support); lines say which they are
+    /// charged to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_programme_id: Option<String>,
     pub household: Vec<PersonKind>,
     pub lines: Vec<SupportLine>,
     pub goals: String,
@@ -334,6 +339,8 @@ pub struct CapAcceptance {
     pub on: NaiveDate,
     pub comment: String,
     pub programme_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_programme_id: Option<String>,
     pub household: Vec<PersonKind>,
     pub lines: Vec<SupportLine>,
 }
@@ -925,6 +932,7 @@ fn parse_risk(f: &Fields, cx: &ParseContext) -> Result<RiskRecord, Vec<Problem>>
 
 fn parse_reintegration(f: &Fields, cx: &ParseContext) -> Result<ReintegrationPlan, Vec<Problem>> {
     let mut r = Reader::new(f);
+    let r_main = r.opt_text("reint.programme");
     let mut household = Vec::new();
     for i in r.rows("person") {
         if let Some(kind) = r.choice(&format!("person.{i}.kind"), &PERSON_KINDS) {
@@ -950,6 +958,10 @@ fn parse_reintegration(f: &Fields, cx: &ParseContext) -> Result<ReintegrationPla
             }
         };
         let person = r.number::<usize>(&k("person"), 0..=20).unwrap_or(0);
+        // Charged to the plan's programme unless it names the other.
+        let programme = r
+            .opt_text(&k("programme"))
+            .filter(|p| Some(p) != r_main.as_ref());
         lines.push(SupportLine {
             category: category.unwrap_or(SupportCategory::Immediate),
             description: r.text(&k("description")),
@@ -957,10 +969,15 @@ fn parse_reintegration(f: &Fields, cx: &ParseContext) -> Result<ReintegrationPla
             form: r.choice(&k("form"), &FORMS).unwrap_or(Form::InKind),
             person,
             referral_organisation: r.opt_text(&k("referral")),
+            programme,
         });
     }
+    let combined_programme_id = r
+        .opt_text("reint.combined_programme")
+        .filter(|p| Some(p) != r_main.as_ref());
     let value = ReintegrationPlan {
-        programme_id: r.opt_text("reint.programme"),
+        programme_id: r_main,
+        combined_programme_id,
         household,
         lines,
         goals: r.text("reint.goals"),
@@ -1244,6 +1261,36 @@ impl CaseFile {
                         }]);
                     }
                 }
+                // So must a second programme newly chosen, and it must be
+                // one the plan's programme is meant to be combined with.
+                let newly_combined = plan
+                    .combined_programme_id
+                    .as_deref()
+                    .filter(|id| Some(*id) != self.reintegration.combined_programme_id.as_deref());
+                if let Some(id) = newly_combined.filter(|_| enforce) {
+                    let facts = self.client_facts(cats.eu_eea);
+                    let main = plan
+                        .programme_id
+                        .as_deref()
+                        .and_then(|m| cats.programmes.iter().find(|p| p.id == m));
+                    let error = match cats.programmes.iter().find(|p| p.id == id) {
+                        Some(p) if !p.eligibility.refusals(&facts).is_empty() => {
+                            Some(FieldError::NotEligible)
+                        }
+                        Some(_)
+                            if main.is_some_and(|m| m.combines_with.iter().any(|c| c == id)) =>
+                        {
+                            None
+                        }
+                        _ => Some(FieldError::NotCombinable),
+                    };
+                    if let Some(error) = error {
+                        return Err(vec![Problem {
+                            field: "reint.combined_programme".into(),
+                            error,
+                        }]);
+                    }
+                }
                 // The form does not carry the referrals or a supervisor's
                 // acceptance: they stay (an acceptance holds only for the
                 // budget it was given for).
@@ -1495,6 +1542,9 @@ impl CaseFile {
             Section::Reintegration => {
                 let v = &self.reintegration;
                 w.text("reint.programme", v.programme_id.as_deref().unwrap_or(""));
+                if let Some(c) = &v.combined_programme_id {
+                    w.text("reint.combined_programme", c);
+                }
                 for (i, kind) in v.household.iter().enumerate() {
                     w.choice(format!("person.{i}.kind"), *kind, &PERSON_KINDS);
                 }
@@ -1509,6 +1559,9 @@ impl CaseFile {
                         k("referral"),
                         line.referral_organisation.as_deref().unwrap_or(""),
                     );
+                    if let Some(p) = &line.programme {
+                        w.text(k("programme"), p);
+                    }
                 }
                 w.text("reint.goals", &v.goals);
                 w.date("reint.registered_on", v.registered_on);

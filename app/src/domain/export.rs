@@ -12,10 +12,11 @@
 //! computed from the case file and the catalogues by the same rules as the
 //! application, so the export cannot disagree with what the screens show.
 //!
-//! Its shape is published as JSON Schema (`docs/plan-export-4.schema.json`;
-//! version 3, without the follow-up contacts, version 2, without the
-//! trafficking status either, and version 1, without referrals either,
-//! stay published as `docs/plan-export-3.schema.json`,
+//! Its shape is published as JSON Schema (`docs/plan-export-5.schema.json`;
+//! version 4, without combined programmes, version 3, without the
+//! follow-up contacts either, version 2, without the trafficking status
+//! either, and version 1, without referrals either, stay published as
+//! `docs/plan-export-4.schema.json`, `docs/plan-export-3.schema.json`,
 //! `docs/plan-export-2.schema.json` and `docs/plan-export.schema.json`)
 //! and described in `docs/EXPORT.md`; the tests check every export against
 //! that file.
@@ -42,7 +43,7 @@ use std::collections::BTreeMap;
 /// removes or renames a field, or narrows what a field may hold, is a new
 /// version; adding an optional field or a value to an enumeration is too,
 /// since the schema allows no unknown fields.
-pub const SCHEMA_VERSION: &str = "4";
+pub const SCHEMA_VERSION: &str = "5";
 
 /// The stage of a plan for a reader who may not read every section it is
 /// worked out from (see [`Derived::Stage`]).
@@ -389,9 +390,12 @@ pub struct Budget {
     /// The programme's id (absent: none chosen yet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub programme: Option<String>,
+    /// A second programme the plan combines with the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_programme: Option<String>,
     pub currency: Currency,
     pub lines: Vec<BudgetLine>,
-    /// The lines counted against the programme (a decimal string).
+    /// The lines counted against the programmes (a decimal string).
     pub total: Decimal,
 }
 
@@ -410,6 +414,9 @@ pub struct BudgetLine {
     pub person: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_organisation: Option<String>,
+    /// The programme it is charged to, when it is the combined one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
 }
 
 /// A referral to an organisation of the social map.
@@ -711,7 +718,7 @@ fn budget(file: &CaseFile, cats: &Catalogues, today: NaiveDate) -> Budget {
     let r = &file.reintegration;
     let currency = file.currency(cats.programmes);
     let total = match file.budget(cats, today) {
-        Some(summary) => summary.total,
+        Some(summary) => summary.grand_total(),
         None => r
             .lines
             .iter()
@@ -721,6 +728,7 @@ fn budget(file: &CaseFile, cats: &Catalogues, today: NaiveDate) -> Budget {
     };
     Budget {
         programme: r.programme_id.clone().filter(|p| !p.trim().is_empty()),
+        combined_programme: r.combined_programme_id.clone(),
         currency,
         lines: r
             .lines
@@ -736,6 +744,7 @@ fn budget(file: &CaseFile, cats: &Catalogues, today: NaiveDate) -> Budget {
                     .referral_organisation
                     .clone()
                     .filter(|o| !o.trim().is_empty()),
+                programme: l.programme.clone(),
             })
             .collect(),
         total: total.normalize(),
@@ -775,7 +784,8 @@ mod tests {
     use serde_json::Value;
     use std::sync::OnceLock;
 
-    const SCHEMA: &str = include_str!("../../../docs/plan-export-4.schema.json");
+    const SCHEMA: &str = include_str!("../../../docs/plan-export-5.schema.json");
+    const SCHEMA_4: &str = include_str!("../../../docs/plan-export-4.schema.json");
     const SCHEMA_3: &str = include_str!("../../../docs/plan-export-3.schema.json");
     const SCHEMA_2: &str = include_str!("../../../docs/plan-export-2.schema.json");
     const SCHEMA_1: &str = include_str!("../../../docs/plan-export.schema.json");
@@ -1071,7 +1081,7 @@ mod tests {
     #[test]
     fn version_4_is_version_3_with_the_follow_up() {
         let three: Value = serde_json::from_str(SCHEMA_3).unwrap();
-        let mut four: Value = serde_json::from_str(SCHEMA).unwrap();
+        let mut four: Value = serde_json::from_str(SCHEMA_4).unwrap();
         assert_eq!(three["$id"], schema_uri("3"));
         let o = four.as_object_mut().unwrap();
         o.insert("$id".into(), three["$id"].clone());
@@ -1099,6 +1109,30 @@ mod tests {
             .map(|(slug, _)| *slug)
             .collect();
         assert_eq!(modes, code);
+    }
+
+    /// Version 4 stays published; version 5 only adds the combined
+    /// programme and the programme a line is charged to.
+    #[test]
+    fn version_5_is_version_4_with_combined_programmes() {
+        let four: Value = serde_json::from_str(SCHEMA_4).unwrap();
+        let mut five: Value = serde_json::from_str(SCHEMA).unwrap();
+        assert_eq!(four["$id"], schema_uri("4"));
+        assert_eq!(five["$id"], schema_uri(SCHEMA_VERSION));
+        let o = five.as_object_mut().unwrap();
+        o.insert("$id".into(), four["$id"].clone());
+        o.insert("title".into(), four["title"].clone());
+        five["properties"]["schema"]["const"] = four["$id"].clone();
+        five["properties"]["schema_version"]["const"] = "4".into();
+        let budget = five["$defs"]["budget"]["properties"]
+            .as_object_mut()
+            .unwrap();
+        assert!(budget.remove("combined_programme").is_some());
+        let line = five["$defs"]["budget_line"]["properties"]
+            .as_object_mut()
+            .unwrap();
+        assert!(line.remove("programme").is_some());
+        assert_eq!(five, four);
     }
 
     /// Version 2 stays published; version 3 only adds the trafficking
@@ -1192,7 +1226,7 @@ mod tests {
 
         assert_eq!(
             json["schema"],
-            "https://safeplan.example/schema/plan-export/4"
+            "https://safeplan.example/schema/plan-export/5"
         );
         assert_eq!(json["resource_type"], "CarePlan");
         assert_eq!(json["intent"], "plan");

@@ -52,6 +52,8 @@ pub enum FieldError {
     BeforeAssessment,
     /// A programme the client is not eligible for.
     NotEligible,
+    /// A programme that is not meant to be combined with the plan's.
+    NotCombinable,
     /// Once only, and recorded already (a scheduled follow-up contact).
     AlreadyRecorded,
     /// Before the client's confirmed arrival, or with no arrival confirmed

@@ -95,6 +95,7 @@ mod round_trip {
             form: reintegration::Form::InKind,
             person: 0,
             referral_organisation: Some("Partner in origin".into()),
+            programme: Some("rean-vot-allowance".into()),
         });
         round_trip(plan::Missing::NoConsentToShare {
             recipient: "iom-nl".into(),

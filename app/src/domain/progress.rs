@@ -15,7 +15,7 @@ use super::options::{decision_missing, Choice, FutureOption};
 use super::plan::{advance, entry_requirements, Missing, PlanFacts, PlanStatus};
 use super::policy::Section;
 use super::reintegration::{
-    summarise, BudgetProblem, BudgetSummary, ClientFacts, PersonKind, Programme,
+    summarise_charged, BudgetProblem, BudgetSummary, ClientFacts, PersonKind, Programme,
 };
 use super::risk::{gate, Gate, GateMissing, RiskLevel, SignOffs};
 use super::screening::{screen, IloList, Indicator, ScreeningResult};
@@ -304,23 +304,61 @@ impl CaseFile {
     /// The budget checked against the chosen programme, on the planned
     /// departure (or today).
     pub fn budget(&self, cats: &Catalogues, today: NaiveDate) -> Option<BudgetSummary> {
-        let id = self.reintegration.programme_id.as_deref()?;
+        let r = &self.reintegration;
+        let id = r.programme_id.as_deref()?;
         let programme = cats.programmes.iter().find(|p| p.id == id)?;
         let on = self.travel.planned_departure.unwrap_or(today);
-        let mut summary = summarise(
+        let facts = self.client_facts(cats.eu_eea);
+        let eligible = |p: &Programme, s: &mut BudgetSummary| {
+            s.problems.extend(
+                p.eligibility
+                    .refusals(&facts)
+                    .into_iter()
+                    .map(BudgetProblem::NotEligible),
+            );
+        };
+        // Each line is charged to one programme: the plan's, unless it
+        // names the one combined with it.
+        let mut summary = summarise_charged(
             programme,
             cats.programmes_version,
-            &self.reintegration.household,
-            &self.reintegration.lines,
+            &r.household,
+            &r.lines,
             on,
+            |l| l.programme.is_none(),
         );
-        summary.problems.extend(
-            programme
-                .eligibility
-                .refusals(&self.client_facts(cats.eu_eea))
-                .into_iter()
-                .map(BudgetProblem::NotEligible),
-        );
+        eligible(programme, &mut summary);
+        let combined = r
+            .combined_programme_id
+            .as_deref()
+            .map(|c| cats.programmes.iter().find(|p| p.id == c));
+        if let Some(found) = combined {
+            match found.filter(|c| programme.combines_with.contains(&c.id)) {
+                Some(c) => {
+                    let mut part = summarise_charged(
+                        c,
+                        cats.programmes_version,
+                        &r.household,
+                        &r.lines,
+                        on,
+                        |l| l.programme.as_deref() == Some(c.id.as_str()),
+                    );
+                    eligible(c, &mut part);
+                    summary.combined.push(part);
+                }
+                None => summary.problems.push(BudgetProblem::NotCombinable),
+            }
+        }
+        let in_plan =
+            |p: &str| r.combined_programme_id.as_deref() == Some(p) && !summary.combined.is_empty();
+        let stray: Vec<BudgetProblem> = r
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.programme.as_deref().is_some_and(|p| !in_plan(p)))
+            .map(|(line, _)| BudgetProblem::LineProgrammeNotInPlan { line })
+            .collect();
+        summary.problems.extend(stray);
         // The first member of the household is the client, of the age
         // the client's facts give on the departure day (an age that is
         // unclear is not judged here).
@@ -383,7 +421,7 @@ impl CaseFile {
     /// catalogue does not know (domain.md §7.2: not a blank cheque).
     pub fn budget_cap_unknown(&self, cats: &Catalogues, today: NaiveDate) -> bool {
         self.budget(cats, today).is_some_and(|b| {
-            b.problems.iter().any(|p| {
+            b.all_problems().any(|p| {
                 matches!(
                     p,
                     BudgetProblem::CapUnknown { .. } | BudgetProblem::CashLimitUnknown { .. }
@@ -396,7 +434,10 @@ impl CaseFile {
     pub fn budget_accepted(&self) -> bool {
         let r = &self.reintegration;
         r.cap_acceptance.as_ref().is_some_and(|a| {
-            a.programme_id == r.programme_id && a.household == r.household && a.lines == r.lines
+            a.programme_id == r.programme_id
+                && a.combined_programme_id == r.combined_programme_id
+                && a.household == r.household
+                && a.lines == r.lines
         })
     }
 
@@ -428,6 +469,7 @@ impl CaseFile {
             on: today,
             comment: comment.to_string(),
             programme_id: r.programme_id.clone(),
+            combined_programme_id: r.combined_programme_id.clone(),
             household: r.household.clone(),
             lines: r.lines.clone(),
         });
@@ -795,7 +837,7 @@ impl CaseFile {
                 !r.household.is_empty()
                     && !r.lines.is_empty()
                     && self.budget(cats, today).is_some_and(|b| {
-                        b.problems.iter().all(|p| {
+                        b.all_problems().all(|p| {
                             matches!(
                                 p,
                                 BudgetProblem::CapUnknown { .. }
@@ -1785,6 +1827,110 @@ mod tests {
             ]
         );
         assert_eq!(f, before);
+    }
+
+    /// The REAN cash allowance beside in-kind support (issue #15, item 3):
+    /// each line is charged to one programme and checked against that
+    /// programme's caps and cash limit only; a programme not meant to be
+    /// combined, or one the client cannot get, is refused; a line charged
+    /// to a programme the plan does not use counts against none.
+    #[test]
+    fn a_plan_combines_programmes_meant_to_combine_each_line_charged_to_one() {
+        let cats = crate::catalog::planning();
+        let today = now().date_naive();
+        let dec = |s: &str| rust_decimal::Decimal::from_str_exact(s).unwrap();
+        let mut f = return_case();
+        let mut reint = f.fields(Section::Reintegration);
+        for (k, v) in [
+            ("reint.combined_programme", "rean-vot-allowance"),
+            ("line.1.category", "immediate"),
+            ("line.1.description", "Return allowance"),
+            ("line.1.amount", "200"),
+            ("line.1.form", "cash"),
+            ("line.1.person", "0"),
+            ("line.1.programme", "rean-vot-allowance"),
+        ] {
+            reint.insert(k.into(), v.into());
+        }
+        // The allowance is for victims of trafficking only.
+        let refused = f.apply(Section::Reintegration, &reint, &cx()).unwrap_err();
+        assert_eq!(refused[0].field, "reint.combined_programme");
+        assert_eq!(refused[0].error, FieldError::NotEligible);
+        let mut client = f.fields(Section::Client);
+        client.insert("trafficking.status".into(), "possible_victim".into());
+        f.apply(Section::Client, &client, &cx()).unwrap();
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert_eq!(
+            f.fields(Section::Reintegration).get("line.1.programme"),
+            Some(&"rean-vot-allowance".to_string()),
+            "kept through the form"
+        );
+        let b = f.budget(&cats, today).unwrap();
+        assert_eq!(
+            b.total,
+            dec("1500"),
+            "the in-kind line on the plan's programme"
+        );
+        assert_eq!(b.problems, vec![]);
+        assert_eq!(b.combined.len(), 1);
+        assert_eq!(b.combined[0].programme_id, "rean-vot-allowance");
+        assert_eq!(b.combined[0].total, dec("200"));
+        assert_eq!(b.combined[0].problems, vec![]);
+        assert_eq!(b.grand_total(), dec("1700"));
+        assert!(f.section_complete(Section::Reintegration, &cats, now()));
+        // Over the allowance: counted against it, not the in-kind budget.
+        reint.insert("line.1.amount".into(), "250".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        let b = f.budget(&cats, today).unwrap();
+        assert_eq!(b.problems, vec![]);
+        assert!(b.combined[0]
+            .problems
+            .contains(&BudgetProblem::CashOverLimit {
+                person: 0,
+                excess: dec("50")
+            }));
+        assert!(!f.section_complete(Section::Reintegration, &cats, now()));
+        // The same cash on the in-kind programme breaks its own rule.
+        reint.insert("line.1.amount".into(), "200".into());
+        reint.insert("line.1.programme".into(), String::new());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        let b = f.budget(&cats, today).unwrap();
+        assert!(b.problems.contains(&BudgetProblem::CashOverLimit {
+            person: 0,
+            excess: dec("200")
+        }));
+        assert_eq!(b.combined[0].total, dec("0"));
+        // A line charged to a programme the plan does not use.
+        reint.insert("line.1.programme".into(), "avrr-nl-2017".into());
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        let b = f.budget(&cats, today).unwrap();
+        assert!(b
+            .problems
+            .contains(&BudgetProblem::LineProgrammeNotInPlan { line: 1 }));
+        assert_eq!(b.grand_total(), dec("1500"), "counted against none");
+        // Two in-kind programmes are not meant to be combined: refused
+        // when chosen, and flagged if a plan holds them.
+        reint.insert("reint.combined_programme".into(), "avrr-nl-2017".into());
+        let refused = f.apply(Section::Reintegration, &reint, &cx()).unwrap_err();
+        assert_eq!(refused[0].error, FieldError::NotCombinable);
+        reint.insert(
+            "reint.combined_programme".into(),
+            "no-such-programme".into(),
+        );
+        let refused = f.apply(Section::Reintegration, &reint, &cx()).unwrap_err();
+        assert_eq!(refused[0].error, FieldError::NotCombinable);
+        f.reintegration.combined_programme_id = Some("avrr-nl-2017".into());
+        let b = f.budget(&cats, today).unwrap();
+        assert!(b.problems.contains(&BudgetProblem::NotCombinable));
+        assert!(b.combined.is_empty());
+        assert!(!f.section_complete(Section::Reintegration, &cats, now()));
+        // Choosing the plan's own programme again is no second programme.
+        reint.insert(
+            "reint.combined_programme".into(),
+            "nl-2025-reintegration".into(),
+        );
+        f.apply(Section::Reintegration, &reint, &cx()).unwrap();
+        assert_eq!(f.reintegration.combined_programme_id, None);
     }
 
     #[test]

@@ -51,6 +51,11 @@ pub struct Programme {
     /// Who the programme is for (anyone, where the sources say nothing).
     #[serde(default)]
     pub eligibility: Eligibility,
+    /// The programmes a plan may combine it with (e.g. the REAN cash
+    /// allowance beside an in-kind reintegration budget), each line
+    /// charged to one of them.
+    #[serde(default)]
+    pub combines_with: Vec<String>,
 }
 
 /// Who a programme is for, as its sources say.
@@ -137,6 +142,10 @@ pub struct SupportLine {
     pub person: usize,
     /// The organisation the client is referred to for it, if any.
     pub referral_organisation: Option<String>,
+    /// The programme it is charged to, when the plan combines two and it
+    /// is the second (`None`: the plan's programme).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
 }
 
 /// What is wrong with a budget, each naming what it is about.
@@ -172,6 +181,12 @@ pub enum BudgetProblem {
     /// year makes them a minor on the planned departure day, recorded as
     /// an adult (`minor: true`), or the other way round.
     DependantAgeDisagrees { person: usize, minor: bool },
+    /// The plan combines its programme with one it is not meant to be
+    /// combined with (or one the catalogue does not hold).
+    NotCombinable,
+    /// A line charged to a programme the plan does not use: counted
+    /// against none.
+    LineProgrammeNotInPlan { line: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,6 +212,24 @@ pub struct BudgetSummary {
     pub household_cap: Option<Decimal>,
     pub household_remaining: Option<Decimal>,
     pub problems: Vec<BudgetProblem>,
+    /// The checks of the programme the plan combines with this one, on
+    /// the lines charged to it (each with its own caps and cash limit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub combined: Vec<BudgetSummary>,
+}
+
+impl BudgetSummary {
+    /// Every problem of the plan's budget, its combined programme's too.
+    pub fn all_problems(&self) -> impl Iterator<Item = &BudgetProblem> {
+        self.problems
+            .iter()
+            .chain(self.combined.iter().flat_map(|c| c.problems.iter()))
+    }
+
+    /// The lines counted against every programme of the plan.
+    pub fn grand_total(&self) -> Decimal {
+        self.total + self.combined.iter().map(|c| c.total).sum::<Decimal>()
+    }
 }
 
 /// Totals the lines and checks them against the programme on `on` (the
@@ -208,6 +241,19 @@ pub fn summarise(
     lines: &[SupportLine],
     on: NaiveDate,
 ) -> BudgetSummary {
+    summarise_charged(programme, catalogue_version, household, lines, on, |_| true)
+}
+
+/// As [`summarise`], over the lines `charged` to the programme only (the
+/// problems name lines by their place among all of them).
+pub fn summarise_charged(
+    programme: &Programme,
+    catalogue_version: &str,
+    household: &[PersonKind],
+    lines: &[SupportLine],
+    on: NaiveDate,
+    charged: impl Fn(&SupportLine) -> bool,
+) -> BudgetSummary {
     let mut problems = Vec::new();
     if !programme.valid_on(on) {
         problems.push(BudgetProblem::ProgrammeNotValid);
@@ -216,6 +262,9 @@ pub fn summarise(
     let mut by_category = BTreeMap::new();
     let mut spent = vec![(Decimal::ZERO, Decimal::ZERO); household.len()];
     for (i, line) in lines.iter().enumerate() {
+        if !charged(line) {
+            continue;
+        }
         if line.amount.currency() != programme.currency {
             problems.push(BudgetProblem::WrongCurrency { line: i });
             continue;
@@ -286,6 +335,7 @@ pub fn summarise(
         household_cap,
         household_remaining: household_cap.map(|c| (c - total).max(Decimal::ZERO)),
         problems,
+        combined: Vec::new(),
     }
 }
 
@@ -324,6 +374,7 @@ mod tests {
                 nationality: Some(NationalityGroup::NotEuEea),
                 victims_only: false,
             },
+            combines_with: vec!["rean-vot-allowance".into()],
         }
     }
 
@@ -368,6 +419,7 @@ mod tests {
             form,
             person,
             referral_organisation: None,
+            programme: None,
         }
     }
 

@@ -75,20 +75,19 @@ pub fn render(export: &PlanExport, counsellor: &str) -> String {
                 <h2>{t(K::case_budget)}</h2>
                 // The programme by its name (its id for one no longer in
                 // the catalogue).
-                {b.programme.clone().map(|id| {
-                    let name = crate::catalog::programmes()
-                        .programmes
-                        .iter()
-                        .find(|p| p.id == id)
-                        .map_or(id, |p| p.name.clone());
-                    view! { <p id="print-programme">{name}</p> }
+                {b.programme.clone().map(|id| view! { <p id="print-programme">{programme_name(id)}</p> })}
+                {b.combined_programme.clone().map(|id| {
+                    view! { <p id="print-combined-programme">{tf(K::case_budget_combined, &[("programme", &programme_name(id))])}</p> }
                 })}
                 <table>
                     <tbody>
                         {b.lines.iter().map(|l| view! {
                             <tr>
                                 <th scope="row">{t(category_key(l.category))}</th>
-                                <td>{l.description.clone()}</td>
+                                <td>
+                                    {l.description.clone()}
+                                    {l.programme.clone().map(|id| view! { <br/><small>{format!("{}: {}", t(K::case_charged_to), programme_name(id))}</small> })}
+                                </td>
                                 <td>{t(match l.form {
                                     crate::domain::reintegration::Form::Cash => K::case_form_cash,
                                     crate::domain::reintegration::Form::InKind => K::case_form_in_kind,
@@ -206,4 +205,13 @@ pub fn render(export: &PlanExport, counsellor: &str) -> String {
          {head}<link rel=\"stylesheet\" href=\"/plan-print.css\"></head><body>{body}</body></html>",
         use_locale().code()
     )
+}
+
+/// A programme by its name (its id for one no longer in the catalogue).
+fn programme_name(id: String) -> String {
+    crate::catalog::programmes()
+        .programmes
+        .iter()
+        .find(|p| p.id == id)
+        .map_or(id, |p| p.name.clone())
 }

@@ -479,7 +479,7 @@ async fn screening_follows_the_clients_age_and_says_how_much_of_the_list_it_had(
         .json()
         .await
         .unwrap();
-    assert_eq!(json["schema_version"], "4");
+    assert_eq!(json["schema_version"], "5");
     assert_eq!(
         json["subject"]["trafficking_status"]["status"],
         "identified"
@@ -1146,6 +1146,24 @@ async fn eu_national_budgets(c: &reqwest::Client, s: &Server, l: &Caseload) -> u
                 .budget(&app::catalog::planning(), view.today)
                 .expect("a budget");
             assert!(budget.problems.is_empty(), "{:?}", budget.problems);
+            // Beside it, the REAN cash allowance, checked on its own line.
+            assert_eq!(
+                view.file.reintegration.combined_programme_id.as_deref(),
+                Some("rean-vot-allowance")
+            );
+            assert_eq!(budget.combined.len(), 1);
+            assert!(
+                budget.combined[0].problems.is_empty(),
+                "{:?}",
+                budget.combined[0].problems
+            );
+            assert_eq!(budget.grand_total().to_string(), "650");
+            let page = tests::page_text(c, s, &format!("/cases/{}/reintegration", item.code)).await;
+            assert!(page.contains(r#"id="budget-combined""#), "{page}");
+            assert!(
+                page.contains("Total of the plan, both programmes"),
+                "{page}"
+            );
             n += 1;
         }
     }

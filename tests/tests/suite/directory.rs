@@ -814,7 +814,7 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
         .json()
         .await
         .unwrap();
-    assert_eq!(json["schema_version"], "4");
+    assert_eq!(json["schema_version"], "5");
     assert_eq!(json["referrals"][0]["organisation_id"], "ng-naptip");
     assert_eq!(json["referrals"][0]["status"], "delivered");
     assert_eq!(json["referrals"][0]["partners_only"], false);

@@ -383,7 +383,7 @@ async fn the_conversation(db: TestDb) {
         .contains(&format!("safeplan-{code}.json")));
     let json: serde_json::Value = r.json().await.unwrap();
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../../../docs/plan-export-4.schema.json")).unwrap();
+        serde_json::from_str(include_str!("../../../docs/plan-export-5.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&json)

@@ -13,6 +13,7 @@ mod cases;
 mod cli;
 mod client_copy_journey;
 mod clock;
+mod combined_programmes;
 mod conflict_journey;
 mod dashboard;
 mod directory;

@@ -2,7 +2,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 
-/// The plan as JSON (schema: docs/plan-export-4.schema.json), with only the
+/// The plan as JSON (schema: docs/plan-export-5.schema.json), with only the
 /// sections the signed-in user may read. A download posted by a plain form
 /// (every server function is POST: a GET would pass SameSite defences).
 #[server(prefix = "/api", endpoint = "cases/export_json", output = StreamingText)]

@@ -305,7 +305,7 @@ pub fn BudgetAcceptancePanel(ws: Workspace, may_approve: bool) -> impl IntoView 
         let accepted = file.budget_accepted();
         let total = file
             .budget(&cats, today)
-            .map(|b| crate::components::time::money_text(b.total, b.currency))
+            .map(|b| crate::components::time::money_text(b.grand_total(), b.currency))
             .unwrap_or_default();
         let version = ws.version(crate::domain::policy::Section::Reintegration);
         let code = code.clone();

@@ -708,6 +708,27 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
             (x.id.clone(), format!("{} ({dates})", x.name))
         })
         .collect();
+    // A second programme beside it: one the client may get that is meant
+    // to be combined with others (the server checks it combines with the
+    // plan's own).
+    let combined = value(&f, "reint.combined_programme");
+    let combinable: Vec<(String, String)> = crate::catalog::programmes()
+        .programmes
+        .iter()
+        .filter(|x| {
+            x.id == combined
+                || (!x.combines_with.is_empty()
+                    && cx
+                        .eligible_programmes
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains(&x.id)))
+        })
+        .map(|x| (x.id.clone(), x.name.clone()))
+        .collect();
+    // What a line may be charged to: the plan's programme (blank), or the
+    // one combined with it.
+    let mut charged_to = vec![(String::new(), t(K::case_charged_to_plan).to_string())];
+    charged_to.extend(combinable.iter().cloned());
     let kinds = choices(&PERSON_KINDS, person_key);
     let categories = choices(&CATEGORIES, category_key);
     let forms = choices(&FORMS, |x| match x {
@@ -727,6 +748,7 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
         .collect();
     view! {
         <Select field="reint.programme" label=K::case_programme hint=K::case_programmes_hint fields=f.clone() problems=p options=programmes/>
+        <Select field="reint.combined_programme" label=K::case_combined_programme hint=K::case_combined_programme_hint fields=f.clone() problems=p options=combinable/>
         <fieldset class="group">
             <legend>{t(K::case_household)}</legend>
             {growing_rows(&f, "person", {
@@ -759,6 +781,7 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
             move |i, is_new| {
                 let k = |n: &str| format!("line.{i}.{n}");
                 let (categories, people, forms) = (categories.clone(), people.clone(), forms.clone());
+                let charged_to = charged_to.clone();
                 view! {
                     <fieldset class="group row-group" class:new-row=is_new>
                         <legend>
@@ -773,7 +796,10 @@ fn reintegration(f: Fields, cx: FormCx) -> impl IntoView {
                             <TextInput field=k("description") label=K::case_line_description fields=f.clone() problems=p/>
                             <TextInput field=k("amount") label=K::case_amount kind="number" fields=f.clone() problems=p/>
                         </div>
-                        <TextInput field=k("referral") label=K::case_referral_organisation fields=f.clone() problems=p/>
+                        <div class="field-row">
+                            <TextInput field=k("referral") label=K::case_referral_organisation fields=f.clone() problems=p/>
+                            <Select field=k("programme") label=K::case_charged_to fields=f.clone() problems=p options=charged_to no_blank=true/>
+                        </div>
                     </fieldset>
                 }
             }

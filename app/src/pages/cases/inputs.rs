@@ -55,6 +55,7 @@ pub fn error_key(e: FieldError) -> K {
         FieldError::GateNotPassedThatDay => K::case_error_gate_not_passed_that_day,
         FieldError::BeforeAssessment => K::case_error_before_assessment,
         FieldError::NotEligible => K::case_error_not_eligible,
+        FieldError::NotCombinable => K::case_error_not_combinable,
         FieldError::AlreadyRecorded => K::case_error_already_recorded,
         FieldError::BeforeArrival => K::case_error_before_arrival,
     }

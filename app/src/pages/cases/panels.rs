@@ -387,6 +387,34 @@ pub fn StepPanel(
                         <ul class="budget-problems" id="budget-problems">
                             {b.problems.iter().map(|p| view! { <li class="warning">{budget_problem_text(p, currency)}</li> }).collect_view()}
                         </ul>
+                        // The programme combined with the plan's: its own
+                        // caps and cash limit, on the lines charged to it.
+                        {b.combined.iter().map(|c| {
+                            let name = crate::catalog::programmes()
+                                .programmes
+                                .iter()
+                                .find(|p| p.id == c.programme_id)
+                                .map_or_else(|| c.programme_id.clone(), |p| p.name.clone());
+                            let currency = c.currency;
+                            view! {
+                                <div class="budget-combined" id="budget-combined">
+                                    <h3>{tf(K::case_budget_combined, &[("programme", &name)])}</h3>
+                                    <table class="budget">
+                                        <tbody>
+                                            <tr class="total"><th scope="row">{t(K::case_total)}</th><td id="budget-combined-total">{money_text(c.total, currency)}</td></tr>
+                                            <tr><th scope="row">{t(K::case_household_cap)}</th><td>{c.household_cap.map(|x| money_text(x, currency)).unwrap_or_else(|| t(K::case_cap_unknown).into())}</td></tr>
+                                            <tr><th scope="row">{t(K::case_remaining)}</th><td>{c.household_remaining.map(|x| money_text(x, currency)).unwrap_or_else(|| t(K::case_cap_unknown).into())}</td></tr>
+                                        </tbody>
+                                    </table>
+                                    <ul class="budget-problems" id="budget-combined-problems">
+                                        {c.problems.iter().map(|p| view! { <li class="warning">{budget_problem_text(p, currency)}</li> }).collect_view()}
+                                    </ul>
+                                </div>
+                            }
+                        }).collect_view()}
+                        {(!b.combined.is_empty()).then(|| view! {
+                            <p id="budget-grand-total"><strong>{tf(K::case_budget_grand_total, &[("total", &money_text(b.grand_total(), currency))])}</strong></p>
+                        })}
                     </section>
                 }
                 .into_any()
@@ -442,6 +470,10 @@ fn budget_problem_text(p: &BudgetProblem, currency: crate::domain::Currency) -> 
                 ("facts", &facts.to_string()),
             ],
         ),
+        BudgetProblem::NotCombinable => t(K::case_budget_not_combinable).into(),
+        BudgetProblem::LineProgrammeNotInPlan { line } => {
+            tf(K::case_budget_line_programme, &[("n", &n(line))])
+        }
         BudgetProblem::DependantAgeDisagrees { person, minor } => tf(
             if *minor {
                 K::case_budget_dependant_is_minor
