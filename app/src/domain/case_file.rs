@@ -1239,57 +1239,8 @@ impl CaseFile {
             }
             Section::Reintegration => {
                 let mut plan = parse_reintegration(fields, cx)?;
-                // A programme newly chosen must be one the client may get
-                // (one kept as it was is flagged by the budget instead:
-                // the client's facts may have changed since).
-                let cats = crate::catalog::planning();
-                let newly_chosen = plan
-                    .programme_id
-                    .as_deref()
-                    .filter(|id| Some(*id) != self.reintegration.programme_id.as_deref());
-                if let Some(id) = newly_chosen.filter(|_| enforce) {
-                    let facts = self.client_facts(cats.eu_eea);
-                    let eligible = cats
-                        .programmes
-                        .iter()
-                        .find(|p| p.id == id)
-                        .is_none_or(|p| p.eligibility.refusals(&facts).is_empty());
-                    if !eligible {
-                        return Err(vec![Problem {
-                            field: "reint.programme".into(),
-                            error: FieldError::NotEligible,
-                        }]);
-                    }
-                }
-                // So must a second programme newly chosen, and it must be
-                // one the plan's programme is meant to be combined with.
-                let newly_combined = plan
-                    .combined_programme_id
-                    .as_deref()
-                    .filter(|id| Some(*id) != self.reintegration.combined_programme_id.as_deref());
-                if let Some(id) = newly_combined.filter(|_| enforce) {
-                    let facts = self.client_facts(cats.eu_eea);
-                    let main = plan
-                        .programme_id
-                        .as_deref()
-                        .and_then(|m| cats.programmes.iter().find(|p| p.id == m));
-                    let error = match cats.programmes.iter().find(|p| p.id == id) {
-                        Some(p) if !p.eligibility.refusals(&facts).is_empty() => {
-                            Some(FieldError::NotEligible)
-                        }
-                        Some(_)
-                            if main.is_some_and(|m| m.combines_with.iter().any(|c| c == id)) =>
-                        {
-                            None
-                        }
-                        _ => Some(FieldError::NotCombinable),
-                    };
-                    if let Some(error) = error {
-                        return Err(vec![Problem {
-                            field: "reint.combined_programme".into(),
-                            error,
-                        }]);
-                    }
+                if let Some(refused) = self.programme_choice_refused(&plan).filter(|_| enforce) {
+                    return Err(vec![refused]);
                 }
                 // The form does not carry the referrals or a supervisor's
                 // acceptance: they stay (an acceptance holds only for the
@@ -1631,4 +1582,44 @@ impl CaseFile {
 
 fn is_rating(n: u8) -> bool {
     (1..=3).contains(&n)
+}
+
+impl CaseFile {
+    /// Why the programmes a reintegration form newly chooses are refused:
+    /// one the client may not get, or a second one the plan's programme is
+    /// not meant to be combined with. Those kept as they were are flagged
+    /// by the budget instead (the client's facts may have changed since).
+    fn programme_choice_refused(&self, plan: &ReintegrationPlan) -> Option<Problem> {
+        let cats = crate::catalog::planning();
+        let facts = self.client_facts(cats.eu_eea);
+        let find = |id: &str| cats.programmes.iter().find(|p| p.id == id);
+        let newly = |new: &Option<String>, old: &Option<String>| {
+            new.clone().filter(|id| Some(id) != old.as_ref())
+        };
+        let refused = |field: &str, error| {
+            Some(Problem {
+                field: field.into(),
+                error,
+            })
+        };
+        let r = &self.reintegration;
+        let main = plan.programme_id.as_deref().and_then(find);
+        if let Some(p) = newly(&plan.programme_id, &r.programme_id)
+            .as_deref()
+            .and_then(find)
+        {
+            if !p.eligibility.refusals(&facts).is_empty() {
+                return refused("reint.programme", FieldError::NotEligible);
+            }
+        }
+        let id = newly(&plan.combined_programme_id, &r.combined_programme_id)?;
+        let combines = main.is_some_and(|m| m.combines_with.contains(&id));
+        match find(&id) {
+            Some(p) if !p.eligibility.refusals(&facts).is_empty() => {
+                refused("reint.combined_programme", FieldError::NotEligible)
+            }
+            Some(_) if combines => None,
+            _ => refused("reint.combined_programme", FieldError::NotCombinable),
+        }
+    }
 }

@@ -294,10 +294,9 @@ async fn the_missions_export_and_print_view_tell_nothing_worked_out_from_unshare
     assert_eq!(e["stage"], "not_shared", "{e}");
     assert_eq!(e["status"], "unknown");
     assert!(e.get("budget").is_some(), "{e}");
-    let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../../../docs/plan-export-5.schema.json")).unwrap();
-    assert!(
-        jsonschema::validator_for(&schema).unwrap().is_valid(&e),
+    assert_eq!(
+        crate::export_violations(&e),
+        Vec::<String>::new(),
         "the export keeps to its schema"
     );
     // The counsellor, who reads everything, is told the stage (the plan
