@@ -24,6 +24,13 @@ pub fn today() -> chrono::NaiveDate {
     app::domain::clock::Clock::default().today()
 }
 
+/// Now on the wall of an organisation with the default clock, as the
+/// rules reckon it (`progress`, `milestones`): `Utc::now()` is a day behind
+/// late in the evening.
+pub fn wall_now() -> chrono::DateTime<chrono::Utc> {
+    app::domain::clock::Clock::default().now()
+}
+
 pub mod browser;
 pub mod journey;
 

@@ -109,7 +109,7 @@ async fn a_plan_is_paused_resumed_and_closed_and_then_stays_as_it_was(w: World) 
     let before = open(c, s, &code).await;
     let worked = before
         .file
-        .progress(&app::catalog::planning(), chrono::Utc::now())
+        .progress(&app::catalog::planning(), tests::wall_now())
         .stage
         .slug()
         .to_string();
@@ -322,7 +322,7 @@ async fn a_client_who_withdrew_comes_back_to_open_options(w: World) {
     let v = open(c, s, &code).await;
     assert!(
         v.file
-            .progress(&app::catalog::planning(), chrono::Utc::now())
+            .progress(&app::catalog::planning(), tests::wall_now())
             .next_milestone
             .is_none(),
         "nothing comes up on a plan the client withdrew from"
