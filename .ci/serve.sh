@@ -2,8 +2,9 @@
 # Safeplan's run command: installs what is missing, builds the release,
 # migrates, adds the demo data, prints the demo logins and serves on
 # http://127.0.0.1:3000 (SQLite file under ./data/). Existing data is kept.
-# Extra arguments are safeplan's options (e.g. --bind 0.0.0.0:3000), given
-# to migrate, demo and serve alike.
+# Extra arguments are safeplan's options (e.g. --database-url), given to
+# migrate, demo and serve alike. The demo's published passwords keep it on
+# a loopback address (see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh build

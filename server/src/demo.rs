@@ -80,6 +80,60 @@ fn display_name(role: Role) -> &'static str {
 }
 
 /// Adds what is missing of the demo set; returns the logins.
+/// Why `safeplan demo` refuses to add its accounts, whose passwords are
+/// published in the README: the database holds a real organisation's data
+/// (it is not a demo installation), or the server is to be reachable from
+/// other machines (`bind` not a loopback address). `None`: it may.
+pub async fn refusal(store: &Store, bind: std::net::SocketAddr) -> anyhow::Result<Option<String>> {
+    if !bind.ip().is_loopback() {
+        return Ok(Some(format!(
+            "the demo accounts' passwords are published; they are not added to a server reachable at {bind}. Serve the demo on a loopback address (127.0.0.1), or create real accounts with `safeplan user add`"
+        )));
+    }
+    let mut real = Vec::new();
+    for kind in [OrgKind::Counselling, OrgKind::IomMission] {
+        real.extend(
+            store
+                .organisations_of_kind(kind)
+                .await?
+                .into_iter()
+                .filter(|o| !o.is_demo)
+                .map(|o| o.name),
+        );
+    }
+    Ok((!real.is_empty()).then(|| {
+        format!(
+            "this database holds {} organisation(s) that are not the demo's ({}); the demo accounts, whose passwords are published, are not added to it",
+            real.len(),
+            real.join(", ")
+        )
+    }))
+}
+
+/// The demo accounts that still have their published password and may
+/// sign in: `safeplan serve` refuses a non-loopback address while any is
+/// left.
+pub async fn open_demo_accounts(store: &Store) -> anyhow::Result<Vec<&'static str>> {
+    let mut open = Vec::new();
+    for login in DEMO_LOGINS.iter() {
+        let Some(c) = store.user_credentials(login.username).await? else {
+            continue;
+        };
+        if !c.user.active {
+            continue;
+        }
+        let (hash, password) = (c.password_hash, login.password);
+        let known = tokio::task::spawn_blocking(move || {
+            app::server::password::verify_blocking(&hash, password)
+        })
+        .await?;
+        if known {
+            open.push(login.username);
+        }
+    }
+    Ok(open)
+}
+
 pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let counselling = store
         .ensure_organisation(&NewOrganisation {

@@ -172,6 +172,18 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = config.open_store().await?;
     store.migrate().await?;
+    // Accounts whose passwords are in the README are never reachable from
+    // other machines.
+    if !config.bind.ip().is_loopback() {
+        let open = crate::demo::open_demo_accounts(&store).await?;
+        if !open.is_empty() {
+            anyhow::bail!(
+                "not serving on {}: the demo accounts {} still have their published passwords. Deactivate them (at /admin/users) or change their passwords first, or serve on a loopback address (127.0.0.1)",
+                config.bind,
+                open.join(", ")
+            );
+        }
+    }
     // The social map starts with the organisations of domain.md §10.2
     // (once, into an empty map). Instances starting together may race for
     // it: the one that loses only logs it, the map has its seed either way.
@@ -385,13 +397,47 @@ async fn strict_transport(enabled: bool, req: Request, next: Next) -> Response {
 /// that an operator sees probing and broken clients: too large (413),
 /// invalid (422), too many attempts (429), cross-site (403).
 /// A request's path as the log may show it: a shared link's token (the
-/// key to a client's plan) is left out.
+/// key to a client's plan) is left out, whatever form the path takes —
+/// doubled slashes, `.` segments, percent-encoded letters, another case —
+/// since the log shows what was asked for, not what was routed.
 fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/c/") {
+    let decoded = percent_decoded(path);
+    let first = decoded.split('/').find(|s| !matches!(*s, "" | "." | ".."));
+    if first.is_some_and(|s| s.eq_ignore_ascii_case("c")) {
         "/c/…"
     } else {
         path
     }
+}
+
+/// `path` with its `%XX` escapes decoded (invalid UTF-8 replaced); decoded
+/// again while that changes it, so that an escaped escape is seen through.
+fn percent_decoded(path: &str) -> String {
+    let mut text = path.to_string();
+    for _ in 0..4 {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                    out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                    i += 3;
+                }
+                (b, _, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        let next = String::from_utf8_lossy(&out).into_owned();
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    text
 }
 
 async fn log_refusals(req: Request, next: Next) -> Response {
@@ -469,6 +515,28 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn a_shared_links_token_is_never_in_the_log_whatever_the_paths_form() {
+        for path in [
+            "/c/0123abcd",
+            "//c/0123abcd",
+            "///c/0123abcd/",
+            "/./c/0123abcd",
+            "/../c/0123abcd",
+            "/C/0123abcd",
+            "/%63/0123abcd",
+            "/%43/0123abcd",
+            "/%2563/0123abcd",
+            "/%2F%63/0123abcd",
+            "/c",
+        ] {
+            assert_eq!(loggable_path(path), "/c/…", "{path}");
+        }
+        for path in ["/cases/K7QM-2XD4-P", "/api/cases/open", "/", "/css/c/x"] {
+            assert_eq!(loggable_path(path), path);
+        }
     }
 
     #[test]

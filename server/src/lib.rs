@@ -69,6 +69,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Demo => {
             let store = config.open_store().await?;
             store.migrate().await?;
+            if let Some(why) = demo::refusal(&store, config.bind).await? {
+                anyhow::bail!("{why}; nothing was added");
+            }
             let logins = demo::seed(&store).await?;
             let url = format!("http://{}", config.bind);
             demo::print_logins(&logins, Some(url.as_str()));

@@ -285,7 +285,10 @@ pub fn statistics_csv(t: &Trends) -> String {
         ("departures", &t.departures),
         ("arrivals", &t.arrivals),
     ];
+    // Every cell is a month, a measure's name or a count: none can start
+    // a formula; each still goes through the rule, should that change.
     for (i, month) in t.months.iter().enumerate() {
+        let month = super::spreadsheet::neutralise(month);
         for (name, values) in measures {
             let n = values.get(i).copied().unwrap_or(0);
             match published(n) {

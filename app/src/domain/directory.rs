@@ -666,7 +666,11 @@ pub fn to_csv(entries: &[(Organisation, i64)]) -> String {
         } else {
             String::new()
         };
-        let _ = w.write_record(row(o).into_iter().chain([version]));
+        // Cells a spreadsheet would read as formulas are written as text.
+        let cells = row(o)
+            .into_iter()
+            .map(|c| super::spreadsheet::neutralise(&c).into_owned());
+        let _ = w.write_record(cells.chain([version]));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -823,7 +827,7 @@ pub fn from_csv(text: &str, today: NaiveDate) -> Result<Vec<ImportRow>, Vec<RowP
             });
             continue;
         }
-        let cells: Vec<&str> = record.iter().collect();
+        let cells: Vec<&str> = record.iter().map(super::spreadsheet::restore).collect();
         let (entry, mut found) = entry_of(&cells, today);
         let version = match cells[COLUMNS.len()].trim() {
             "" => None,

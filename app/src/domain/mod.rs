@@ -34,6 +34,7 @@ pub mod risk;
 pub mod screening;
 pub mod session;
 pub mod share;
+pub mod spreadsheet;
 pub mod throttle;
 pub mod travel;
 

@@ -312,3 +312,94 @@ async fn organisation_retention_is_set_and_checked() {
         .any(|e| e.action == "organisation.retention.cli"));
     store.close().await;
 }
+
+/// The demo's passwords are published, so the demo stays on this machine
+/// (issue #16): `safeplan demo` adds nothing to a database that holds a
+/// real organisation, nor for an address other machines can reach; and
+/// `safeplan serve` refuses such an address while a demo account still has
+/// its published password and is active.
+#[tokio::test]
+async fn the_demo_with_its_published_passwords_stays_on_this_machine() {
+    // A real organisation's database: no demo accounts are added.
+    let real = TestDb::sqlite();
+    let store = real.store().await;
+    tests::add_user(
+        &store,
+        "Shelter A",
+        app::domain::OrgKind::Counselling,
+        app::domain::Role::Counsellor,
+        "carla",
+        tests::PASSWORD,
+    )
+    .await;
+    store.close().await;
+    let out = safeplan(&real, &["demo"], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Shelter A"), "{}", text(&out));
+    assert!(text(&out).contains("nothing was added"), "{}", text(&out));
+    let store = real.store().await;
+    assert!(store
+        .user_credentials("demo.counsellor")
+        .await
+        .unwrap()
+        .is_none());
+    store.close().await;
+
+    // Reachable from other machines: refused too.
+    let db = TestDb::sqlite();
+    let out = safeplan(&db, &["--bind", "0.0.0.0:3000", "demo"], None);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("loopback"), "{}", text(&out));
+    let out = safeplan(&db, &["demo"], None);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Serving the demo database on every address is refused, naming the
+    // accounts; once they are deactivated it starts.
+    let serve_public = || {
+        Command::new(server_bin())
+            .env("DATABASE_URL", &db.url)
+            .env("SAFEPLAN_LOG", "warn")
+            .env("SAFEPLAN_SECRET_KEY", tests::TEST_SECRET_KEY)
+            .args(["--bind", "0.0.0.0:0", "serve"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run safeplan")
+    };
+    let out = serve_public().wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("published passwords"), "{said}");
+    assert!(said.contains("demo.counsellor"), "{said}");
+    let store = db.store().await;
+    for login in [
+        "demo.counsellor",
+        "demo.supervisor",
+        "demo.admin",
+        "demo.officer",
+    ] {
+        let user = store.user_credentials(login).await.unwrap().unwrap().user;
+        store
+            .change_user(
+                &user.id,
+                app::store::UserChange::Active(false),
+                app::store::NewAuditEvent::new(
+                    "user.deactivate.test",
+                    app::store::AuditOutcome::Allowed,
+                ),
+            )
+            .await
+            .unwrap();
+    }
+    store.close().await;
+    let mut child = serve_public();
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        first.contains("Safeplan listening on http://0.0.0.0:"),
+        "{first:?}"
+    );
+}

