@@ -862,7 +862,7 @@ async fn cells_a_spreadsheet_would_run_are_exported_as_text_and_import_back() {
                 &before,
                 &[
                     ("eligibility", formula),
-                    ("opening_hours", "@SUM(1+1)"),
+                    ("referral_procedure", "@SUM(1+1)"),
                     ("phone", "+31334481186"),
                 ]
             )
