@@ -79,7 +79,6 @@ fn display_name(role: Role) -> &'static str {
     }
 }
 
-/// Adds what is missing of the demo set; returns the logins.
 /// Why `safeplan demo` refuses to add its accounts, whose passwords are
 /// published in the README: the database holds a real organisation's data
 /// (it is not a demo installation), or the server is to be reachable from
@@ -134,6 +133,7 @@ pub async fn open_demo_accounts(store: &Store) -> anyhow::Result<Vec<&'static st
     Ok(open)
 }
 
+/// Adds what is missing of the demo set; returns the logins.
 pub async fn seed(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let counselling = store
         .ensure_organisation(&NewOrganisation {

@@ -393,9 +393,6 @@ async fn strict_transport(enabled: bool, req: Request, next: Next) -> Response {
     res
 }
 
-/// Refused input is logged (path and status only, never the values), so
-/// that an operator sees probing and broken clients: too large (413),
-/// invalid (422), too many attempts (429), cross-site (403).
 /// A request's path as the log may show it: a shared link's token (the
 /// key to a client's plan) is left out, whatever form the path takes —
 /// doubled slashes, `.` segments, percent-encoded letters, another case —
@@ -440,6 +437,9 @@ fn percent_decoded(path: &str) -> String {
     text
 }
 
+/// Refused input is logged (path and status only, never the values), so
+/// that an operator sees probing and broken clients: too large (413),
+/// invalid (422), too many attempts (429), cross-site (403).
 async fn log_refusals(req: Request, next: Next) -> Response {
     let path = loggable_path(req.uri().path()).to_owned();
     let method = req.method().clone();
