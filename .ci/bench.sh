@@ -10,7 +10,9 @@
 #   - the counselling session: the time of one autosave round trip, and the
 #     session page's weight as headless Chromium loads it;
 #   - scale: the dashboard's and the inbox's server time with 100 000
-#     synthetic plans (SAFEPLAN_BENCH_PLANS), on SQLite and PostgreSQL.
+#     synthetic plans (SAFEPLAN_BENCH_PLANS), on SQLite and PostgreSQL;
+#   - the backup drill at that scale: sealed backup and restore, timed, and
+#     whether their content digests agree.
 # Budgets checked: release WASM <= 350 KB gzip; page throughput >= 50% of the asset's;
 # dashboard and inbox <= 100 ms (p95) at 100 000 plans on both engines.
 # Usage: bash .ci/bench.sh [seconds per run, default 10]
@@ -119,6 +121,25 @@ scale_run() { # engine database-url
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 scale_run sqlite "sqlite://$WORK/scale.db"
+# The backup drill at scale: the SQLite database of $PLANS plans copied,
+# checked and sealed (safeplan backup), then restored and checked into a
+# new place (safeplan restore); both print the content digest.
+secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+target/release/safeplan secret-key > "$WORK/backup.key"
+T0=$(date +%s.%N)
+target/release/safeplan --database-url "sqlite://$WORK/scale.db" \
+  backup --to "$WORK/scale.backup" --key-file "$WORK/backup.key" > "$WORK/backup-out"
+T1=$(date +%s.%N)
+target/release/safeplan --database-url "sqlite://$WORK/restored.db" \
+  restore --from "$WORK/scale.backup" --key-file "$WORK/backup.key" > "$WORK/restore-out"
+T2=$(date +%s.%N)
+BACKUP_S=$(secs_between "$T0" "$T1"); RESTORE_S=$(secs_between "$T1" "$T2")
+DB_MB=$(( $(stat -c %s "$WORK/scale.db") / 1048576 ))
+BACKUP_MB=$(( $(stat -c %s "$WORK/scale.backup") / 1048576 ))
+BACKUP_ROWS=$(sed -n 's/^[0-9]* tables, \([0-9]*\) rows.*/\1/p' "$WORK/backup-out")
+digest_of() { grep -o 'content digest [0-9a-f]*' "$1"; }
+BACKUP_SAME=$([ "$(digest_of "$WORK/backup-out")" = "$(digest_of "$WORK/restore-out")" ] && echo yes || echo NO)
+rm -f "$WORK/scale.backup" "$WORK/restored.db"
 PG_ADMIN="$SAFEPLAN_TEST_POSTGRES_URL"
 psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" > /dev/null
 scale_run postgres "${PG_ADMIN%/*}/$PG_DB"
@@ -187,6 +208,10 @@ $(scale_row "inbox, new" inbox_new)
 $(scale_row "caseload, first page (for comparison)" caseload)
 $(scale_row "social map, 3 000 organisations: search by words" map_text)
 $(scale_row "social map: by service, country and language" map_facets)
+
+Backup drill at scale (SQLite, the $PLANS plans above, $DB_MB MB, $BACKUP_ROWS rows): \`safeplan backup\`
+(copy, integrity check, inventory, sealing) took $BACKUP_S s for a $BACKUP_MB MB sealed file; \`safeplan restore\`
+(opening, integrity check, inventory) $RESTORE_S s; content digests of copy and restore equal: **$BACKUP_SAME**.
 
 MD
 

@@ -1,6 +1,7 @@
 use crate::components::hydration::HydrationMarker;
 use crate::pages::{
     account::AccountRoute,
+    account_setup::{AccountSetupsRoute, SetupRoute},
     admin_users::AdminUsersRoute,
     audit_log::AuditLogRoute,
     cases::{CaseRoute, CaseloadRoute, InboxRoute, NewCaseRoute},
@@ -61,6 +62,8 @@ pub fn App() -> impl IntoView {
                 // a redirect to the sign-in page is a real HTTP redirect.
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/accounts/setup") view={Lazy::<AccountSetupsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cases") view={Lazy::<CaseloadRoute>::new()} ssr=SsrMode::Async/>

@@ -159,8 +159,18 @@ impl FromServerFnError for AppError {
                 "request",
                 crate::i18n::t(crate::i18n::K::field_form_incomplete),
             ),
+            // On the server these come from a request that could not be
+            // read (invalid UTF-8, say): the caller's fault too. In the
+            // browser they mean the answer never arrived.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::Network
+                if cfg!(feature = "ssr") {
+                    AppError::invalid(
+                        "request",
+                        crate::i18n::t(crate::i18n::K::field_form_incomplete),
+                    )
+                } else {
+                    AppError::Network
+                }
             }
             // Anything else happened on the server: never forward its text.
             other => AppError::internal(other),

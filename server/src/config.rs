@@ -175,6 +175,10 @@ pub enum Command {
     /// Manage the reference catalogues (the ILO indicator lists).
     #[command(subcommand)]
     Catalogue(crate::catalogues::CatalogueCommand),
+    /// Write a checked copy of the live SQLite database (while it is served).
+    Backup(crate::backup::Backup),
+    /// Restore a backup into a new SQLite database (never over live data).
+    Restore(crate::backup::Restore),
 }
 
 /// Checked configuration.

@@ -50,11 +50,30 @@ async fn body_limit(req: Request<Body>, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return too_large();
     }
     let (parts, body) = req.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, limit));
+    let body = if declared.is_some() || matches!(parts.method, Method::GET | Method::HEAD) {
+        Body::new(http_body_util::Limited::new(body, limit))
+    } else {
+        // No declared length (a chunked body): read up to the limit here,
+        // so that passing it is answered 413, not found out by the handler
+        // half-way through as an unreadable request.
+        match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => Body::from(bytes),
+            Err(_) => return too_large(),
+        }
+    };
     next.run(Request::from_parts(parts, body)).await
+}
+
+fn too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CACHE_CONTROL, NO_STORE)],
+        "The request is too large.",
+    )
+        .into_response()
 }
 
 /// A request that takes longer is answered 408 and its work dropped.
@@ -137,8 +156,8 @@ pub fn router(state: AppState) -> Router {
         .merge(app)
         .layer(middleware::from_fn(cache_control))
         .layer(middleware::from_fn(cross_origin_guard))
-        .layer(middleware::from_fn(log_refusals))
         .layer(middleware::from_fn(body_limit))
+        .layer(middleware::from_fn(log_refusals))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // Inside the security headers, so that a panic's answer has them too.
         .layer(CatchPanicLayer::custom(panic_response))
@@ -318,7 +337,68 @@ async fn api_access_guard(State(state): State<AppState>, req: Request, next: Nex
                 .into_response();
         }
     }
-    next.run(req).await
+    if !takes_a_form(req.headers()) {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            [(header::CACHE_CONTROL, NO_STORE)],
+            "This address takes a form (application/x-www-form-urlencoded).",
+        )
+            .into_response();
+    }
+    // The body is read here (within its limit) to refuse text that is not
+    // UTF-8 before the form reader replaces it.
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, body_limit_for(parts.uri.path())).await else {
+        return too_large();
+    };
+    if !form_is_text(&bytes) {
+        return (
+            StatusCode::BAD_REQUEST,
+            [(header::CACHE_CONTROL, NO_STORE)],
+            "The form holds text that is not UTF-8.",
+        )
+            .into_response();
+    }
+    let req = Request::from_parts(parts, Body::from(bytes));
+    error_status(next.run(req).await).await
+}
+
+/// Server functions read url-encoded forms only (the browser's forms and
+/// the WASM client send them); a request that says it is something else
+/// is refused before it is read. No content type at all is read as a form.
+fn takes_a_form(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).is_none_or(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        })
+    })
+}
+
+/// Largest error answer of a server function read back (they are short).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Gives a server function's error answer the status of its error, in one
+/// place: the server-function layer answers every error 500, including
+/// the caller's own (arguments it could not read), which the services never
+/// see. A plain form post's redirect back to its page is left alone.
+async fn error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Hashed assets never change: cached for a year. A missing one (a 404)
@@ -412,29 +492,41 @@ fn loggable_path(path: &str) -> &str {
 fn percent_decoded(path: &str) -> String {
     let mut text = path.to_string();
     for _ in 0..4 {
-        let bytes = text.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-                (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                    out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                    i += 3;
-                }
-                (b, _, _) => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
-        let next = String::from_utf8_lossy(&out).into_owned();
+        let next = String::from_utf8_lossy(&percent_decode(text.as_bytes())).into_owned();
         if next == text {
             break;
         }
         text = next;
     }
     text
+}
+
+/// `bytes` with each `%XX` escape decoded (once).
+fn percent_decode(bytes: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether every name and value of a url-encoded form is UTF-8 text once
+/// decoded (the form reader would otherwise put stand-in characters in
+/// place of the bytes, and store them).
+fn form_is_text(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&' || *b == b'=')
+        .all(|part| std::str::from_utf8(&percent_decode(part)).is_ok())
 }
 
 /// Refused input is logged (path and status only, never the values), so
@@ -445,7 +537,7 @@ async fn log_refusals(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let res = next.run(req).await;
     let status = res.status();
-    if matches!(status.as_u16(), 403 | 413 | 422 | 429) {
+    if matches!(status.as_u16(), 400 | 403 | 408 | 413 | 415 | 422 | 429) {
         tracing::warn!(%method, %path, status = status.as_u16(), "request refused");
     }
     res
@@ -515,6 +607,40 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn forms_are_text_or_refused() {
+        for ok in [
+            &b""[..],
+            b"code=ABC&f%5Bclient.alias%5D=J%C3%BCrgen+M",
+            b"name=%E2%82%AC&flag",
+            b"bad%2",
+        ] {
+            assert!(form_is_text(ok), "{}", String::from_utf8_lossy(ok));
+        }
+        for bad in [&b"a=%FF"[..], b"%C0=1", b"a=\xff\xfe", b"a=1&b=%E2%82"] {
+            assert!(!form_is_text(bad), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn forms_and_only_forms_reach_the_server_functions() {
+        assert!(takes_a_form(&headers(&[])));
+        assert!(takes_a_form(&headers(&[(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=UTF-8"
+        )])));
+        for other in [
+            "application/json",
+            "text/plain",
+            "multipart/form-data; boundary=x",
+        ] {
+            assert!(
+                !takes_a_form(&headers(&[("content-type", other)])),
+                "{other}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The `safeplan` binary: configuration, command line, HTTP server,
 //! demo data and database migrations.
 
+pub mod backup;
 pub mod catalogues;
 pub mod config;
 pub mod demo;
@@ -82,6 +83,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             store.migrate().await?;
             users::add(&store, args).await
         }
+        Command::User(users::UserCommand::SetupCode(args)) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            users::setup_code(&store, args).await
+        }
         Command::Organisation(organisations::OrganisationCommand::TimeZone(args)) => {
             let store = config.open_store().await?;
             store.migrate().await?;
@@ -92,6 +98,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             store.migrate().await?;
             catalogues::load_indicators(&store, args).await
         }
+        Command::Backup(args) => {
+            let store = config.open_store().await?;
+            store.migrate().await?;
+            let result = backup::backup(&store, &config.database_url, args).await;
+            store.close().await;
+            result
+        }
+        Command::Restore(args) => backup::restore(&config.database_url, args).await,
         Command::Catalogue(catalogues::CatalogueCommand::List) => {
             let store = config.open_store().await?;
             store.migrate().await?;

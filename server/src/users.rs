@@ -1,4 +1,7 @@
 //! `safeplan user add`: creates a user; the password is never an argument.
+//! `safeplan user setup-code`: the operator makes the one-time code with
+//! which a person sets up an account waiting for it (where no supervisor
+//! of the organisation can).
 
 use app::domain::{OrgKind, Role};
 use app::server::password::hash_blocking;
@@ -12,6 +15,52 @@ pub enum UserCommand {
     /// Add a user (any role). The password is asked for at a prompt, or read
     /// as one line from standard input when that is not a terminal.
     Add(AddUser),
+    /// Make a one-time set-up code for an account waiting to be set up (an
+    /// admin made it or reset its password), for an organisation with no
+    /// supervisor who can. It replaces any earlier code.
+    SetupCode(SetupCode),
+}
+
+#[derive(Debug, Args)]
+pub struct SetupCode {
+    /// The account's sign-in name.
+    #[arg(long)]
+    pub username: String,
+}
+
+/// Makes and prints a set-up code for a waiting account; audited as the
+/// operator's.
+pub async fn setup_code(store: &Store, args: SetupCode) -> anyhow::Result<()> {
+    use app::server::account_setup::{code_hash, new_code, CODE_VALID_FOR};
+    let Some(creds) = store.user_credentials(&args.username).await? else {
+        anyhow::bail!("no user named {:?}", args.username);
+    };
+    let user = creds.user;
+    if !user.waiting_for_setup {
+        anyhow::bail!(
+            "{:?} is not waiting to be set up: it has a password (an admin asks for a new set-up at /admin/users)",
+            user.username
+        );
+    }
+    if !user.active {
+        anyhow::bail!("{:?} is deactivated: reactivate it first", user.username);
+    }
+    let code = new_code();
+    let until = chrono::Utc::now() + CODE_VALID_FOR;
+    let audit = NewAuditEvent {
+        organisation_id: Some(user.organisation_id.clone()),
+        ..NewAuditEvent::new("user.setup_code.issue.cli", AuditOutcome::Allowed)
+    };
+    store
+        .issue_setup_code(&user.id, &code_hash(&code), None, until, audit)
+        .await?;
+    tracing::info!(user.id = %user.id, "set-up code made by the operator");
+    println!(
+        "Set-up code for {:?}: {code}\nIt works once, until {} UTC. Give it to the person in person or by phone, never by e-mail; they enter it with their username at /setup.",
+        user.username,
+        until.format("%Y-%m-%d %H:%M")
+    );
+    Ok(())
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,14 @@ impl TestDb {
         }
     }
 
+    /// The database at `url`, made elsewhere (left in place).
+    pub fn at(url: &str) -> TestDb {
+        TestDb {
+            url: url.to_string(),
+            dir: None,
+        }
+    }
+
     /// A new database on the test PostgreSQL server.
     pub async fn postgres() -> TestDb {
         let admin = std::env::var("SAFEPLAN_TEST_POSTGRES_URL").expect(
@@ -337,6 +345,30 @@ pub async fn add_users<const N: usize>(
         Ok(all) => all,
         Err(_) => unreachable!("one user per entry"),
     }
+}
+
+/// Adds a counsellor of the counselling organisation `org` as an admin
+/// would: no password, waiting for the holder to set it up with a code.
+pub async fn add_user_waiting_for_setup(
+    store: &Store,
+    org: &str,
+    username: &str,
+) -> app::store::User {
+    let org = store.organisation_by_name(org).await.unwrap().unwrap();
+    store
+        .create_user_for_setup(
+            &NewUser {
+                organisation_id: org.id,
+                username: username.into(),
+                display_name: format!("Waiting {username}"),
+                role: Role::Counsellor,
+                password_hash: String::new(),
+            },
+            "an admin",
+            NewAuditEvent::new("user.create.test", AuditOutcome::Allowed),
+        )
+        .await
+        .unwrap()
 }
 
 /// The password of the test users made by [`add_counsellor`].

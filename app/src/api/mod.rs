@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod directory;
 pub mod handovers;
 pub mod prefs;
+pub mod setup;
 
 /// Who may call an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +49,10 @@ pub const ENDPOINTS: &[(&str, Access)] = &[
     ("/api/admin/reset_second_factor", Access::SignedIn),
     ("/api/admin/set_directory_editor", Access::SignedIn),
     ("/api/audit/list_events", Access::SignedIn),
+    ("/api/setup/waiting", Access::SignedIn),
+    ("/api/setup/issue_code", Access::SignedIn),
+    // The one-time code is the key (throttled as signing in is).
+    ("/api/setup/complete", Access::Public),
     ("/api/prefs/set_language", Access::Public),
     ("/api/cases/list", Access::SignedIn),
     ("/api/cases/create", Access::SignedIn),

@@ -69,6 +69,11 @@ impl Role {
     }
 
     /// Whether a user with this role may belong to an organisation of `kind`.
+    /// Whether the role reads case content (every role but admin).
+    pub fn reads_cases(self) -> bool {
+        self != Role::Admin
+    }
+
     /// Return officers work only at IOM missions; counsellors only at
     /// counselling organisations; supervisors and admins at either.
     pub fn allowed_in(self, kind: OrgKind) -> bool {

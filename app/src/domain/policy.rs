@@ -181,6 +181,10 @@ pub enum OrgAction {
     /// See the dashboard over all plans and export anonymised statistics
     /// (supervisors of counselling organisations).
     ReadDashboard,
+    /// Make the one-time code with which a person sets up an account that
+    /// reads cases (supervisors: they read every case of the organisation
+    /// already, so the code gives them nothing new; admins never).
+    SetUpAccounts,
 }
 
 /// May `actor` do `action` in the organisation `organisation_id`?
@@ -197,7 +201,38 @@ pub fn org_access(actor: &Actor, organisation_id: &str, action: OrgAction) -> bo
         OrgAction::ReadDashboard => {
             actor.organisation_kind == OrgKind::Counselling && actor.role == Role::Supervisor
         }
+        OrgAction::SetUpAccounts => actor.role == Role::Supervisor,
     }
+}
+
+/// How an admin's change to an account's credentials or role is carried
+/// out, so that no admin ever holds a password that opens cases (issue
+/// #16: no back door for admins).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminCredential {
+    /// The admin sets the password: the account reads no case.
+    AdminSets,
+    /// The account gets no password from the admin: its holder sets it up
+    /// with a one-time code from a supervisor (or the operator).
+    HolderSetsUp,
+}
+
+/// Who sets the password of an account with `role` made, or reset, by an
+/// admin.
+pub fn admin_credential(role: Role) -> AdminCredential {
+    if role.reads_cases() {
+        AdminCredential::HolderSetsUp
+    } else {
+        AdminCredential::AdminSets
+    }
+}
+
+/// May an admin change an account's role from `from` to `to`? Not from
+/// admin to a role that reads cases: an admin may know that account's
+/// password (having set it), so the person gets a new account, set up by
+/// them with a supervisor's code.
+pub fn admin_may_change_role(from: Role, to: Role) -> bool {
+    from.reads_cases() || !to.reads_cases()
 }
 
 /// Whether a role must sign in with a second factor. When the
@@ -414,6 +449,21 @@ mod tests {
             ),
             (Role::Counsellor, SHELTER, OrgAction::ReadDashboard, false),
             (Role::Admin, SHELTER, OrgAction::ReadDashboard, false),
+            (Role::Supervisor, SHELTER, OrgAction::SetUpAccounts, true),
+            (
+                Role::Supervisor,
+                OTHER_SHELTER,
+                OrgAction::SetUpAccounts,
+                false,
+            ),
+            (Role::Admin, SHELTER, OrgAction::SetUpAccounts, false),
+            (Role::Counsellor, SHELTER, OrgAction::SetUpAccounts, false),
+            (
+                Role::ReturnOfficer,
+                SHELTER,
+                OrgAction::SetUpAccounts,
+                false,
+            ),
         ];
         for (role, org, action, expected) in table {
             assert_eq!(
@@ -470,6 +520,25 @@ mod tests {
                 mandatory,
                 "{role:?} {required}"
             );
+        }
+    }
+
+    #[test]
+    fn no_admin_holds_a_password_that_opens_cases() {
+        use AdminCredential::*;
+        for (role, expected) in [
+            (Role::Counsellor, HolderSetsUp),
+            (Role::ReturnOfficer, HolderSetsUp),
+            (Role::Supervisor, HolderSetsUp),
+            (Role::Admin, AdminSets),
+        ] {
+            assert_eq!(admin_credential(role), expected, "{role}");
+        }
+        for from in Role::ALL {
+            for to in Role::ALL {
+                let expected = !(from == Role::Admin && to != Role::Admin);
+                assert_eq!(admin_may_change_role(from, to), expected, "{from} to {to}");
+            }
         }
     }
 }

@@ -143,7 +143,7 @@ fn Users(
                         .collect_view()}
                 </select>
                 <label for="new-password">{t(K::admin_first_password)}</label>
-                <input id="new-password" name="password" type="password" autocomplete="new-password" required/>
+                <input id="new-password" name="password" type="password" autocomplete="new-password"/>
                 <p class="hint">{t(K::admin_first_password_hint)}</p>
                 <button type="submit" class="primary">{t(K::admin_add_submit)}</button>
             </ActionForm>
@@ -210,11 +210,25 @@ fn UserTable(
                                     </ActionForm>
                                 </td>
                                 <td>
-                                    <ActionForm action=reset attr:class="inline">
-                                        <input type="hidden" name="user_id" value=id_reset/>
-                                        <input name="password" type="password" autocomplete="new-password" aria-label=t(K::admin_new_password) placeholder=t(K::admin_new_password_placeholder) required/>
-                                        <button type="submit" class="secondary small">{t(K::admin_reset)}</button>
-                                    </ActionForm>
+                                    {if current.reads_cases() {
+                                        // The person chooses it, with a supervisor's code.
+                                        view! {
+                                            <ActionForm action=reset attr:class="inline">
+                                                <input type="hidden" name="user_id" value=id_reset/>
+                                                <input type="hidden" name="password" value=""/>
+                                                {u.waiting_for_setup.then(|| view! { <span class="status waiting">{t(K::admin_waiting_for_setup)}</span> })}
+                                                <button type="submit" class="secondary small" title=t(K::admin_require_setup_hint)>{t(K::admin_require_setup)}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=reset attr:class="inline">
+                                                <input type="hidden" name="user_id" value=id_reset/>
+                                                <input name="password" type="password" autocomplete="new-password" aria-label=t(K::admin_new_password) placeholder=t(K::admin_new_password_placeholder) required/>
+                                                <button type="submit" class="secondary small">{t(K::admin_reset)}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
                                 </td>
                                 <td>
                                     {if u.totp_enabled {

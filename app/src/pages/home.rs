@@ -27,6 +27,9 @@ fn Start(user: MeView) -> impl IntoView {
         <main class="narrow">
             <h1>{tf(K::home_welcome, &[("name", &user.display_name)])}</h1>
             <p>{signed_in_as}</p>
+            {(user.role == crate::domain::Role::Supervisor).then(|| view! {
+                <p><a href="/accounts/setup" id="setups-link">{t(K::setups_link)}</a></p>
+            })}
         </main>
     }
 }

@@ -64,6 +64,9 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="lede">{t(K::app_tagline)}</p>
                 <LanguageSwitch here=login_path(&next())/>
             </header>
+            {move || query.read().get("setup").is_some_and(|v| v == "done").then(|| view! {
+                <p role="status" id="setup-done">{t(K::setup_done)}</p>
+            })}
             <ActionForm action=login attr:class="stack" attr:id="login-form">
                 <input type="hidden" name="next" value=next/>
                 <label for="username">{t(K::login_username)}</label>
@@ -104,6 +107,9 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
             <p class="fine-print">
                 {t(K::login_forgot)}
+            </p>
+            <p class="fine-print">
+                {t(K::login_have_code)} " " <a href="/setup" id="set-up-link">{t(K::login_set_up)}</a>
             </p>
         </main>
     }

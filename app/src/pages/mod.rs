@@ -1,6 +1,7 @@
 //! Screens, one module (later one folder) per area.
 
 pub mod account;
+pub mod account_setup;
 pub mod admin_users;
 pub mod audit_log;
 pub mod cases;

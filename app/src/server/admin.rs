@@ -3,13 +3,15 @@
 use super::auth::{current_session, respond_with};
 use super::password::validate_new;
 use super::state::app_state;
-use crate::domain::policy::{org_access, Actor, OrgAction};
+use crate::domain::policy::{
+    admin_credential, admin_may_change_role, org_access, Actor, AdminCredential, OrgAction,
+};
 use crate::domain::Role;
 use crate::error::{AppError, FieldError};
 use crate::i18n::{t, K};
 use crate::store::{AuditOutcome, NewAuditEvent, SessionActor, StoreError, User, UserChange};
 
-fn policy_actor(a: &SessionActor) -> Actor {
+pub(super) fn policy_actor(a: &SessionActor) -> Actor {
     Actor {
         user_id: a.user_id.clone(),
         role: a.role,
@@ -18,37 +20,46 @@ fn policy_actor(a: &SessionActor) -> Actor {
     }
 }
 
-fn audit(a: &SessionActor, action: &'static str, outcome: AuditOutcome) -> NewAuditEvent {
+pub(super) fn audit(
+    a: &SessionActor,
+    action: &'static str,
+    outcome: AuditOutcome,
+) -> NewAuditEvent {
     NewAuditEvent::new(action, outcome).by(&a.user_id, a.role, &a.organisation_id)
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
+pub(super) fn invalid(field: &str, message: impl Into<String>) -> AppError {
     respond_with(AppError::Invalid(vec![FieldError {
         field: field.into(),
         message: message.into(),
     }]))
 }
 
+/// The signed-in user when they may do `what` in their organisation, or
+/// NotFound (audited as a denied `action`) for anyone else: the page or
+/// function does not exist for them.
+pub(super) async fn allowed_to(
+    what: OrgAction,
+    action: &'static str,
+) -> Result<SessionActor, AppError> {
+    let state = app_state()?;
+    let (actor, _) = current_session().await?;
+    if org_access(&policy_actor(&actor), &actor.organisation_id, what) {
+        return Ok(actor);
+    }
+    state
+        .store
+        .record_audit(audit(&actor, action, AuditOutcome::Denied))
+        .await
+        .map_err(AppError::internal)?;
+    tracing::warn!(user.id = %actor.user_id, action, "organisation action refused");
+    Err(respond_with(AppError::NotFound))
+}
+
 /// The signed-in admin, or NotFound (audited) for anyone else: the user
 /// administration does not exist for them.
 async fn admin(action: &'static str) -> Result<SessionActor, AppError> {
-    let state = app_state()?;
-    let (actor, _) = current_session().await?;
-    if org_access(
-        &policy_actor(&actor),
-        &actor.organisation_id,
-        OrgAction::ManageUsers,
-    ) {
-        Ok(actor)
-    } else {
-        state
-            .store
-            .record_audit(audit(&actor, action, AuditOutcome::Denied))
-            .await
-            .map_err(AppError::internal)?;
-        tracing::warn!(user.id = %actor.user_id, action, "user administration refused");
-        Err(respond_with(AppError::NotFound))
-    }
+    allowed_to(OrgAction::ManageUsers, action).await
 }
 
 /// A user of the admin's own organisation, or NotFound.
@@ -142,7 +153,17 @@ pub async fn create_user(
         }
         Err(e) => return Err(e),
     };
-    if let Err(p) = validate_new(&password, &username) {
+    // A person who reads cases chooses their own password (with a code
+    // from a supervisor); the admin sets only administrators' passwords.
+    let holder_sets_up = role.is_some_and(|r| admin_credential(r) == AdminCredential::HolderSetsUp);
+    if holder_sets_up {
+        if !password.is_empty() {
+            problems.push(FieldError {
+                field: "password".into(),
+                message: t(K::field_password_set_by_holder).into(),
+            });
+        }
+    } else if let Err(p) = validate_new(&password, &username) {
         problems.push(FieldError {
             field: "password".into(),
             message: crate::i18n::password_problem(p),
@@ -151,11 +172,15 @@ pub async fn create_user(
     let (Some(role), true) = (role, problems.is_empty()) else {
         return Err(respond_with(AppError::Invalid(problems)));
     };
-    let password_hash = state
-        .hasher
-        .hash(password)
-        .await
-        .map_err(AppError::internal)?;
+    let password_hash = if holder_sets_up {
+        String::new()
+    } else {
+        state
+            .hasher
+            .hash(password)
+            .await
+            .map_err(AppError::internal)?
+    };
     let new = crate::store::NewUser {
         organisation_id: actor.organisation_id.clone(),
         username,
@@ -163,11 +188,16 @@ pub async fn create_user(
         role,
         password_hash,
     };
-    match state
-        .store
-        .create_user(&new, audit(&actor, "user.create", AuditOutcome::Allowed))
-        .await
-    {
+    let event = audit(&actor, "user.create", AuditOutcome::Allowed);
+    let created = if holder_sets_up {
+        state
+            .store
+            .create_user_for_setup(&new, &actor.user_id, event)
+            .await
+    } else {
+        state.store.create_user(&new, event).await
+    };
+    match created {
         Ok(user) => {
             tracing::info!(user.id = %user.id, by = %actor.user_id, role = %role, "user created");
             Ok(user)
@@ -243,6 +273,10 @@ pub async fn set_role(user_id: String, role: String) -> Result<(), AppError> {
         let err = invalid("role", t(K::field_no_self_demote));
         return refuse(&actor, action, &user, err).await;
     }
+    if !admin_may_change_role(user.role, role) {
+        let err = invalid("role", t(K::field_admin_account_stays_admin));
+        return refuse(&actor, action, &user, err).await;
+    }
     apply(&actor, action, &user, UserChange::Role(role)).await
 }
 
@@ -254,9 +288,12 @@ pub async fn set_directory_editor(user_id: String, editor: bool) -> Result<(), A
     apply(&actor, action, &user, UserChange::DirectoryEditor(editor)).await
 }
 
-/// Sets a new password for a user who forgot theirs: all their sessions
-/// end and their sign-in throttle is lifted. Not for the admin's own
-/// password: that is changed on the account page, with the current one.
+/// Resets the password of a user who forgot theirs; all their sessions
+/// end. An account that reads cases gets no password from the admin: it
+/// waits for its holder to set it up with a supervisor's code (`password`
+/// must be empty). An administrator's account gets `password`, and its
+/// sign-in throttle is lifted. Not for the admin's own password: that is
+/// changed on the account page, with the current one.
 pub async fn reset_password(user_id: String, password: String) -> Result<(), AppError> {
     let action = "user.reset_password";
     let actor = admin(action).await?;
@@ -264,6 +301,21 @@ pub async fn reset_password(user_id: String, password: String) -> Result<(), App
     if user.id == actor.user_id {
         let err = invalid("password", t(K::field_own_password_on_account));
         return refuse(&actor, action, &user, err).await;
+    }
+    if admin_credential(user.role) == AdminCredential::HolderSetsUp {
+        if !password.is_empty() {
+            let err = invalid("password", t(K::field_password_set_by_holder));
+            return refuse(&actor, action, &user, err).await;
+        }
+        return apply(
+            &actor,
+            action,
+            &user,
+            UserChange::RequireSetup {
+                requested_by: Some(&actor.user_id),
+            },
+        )
+        .await;
     }
     if let Err(p) = validate_new(&password, &user.username) {
         return Err(invalid("password", crate::i18n::password_problem(p)));

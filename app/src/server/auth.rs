@@ -225,7 +225,11 @@ pub async fn sign_in(username: &str, password: String, next: &str) -> Result<(),
         );
         return Err(throttled(wait));
     }
-    let active = creds.as_ref().filter(|c| c.user.active);
+    // An account waiting to be set up has no password: it is checked
+    // against the stand-in hash, so that it takes as long as any other.
+    let active = creds
+        .as_ref()
+        .filter(|c| c.user.active && !c.user.waiting_for_setup);
     let ok = state
         .hasher
         .verify(active.map(|c| c.password_hash.clone()), password)

@@ -41,6 +41,15 @@ pub const SHARE: CookieSpec = CookieSpec {
     max_age: Some(30 * 60),
 };
 
+/// A set-up code just made from a page without WASM, for that page to show
+/// once (sealed with the server's key for the supervisor's session); two
+/// minutes.
+pub const SETUP_CODE: CookieSpec = CookieSpec {
+    name: "safeplan_setup_code",
+    same_site: "Strict",
+    max_age: Some(2 * 60),
+};
+
 impl CookieSpec {
     /// The name, with `__Host-` when served over HTTPS.
     pub fn name(&self, secure: bool) -> String {

@@ -2,6 +2,7 @@
 //! hashing, sessions and sign-in.
 
 pub mod account;
+pub mod account_setup;
 pub mod admin;
 pub mod audit;
 pub mod auth;

@@ -14,6 +14,7 @@
 mod audit;
 mod cases;
 mod catalogues;
+mod copies;
 mod directory;
 mod handovers;
 mod organisations;
@@ -27,6 +28,7 @@ pub use cases::{
     CaseNow, CasePage, CaseQuery, CaseRecord, CaseSummary, NewCase, SaveOutcome, SectionRecord,
 };
 pub use catalogues::IndicatorListRow;
+pub use copies::Inventory;
 pub use directory::{
     DirectorySave, DirectoryVersion, ImportCounts, ImportOutcome, Suggestion, SuggestionDecision,
 };
@@ -37,7 +39,10 @@ pub use handovers::{
 pub use organisations::{NewOrganisation, Organisation};
 pub use sessions::{Challenge, SessionActor, SessionRecord};
 pub use shares::{NewShareLink, ShareLink};
-pub use users::{normalise_username, NewUser, SecondFactor, User, UserChange, UserCredentials};
+pub use users::{
+    normalise_username, AccountSetup, NewUser, SecondFactor, SetupReason, User, UserChange,
+    UserCredentials, NO_PASSWORD,
+};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -249,6 +254,16 @@ impl Store {
     }
 }
 
+/// The file of a SQLite database URL (`sqlite://PATH?options`); None for
+/// another engine or an in-memory database.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    (!path.is_empty() && path != ":memory:").then(|| path.into())
+}
+
 /// Makes sure the SQLite file's folder exists and that the file is created
 /// when missing (`mode=rwc`).
 fn prepare_sqlite_url(url: &str) -> Result<String> {
@@ -256,7 +271,7 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path.is_empty() || path == ":memory:" {
+    if sqlite_path(url).is_none() {
         // An in-memory database exists once per connection: useless for a pool.
         return Err(StoreError::BadUrl(
             "in-memory SQLite loses everything at exit; give a file path",

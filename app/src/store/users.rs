@@ -1,6 +1,10 @@
-use super::{new_id, taken, ts, NewAuditEvent, Result, Store, StoreError};
+use super::{new_id, taken, ts, AuditOutcome, NewAuditEvent, Result, Store, StoreError};
 use crate::domain::Role;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+
+/// The password hash of an account waiting to be set up by its holder: no
+/// password matches it (it is not a PHC string).
+pub const NO_PASSWORD: &str = "!waiting-for-set-up";
 
 /// A user as the rest of the application sees it (no password hash).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +19,49 @@ pub struct User {
     pub totp_enabled: bool,
     /// Designated by an admin to edit the social map.
     pub directory_editor: bool,
+    /// Has no usable password: waits for its holder to set it up with a
+    /// one-time code (see [`AccountSetup`]).
+    pub waiting_for_setup: bool,
+}
+
+/// Why an account waits to be set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetupReason {
+    /// Made by an admin.
+    NewAccount,
+    /// An admin reset its password.
+    PasswordReset,
+}
+
+impl SetupReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetupReason::NewAccount => "new_account",
+            SetupReason::PasswordReset => "password_reset",
+        }
+    }
+
+    fn parse(s: &str) -> Result<SetupReason> {
+        match s {
+            "new_account" => Ok(SetupReason::NewAccount),
+            "password_reset" => Ok(SetupReason::PasswordReset),
+            _ => Err(StoreError::Corrupt("account_setups.reason")),
+        }
+    }
+}
+
+/// user id, reason, requested, issued, expires.
+type SetupRow = (String, String, String, Option<String>, Option<String>);
+
+/// An account waiting for its holder to choose a password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountSetup {
+    pub user: User,
+    pub reason: SetupReason,
+    pub requested_at: DateTime<Utc>,
+    /// When the current set-up code was made, and until when it works.
+    pub issued_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// What signing in needs.
@@ -88,6 +135,7 @@ fn from_row(row: UserRow) -> Result<UserCredentials> {
             active: active != 0,
             totp_enabled: secret.is_some(),
             directory_editor: directory_editor != 0,
+            waiting_for_setup: password_hash == NO_PASSWORD,
         },
         password_hash,
         second_factor: SecondFactor {
@@ -107,9 +155,34 @@ pub fn normalise_username(username: &str) -> String {
 impl Store {
     /// Creates a user and records who did it, in one transaction.
     pub async fn create_user(&self, new: &NewUser, audit: NewAuditEvent) -> Result<User> {
+        self.insert_user(new, None, audit).await
+    }
+
+    /// Creates a user with no usable password, waiting for its holder to
+    /// set it up with a code (asked for by `requested_by`, an admin), in
+    /// one transaction with its audit row. `new.password_hash` is ignored.
+    pub async fn create_user_for_setup(
+        &self,
+        new: &NewUser,
+        requested_by: &str,
+        audit: NewAuditEvent,
+    ) -> Result<User> {
+        self.insert_user(new, Some(requested_by), audit).await
+    }
+
+    async fn insert_user(
+        &self,
+        new: &NewUser,
+        setup_for: Option<&str>,
+        audit: NewAuditEvent,
+    ) -> Result<User> {
         let id = new_id();
         let now = ts::to_db(Utc::now());
         let username = normalise_username(&new.username);
+        let hash = match setup_for {
+            Some(_) => NO_PASSWORD,
+            None => new.password_hash.as_str(),
+        };
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO users (id, organisation_id, username, display_name, role, password_hash, active, created_at, updated_at) \
@@ -120,11 +193,23 @@ impl Store {
         .bind(&username)
         .bind(&new.display_name)
         .bind(new.role.as_str())
-        .bind(&new.password_hash)
+        .bind(hash)
         .bind(&now)
         .execute(&mut *tx)
         .await
         .map_err(|e| taken(e, "username"))?;
+        if let Some(admin) = setup_for {
+            sqlx::query(
+                "INSERT INTO account_setups (user_id, reason, requested_by, requested_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&id)
+            .bind(SetupReason::NewAccount.as_str())
+            .bind(admin)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
         // The new user is the subject of the creation event.
         Self::append_audit(&mut tx, &audit.about_user(&id)).await?;
         tx.commit().await?;
@@ -137,7 +222,124 @@ impl Store {
             active: true,
             totp_enabled: false,
             directory_editor: false,
+            waiting_for_setup: setup_for.is_some(),
         })
+    }
+
+    /// The accounts of an organisation waiting to be set up, the oldest
+    /// request first.
+    pub async fn account_setups(&self, organisation_id: &str) -> Result<Vec<AccountSetup>> {
+        let rows: Vec<SetupRow> = sqlx::query_as(
+            "SELECT s.user_id, s.reason, s.requested_at, s.issued_at, s.expires_at \
+                 FROM account_setups s JOIN users u ON u.id = s.user_id \
+                 WHERE u.organisation_id = $1 ORDER BY s.requested_at, u.username",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (user_id, reason, requested_at, issued_at, expires_at) in rows {
+            let Some(user) = self.user(&user_id).await? else {
+                continue;
+            };
+            out.push(AccountSetup {
+                user,
+                reason: SetupReason::parse(&reason)?,
+                requested_at: ts::from_db(&requested_at)?,
+                issued_at: issued_at.as_deref().map(ts::from_db).transpose()?,
+                expires_at: expires_at.as_deref().map(ts::from_db).transpose()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Keeps the hash of a new set-up code for an account waiting to be
+    /// set up (it replaces an earlier code), with its audit row. NotFound
+    /// when the account does not wait.
+    pub async fn issue_setup_code(
+        &self,
+        user_id: &str,
+        code_hash: &str,
+        issued_by: Option<&str>,
+        expires_at: DateTime<Utc>,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query(
+            "UPDATE account_setups SET code_hash = $1, issued_by = $2, issued_at = $3, expires_at = $4 \
+             WHERE user_id = $5",
+        )
+        .bind(code_hash)
+        .bind(issued_by)
+        .bind(ts::to_db(Utc::now()))
+        .bind(ts::to_db(expires_at))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::append_audit(&mut tx, &audit.about_user(user_id)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets up an active account with its code (by hash, unexpired at
+    /// `now`): the password becomes `password_hash`, the code is used up,
+    /// the account's throttles (`throttle_keys`) are lifted, and the
+    /// holder is audited as having done it. NotFound for any other code.
+    pub async fn complete_setup(
+        &self,
+        username: &str,
+        code_hash: &str,
+        password_hash: &str,
+        throttle_keys: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        let mut tx = self.write().await?;
+        let found: Option<(String,)> = sqlx::query_as(
+            "SELECT u.id FROM account_setups s JOIN users u ON u.id = s.user_id \
+             WHERE u.username = $1 AND s.code_hash = $2 AND s.expires_at > $3 AND u.active = 1",
+        )
+        .bind(normalise_username(username))
+        .bind(code_hash)
+        .bind(ts::to_db(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((user_id,)) = found else {
+            return Err(StoreError::NotFound);
+        };
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(ts::to_db(now))
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM account_setups WHERE user_id = $1")
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await?;
+        for key in throttle_keys {
+            sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row: UserRow = sqlx::query_as(
+            "SELECT id, organisation_id, username, display_name, role, active, password_hash, \
+                    totp_secret, totp_pending, totp_pending_for, totp_last_step, directory_editor \
+             FROM users WHERE id = $1",
+        )
+        .bind(&user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user = from_row(row)?.user;
+        let audit = NewAuditEvent::new("user.setup.complete", AuditOutcome::Allowed)
+            .by(&user.id, user.role, &user.organisation_id)
+            .about_user(&user.id);
+        Self::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     pub async fn user_credentials(&self, username: &str) -> Result<Option<UserCredentials>> {
@@ -269,28 +471,33 @@ impl Store {
             UserChange::Active(active) => {
                 sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
                     .bind(*active as i64)
-                    .bind(now)
+                    .bind(now.clone())
             }
             UserChange::DirectoryEditor(on) => sqlx::query(
                 "UPDATE users SET directory_editor = $1, updated_at = $2 WHERE id = $3",
             )
             .bind(*on as i64)
-            .bind(now),
+            .bind(now.clone()),
             UserChange::Role(role) => {
                 sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
                     .bind(role.as_str())
-                    .bind(now)
+                    .bind(now.clone())
             }
             UserChange::Password { hash, .. } => {
                 sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                     .bind(*hash)
-                    .bind(now)
+                    .bind(now.clone())
+            }
+            UserChange::RequireSetup { .. } => {
+                sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                    .bind(NO_PASSWORD)
+                    .bind(now.clone())
             }
             UserChange::ClearSecondFactor { .. } => sqlx::query(
                 "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_pending_for = NULL, \
                  totp_last_step = NULL, updated_at = $1 WHERE id = $2",
             )
-            .bind(now),
+            .bind(now.clone()),
             // Only the pending secret that was shown, and only once: a
             // second confirmation (a replayed code, another tab) finds no row.
             UserChange::EnableSecondFactor {
@@ -303,7 +510,7 @@ impl Store {
                  WHERE totp_pending = $3 AND totp_secret IS NULL AND id = $4",
             )
             .bind(*step)
-            .bind(now)
+            .bind(now.clone())
             .bind(*sealed_secret),
         }
         .bind(user_id);
@@ -312,7 +519,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let end_sessions_but = match &change {
-            UserChange::Active(false) => Some(""),
+            UserChange::Active(false) | UserChange::RequireSetup { .. } => Some(""),
             UserChange::Password { keep_session, .. }
             | UserChange::ClearSecondFactor { keep_session }
             | UserChange::EnableSecondFactor { keep_session, .. } => {
@@ -343,7 +550,9 @@ impl Store {
         // password, or to a user now locked out: forget it.
         if matches!(
             change,
-            UserChange::Password { .. } | UserChange::Active(false)
+            UserChange::Password { .. }
+                | UserChange::RequireSetup { .. }
+                | UserChange::Active(false)
         ) {
             sqlx::query(
                 "UPDATE users SET totp_pending = NULL, totp_pending_for = NULL WHERE id = $1",
@@ -361,6 +570,23 @@ impl Store {
                 .bind(*key)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let UserChange::RequireSetup { requested_by } = &change {
+            // A new request replaces an earlier one and its code.
+            sqlx::query("DELETE FROM account_setups WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO account_setups (user_id, reason, requested_by, requested_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(user_id)
+            .bind(SetupReason::PasswordReset.as_str())
+            .bind(*requested_by)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
         }
         Self::append_audit(&mut tx, &audit).await?;
         tx.commit().await?;
@@ -386,6 +612,12 @@ pub enum UserChange<'a> {
         sealed_secret: &'a str,
         step: i64,
         keep_session: Option<&'a str>,
+    },
+    /// Takes the account's password away (an admin's reset of an account
+    /// that reads cases): it waits for its holder to set it up with a code
+    /// a supervisor makes. Ends all its sessions.
+    RequireSetup {
+        requested_by: Option<&'a str>,
     },
     Password {
         hash: &'a str,

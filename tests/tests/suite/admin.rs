@@ -75,7 +75,7 @@ async fn admin_endpoints_matrix(w: World) {
             ),
             (
                 "/api/admin/reset_password",
-                vec![("user_id", carla), ("password", PASSWORD)],
+                vec![("user_id", carla), ("password", "")],
             ),
             (
                 "/api/admin/set_user_active",
@@ -88,7 +88,7 @@ async fn admin_endpoints_matrix(w: World) {
                     ("username", newbie.as_str()),
                     ("display_name", "New"),
                     ("role", "counsellor"),
-                    ("password", "a fresh passphrase"),
+                    ("password", ""),
                 ],
             ),
         ];
@@ -231,8 +231,10 @@ tests::on_both_engines!(
     password_resets,
 );
 
-/// An admin's reset lets a locked-out user back in at once and ends their
-/// sessions; admins change their own password on the account page only;
+/// An admin's reset of a counsellor's password takes it away: her
+/// sessions end, and she chooses a new one with a code from a supervisor,
+/// which lets her back in at once even when she had locked herself out.
+/// An admin sets only an administrator's password, never their own here;
 /// refusals are audited with their subject.
 async fn password_resets(w: World) {
     let carla = client_for(&w, Some("carla")).await;
@@ -247,6 +249,7 @@ async fn password_resets(w: World) {
     );
     let ada = client_for(&w, Some("ada")).await;
     let fresh = "a fresh passphrase for carla";
+    // The admin cannot choose it for her.
     let status = call(
         &ada,
         &w,
@@ -254,15 +257,47 @@ async fn password_resets(w: World) {
         &[("user_id", &w.carla_id), ("password", fresh)],
     )
     .await;
+    assert_eq!(status, 422);
+    let status = call(
+        &ada,
+        &w,
+        "/api/admin/reset_password",
+        &[("user_id", &w.carla_id), ("password", "")],
+    )
+    .await;
     assert_eq!(status, 200);
     let r = carla.get(w.server.url("/account")).send().await.unwrap();
     assert!(r.status().is_redirection(), "old session still alive");
+    let sam = client_for(&w, Some("sam")).await;
+    let r = sam
+        .post(w.server.url("/api/setup/issue_code"))
+        .header("Accept", "application/json")
+        .form(&[("user_id", w.carla_id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let issued: serde_json::Value = r.json().await.unwrap();
+    let code = issued["code"].as_str().unwrap();
+    let status = call(
+        &http_client(),
+        &w,
+        "/api/setup/complete",
+        &[
+            ("username", "carla"),
+            ("code", code),
+            ("password", fresh),
+            ("repeat", fresh),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
     assert!(
         sign_in(&http_client(), &w.server, "carla", fresh)
             .await
             .headers()
             .contains_key("set-cookie"),
-        "the reset lifts the throttle"
+        "the set-up lifts the throttle"
     );
     // Not on oneself: that needs the current password.
     let store = w.db.store().await;
@@ -309,6 +344,7 @@ async fn password_resets(w: World) {
         })
     };
     assert!(refused("user.reset_password", &ada_id));
+    assert!(refused("user.reset_password", &w.carla_id));
     assert!(refused("user.set_role", &w.carla_id));
     assert!(audit.iter().any(|e| e.action == "user.reset_password"
         && e.outcome == "allowed"

@@ -64,7 +64,7 @@ const CASE_OF_COUNSELLOR: fn(u16) -> Row = |s| [401, s, 404, s, 404, 404];
 
 /// The server, the database, the counsellor's id and the code of a case
 /// she owns.
-async fn world(db: TestDb) -> (Server, TestDb, String, String) {
+async fn world(db: TestDb) -> (Server, TestDb, String, String, String) {
     let store = db.store().await;
     let a = "Shelter A";
     add_user(
@@ -108,14 +108,23 @@ async fn world(db: TestDb) -> (Server, TestDb, String, String) {
     )
     .await;
     let case = add_case(&store, &carla, "Matrix").await;
+    // An account an admin made, waiting to be set up.
+    let wendy = tests::add_user_waiting_for_setup(&store, a, "wendy").await;
     store.close().await;
     let server = Server::start(&db.url).await;
-    (server, db, carla.id, case.code.as_str().to_string())
+    (
+        server,
+        db,
+        carla.id,
+        case.code.as_str().to_string(),
+        wendy.id,
+    )
 }
 
 async fn matrix(db: TestDb) {
-    let (server, db, carla, case) = world(db).await;
+    let (server, db, carla, case, wendy) = world(db).await;
     let carla = carla.as_str();
+    let wendy = wendy.as_str();
     let case = case.as_str();
     // Every server function, the arguments it is called with, and the
     // answer for each caller. Arguments are chosen so that nothing a later
@@ -192,10 +201,31 @@ async fn matrix(db: TestDb) {
             vec![("user_id", carla.into()), ("role", "counsellor".into())],
             ADMIN_OF_ORG(200),
         ),
+        // A counsellor's password: she sets it up again with a code (she
+        // has had her turn by then).
         (
             "/api/admin/reset_password",
-            vec![("user_id", carla.into()), ("password", PASSWORD.into())],
+            vec![("user_id", carla.into()), ("password", String::new())],
             ADMIN_OF_ORG(200),
+        ),
+        // Accounts waiting to be set up, and their codes: supervisors of the
+        // organisation only.
+        ("/api/setup/waiting", vec![], [401, 404, 404, 200, 404, 404]),
+        (
+            "/api/setup/issue_code",
+            vec![("user_id", wendy.into())],
+            [401, 404, 404, 200, 404, 404],
+        ),
+        // Anyone, with a code: none of these works.
+        (
+            "/api/setup/complete",
+            vec![
+                ("username", "nobody-{caller}".into()),
+                ("code", "2222-3333-4444".into()),
+                ("password", PASSWORD.into()),
+                ("repeat", PASSWORD.into()),
+            ],
+            ALL(422),
         ),
         (
             "/api/admin/reset_second_factor",
@@ -543,7 +573,13 @@ async fn matrix(db: TestDb) {
             .filter(|e| e.outcome == "denied" && e.action.starts_with(prefix))
             .count()
     };
-    assert_eq!(denied("user."), 3 * 7 + 5, "user administration refusals");
+    // And the two set-up endpoints for the four who are not the
+    // organisation's supervisor.
+    assert_eq!(
+        denied("user."),
+        3 * 7 + 5 + 2 * 4,
+        "user administration refusals"
+    );
     assert_eq!(denied("audit.read"), 4, "audit log refusals");
     // The eight case endpoints (the two exports and the print view
     // included), each refused to

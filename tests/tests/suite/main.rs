@@ -3,9 +3,11 @@
 //! builds, which once ran a CI machine out of disk). Every file is a module;
 //! test names keep their file as prefix, e.g. `directory_journey::…`.
 
+mod account_setup;
 mod admin;
 mod approval;
 mod authz_matrix;
+mod backup;
 mod browser;
 mod browser_infra;
 mod case_session;
@@ -27,6 +29,7 @@ mod http;
 mod indicator_lists;
 mod languages;
 mod life;
+mod malformed;
 mod mission_view;
 mod page_audit;
 mod second_factor;

@@ -60,6 +60,9 @@ async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
         ("demo.officer", "demo-officer-password"),
         ("demo.admin", "demo-admin-password"),
     ] {
+        c.goto(&server.url("/setup")).await.unwrap();
+        browser.wait_hydrated().await;
+        s.check(&format!("{username}-setup")).await;
         c.goto(&server.url("/login")).await.unwrap();
         browser.wait_hydrated().await;
         s.check(&format!("{username}-login")).await;
@@ -86,6 +89,7 @@ async fn every_page_of_every_role_hydrates_without_an_error_and_passes_axe() {
                     pages.extend([
                         "/dashboard".into(),
                         "/audit".into(),
+                        "/accounts/setup".into(),
                         "/directory/suggestions".into(),
                         "/directory/exchange".into(),
                     ]);

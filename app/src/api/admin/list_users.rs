@@ -14,6 +14,8 @@ pub struct UserRow {
     pub totp_enabled: bool,
     /// Designated an editor of the social map.
     pub directory_editor: bool,
+    /// Has no usable password until its holder sets it up with a code.
+    pub waiting_for_setup: bool,
 }
 
 /// The users of the admin's organisation (admins only).
@@ -30,6 +32,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
             active: u.active,
             totp_enabled: u.totp_enabled,
             directory_editor: u.directory_editor,
+            waiting_for_setup: u.waiting_for_setup,
         })
         .collect())
 }
