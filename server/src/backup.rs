@@ -47,10 +47,15 @@ const POSTGRES: &str = "PostgreSQL is backed up with its own tools: \
 pg_dump --format=custom --file=FILE DATABASE_URL, and restored into an empty \
 database with pg_restore --no-owner --dbname=DATABASE_URL FILE (see the README)";
 
-/// Makes a checked copy of the live SQLite database at `args.to`.
-pub async fn backup(store: &Store, database_url: &str, args: Backup) -> anyhow::Result<()> {
-    if app::store::sqlite_path(database_url).is_none() {
+/// Makes a checked copy of the live SQLite database at `args.to`. The
+/// database is not migrated: a backup before an upgrade copies it as the
+/// running release left it.
+pub async fn backup(config: &crate::config::Config, args: Backup) -> anyhow::Result<()> {
+    let Some(path) = app::store::sqlite_path(&config.database_url) else {
         anyhow::bail!("{POSTGRES}");
+    };
+    if !path.is_file() {
+        anyhow::bail!("there is no database at {}", path.display());
     }
     if args.to.exists() {
         anyhow::bail!(
@@ -59,6 +64,13 @@ pub async fn backup(store: &Store, database_url: &str, args: Backup) -> anyhow::
         );
     }
     let key = args.key_file.as_deref().map(read_key).transpose()?;
+    let store = config.open_store().await?;
+    let result = copy(&store, &args, key.as_ref()).await;
+    store.close().await;
+    result
+}
+
+async fn copy(store: &Store, args: &Backup, key: Option<&[u8; 32]>) -> anyhow::Result<()> {
     let partial = partial_path(&args.to, "partial");
     let _ = std::fs::remove_file(&partial);
     store.copy_into(&partial).await?;
@@ -70,18 +82,22 @@ pub async fn backup(store: &Store, database_url: &str, args: Backup) -> anyhow::
             return Err(e);
         }
     };
-    let result = match &key {
+    let result = match key {
         Some(key) => seal_file(&partial, &args.to, key),
         None => move_private(&partial, &args.to),
     };
     let _ = std::fs::remove_file(&partial);
     result?;
-    store
+    // The copy is made: a failure to note it is logged, not an error.
+    if let Err(e) = store
         .record_audit(NewAuditEvent::new(
             "database.backup.cli",
             AuditOutcome::Allowed,
         ))
-        .await?;
+        .await
+    {
+        tracing::warn!(error = %e, "the backup is not in the audit log");
+    }
     tracing::info!(rows = inventory.rows(), "backup written");
     println!(
         "Backup written to {}{}: integrity ok.",

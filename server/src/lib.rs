@@ -98,13 +98,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             store.migrate().await?;
             catalogues::load_indicators(&store, args).await
         }
-        Command::Backup(args) => {
-            let store = config.open_store().await?;
-            store.migrate().await?;
-            let result = backup::backup(&store, &config.database_url, args).await;
-            store.close().await;
-            result
-        }
+        Command::Backup(args) => backup::backup(&config, args).await,
         Command::Restore(args) => backup::restore(&config.database_url, args).await,
         Command::Catalogue(catalogues::CatalogueCommand::List) => {
             let store = config.open_store().await?;

@@ -238,6 +238,20 @@ async fn a_backup_made_while_counsellors_save_restores_and_serves() {
     assert_eq!(digest_in(&quiet), inventory.digest);
     let out = run_cli(&db, &["backup", "--to", plain.to_str().unwrap()], None);
     assert!(!out.status.success(), "a backup never overwrites a file");
+    // A mistyped database is not made (and then copied) empty.
+    let missing = dir.join("missing.db");
+    let out = run_cli(
+        &TestDb::at(&format!("sqlite://{}", missing.display())),
+        &["backup", "--to", dir.join("never.backup").to_str().unwrap()],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        output_text(&out).contains("no database"),
+        "{}",
+        output_text(&out)
+    );
+    assert!(!missing.exists() && !dir.join("never.backup").exists());
     live.close().await;
     server.stop().await;
 }
