@@ -237,9 +237,11 @@ impl Store {
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
+        // The organisation's users in one more query, not one per row.
+        let users = self.users_of(organisation_id).await?;
         let mut out = Vec::with_capacity(rows.len());
         for (user_id, reason, requested_at, issued_at, expires_at) in rows {
-            let Some(user) = self.user(&user_id).await? else {
+            let Some(user) = users.iter().find(|u| u.id == user_id).cloned() else {
                 continue;
             };
             out.push(AccountSetup {
